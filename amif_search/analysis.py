@@ -1,0 +1,351 @@
+"""Swedish text analysis: words, compounds, stems, derivational roots and folded spellings.
+
+The pipeline, stage by stage (each stage a class at a stable import path)::
+
+    WordTokenizer          words with their character offsets
+    LowercaseFilter        case-folded form
+    CompoundSplitFilter    krigstraumatiserade -> krig + traumatiserade (linking -s-, -e-)
+    SnowballStemFilter     inflection: kommunernas -> kommun (Snowball, PyStemmer backend)
+    DerivationFilter       derivation: traumatiserade, trauma -> traum
+    DiacriticFoldFilter    å ä ö as typed without them: hälsa -> halsa
+
+Every token keeps its offsets, and so does every compound part, so the same analysis
+serves indexing, queries and highlighting. This module knows nothing of the search engine.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable, Iterator
+
+__all__ = [
+    "Part", "Token", "Lexicon", "SwedishAnalyzer", "WordTokenizer", "LowercaseFilter",
+    "CompoundSplitFilter", "SnowballStemFilter", "DerivationFilter", "DiacriticFoldFilter",
+    "stem", "derivation_root", "fold", "STOPWORDS", "ANALYSIS_VERSION",
+]
+
+# Bump when any stage changes what it produces: indexes record it and are rebuilt.
+ANALYSIS_VERSION = 1
+
+# Swedish function words: dropped from free-text queries (kept in the index for phrases).
+STOPWORDS = frozenset("""
+alla allt att av blev bli blir blivit de dem den denna deras dess dessa det detta dig din
+dina ditt du där då efter ej eller en er era ert ett från för ha hade han hans har henne
+hennes hon honom hur här i icke ingen inom inte jag ju kan kunde man med mellan men mig
+min mina mitt mot mycket ni nu när någon något några och om oss på samma sedan sig sin
+sina sitta själv skulle som så sådan sådana sådant till under upp ut utan vad var vara
+varför varit varje vars vart vem vi vid vilka vilkas vilken vilket vår våra vårt än är åt
+över
+""".split())
+
+# Words that begin Swedish words as prefixes or particles rather than as compound members.
+_NOT_MODIFIERS = STOPWORDS | frozenset("""
+an be bi er ge fram hem miss sam sär van bland genom från efter mellan under över
+""".split()) - frozenset(["hem"])
+
+# Endings that are never a compound's head on their own (kommun + erna is kommunerna).
+_ENDING = re.compile(
+    r"(?:ar|er|or|en|et|na|arna|erna|orna|arnas|ernas|ande|ende|are|ade|ad|at|ats|ts|het|heten|"
+    r"skap|else|ning|ningen|ningar|ing|ingen|ingar|tion|ionen|isk|iska|lig|liga|ist|ism|itet|"
+    r"era|erade|rade|sen|ner|ger|tar|nde|ren)"
+)
+# Beginnings of an unknown head that betray a broken word (place + ringen, kommun + ikation).
+_BROKEN_HEAD = re.compile(r"^(?:ik|ering|ring|tning|gning|ning|ation|itet|iser|ise|ti[sk]|ler|eri|ell)")
+
+_WORD = re.compile(r"[^\W_]+")
+_VOWEL = re.compile(r"[aeiouyåäöé]")
+_ONSET = re.compile(r"^(?:[aeiouyåäö]|[bcdfghjklmnpqrstvwxz][aeiouyåäöé]|"
+                    r"(?:bl|br|dr|fl|fr|gl|gr|kl|kn|kr|kv|pl|pr|sk|sl|sm|sn|sp|st|sv|sj|tr|tv|tj|vr)[a-zåäö])")
+
+
+def _links(spans) -> int:
+    """How many linking letters lie between the members."""
+    return sum(1 for (_, end), (start, _) in zip(spans, spans[1:]) if start > end)
+
+
+def _plausible_head(head: str, min_length: int) -> bool:
+    """Could ``head`` be a word of its own rather than an ending or a broken word?"""
+    return (len(head) >= min_length and not _BROKEN_HEAD.match(head) and not _ENDING.fullmatch(head)
+            and bool(_ONSET.match(head)) and len(stem(head)) >= 4)
+
+# Derivational endings, longest first, stripped from a Snowball stem to reach a root
+# shared by related words: traumatiser/traum, integrer/integration, psykoedukativ/-ation.
+_DERIVATIONAL = sorted("""
+atisering isering atiserat iserat atiser iser ation ativt ativ itet ering erat ning
+isk ism ist lig het skap else iter
+""".split(), key=len, reverse=True)
+_MIN_ROOT = 4
+
+
+@dataclass(slots=True)
+class Part:
+    """One member of a compound, with offsets in the analysed text."""
+
+    text: str
+    start: int
+    end: int
+    stem: str = ""
+    root: str = ""
+    fold: str = ""
+
+
+@dataclass(slots=True)
+class Token:
+    """One word of the analysed text and everything the analysis knows of it."""
+
+    text: str
+    start: int
+    end: int
+    pos: int
+    norm: str = ""
+    stem: str = ""
+    root: str = ""
+    fold: str = ""
+    parts: list[Part] = field(default_factory=list)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import snowballstemmer  # noqa: PLC0415  (PyStemmer's C stemmer when installed)
+
+    return snowballstemmer.stemmer("swedish")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The Snowball stem of a lower-case word."""
+    if word.isdigit():
+        return word
+    return _stemmer().stemWord(word)
+
+
+@lru_cache(maxsize=200_000)
+def derivation_root(stemmed: str) -> str:
+    """Strip one derivational ending from a stem, keeping at least four letters."""
+    for suffix in _DERIVATIONAL:
+        if stemmed.endswith(suffix) and len(stemmed) - len(suffix) >= _MIN_ROOT:
+            stemmed = stemmed[: -len(suffix)]
+            break
+    # sysselsätt (sysselsättning) and sysselsät (sysselsätta) are the same root.
+    if len(stemmed) > _MIN_ROOT and stemmed[-1] == stemmed[-2] and stemmed[-1] not in "aeiouyåäö":
+        stemmed = stemmed[:-1]
+    return stemmed
+
+
+@lru_cache(maxsize=200_000)
+def fold(word: str) -> str:
+    """The word as typed without diacritics: å ä ö -> a a o, é -> e."""
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+class Lexicon:
+    """The words a collection is made of, used to recognise the members of compounds.
+
+    Built from the corpus (and any extra vocabulary such as a glossary), never from a
+    hand-made list of compounds.
+    """
+
+    def __init__(self, counts: dict[str, int] | None = None) -> None:
+        self.counts: dict[str, int] = dict(counts or {})
+        # Function words make poor compound members ('inte' would give int + egration).
+        self._stems = {stem(w) for w in self.counts if len(w) >= 3 and w not in STOPWORDS}
+        self._stems -= {stem(w) for w in STOPWORDS}
+        self._roots = {derivation_root(s) for s in self._stems if len(s) >= 5}
+        self._total = sum(self.counts.values()) or 1
+        self._cache: dict[str, tuple[tuple[int, int], ...]] = {}
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str], extra_words: Iterable[str] = ()) -> "Lexicon":
+        """Count the words of ``texts`` (and ``extra_words`` once each)."""
+        counts: Counter[str] = Counter()
+        for text in texts:
+            counts.update(m.group(0).lower() for m in _WORD.finditer(unicodedata.normalize("NFC", text)))
+        for word in extra_words:
+            for m in _WORD.finditer(word.lower()):
+                counts[m.group(0)] += 1
+        return cls(counts)
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.counts
+
+    def __len__(self) -> int:
+        return len(self.counts)
+
+    def known(self, piece: str) -> bool:
+        """True when ``piece`` is a word of the lexicon or an inflected form of one."""
+        if len(piece) < 3 or piece in STOPWORDS:
+            return False
+        return piece in self.counts or stem(piece) in self._stems
+
+    def known_root(self, piece: str) -> bool:
+        """True when ``piece`` shares a derivational root with the lexicon ('trauma')."""
+        return len(piece) >= 5 and derivation_root(stem(piece)) in self._roots
+
+    def frequency(self, piece: str) -> float:
+        return (self.counts.get(piece, 0) + 1) / self._total
+
+    def split(self, word: str) -> tuple[tuple[int, int], ...]:
+        """Spans of the members of ``word`` when it is a compound, else ``()``.
+
+        krigstraumatiserade -> ((0, 4), (5, 19)): krig + [s] + traumatiserade.
+        """
+        cached = self._cache.get(word)
+        if cached is None:
+            best = self._best_split(word, 0)
+            cached = tuple(best[0]) if best and len(best[0]) > 1 else ()
+            if cached and stem(word) == stem(word[cached[0][0]:cached[0][1]]):
+                cached = ()  # kommunernas is kommun inflected, not kommun + ernas
+            if len(self._cache) < 500_000:
+                self._cache[word] = cached
+        return cached
+
+    def _best_split(self, word: str, offset: int, depth: int = 0):
+        """(spans, unknown members, score) of the best split of ``word``, or None.
+
+        A member is 'known' when the lexicon has it (or an inflection of it). A split
+        needs a known modifier and a known head; one member may be unknown only when
+        the other is known and the unknown one is long and looks like a word of its own
+        (kvot + flyktingar, flykting + bakgrund), never like an ending (place + ringen).
+        """
+        n = len(word)
+        if n < 6 or depth > 4:
+            return None
+        candidates = []
+        for i in range(3, n - 2):
+            modifier = word[:i]
+            if modifier in _NOT_MODIFIERS:
+                continue
+            modifier_known = self.known(modifier)
+            modifier_root = not modifier_known and self.known_root(modifier)
+            for link in ("", "s", "e"):
+                if link and word[i:i + 1] != link:
+                    continue
+                j = i + len(link)
+                head = word[j:]
+                if len(head) < 4 or head in STOPWORDS or _ENDING.fullmatch(head):
+                    continue
+                head_known = self.known(head)
+                spans = [(offset, offset + i)]
+                whole = spans + [(offset + j, offset + n)]
+                if (modifier_known or modifier_root) and head_known:
+                    candidates.append((whole, 0, self._score([modifier, head])))
+                if modifier_known:
+                    sub = self._best_split(head, offset + j, depth + 1)
+                    if sub is not None and sub[1] == 0:
+                        members = [modifier] + [word[s - offset:e - offset] for s, e in sub[0]]
+                        candidates.append((spans + list(sub[0]), 0, self._score(members)))
+                if modifier_known and not head_known and _plausible_head(head, 5 if link else 6):
+                    candidates.append((whole, 1, self._score([modifier, head])))
+                if not modifier_known and not link and head in self.counts and len(head) >= 5 \
+                        and len(modifier) >= 4 and _VOWEL.search(modifier):
+                    candidates.append((whole, 1, self._score([modifier, head])))
+        if not candidates:
+            return None
+        # Fewest unknown members, then fewest members, then members that are words of
+        # their own (kompetens+centret, not kompeten+s+centret), then a linking -s-/-e-
+        # where the word has one (arbets+livet, not arbet+slivet), then the most frequent.
+        def quality(candidate):
+            spans, unknown, score = candidate
+            words = sum(word[s - offset:e - offset] in self.counts for s, e in spans)
+            return (unknown, len(spans), -words, -_links(spans), -score)
+
+        return min(candidates, key=quality)
+
+    def _score(self, members: list[str]) -> float:
+        return sum(math.log(self.frequency(m)) for m in members) / len(members)
+
+
+class WordTokenizer:
+    """Words (runs of letters and digits) with their offsets; 'ANM:s' gives 'ANM'."""
+
+    def __call__(self, text: str) -> Iterator[Token]:
+        pos = 0
+        for match in _WORD.finditer(text):
+            start = match.start()
+            if match.group(0) == "s" and start > 0 and text[start - 1] == ":":
+                continue
+            yield Token(match.group(0), start, match.end(), pos)
+            pos += 1
+
+
+class LowercaseFilter:
+    """Case-folds each token."""
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
+        for token in tokens:
+            token.norm = token.text.lower()
+            yield token
+
+
+class CompoundSplitFilter:
+    """Attaches the members of compound words, found with a :class:`Lexicon`."""
+
+    def __init__(self, lexicon: Lexicon | None) -> None:
+        self.lexicon = lexicon
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
+        for token in tokens:
+            if self.lexicon is not None and len(token.norm) >= 6 and not token.norm.isdigit():
+                token.parts = [Part(token.norm[s:e], token.start + s, token.start + e)
+                               for s, e in self.lexicon.split(token.norm)]
+            yield token
+
+
+class SnowballStemFilter:
+    """Snowball (Swedish) stems of each word and compound member."""
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
+        for token in tokens:
+            token.stem = stem(token.norm)
+            for part in token.parts:
+                part.stem = stem(part.text)
+            yield token
+
+
+class DerivationFilter:
+    """Derivational roots of each stem."""
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
+        for token in tokens:
+            token.root = derivation_root(token.stem)
+            for part in token.parts:
+                part.root = derivation_root(part.stem)
+            yield token
+
+
+class DiacriticFoldFilter:
+    """Diacritic-free spellings of each stem."""
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
+        for token in tokens:
+            token.fold = fold(token.stem)
+            for part in token.parts:
+                part.fold = fold(part.stem)
+            yield token
+
+
+class SwedishAnalyzer:
+    """The whole pipeline; ``analyzer(text)`` returns the analysed tokens."""
+
+    def __init__(self, lexicon: Lexicon | None = None) -> None:
+        self.lexicon = lexicon
+        self.tokenizer = WordTokenizer()
+        self.filters = [
+            LowercaseFilter(),
+            CompoundSplitFilter(lexicon),
+            SnowballStemFilter(),
+            DerivationFilter(),
+            DiacriticFoldFilter(),
+        ]
+
+    def __call__(self, text: str) -> list[Token]:
+        tokens: Iterable[Token] = self.tokenizer(unicodedata.normalize("NFC", text))
+        for stage in self.filters:
+            tokens = stage(tokens)
+        return list(tokens)

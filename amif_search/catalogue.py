@@ -1,0 +1,311 @@
+"""The public library API: open (building when needed) an index, search it, list projects.
+
+    catalogue = open_catalogue()                 # default index, built on first use
+    result = catalogue.search("trauma barn", limit=5, year=2022)
+    for hit in result.hits:
+        print(hit.project.id, hit.score, hit.snippet)
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .analysis import Lexicon, SwedishAnalyzer
+from .errors import IndexNotFoundError, IndexStateError, NotFoundError, QueryError, SourceError
+from .highlight import MatchForms, make_snippet, match_spans
+from .index import store
+from .model import Project
+from .query import FieldFilter, ParsedQuery, parse_query
+from .resources import checkout_root, default_sources
+
+__all__ = ["Catalogue", "SearchResult", "Hit", "Correction", "IndexInfo", "open_catalogue", "build_index",
+           "resolve_index_dir"]
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A query word that matched nothing, read as a word of the collection instead."""
+
+    original: str
+    corrected: str
+
+
+@dataclass
+class Hit:
+    """One project found, with why and where it matched."""
+
+    project: Project
+    score: float
+    coverage: int
+    snippet: str
+    highlights: list[tuple[int, int]]
+    title_highlights: list[tuple[int, int]]
+
+    def to_json(self) -> dict:
+        data = self.project.to_json()
+        data.pop("description")
+        data.pop("objective_title")
+        data["score"] = round(self.score, 4)
+        data["matched_concepts"] = self.coverage
+        data["snippet"] = self.snippet
+        data["highlights"] = [list(span) for span in self.highlights]
+        return data
+
+
+@dataclass
+class SearchResult:
+    """The answer to a query: a page of hits, the total, and how the query was read."""
+
+    query: str
+    total: int
+    hits: list[Hit]
+    offset: int = 0
+    limit: int | None = 10
+    concepts: int = 0
+    corrections: list[Correction] = field(default_factory=list)
+    suggestion: str | None = None
+    expansions: list = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "offset": self.offset,
+            "limit": self.limit,
+            "hits": [hit.to_json() for hit in self.hits],
+            "corrections": [{"from": c.original, "to": c.corrected} for c in self.corrections],
+            "did_you_mean": self.suggestion,
+            "expansions": [e.to_json() for e in self.expansions],
+            "warnings": list(self.warnings),
+        }
+
+
+@dataclass
+class IndexInfo:
+    """What ``index info`` shows."""
+
+    location: Path
+    generation: Path
+    manifest: store.Manifest
+    stale_sources: list[str]
+    missing_sources: list[str]
+
+    @property
+    def project_count(self) -> int:
+        return len(self.manifest.projects)
+
+
+def resolve_index_dir(index_dir: str | Path | None = None) -> Path:
+    """``index_dir``, else $AMIF_SEARCH_INDEX, else index/ in a checkout, else the user data folder."""
+    if index_dir:
+        return Path(index_dir).expanduser()
+    env = os.environ.get(store.INDEX_ENV)
+    if env:
+        return Path(env).expanduser()
+    root = checkout_root()
+    if root is not None:
+        return root / "index"
+    return store.user_data_dir() / "index"
+
+
+def build_index(sources: Iterable[str | Path] | None = None, index_dir: str | Path | None = None, *,
+                progress: Progress | None = None, lock_timeout: float = 30.0) -> IndexInfo:
+    """Parse ``sources`` (default: the packaged pages) and build a fresh index from them."""
+    from .source import read_sources  # noqa: PLC0415
+
+    location = resolve_index_dir(index_dir)
+    paths = [Path(p) for p in (sources if sources is not None else default_sources())]
+    if not paths:
+        raise SourceError("no source documents to index")
+    expanded = _expand_sources(paths)
+    projects = read_sources(expanded)
+    infos = _source_infos(expanded, projects)
+    with store.build_lock(location, lock_timeout):
+        generation, manifest = _write(location, projects, infos, progress)
+    return IndexInfo(location, generation, manifest, [], [])
+
+
+def _expand_sources(paths: list[Path]) -> list[Path]:
+    """Folders stand for the .txt files in them, in name order."""
+    expanded: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.glob("*.txt") if p.is_file())
+            if not found:
+                raise SourceError(f"{path}: a folder with no .txt source in it")
+            expanded.extend(found)
+        else:
+            expanded.append(path)
+    return expanded
+
+
+def _source_infos(paths: list[Path], projects: list[Project]) -> list[store.SourceInfo]:
+    counts: dict[str, int] = {}
+    for project in projects:
+        counts[project.source] = counts.get(project.source, 0) + 1
+    return [store.SourceInfo.of(path.resolve(), counts.get(path.name, 0)) for path in paths]
+
+
+def _write(location: Path, projects: list[Project], infos, progress: Progress | None):
+    from .index.engine import write_whoosh  # noqa: PLC0415
+
+    lexicon = Lexicon.from_texts(f"{p.title} {p.description} {p.implementer}" for p in projects)
+    total = len(projects)
+
+    def write(folder: Path, items: list[Project], lex: Lexicon) -> None:
+        write_whoosh(folder, items, lex, progress=(lambda n: progress(n, total)) if progress else None)
+
+    return store.write_generation(location, projects, infos, lexicon, write)
+
+
+def open_catalogue(index_dir: str | Path | None = None, *, build: bool = True,
+                   progress: Progress | None = None, lock_timeout: float = 30.0) -> "Catalogue":
+    """Open the index, building it first when there is none, and rebuilding it when its
+    sources changed or it was written by another analysis or schema version.
+
+    An index that this installation did not build is never rebuilt over: it is refused.
+    """
+    location = resolve_index_dir(index_dir)
+    try:
+        generation = store.live_generation(location)
+        manifest = store.read_manifest(generation)
+    except IndexNotFoundError:
+        if not build:
+            raise
+        build_index(None, location, progress=progress, lock_timeout=lock_timeout)
+        return Catalogue(location)
+    reason = _rebuild_reason(manifest)
+    if reason and build:
+        paths = [Path(s.path) for s in manifest.sources if Path(s.path).exists()] or None
+        build_index(paths, location, progress=progress, lock_timeout=lock_timeout)
+    elif reason:
+        raise IndexStateError(f"{location}: {reason}; rebuild it with 'amif-search index build'")
+    return Catalogue(location)
+
+
+def _rebuild_reason(manifest: store.Manifest) -> str | None:
+    from .analysis import ANALYSIS_VERSION  # noqa: PLC0415
+    from .index.schema import SCHEMA_VERSION  # noqa: PLC0415
+
+    if manifest.schema_version != SCHEMA_VERSION or manifest.analysis_version != ANALYSIS_VERSION:
+        return (f"the index was written with schema {manifest.schema_version}/analysis "
+                f"{manifest.analysis_version}, this version uses {SCHEMA_VERSION}/{ANALYSIS_VERSION}")
+    for source in manifest.sources:
+        if source.changed():
+            return f"the source {source.path} changed since the index was built"
+    return None
+
+
+class Catalogue:
+    """An open index. One instance may serve many threads."""
+
+    def __init__(self, index_dir: str | Path | None = None) -> None:
+        from .index.engine import Engine  # noqa: PLC0415
+
+        self.location = resolve_index_dir(index_dir)
+        try:
+            self._open(Engine)
+        except (IndexStateError, OSError):
+            # A build may have swapped generations between reading CURRENT and opening it.
+            self._open(Engine)
+        self._analyzer = SwedishAnalyzer(self.lexicon)
+        self._lock = threading.Lock()
+
+    def _open(self, engine_class) -> None:
+        self.generation = store.live_generation(self.location)
+        self.manifest = store.read_manifest(self.generation)
+        self.lexicon = store.load_lexicon(self.generation / store.LEXICON)
+        self.records = store.RecordStore(self.generation / store.RECORDS)
+        self.engine = engine_class(self.generation / store.WHOOSH_DIR, self.lexicon)
+
+    def close(self) -> None:
+        self.engine.close()
+        self.records.close()
+
+    def __enter__(self) -> "Catalogue":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- reading --------------------------------------------------------------------
+
+    def info(self) -> IndexInfo:
+        stale = [s.path for s in self.manifest.sources if s.changed()]
+        missing = [s.path for s in self.manifest.sources if s.changed() is None]
+        return IndexInfo(self.location, self.generation, self.manifest, stale, missing)
+
+    def get(self, project_id: str) -> Project:
+        """The project with this ID, or :class:`NotFoundError`."""
+        found = self.records.get_many([project_id])
+        if project_id not in found:
+            raise NotFoundError(f"no project with the ID {project_id!r}")
+        return found[project_id]
+
+    def projects(self, *, objective: str | None = None, year: int | None = None,
+                 implementer: str | None = None) -> list[Project]:
+        """All projects in source order, optionally filtered."""
+        filters = _filters(objective, year, implementer)
+        if not filters:
+            return self.records.all()
+        result = self.engine.search(ParsedQuery(""), extra_filters=filters, limit=None)
+        found = self.records.get_many([h.id for h in result.hits])
+        order = {p.id: n for n, p in enumerate(self.records.all())}
+        return sorted(found.values(), key=lambda p: order.get(p.id, 0))
+
+    def search(self, query: str, *, limit: int | None = 10, offset: int = 0, objective: str | None = None,
+               year: int | None = None, implementer: str | None = None) -> SearchResult:
+        """Search; raises :class:`QueryError` for a query that cannot be understood."""
+        if limit is not None and limit < 0 or offset < 0:
+            raise QueryError("limit and offset cannot be negative")
+        parsed = parse_query(query)
+        filters = _filters(objective, year, implementer)
+        result = self.engine.search(parsed, extra_filters=filters, limit=limit, offset=offset)
+        projects = self.records.get_many([h.id for h in result.hits])
+        hits = []
+        for engine_hit in result.hits:
+            project = projects.get(engine_hit.id)
+            if project is None:  # pragma: no cover - records and Whoosh are written together
+                raise IndexStateError(f"{self.location}: project {engine_hit.id} is indexed but has no record; "
+                                      "rebuild the index")
+            hits.append(self._hit(project, engine_hit, result.forms))
+        corrections = [Correction(c.original, c.corrected) for c in result.corrections]
+        return SearchResult(
+            query=query, total=result.total, hits=hits, offset=offset, limit=limit,
+            concepts=result.concepts, corrections=corrections,
+            suggestion=_suggestion(query, corrections), warnings=list(parsed.warnings),
+        )
+
+    def _hit(self, project: Project, engine_hit, forms: MatchForms) -> Hit:
+        spans = match_spans(project.description, self._analyzer, forms)
+        snippet = make_snippet(project.description, spans)
+        title_spans = match_spans(project.title, self._analyzer, forms)
+        return Hit(project, engine_hit.score, engine_hit.coverage, snippet.text, snippet.spans, title_spans)
+
+
+def _filters(objective: str | None, year: int | None, implementer: str | None) -> list[FieldFilter]:
+    filters = []
+    if objective:
+        filters.append(FieldFilter("objective", str(objective)))
+    if year is not None:
+        filters.append(FieldFilter("year", str(year), int(year), int(year)))
+    if implementer:
+        filters.append(FieldFilter("implementer", implementer))
+    return filters
+
+
+def _suggestion(query: str, corrections: list[Correction]) -> str | None:
+    if not corrections:
+        return None
+    suggestion = query
+    for correction in corrections:
+        suggestion = suggestion.replace(correction.original, correction.corrected, 1)
+    return suggestion
+

@@ -1,0 +1,101 @@
+"""The command line: a thin shell over the library.
+
+Every command checks its input, calls the library and prints. Errors of the project reach
+:func:`main`, which prints them as one line each on stderr and exits with their code
+(2 for bad input; 1 when nothing was found, as grep does).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from .. import __version__
+from ..errors import AmifSearchError
+from ..i18n import _, detect_language, set_language
+
+__all__ = ["main", "cli"]
+
+LANGUAGE_CHOICES = ("sv", "fi", "en")
+
+
+class _Group(click.Group):
+    """Lists commands in the order they were added, not alphabetically."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="amif-search", message="%(prog)s %(version)s")
+@click.option("--lang", type=click.Choice(LANGUAGE_CHOICES), default=None,
+              help="Interface language (default: LANGUAGE, LC_ALL, LC_MESSAGES, LANG, else sv).")
+@click.pass_context
+def cli(ctx: click.Context, lang: str | None) -> None:
+    """Search the EU Asylum, Migration and Integration Fund (AMIF) projects in Finland."""
+    chosen = detect_language(lang)
+    set_language(chosen)
+    ctx.obj = {"lang": chosen}
+
+
+def _register() -> None:
+    from . import index as index_commands  # noqa: PLC0415
+    from . import search as search_commands  # noqa: PLC0415
+
+    cli.add_command(search_commands.search)
+    cli.add_command(search_commands.list_projects)
+    cli.add_command(search_commands.show)
+    cli.add_command(index_commands.index)
+    for name in ("catalog", "glossary", "serve"):
+        try:
+            module = __import__(f"{__name__}.{name}", fromlist=[name])
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+            continue
+        cli.add_command(getattr(module, name))
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code instead of raising it."""
+    try:
+        result = cli.main(args=argv, prog_name="amif-search", standalone_mode=False)
+    except AmifSearchError as exc:
+        for line in exc.lines():
+            click.echo(_("amif-search: error: {message}").format(message=line), err=True)
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.Abort:
+        click.echo(_("amif-search: interrupted"), err=True)
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except KeyboardInterrupt:
+        click.echo(_("amif-search: interrupted"), err=True)
+        return 130
+    except BrokenPipeError:
+        # Output piped into 'head' and closed early: not an error of ours.
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 0
+    except Exception as exc:  # the last line of defence: one line, never a traceback
+        if os.environ.get("AMIF_SEARCH_DEBUG"):
+            raise
+        click.echo(_("amif-search: internal error: {kind}: {message} (set AMIF_SEARCH_DEBUG=1 for details)").format(
+            kind=type(exc).__name__, message=exc), err=True)
+        return 3
+    return result if isinstance(result, int) else 0
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

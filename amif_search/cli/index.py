@@ -1,0 +1,84 @@
+"""``index build`` and ``index info``."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+import click
+
+from ..i18n import _
+from .search import index_option
+
+__all__ = ["index"]
+
+
+@click.group()
+def index():
+    """Build and inspect the search index."""
+
+
+@index.command()
+@click.option("--source", "sources", multiple=True, type=click.Path(), metavar="FILE",
+              help="A source page (or a folder of .txt pages); repeat for several. Default: the packaged pages.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option("--wait", type=click.FloatRange(0, 3600), default=30.0, show_default=True,
+              help="Seconds to wait for another build of the same index to finish.")
+@index_option
+def build(sources, quiet, wait, index_dir):
+    """Parse the sources and build a new index (the old one stays live until it is done)."""
+    from ..catalogue import build_index  # noqa: PLC0415
+
+    progress = None
+    if not quiet and sys.stderr.isatty():
+        from .progress import ProgressBar  # noqa: PLC0415
+
+        progress = ProgressBar(_("Bygger index"))
+    started = time.monotonic()
+    info = build_index(list(sources) or None, index_dir, progress=progress, lock_timeout=wait)
+    if not quiet:
+        click.echo(_("{count} projekt från {sources} källor indexerade i {path} ({seconds:.1f} s)").format(
+            count=info.project_count, sources=len(info.manifest.sources), path=info.location,
+            seconds=time.monotonic() - started))
+    return 0
+
+
+@index.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@index_option
+def info(as_json, index_dir):
+    """Show where the index is, what it was built from, and whether its sources changed."""
+    from ..catalogue import Catalogue  # noqa: PLC0415
+
+    catalogue = Catalogue(index_dir)
+    details = catalogue.info()
+    manifest = details.manifest
+    if as_json:
+        click.echo(json.dumps({
+            "location": str(details.location),
+            "generation": details.generation.name,
+            "projects": details.project_count,
+            "built_at": manifest.built_at,
+            "package_version": manifest.package_version,
+            "schema_version": manifest.schema_version,
+            "analysis_version": manifest.analysis_version,
+            "sources": [{"path": s.path, "sha256": s.sha256, "projects": s.projects,
+                         "changed": s.path in details.stale_sources,
+                         "missing": s.path in details.missing_sources} for s in manifest.sources],
+        }, ensure_ascii=False, indent=2))
+        return 0
+    click.echo(_("Index:      {path}").format(path=details.location))
+    click.echo(_("Projekt:    {count}").format(count=details.project_count))
+    click.echo(_("Byggt:      {when}").format(when=manifest.built_at))
+    click.echo(_("Version:    amif-search {package}, schema {schema}, analys {analysis}").format(
+        package=manifest.package_version, schema=manifest.schema_version, analysis=manifest.analysis_version))
+    for source in manifest.sources:
+        state = ""
+        if source.path in details.missing_sources:
+            state = _(" (saknas)")
+        elif source.path in details.stale_sources:
+            state = _(" (ändrad sedan bygget)")
+        click.echo(_("Källa:      {path}: {count} projekt{state}").format(
+            path=source.path, count=source.projects, state=state))
+    return 0

@@ -1,0 +1,118 @@
+"""How projects and hits look on a terminal."""
+
+from __future__ import annotations
+
+import textwrap
+
+import click
+
+from ..formatting import format_amount, format_period
+from ..i18n import N_, _
+from ..model import Project
+
+__all__ = ["Style", "render_hit", "render_project", "render_project_line", "LABELS"]
+
+# Field labels: the msgids are the labels of the Swedish source page.
+LABELS = {
+    "description": N_("Projektbeskrivning"),
+    "implementer": N_("Projektgenomförare"),
+    "period": N_("Verksamhetsperiod"),
+    "support": N_("EU-stöd"),
+    "objective": N_("Nationellt mål"),
+    "specific_objective": N_("Särskilt mål"),
+    "short_name": N_("Kortnamn"),
+    "id": N_("ID"),
+    "source": N_("Källa"),
+}
+
+
+class Style:
+    """Terminal emphasis, or none when output is piped or NO_COLOR is set."""
+
+    def __init__(self, color: bool) -> None:
+        self.color = color
+
+    def strong(self, text: str) -> str:
+        return click.style(text, bold=True) if self.color else text
+
+    def mark(self, text: str) -> str:
+        return click.style(text, fg="yellow", bold=True) if self.color else text
+
+    def dim(self, text: str) -> str:
+        return click.style(text, dim=True) if self.color else text
+
+    def highlight(self, text: str, spans: list[tuple[int, int]]) -> str:
+        if not self.color or not spans:
+            return text
+        out, last = [], 0
+        for start, end in sorted(spans):
+            if start < last:
+                continue
+            out.append(text[last:start])
+            out.append(self.mark(text[start:end]))
+            last = end
+        out.append(text[last:])
+        return "".join(out)
+
+
+def label(key: str) -> str:
+    return _(LABELS[key])
+
+
+def objective_title(project: Project) -> str:
+    return _(project.objective.title)
+
+
+def render_hit(number: int, hit, lang: str, style: Style) -> str:
+    project = hit.project
+    title = style.strong(style.highlight(project.title, hit.title_highlights))
+    lines = [f"{number}. {title}  {style.dim('[' + project.id + ']')}"]
+    lines.append(f"   {label('implementer')}: {project.implementer}")
+    lines.append(
+        f"   {label('period')}: {format_period(project.start, project.end, lang)} · "
+        f"{label('support')}: {format_amount(project.eu_support, lang)} · "
+        f"{label('objective')} {project.objective.code}"
+    )
+    if hit.snippet:
+        snippet = style.highlight(hit.snippet, hit.highlights)
+        lines.append(textwrap.indent(_wrap(snippet), "   "))
+    return "\n".join(lines)
+
+
+def _wrap(text: str, width: int = 96) -> str:
+    # Wrapping would count colour codes as letters; keep whole words on lines by hand.
+    words, lines, current, length = text.split(" "), [], [], 0
+    for word in words:
+        visible = len(click.unstyle(word))
+        if current and length + 1 + visible > width:
+            lines.append(" ".join(current))
+            current, length = [], 0
+        current.append(word)
+        length += visible + (1 if length else 0)
+    if current:
+        lines.append(" ".join(current))
+    return "\n".join(lines)
+
+
+def render_project_line(project: Project, lang: str) -> str:
+    return (f"{project.id:<42} {project.objective.code}  {format_period(project.start, project.end, lang):<23} "
+            f"{format_amount(project.eu_support, lang):>16}  {project.title}")
+
+
+def render_project(project: Project, lang: str, concepts: list[str] | None = None) -> str:
+    lines = [project.title, ""]
+    rows = [
+        (label("id"), project.id),
+        (label("short_name"), project.short_name or "–"),
+        (label("objective"), f"{project.objective.code}: {objective_title(project)}"),
+        (label("implementer"), project.implementer),
+        (label("period"), format_period(project.start, project.end, lang)),
+        (label("support"), format_amount(project.eu_support, lang)),
+        (label("source"), f"{project.source}:{project.line}"),
+    ]
+    width = max(len(name) for name, _value in rows)
+    lines += [f"{name + ':':<{width + 1}} {value}" for name, value in rows]
+    lines += ["", label("description") + ":", textwrap.fill(project.description, 96)]
+    if concepts:
+        lines += [""] + concepts
+    return "\n".join(lines)

@@ -1,0 +1,133 @@
+"""``search``, ``list`` and ``show``."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import click
+
+from ..i18n import _, get_language
+from .render import Style, render_hit, render_project, render_project_line
+
+__all__ = ["search", "list_projects", "show"]
+
+index_option = click.option("--index", "index_dir", type=click.Path(file_okay=False), default=None,
+                             help="Index folder (default: AMIF_SEARCH_INDEX, else index/ in a checkout, "
+                                  "else the user data folder).")
+color_option = click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
+                            show_default=True, help="Highlight matches with colour (auto: on a terminal, "
+                                                    "unless NO_COLOR is set).")
+
+
+def _filters(f):
+    f = click.option("--objective", metavar="CODE", help="Only this national objective, e.g. 6.2.")(f)
+    f = click.option("--year", type=click.IntRange(1900, 2200), metavar="YEAR",
+                     help="Only projects active during this year.")(f)
+    f = click.option("--implementer", metavar="TEXT", help="Only projects whose implementer matches TEXT.")(f)
+    return f
+
+
+def _open(index_dir: str | None):
+    from ..catalogue import open_catalogue  # noqa: PLC0415
+
+    return open_catalogue(index_dir, progress=_progress())
+
+
+def _progress():
+    if not sys.stderr.isatty():
+        return None
+    from .progress import ProgressBar  # noqa: PLC0415
+
+    return ProgressBar(_("Bygger index"))
+
+
+def _style(color: str) -> Style:
+    if color == "always":
+        return Style(True)
+    if color == "never":
+        return Style(False)
+    return Style(sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+
+
+def _echo_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@click.command()
+@click.argument("query")
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True, help="Show at most this many hits.")
+@click.option("--offset", type=click.IntRange(0, None), default=0, help="Skip this many hits first (for paging).")
+@_filters
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (stable keys, ISO dates).")
+@index_option
+@color_option
+def search(query, limit, offset, objective, year, implementer, as_json, index_dir, color):
+    """Search the projects; exit code 0 when found, 1 when nothing was found.
+
+    \b
+    Examples:
+      amif-search search "trauma barn"
+      amif-search search '"psykisk hälsa" år:2022'
+      amif-search search 'tortyr OR trauma -vuxna' --objective 6.2
+      amif-search search 'stöd:>500000 mål:6.1' --json
+    """
+    catalogue = _open(index_dir)
+    result = catalogue.search(query, limit=limit, offset=offset, objective=objective, year=year,
+                              implementer=implementer)
+    if as_json:
+        _echo_json(result.to_json())
+        return 0 if result.total else 1
+    lang = get_language()
+    style = _style(color)
+    for warning in result.warnings:
+        click.echo(_("Obs: {warning}").format(warning=warning), err=True)
+    for correction in result.corrections:
+        click.echo(_("Sökte efter {corrected} i stället för {original}").format(
+            corrected=style.strong(correction.corrected), original=correction.original))
+    if result.suggestion:
+        click.echo(_("Menade du: {suggestion}").format(suggestion=result.suggestion))
+    if not result.total:
+        click.echo(_("Inga träffar för {query}").format(query=query))
+        return 1
+    shown_to = offset + len(result.hits)
+    click.echo(_("{total} träffar för {query} (visar {first}–{last})").format(
+        total=result.total, query=query, first=offset + 1 if result.hits else 0, last=shown_to))
+    for number, hit in enumerate(result.hits, start=offset + 1):
+        click.echo("")
+        click.echo(render_hit(number, hit, lang, style))
+    return 0
+
+
+@click.command("list")
+@_filters
+@click.option("--json", "as_json", is_flag=True, help="Print JSON with the same fields as search.")
+@index_option
+def list_projects(objective, year, implementer, as_json, index_dir):
+    """List all projects in source order; exit code 1 when the filters leave none."""
+    catalogue = _open(index_dir)
+    projects = catalogue.projects(objective=objective, year=year, implementer=implementer)
+    if as_json:
+        _echo_json({"total": len(projects), "projects": [p.to_json() for p in projects]})
+        return 0 if projects else 1
+    lang = get_language()
+    for project in projects:
+        click.echo(render_project_line(project, lang))
+    return 0 if projects else 1
+
+
+@click.command()
+@click.argument("project_id", metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="Print the project as JSON.")
+@index_option
+def show(project_id, as_json, index_dir):
+    """Show one project in full."""
+    catalogue = _open(index_dir)
+    project = catalogue.get(project_id)
+    if as_json:
+        _echo_json(project.to_json())
+        return 0
+    click.echo(render_project(project, get_language()))
+    return 0
+

@@ -1,0 +1,1 @@
+"""The index layer: the only part of the package that imports Whoosh."""

@@ -1,0 +1,407 @@
+"""Writing projects into Whoosh and answering parsed queries with it.
+
+Each word is indexed under four forms (see :mod:`amif_search.analysis`) in four fields per
+text (title, short name, description, implementer). A query word becomes a *concept*: the
+union of its forms over those fields, weighted so that an exact or inflected match counts
+most, then a compound member, then a spelling without å/ä/ö, then a derivational relative,
+then a typo correction. Projects that match every concept come first (best BM25F score
+first), then those that match fewer.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh import query as Q
+from whoosh import scoring
+
+from ..analysis import STOPWORDS, Lexicon, SwedishAnalyzer, Token, fold, stem
+from ..errors import IndexStateError
+from ..highlight import MatchForms
+from ..model import Project
+from ..query import And, FieldFilter, Not, Or, ParsedQuery, Phrase, Word
+from .schema import FORM_SEPARATOR, GROUP_SEPARATOR, TEXT_SOURCES, build_schema
+
+__all__ = ["write_whoosh", "Engine", "EngineHit", "EngineResult", "Correction", "MatchForms"]
+
+# How much a match in each text counts: title and short name above description above implementer.
+SOURCE_WEIGHTS = {"title": 3.0, "short": 3.0, "desc": 1.0, "impl": 0.7}
+# How much each form of a word counts.
+FORM_WEIGHTS = {"": 1.0, "_part": 0.8, "_fold": 0.5, "_root": 0.4}
+MEMBERS_WEIGHT = 0.6      # a compound query word found through its members
+CORRECTION_WEIGHT = 0.3   # a typo corrected to a word of the collection
+
+
+def _field_text(tokens: list[Token]) -> dict[str, str]:
+    exact, part, root, folded = [], [], [], []
+    for token in tokens:
+        exact.append(token.stem)
+        part.append(FORM_SEPARATOR.join(dict.fromkeys(p.stem for p in token.parts)))
+        root.append(FORM_SEPARATOR.join(dict.fromkeys([token.root] + [p.root for p in token.parts])))
+        folded.append(FORM_SEPARATOR.join(dict.fromkeys([token.fold] + [p.fold for p in token.parts])))
+    return {"": GROUP_SEPARATOR.join(exact), "_part": GROUP_SEPARATOR.join(part),
+            "_root": GROUP_SEPARATOR.join(root), "_fold": GROUP_SEPARATOR.join(folded)}
+
+
+def project_texts(project: Project) -> dict[str, str]:
+    """The raw text of each searchable source of a project."""
+    return {
+        "title": project.title,
+        "short": project.short_name or "",
+        "desc": project.description,
+        "impl": project.implementer,
+    }
+
+
+def document(project: Project, analyzer: SwedishAnalyzer) -> dict:
+    """The Whoosh document of a project."""
+    doc = {
+        "id": project.id,
+        "objective": project.objective.code,
+        "start_year": project.start.year,
+        "end_year": project.end.year,
+        "support_cents": int(project.eu_support * 100),
+    }
+    for source, text in project_texts(project).items():
+        for form, value in _field_text(analyzer(text)).items():
+            doc[source + form] = value
+    return doc
+
+
+def write_whoosh(folder: Path, projects: list[Project], lexicon: Lexicon, progress=None) -> None:
+    """Create a Whoosh index in ``folder`` holding ``projects``."""
+    ix = whoosh_index.create_in(str(folder), build_schema())
+    analyzer = SwedishAnalyzer(lexicon)
+    writer = ix.writer(limitmb=256)
+    try:
+        for number, project in enumerate(projects, start=1):
+            writer.add_document(**document(project, analyzer))
+            if progress is not None:
+                progress(number)
+        writer.commit(optimize=True)
+    except BaseException:
+        writer.cancel()
+        raise
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A query word that matched nothing, replaced by a word of the collection."""
+
+    original: str
+    corrected: str
+
+
+@dataclass
+class EngineHit:
+    id: str
+    score: float
+    coverage: int
+
+
+@dataclass
+class EngineResult:
+    hits: list[EngineHit]
+    total: int
+    concepts: int
+    corrections: list[Correction]
+    forms: MatchForms
+
+
+class Engine:
+    """Searches one generation's Whoosh index. Safe to share between threads."""
+
+    def __init__(self, folder: Path, lexicon: Lexicon) -> None:
+        try:
+            self._ix = whoosh_index.open_dir(str(folder))
+        except Exception as exc:  # Whoosh raises many kinds on damaged files
+            raise IndexStateError(f"{folder}: the Whoosh index cannot be opened ({type(exc).__name__}); "
+                                  "rebuild the index") from None
+        self.lexicon = lexicon
+        self.analyzer = SwedishAnalyzer(lexicon)
+        self._local = threading.local()
+        self._vocabulary: list[str] | None = None
+
+    def _searcher(self):
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is None:
+            searcher = self._ix.searcher(weighting=scoring.BM25F())
+            self._local.searcher = searcher
+        return searcher
+
+    def close(self) -> None:
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is not None:
+            searcher.close()
+        self._ix.close()
+
+    # -- building Whoosh queries ------------------------------------------------------
+
+    def _analyse_word(self, text: str) -> Token | None:
+        tokens = self.analyzer(text)
+        if not tokens:
+            return None
+        if len(tokens) == 1:
+            return tokens[0]
+        # 'COVID-19' or 'EU-stöd' typed as one word: treat it as a phrase of its pieces.
+        return None
+
+    def _word_query(self, token: Token, sources=TEXT_SOURCES, weight: float = 1.0, derivations: bool = True):
+        terms = []
+        for source in sources:
+            w = SOURCE_WEIGHTS[source] * weight
+            terms.append(Q.Term(source, token.stem, boost=w * FORM_WEIGHTS[""]))
+            terms.append(Q.Term(source + "_part", token.stem, boost=w * FORM_WEIGHTS["_part"]))
+            terms.append(Q.Term(source + "_fold", token.fold, boost=w * FORM_WEIGHTS["_fold"]))
+            if derivations:
+                terms.append(Q.Term(source + "_root", token.root, boost=w * FORM_WEIGHTS["_root"]))
+        if token.parts:
+            members = []
+            for part in token.parts:
+                alternatives = []
+                for source in sources:
+                    w = SOURCE_WEIGHTS[source] * weight * MEMBERS_WEIGHT
+                    alternatives += [Q.Term(source, part.stem, boost=w), Q.Term(source + "_part", part.stem, boost=w),
+                                     Q.Term(source + "_fold", part.fold, boost=w * FORM_WEIGHTS["_fold"])]
+                    if derivations:
+                        alternatives.append(Q.Term(source + "_root", part.root, boost=w * FORM_WEIGHTS["_root"]))
+                members.append(Q.Or(alternatives))
+            terms.append(Q.And(members))
+        return Q.Or(terms)
+
+    def _phrase_query(self, words, sources=TEXT_SOURCES):
+        tokens = [t for w in words for t in self.analyzer(w)]
+        if not tokens:
+            return None, []
+        if len(tokens) == 1:
+            return self._word_query(tokens[0], sources), tokens
+        alternatives = []
+        for source in sources:
+            w = SOURCE_WEIGHTS[source]
+            alternatives.append(Q.Phrase(source, [t.stem for t in tokens], boost=w))
+            alternatives.append(Q.Phrase(source + "_fold", [t.fold for t in tokens], boost=w * FORM_WEIGHTS["_fold"]))
+        return Q.Or(alternatives), tokens
+
+    def _prefix_query(self, text: str, sources=TEXT_SOURCES):
+        norm = text.lower()
+        stemmed = stem(norm)
+        prefix = stemmed if len(stemmed) < len(norm) else norm
+        alternatives = []
+        for source in sources:
+            w = SOURCE_WEIGHTS[source]
+            alternatives.append(Q.Prefix(source, prefix, boost=w))
+            alternatives.append(Q.Prefix(source + "_part", prefix, boost=w * FORM_WEIGHTS["_part"]))
+            alternatives.append(Q.Prefix(source + "_fold", fold(prefix), boost=w * FORM_WEIGHTS["_fold"]))
+        return Q.Or(alternatives), prefix
+
+    def _compile(self, node, forms: MatchForms, corrections: list[Correction], sources=TEXT_SOURCES,
+                 correct: bool = True):
+        """A Whoosh query for one node of the parsed query (None when it has no content)."""
+        if isinstance(node, Word):
+            if node.prefix:
+                query, prefix = self._prefix_query(node.text, sources)
+                forms.prefixes.add(prefix)
+                return query
+            token = self._analyse_word(node.text)
+            if token is None:
+                query, tokens = self._phrase_query(node.text.replace("-", " ").split(), sources)
+                for t in tokens:
+                    forms.add(t)
+                return query
+            query = self._word_query(token, sources)
+            if correct and not self._matches_anything(query):
+                corrected = self.correct(token.norm)
+                if corrected:
+                    corrections.append(Correction(node.text, corrected))
+                    fixed = self._analyse_word(corrected)
+                    if fixed is not None:
+                        forms.add(fixed)
+                        return self._word_query(fixed, sources, weight=CORRECTION_WEIGHT)
+            forms.add(token)
+            return query
+        if isinstance(node, Phrase):
+            query, tokens = self._phrase_query(node.words, sources)
+            for t in tokens:
+                forms.add(t, derivations=False)
+            return query
+        if isinstance(node, Or):
+            parts = [q for q in (self._compile(n, forms, corrections, sources, correct) for n in node.nodes) if q]
+            return Q.Or(parts) if parts else None
+        if isinstance(node, And):
+            parts = [q for q in (self._compile(n, forms, corrections, sources, correct) for n in node.nodes) if q]
+            return Q.And(parts) if parts else None
+        if isinstance(node, Not):
+            inner = self._compile(node.node, MatchForms(), [], sources, correct=False)
+            return Q.Not(inner) if inner else None
+        if isinstance(node, FieldFilter):
+            return self._field_query(node, forms, corrections)
+        raise TypeError(f"unknown query node {node!r}")  # pragma: no cover
+
+    def _field_query(self, node: FieldFilter, forms: MatchForms, corrections: list[Correction]):
+        if node.field == "objective":
+            if "." in node.text:
+                return Q.Term("objective", node.text)
+            return Q.Prefix("objective", node.text + ".")
+        if node.field == "year":
+            # Active during some part of [low, high]: starts by high, ends from low on.
+            conditions = []
+            if node.high is not None:
+                conditions.append(Q.NumericRange("start_year", None, int(node.high)))
+            if node.low is not None:
+                conditions.append(Q.NumericRange("end_year", int(node.low), None))
+            return Q.And(conditions) if conditions else Q.Every()
+        if node.field == "support":
+            low = None if node.low is None else int((Decimal(node.low) * 100).to_integral_value())
+            high = None if node.high is None else int((Decimal(node.high) * 100).to_integral_value())
+            return Q.NumericRange("support_cents", low, high)
+        if node.field == "id":
+            return Q.Term("id", node.text.lower())
+        sources = {"implementer": ("impl",), "title": ("title", "short"), "description": ("desc",)}[node.field]
+        words = node.text.split()
+        if len(words) > 1 and not node.text.startswith('"'):
+            # All words of the value, each in any of its forms, in that field.
+            parts = [self._compile(Word(w), forms, corrections, sources) for w in words
+                     if w.lower() not in STOPWORDS]
+            parts = [p for p in parts if p is not None]
+            return Q.And(parts) if parts else None
+        return self._compile(Word(node.text), forms, corrections, sources)
+
+    def _matches_anything(self, query) -> bool:
+        searcher = self._searcher()
+        for term in query.iter_all_terms():
+            if searcher.doc_frequency(*term):
+                return True
+        return False
+
+    # -- typo correction ----------------------------------------------------------------
+
+    def correct(self, word: str) -> str | None:
+        """The closest word of the collection within 1 or 2 edits (by length), if any."""
+        if len(word) < 4 or word.isdigit():
+            return None
+        limit = 1 if len(word) <= 7 else 2
+        folded = fold(word)
+        best = None
+        for candidate, count in self.lexicon.counts.items():
+            if abs(len(candidate) - len(word)) > limit or candidate == word:
+                continue
+            distance = _bounded_distance(folded, fold(candidate), limit)
+            if distance is None:
+                continue
+            key = (distance, -count, candidate)
+            if best is None or key < best[0]:
+                best = (key, candidate)
+        return best[1] if best else None
+
+    # -- searching ---------------------------------------------------------------------
+
+    def search(self, parsed: ParsedQuery, extra_filters: list[FieldFilter] | None = None,
+               limit: int | None = 10, offset: int = 0, expansions: dict | None = None) -> EngineResult:
+        """Run a parsed query; ``expansions`` maps a concept index to extra alternatives."""
+        forms = MatchForms()
+        corrections: list[Correction] = []
+        concepts = []
+        for index, node in enumerate(parsed.concepts):
+            if isinstance(node, Word) and not node.prefix and node.text.lower() in STOPWORDS \
+                    and len(parsed.concepts) > 1:
+                continue
+            query = self._compile(node, forms, corrections)
+            extra = (expansions or {}).get(index)
+            if extra:
+                extra_queries = [self._compile(n, forms, [], correct=False) for n in extra]
+                extra_queries = [q for q in extra_queries if q is not None]
+                if extra_queries:
+                    query = Q.Or(([query] if query is not None else []) + extra_queries)
+            if query is not None:
+                concepts.append(query)
+        required = [q for q in (self._compile(n, forms, corrections) for n in parsed.required) if q is not None]
+        required += [q for q in (self._compile(n, forms, corrections) for n in (extra_filters or [])) if q is not None]
+        excluded = [q for q in (self._compile(n, MatchForms(), [], correct=False) for n in parsed.excluded) if q]
+
+        searcher = self._searcher()
+        mask = Q.Or(excluded) if excluded else None
+        want = None if limit is None else offset + limit
+
+        if not concepts:
+            base = Q.And(required) if required else Q.Every()
+            results = searcher.search(base, limit=None, mask=mask, scored=False, sortedby=None)
+            docnums = sorted(hit.docnum for hit in results)
+            ids = self._ids(docnums)
+            hits = [EngineHit(ids[d], 0.0, 0) for d in docnums]
+            return EngineResult(hits[offset:want], len(hits), 0, corrections, forms)
+
+        required_query = Q.And(required) if required else None
+        everything = Q.And(concepts + required) if required else Q.And(concepts)
+        full = searcher.search(everything, limit=want, mask=mask)
+        full_docs = [(hit.docnum, hit.score) for hit in full]
+        full_total = len(full) if len(concepts) > 1 else full.estimated_length()
+        hits = [(docnum, score, len(concepts)) for docnum, score in full_docs]
+        total = len(full)
+        if len(concepts) > 1:
+            any_query = Q.Or(concepts)
+            if required_query is not None:
+                any_query = Q.And([any_query, required_query])
+            partial = searcher.search(any_query, limit=None, mask=mask)
+            total = len(partial)
+            if want is None or len(hits) < want:
+                seen = {d for d, _s in full_docs}
+                candidates = [(hit.docnum, hit.score) for hit in partial if hit.docnum not in seen]
+                if candidates:
+                    coverage = self._coverage([d for d, _s in candidates], concepts)
+                    ranked = sorted(candidates, key=lambda c: (-coverage[c[0]], -c[1]))
+                    hits += [(d, s, coverage[d]) for d, s in ranked]
+        del full_total
+        page = hits[offset:want] if want is not None else hits[offset:]
+        ids = self._ids([d for d, _s, _c in page])
+        return EngineResult([EngineHit(ids[d], s, c) for d, s, c in page], total, len(concepts),
+                            corrections, forms)
+
+    def _coverage(self, docnums: list[int], concepts) -> dict[int, int]:
+        searcher = self._searcher()
+        wanted = set(docnums)
+        coverage = dict.fromkeys(docnums, 0)
+        for concept in concepts:
+            for docnum in searcher.docs_for_query(concept):
+                if docnum in wanted:
+                    coverage[docnum] += 1
+        return coverage
+
+    def _ids(self, docnums: list[int]) -> dict[int, str]:
+        column = getattr(self._local, "ids", None)
+        if column is None:
+            column = self._searcher().reader().column_reader("id")
+            self._local.ids = column
+        return {d: _text(column[d]) for d in docnums}
+
+    def doc_count(self) -> int:
+        return self._ix.doc_count()
+
+
+def _text(value) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+
+def _bounded_distance(a: str, b: str, limit: int) -> int | None:
+    """Damerau-Levenshtein (adjacent swaps) distance of a and b, or None when above limit."""
+    if abs(len(a) - len(b)) > limit:
+        return None
+    previous2 = None
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        low = current[0]
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if previous2 is not None and i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                value = min(value, previous2[j - 2] + 1)
+            current[j] = value
+            low = min(low, value)
+        if low > limit:
+            return None
+        previous2, previous = previous, current
+    return previous[-1] if previous[-1] <= limit else None

@@ -1,0 +1,392 @@
+"""The query language, read into a small syntax tree that knows nothing of the engine.
+
+    trauma barn                 both words; projects with both rank first, then either
+    "barn och unga"             a phrase
+    tortyr OR trauma            either word
+    tortyr AND barn             both required (OCH, ELLER, INTE work too)
+    NOT vuxna, -vuxna           without the word
+    +barn                       required
+    trauma*                     a prefix
+    mål:6.2  år:2022  år:2019-2021  stöd:>500000  stöd:100000-600000
+    genomförare:Diakonissanstalten  titel:LANU  beskrivning:"psykisk hälsa"  id:lanu-2022
+
+Field names have English aliases (objective:, year:, support:, implementer:, title:,
+description:). Faults a user can make are either read sensibly, with a warning (a missing
+closing quote or parenthesis), or refused with a :class:`QueryError` that says what is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from .errors import QueryError
+from .i18n import _
+
+__all__ = [
+    "Word", "Phrase", "FieldFilter", "Not", "Or", "And", "ParsedQuery", "parse_query",
+    "FIELDS", "MAX_QUERY_LENGTH", "MAX_QUERY_TERMS",
+]
+
+MAX_QUERY_LENGTH = 2000
+MAX_QUERY_TERMS = 64
+
+# Canonical field -> the names a user may type.
+FIELDS: dict[str, tuple[str, ...]] = {
+    "objective": ("mål", "mal", "objective"),
+    "year": ("år", "ar", "year"),
+    "support": ("stöd", "stod", "eu-stöd", "support"),
+    "implementer": ("genomförare", "genomforare", "projektgenomförare", "implementer"),
+    "title": ("titel", "title"),
+    "description": ("beskrivning", "description"),
+    "id": ("id",),
+}
+_FIELD_BY_NAME = {alias: canonical for canonical, aliases in FIELDS.items() for alias in aliases}
+_ABBREVIATION_ENDINGS = frozenset("s n t ns ts en et ar er or ens ets na".split())
+_OPERATORS = {"AND": "AND", "OCH": "AND", "OR": "OR", "ELLER": "OR", "NOT": "NOT", "INTE": "NOT"}
+
+
+@dataclass(frozen=True)
+class Word:
+    """A free-text word (``prefix`` when typed as ``word*``)."""
+
+    text: str
+    prefix: bool = False
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Words that must stand together in this order."""
+
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FieldFilter:
+    """A condition on one field: text fields take words, numbers take ranges."""
+
+    field: str
+    text: str = ""
+    low: Decimal | int | None = None
+    high: Decimal | int | None = None
+
+
+@dataclass(frozen=True)
+class Not:
+    node: object
+
+
+@dataclass(frozen=True)
+class Or:
+    nodes: tuple
+
+
+@dataclass(frozen=True)
+class And:
+    nodes: tuple
+
+
+@dataclass
+class ParsedQuery:
+    """A query: concepts that rank (soft), conditions that must hold, and exclusions."""
+
+    text: str
+    concepts: list = field(default_factory=list)
+    required: list = field(default_factory=list)
+    excluded: list = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.concepts or self.required)
+
+
+_TOKEN = re.compile(
+    r"""\s*(?:
+        (?P<open>\()|(?P<close>\))|
+        (?P<sign>[+-])(?=[\w"(])|
+        (?P<field>[\w-]+):(?P<fvalue>"[^"]*"?|[^\s()"]*)|
+        (?P<quote>"[^"]*"?)|
+        (?P<word>[^\s()"]+)
+    )""",
+    re.VERBOSE | re.UNICODE,
+)
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Read ``text`` into a :class:`ParsedQuery`, or raise :class:`QueryError`."""
+    if len(text) > MAX_QUERY_LENGTH:
+        raise QueryError(_("the query is too long ({n} characters; at most {max})").format(
+            n=len(text), max=MAX_QUERY_LENGTH))
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(" " if unicodedata.category(c)[0] == "C" else c for c in text).strip()
+    text = text.replace("\u201c", '"').replace("\u201d", '"').replace("\u201e", '"')
+    if not text:
+        raise QueryError(_("the query is empty"))
+    parser = _Parser(text)
+    return parser.parse()
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens = self._lex(text)
+        self.i = 0
+        self.warnings: list[str] = []
+        self.terms = 0
+
+    def _lex(self, text: str) -> list[tuple[str, str, str]]:
+        tokens = []
+        for match in _TOKEN.finditer(text):
+            kind = match.lastgroup
+            if kind == "fvalue":
+                kind = "field"
+            if kind is None:
+                continue
+            if kind == "field":
+                tokens.append(("field", match.group("field"), match.group("fvalue")))
+            elif kind == "word" and match.group("word") in _OPERATORS:
+                tokens.append(("op", _OPERATORS[match.group("word")], match.group("word")))
+            else:
+                tokens.append((kind, match.group(kind), match.group(kind)))
+        return tokens
+
+    def peek(self):
+        return self.tokens[self.i] if self.i < len(self.tokens) else None
+
+    def next(self):
+        token = self.peek()
+        self.i += 1
+        return token
+
+    def parse(self) -> ParsedQuery:
+        query = ParsedQuery(self.text)
+        depth_warned = False
+        while self.peek() is not None:
+            token = self.peek()
+            if token[0] == "close":
+                self.next()
+                if not depth_warned:
+                    self.warnings.append(_("a closing parenthesis without an opening one was ignored"))
+                    depth_warned = True
+                continue
+            if token[0] == "op" and token[1] in ("AND", "OR"):
+                self.next()
+                if not query.concepts and not query.required and not query.excluded:
+                    self._dangling(token[2])
+                    continue
+                if self.peek() is None:
+                    self._dangling(token[2])
+                    continue
+                if token[1] == "AND":
+                    # Both sides of an explicit AND are required.
+                    if query.concepts:
+                        query.required.append(query.concepts.pop())
+                    node = self.clause()
+                    if node is not None:
+                        self._place(query, node, required=True)
+                    continue
+                # A leading OR between top-level clauses joins the previous clause.
+                node = self.clause()
+                if node is not None and query.concepts:
+                    previous = query.concepts.pop()
+                    query.concepts.append(Or((previous, node)))
+                elif node is not None:
+                    self._place(query, node)
+                continue
+            required = False
+            if token[0] == "sign" and token[1] == "+":
+                self.next()
+                required = True
+            node = self.clause()
+            if node is not None:
+                self._place(query, node, required=required)
+        query.warnings = self.warnings
+        if query.is_empty:
+            if query.excluded:
+                raise QueryError(_("the query only excludes; add a word or a field to search for"))
+            raise QueryError(_("the query has no word to search for"))
+        return query
+
+    def _dangling(self, operator: str) -> None:
+        self.warnings.append(_("the operator {op} has nothing on one side and was ignored").format(op=operator))
+
+    def _place(self, query: ParsedQuery, node, required: bool = False) -> None:
+        if isinstance(node, Not):
+            query.excluded.append(node.node)
+        elif required or isinstance(node, FieldFilter):
+            query.required.append(node)
+        else:
+            query.concepts.append(node)
+
+    def clause(self):
+        """unary (OR unary)*"""
+        node = self.unary()
+        while self.peek() is not None and self.peek()[0] == "op" and self.peek()[1] == "OR":
+            operator = self.next()
+            if self.peek() is None or self.peek()[0] == "close":
+                self._dangling(operator[2])
+                break
+            right = self.unary()
+            if right is None:
+                continue
+            node = right if node is None else Or((node, right))
+        return node
+
+    def unary(self):
+        token = self.next()
+        if token is None:
+            return None
+        kind, value, raw = token
+        if kind == "op" and value == "NOT" or kind == "sign" and value == "-":
+            if self.peek() is None or self.peek()[0] in ("close", "op"):
+                raise QueryError(_("{op} needs a word after it").format(op=raw))
+            inner = self.unary()
+            return None if inner is None else Not(inner)
+        if kind == "sign":
+            return self.unary()
+        if kind == "op":
+            # AND/OR where a word should be: 'a OR AND b'.
+            self._dangling(raw)
+            return None
+        if kind == "open":
+            return self.group()
+        if kind == "close":
+            self.warnings.append(_("a closing parenthesis without an opening one was ignored"))
+            return None
+        if kind == "quote":
+            return self.phrase(value)
+        if kind == "field":
+            return self.field(value, raw)
+        return self.word(value)
+
+    def group(self):
+        nodes = []
+        while True:
+            token = self.peek()
+            if token is None:
+                self.warnings.append(_("a parenthesis was not closed; it was closed at the end"))
+                break
+            if token[0] == "close":
+                self.next()
+                break
+            if token[0] == "op" and token[1] in ("AND", "OR"):
+                self.next()
+                if token[1] == "OR" and nodes:
+                    right = self.unary()
+                    if right is not None:
+                        nodes.append(Or((nodes.pop(), right)))
+                continue
+            node = self.clause()
+            if node is not None:
+                nodes.append(node)
+        if not nodes:
+            return None
+        return nodes[0] if len(nodes) == 1 else And(tuple(nodes))
+
+    def word(self, value: str):
+        prefix = value.endswith("*")
+        cleaned = value.strip("*?!.,;:'`´«»")
+        if not re.search(r"\w", cleaned):
+            return None
+        self._count()
+        if "*" in cleaned or "?" in cleaned:
+            cleaned = re.sub(r"[*?]", "", cleaned)
+        if prefix and len(cleaned) < 2:
+            raise QueryError(_("a prefix needs at least two letters before the *: {word}").format(word=value))
+        return Word(cleaned, prefix=prefix)
+
+    def phrase(self, value: str):
+        if not value.endswith('"') or len(value) == 1:
+            self.warnings.append(_("a quotation mark was not closed; the phrase runs to the end"))
+            value = value + '"'
+        words = tuple(re.findall(r"[^\W_]+(?:\*)?", value[1:-1]))
+        if not words:
+            return None
+        self._count(len(words))
+        return Phrase(words) if len(words) > 1 else Word(words[0].rstrip("*"), words[0].endswith("*"))
+
+    def field(self, name: str, value: str):
+        canonical = _FIELD_BY_NAME.get(name.lower())
+        if canonical is None and value.lower() in _ABBREVIATION_ENDINGS:
+            return self.word(name)  # 'ANM:s', 'THL:n': an abbreviation inflected, not a field
+        if canonical is None:
+            known = ", ".join(f"{aliases[0]}:" for aliases in FIELDS.values())
+            raise QueryError(_("unknown field {field}: (known fields: {known})").format(field=name, known=known))
+        if value.startswith('"'):
+            if not value.endswith('"') or len(value) == 1:
+                self.warnings.append(_("a quotation mark was not closed; the phrase runs to the end"))
+                value += '"'
+            value = value[1:-1]
+        value = value.strip()
+        if not value:
+            raise QueryError(_("the field {field}: needs a value").format(field=name))
+        self._count()
+        if canonical == "year":
+            low, high = _parse_range(value, name, integer=True)
+            return FieldFilter("year", value, low, high)
+        if canonical == "support":
+            low, high = _parse_range(value, name, integer=False)
+            return FieldFilter("support", value, low, high)
+        if canonical == "objective":
+            if not re.fullmatch(r"\d+(?:\.\d+)*", value):
+                raise QueryError(_("{field}: expects an objective code such as 6.2, not {value!r}").format(
+                    field=name, value=value))
+            return FieldFilter("objective", value)
+        return FieldFilter(canonical, value)
+
+    def _count(self, n: int = 1) -> None:
+        self.terms += n
+        if self.terms > MAX_QUERY_TERMS:
+            raise QueryError(_("the query has too many words (at most {max})").format(max=MAX_QUERY_TERMS))
+
+
+_RANGE = re.compile(r"^(?P<low>[\d\s.,]*)\s*(?:-|–|\.\.)\s*(?P<high>[\d\s.,]*)$")
+_COMPARE = re.compile(r"^(?P<op>>=|<=|>|<|=)?\s*(?P<value>[\d\s.,]+)$")
+
+
+def _number(text: str, name: str, integer: bool):
+    compact = re.sub(r"\s", "", text)
+    if integer:
+        if not re.fullmatch(r"\d{4}", compact):
+            raise QueryError(_("{field}: expects a year such as 2022 or 2019-2021, not {value!r}").format(
+                field=name, value=text))
+        return int(compact)
+    compact = compact.replace(",", ".") if compact.count(",") == 1 and "." not in compact else compact.replace(",", "")
+    try:
+        value = Decimal(compact)
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite() or value < 0 or value > Decimal("1e12"):
+        raise QueryError(_("{field}: expects an amount in euros such as >500000 or 100000-600000, "
+                           "not {value!r}").format(field=name, value=text))
+    return value
+
+
+def _parse_range(value: str, name: str, integer: bool):
+    """'2022', '2019-2021', '>500000', '<=2020' -> (low, high), inclusive, None for open."""
+    compare = _COMPARE.match(value)
+    if compare:
+        number = _number(compare.group("value"), name, integer)
+        step = 1 if integer else Decimal("0.01")
+        op = compare.group("op") or "="
+        return {
+            "=": (number, number),
+            ">": (number + step, None),
+            ">=": (number, None),
+            "<": (None, number - step),
+            "<=": (None, number),
+        }[op]
+    span = _RANGE.match(value)
+    if span and (span.group("low").strip() or span.group("high").strip()):
+        low = _number(span.group("low"), name, integer) if span.group("low").strip() else None
+        high = _number(span.group("high"), name, integer) if span.group("high").strip() else None
+        if low is not None and high is not None and high < low:
+            raise QueryError(_("{field}: the range {value} ends before it starts").format(field=name, value=value))
+        return low, high
+    if integer:
+        _number(value, name, integer)
+    raise QueryError(_("{field}: expects an amount in euros such as >500000 or 100000-600000, "
+                       "not {value!r}").format(field=name, value=value))

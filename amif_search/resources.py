@@ -1,0 +1,48 @@
+"""Where the packaged source documents and catalogs are, installed or in a checkout."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+__all__ = ["checkout_root", "data_dir", "locales_dir", "default_sources"]
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=1)
+def checkout_root() -> Path | None:
+    """The project checkout this package runs from, or None when it is installed."""
+    root = _PACKAGE.parent
+    pyproject = root / "pyproject.toml"
+    try:
+        if (root / "data").is_dir() and 'name = "amif-search"' in pyproject.read_text(encoding="utf-8"):
+            return root
+    except OSError:
+        pass
+    return None
+
+
+def _resource(name: str) -> Path:
+    installed = _PACKAGE / "_resources" / name
+    if installed.is_dir():
+        return installed
+    root = checkout_root()
+    if root is not None:
+        return root / name
+    return installed
+
+
+def data_dir() -> Path:
+    """The folder of the packaged source documents."""
+    return _resource("data")
+
+
+def locales_dir() -> Path:
+    """The folder of the gettext catalogs."""
+    return _resource("locales")
+
+
+def default_sources() -> list[Path]:
+    """The packaged source documents, in name order."""
+    return sorted(p for p in data_dir().glob("*.txt") if p.is_file())

@@ -1,0 +1,384 @@
+"""Reading the Ministry of the Interior's AMIF project pages into :class:`Project` records.
+
+The page format, as published in Swedish::
+
+    <title of the specific objective>
+    <introduction>
+    Nationellt mål 6.1: <title of the national objective>
+    <introduction>
+    <project title>
+     • Projektbeskrivning: <description>
+     • Projektgenomförare: <implementer>, Verksamhetsperiod: 1.1.2022 - 31.12.2022, EU-stöd: 2 679 894,24 euro
+
+The real pages are typed by hand. Labels are misspelt (Projektbeskrivining), the period is
+sometimes introduced by a wrong label (Projekgenomförare:, Verksamhetsförare:), the
+implementer may end with a full stop or with nothing at all, and amounts have stray spaces
+("2 346 028, 39 euro"). The parser reads what the page means and records every such
+repair as a note on the project; what it cannot read is reported as a problem with file and
+line, and every problem of a file is reported, not just the first.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Iterable
+
+from .errors import Problem, SourceError
+from .model import Objective, Project
+
+__all__ = ["parse_document", "read_source", "read_sources", "slugify", "MAX_SOURCE_BYTES"]
+
+# A source larger than this is refused before it is read (the real page is 16 kB).
+MAX_SOURCE_BYTES = 64 * 1024 * 1024
+
+LABEL_DESCRIPTION = "Projektbeskrivning"
+LABEL_IMPLEMENTER = "Projektgenomförare"
+LABEL_PERIOD = "Verksamhetsperiod"
+LABEL_SUPPORT = "EU-stöd"
+
+_BULLET = re.compile(r"^\s*[•·▪◦*\-–]\s+")
+_OBJECTIVE = re.compile(r"^\s*Nationellt\s+m[åa]l\s+(\d+(?:\.\d+)+)\s*[:.–-]\s*(.+?)\s*$", re.IGNORECASE)
+_LABEL = re.compile(r"^\s*([^\W\d_][\w-]*)\s*:\s*", re.UNICODE)
+_DATE = r"(\d{1,2})\s*\.\s*(\d{1,2})\s*\.\s*(\d{4})"
+_PERIOD = re.compile(_DATE + r"\s*[-–—]\s*" + _DATE)
+_LABEL_BEFORE = re.compile(r"[,.;]?\s*([^\W\d_][\w-]*)\s*:\s*$", re.UNICODE)
+_SUPPORT = re.compile(r"\bEU\s*-?\s*st[öo]d\w*\s*:\s*(.*?)\s*(?:euro|eur|€)?\s*[.,;]?\s*$", re.IGNORECASE)
+_SPACES = re.compile(r"[\s\u00a0\u2007\u202f]+")
+_SHORT_PAREN = re.compile(r"^(?P<title>.+?)\s*\((?:projektet\s+)?(?P<short>[^()]{1,40})\)\s*$", re.IGNORECASE)
+_SHORT_DASH = re.compile(r"^(?P<short>[^–—:]{1,40}?)\s+[–—-]\s+(?P<rest>.+)$")
+
+
+def read_source(path: str | Path) -> list[Project]:
+    """Read one source file from disk; the only function here that touches paths."""
+    path = Path(path)
+    name = str(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise SourceError(f"{name}: no such file") from None
+    except OSError as exc:
+        raise SourceError(f"{name}: cannot be read ({exc.strerror})") from None
+    if path.is_dir():
+        raise SourceError(f"{name}: is a folder, not a source file")
+    if size > MAX_SOURCE_BYTES:
+        raise SourceError(
+            f"{name}: {size} bytes is larger than the {MAX_SOURCE_BYTES // (1024 * 1024)} MiB a source may have"
+        )
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(f"{name}: cannot be read ({exc.strerror})") from None
+    return parse_document(decode_source(raw, name), name)
+
+
+def read_sources(paths: Iterable[str | Path]) -> list[Project]:
+    """Read several sources; IDs are made unique across all of them."""
+    projects: list[Project] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            projects.extend(read_source(path))
+        except SourceError as exc:
+            problems.extend(exc.problems or [Problem(str(path), None, exc.message.split(": ", 1)[-1])])
+    if problems:
+        raise SourceError(str(problems[0]), problems)
+    return assign_unique_ids(projects)
+
+
+def decode_source(raw: bytes, name: str) -> str:
+    """Decode UTF-8 text, refusing binary data and other encodings with the place of the fault."""
+    if not raw.strip():
+        raise SourceError(f"{name}: the file is empty", [Problem(name, None, "the file is empty")])
+    if b"\x00" in raw[:65536]:
+        raise SourceError(f"{name}: is a binary file, not text", [Problem(name, None, "is a binary file, not text")])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        message = f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
+        raise SourceError(f"{name}:{line}: {message}", [Problem(name, line, message)]) from None
+    return text.lstrip("\ufeff")
+
+
+@dataclass
+class _Draft:
+    """A project while its lines are being collected."""
+
+    title: str
+    line: int
+    objective: Objective | None
+    bullets: list[tuple[int, str]] = field(default_factory=list)
+
+
+def parse_document(text: str, name: str = "<text>") -> list[Project]:
+    """Parse the text of one page into projects, or raise :class:`SourceError` with every problem."""
+    lines = [(number, _clean(line)) for number, line in enumerate(text.splitlines(), start=1)]
+    lines = [(number, line) for number, line in lines if line]
+    problems: list[Problem] = []
+    if not lines:
+        problem = Problem(name, None, "the file is empty")
+        raise SourceError(str(problem), [problem])
+
+    specific_title = ""
+    objective: Objective | None = None
+    drafts: list[_Draft] = []
+    projects_under_objective = 0
+    for index, (number, line) in enumerate(lines):
+        next_is_bullet = index + 1 < len(lines) and bool(_BULLET.match(lines[index + 1][1]))
+        header = _OBJECTIVE.match(line)
+        if header:
+            objective = Objective(header.group(1), header.group(2))
+            projects_under_objective = 0
+            continue
+        if _BULLET.match(line):
+            if not drafts or drafts[-1] is None:
+                problems.append(Problem(name, number, "a bullet line that belongs to no project title"))
+                continue
+            drafts[-1].bullets.append((number, _BULLET.sub("", line, count=1)))
+            continue
+        if next_is_bullet:
+            drafts.append(_Draft(title=line, line=number, objective=objective))
+            projects_under_objective += 1
+            continue
+        # Plain text: the page title, or an introduction to the page or an objective.
+        if drafts and drafts[-1] is not None and projects_under_objective:
+            problems.append(Problem(
+                name, number,
+                "text between projects that is no project (a title without its "
+                f"{LABEL_DESCRIPTION} and {LABEL_IMPLEMENTER} lines?)",
+            ))
+        if not specific_title and objective is None and not drafts:
+            specific_title = line
+        if drafts and drafts[-1] is not None:
+            drafts.append(None)  # type: ignore[arg-type]  # closes the open project
+
+    projects: list[Project] = []
+    for draft in drafts:
+        if draft is None:
+            continue
+        project = _finish(draft, name, specific_title, problems)
+        if project is not None:
+            projects.append(project)
+    if not projects and not problems:
+        problems.append(Problem(name, None, "no project found (no title followed by "
+                                f"{LABEL_DESCRIPTION} and {LABEL_IMPLEMENTER} lines)"))
+    if problems:
+        raise SourceError(str(problems[0]), problems)
+    return assign_unique_ids(projects)
+
+
+def _clean(line: str) -> str:
+    """Normalise one line: NFC, no-break and repeated spaces to one space, trimmed."""
+    line = unicodedata.normalize("NFC", line)
+    return _SPACES.sub(" ", line).strip()
+
+
+def _edit_distance(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i]
+        for j, cb in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def _label_is(found: str, canonical: str) -> bool:
+    """True when ``found`` is ``canonical`` or a plausible misspelling of it."""
+    found, canonical = found.lower(), canonical.lower()
+    return found == canonical or _edit_distance(found, canonical) <= max(1, len(canonical) // 6)
+
+
+def _finish(draft: _Draft, name: str, specific_title: str, problems: list[Problem]) -> Project | None:
+    """Turn a draft into a project, or add its problems and return None."""
+    before = len(problems)
+    notes: list[str] = []
+    if draft.objective is None:
+        problems.append(Problem(name, draft.line, f"project {draft.title!r} comes before any 'Nationellt mål' heading"))
+
+    description = implementer = None
+    details_line = draft.line
+    period: tuple[date, date] | None = None
+    support: Decimal | None = None
+    for number, body in draft.bullets:
+        label_match = _LABEL.match(body)
+        label = label_match.group(1) if label_match else ""
+        if label and _label_is(label, LABEL_DESCRIPTION) and description is None:
+            if label != LABEL_DESCRIPTION:
+                notes.append(f"line {number}: label {label!r} read as {LABEL_DESCRIPTION!r}")
+            description = body[label_match.end():].strip()
+            continue
+        if (label and _label_is(label, LABEL_IMPLEMENTER)) or _SUPPORT.search(body) or _PERIOD.search(body):
+            details_line = number
+            implementer, period, support = _parse_details(body, label_match, name, number, problems, notes)
+            continue
+        problems.append(Problem(name, number, f"unexpected line in project {draft.title!r}: {body[:60]!r}"))
+
+    if description is None:
+        problems.append(Problem(name, draft.line, f"project {draft.title!r} has no {LABEL_DESCRIPTION} line",
+                                LABEL_DESCRIPTION))
+    elif not description:
+        problems.append(Problem(name, draft.line, f"project {draft.title!r} has an empty description",
+                                LABEL_DESCRIPTION))
+    if implementer is None and details_line == draft.line:
+        problems.append(Problem(name, draft.line, f"project {draft.title!r} has no {LABEL_IMPLEMENTER} line",
+                                LABEL_IMPLEMENTER))
+    if len(problems) > before or draft.objective is None:
+        return None
+    assert description is not None and implementer and period and support is not None
+    short_name, _rest = split_short_name(draft.title)
+    specific = draft.objective.code.split(".")[0]
+    return Project(
+        id="",
+        title=draft.title,
+        short_name=short_name,
+        objective=draft.objective,
+        description=description,
+        implementer=implementer,
+        start=period[0],
+        end=period[1],
+        eu_support=support,
+        source=Path(name).name,
+        line=draft.line,
+        specific_objective=f"{specific}: {specific_title}" if specific_title else specific,
+        notes=tuple(notes),
+    )
+
+
+def _parse_details(body: str, label_match: re.Match | None, name: str, number: int,
+                   problems: list[Problem], notes: list[str]):
+    """Read implementer, period and EU support from the details line."""
+    implementer = period = support = None
+    start_of_value = label_match.end() if label_match else 0
+    if label_match and label_match.group(1) != LABEL_IMPLEMENTER:
+        notes.append(f"line {number}: label {label_match.group(1)!r} read as {LABEL_IMPLEMENTER!r}")
+
+    found_period = _PERIOD.search(body)
+    found_support = _SUPPORT.search(body)
+    end_of_implementer = len(body)
+    if found_period:
+        end_of_implementer = found_period.start()
+    elif found_support:
+        end_of_implementer = found_support.start()
+    head = body[start_of_value:end_of_implementer]
+    period_label = _LABEL_BEFORE.search(head)
+    if period_label:
+        if found_period and period_label.group(1) != LABEL_PERIOD:
+            notes.append(f"line {number}: label {period_label.group(1)!r} before the period read as {LABEL_PERIOD!r}")
+        head = head[:period_label.start()]
+    implementer = head.strip().rstrip(",;").strip()
+    if implementer.endswith(".") and not implementer.endswith(".."):
+        notes.append(f"line {number}: full stop after the implementer read as a separator")
+        implementer = implementer[:-1].rstrip()
+    if not implementer:
+        problems.append(Problem(name, number, "the implementer is missing", LABEL_IMPLEMENTER))
+        implementer = None
+
+    if not found_period:
+        problems.append(Problem(name, number, "no period (D.M.YYYY - D.M.YYYY) found", LABEL_PERIOD))
+    else:
+        start = _make_date(found_period.group(1, 2, 3), name, number, problems)
+        end = _make_date(found_period.group(4, 5, 6), name, number, problems)
+        if start and end:
+            if end < start:
+                problems.append(Problem(name, number, f"the period ends ({end:%d.%m.%Y}) before it starts "
+                                        f"({start:%d.%m.%Y})", LABEL_PERIOD))
+            else:
+                period = (start, end)
+
+    if not found_support:
+        problems.append(Problem(name, number, f"no {LABEL_SUPPORT} amount found", LABEL_SUPPORT))
+    else:
+        support = parse_amount(found_support.group(1))
+        if support is None:
+            problems.append(Problem(name, number, f"{found_support.group(1)!r} is not an amount in euros",
+                                    LABEL_SUPPORT))
+    return implementer, period, support
+
+
+def _make_date(parts: tuple[str, str, str], name: str, number: int, problems: list[Problem]) -> date | None:
+    day, month, year = (int(p) for p in parts)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        problems.append(Problem(name, number, f"impossible date {day:02d}.{month:02d}.{year}", LABEL_PERIOD))
+        return None
+
+
+_AMOUNT_PLAIN = re.compile(r"^\d+(?:[.,]\d{1,2})?$")
+_AMOUNT_DOTTED = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?$")
+
+
+def parse_amount(text: str) -> Decimal | None:
+    """Read an amount such as '2 346 028, 39' or '910 090' exactly; None when it is no amount."""
+    compact = _SPACES.sub("", text).strip().rstrip(".")
+    if _AMOUNT_DOTTED.match(compact):
+        compact = compact.replace(".", "")
+    if not _AMOUNT_PLAIN.match(compact):
+        return None
+    try:
+        return Decimal(compact.replace(",", ".")).quantize(Decimal("0.01"))
+    except InvalidOperation:  # pragma: no cover - the pattern already excludes this
+        return None
+
+
+def split_short_name(title: str) -> tuple[str | None, str]:
+    """The project's short name when the title carries one: 'LANU – …', '… (PALOMA3)'."""
+    paren = _SHORT_PAREN.match(title)
+    if paren and len(paren.group("short").split()) <= 3:
+        return paren.group("short").strip(), paren.group("title")
+    dash = _SHORT_DASH.match(title)
+    if dash and len(dash.group("short").split()) <= 3:
+        return dash.group("short").strip(), dash.group("rest")
+    return None, title
+
+
+def slugify(text: str, max_words: int = 4, max_length: int = 40) -> str:
+    """An ASCII slug of the first words of ``text``: 'Öppet arbetsliv' -> 'oppet-arbetsliv'."""
+    folded = unicodedata.normalize("NFKD", text)
+    folded = "".join(c for c in folded if not unicodedata.combining(c)).lower()
+    words = re.findall(r"[a-z0-9]+", folded)
+    content = [w for w in words if w not in _SLUG_SKIP]
+    words = content or words
+    slug = ""
+    for word in words[:max_words]:
+        candidate = f"{slug}-{word}" if slug else word
+        if slug and len(candidate) > max_length:
+            break
+        slug = candidate
+    return slug or "project"
+
+
+# Swedish function words left out of IDs: 'Rehabilitering för krigstraumatiserade' -> rehabilitering-krigstraumatiserade.
+_SLUG_SKIP = frozenset("av en ett och i for fran med om pa som till vid hos de den det".split())
+
+
+def assign_unique_ids(projects: list[Project]) -> list[Project]:
+    """Give each project '<short name or title>-<start year>', unique within the list.
+
+    A base ID depends on the project alone, so re-parsing a page, or adding a project with
+    another base ID, changes no ID. When two projects share a base ID, the first in
+    document order keeps it and each later one gets a suffix made from its own content.
+    """
+    from dataclasses import replace
+
+    seen: set[str] = set()
+    result = []
+    for project in projects:
+        base = f"{slugify(project.short_name or project.title)}-{project.start.year}"
+        candidate = base
+        if candidate in seen:
+            digest = project.content_hash()
+            length = 4
+            candidate = f"{base}-{digest[:length]}"
+            while candidate in seen:
+                length += 1
+                candidate = f"{base}-{digest[:length]}"
+        seen.add(candidate)
+        result.append(replace(project, id=candidate))
+    return result
