@@ -24,13 +24,13 @@ from functools import lru_cache
 from typing import Iterable, Iterator
 
 __all__ = [
-    "Part", "Token", "Lexicon", "SwedishAnalyzer", "WordTokenizer", "LowercaseFilter",
+    "is_stopword", "Part", "Token", "Lexicon", "SwedishAnalyzer", "WordTokenizer", "LowercaseFilter",
     "CompoundSplitFilter", "SnowballStemFilter", "DerivationFilter", "DiacriticFoldFilter",
     "stem", "derivation_root", "fold", "STOPWORDS", "ANALYSIS_VERSION",
 ]
 
 # Bump when any stage changes what it produces: indexes record it and are rebuilt.
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
 
 # Swedish function words: dropped from free-text queries (kept in the index for phrases).
 STOPWORDS = frozenset("""
@@ -42,6 +42,16 @@ sina sitta själv skulle som så sådan sådana sådant till under upp ut utan v
 varför varit varje vars vart vem vi vid vilka vilkas vilken vilket vår våra vårt än är åt
 över
 """.split())
+
+_FOLDED_STOPWORDS = frozenset(
+    "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c)) for w in STOPWORDS)
+
+
+def is_stopword(word: str) -> bool:
+    """A Swedish function word, also when typed without å/ä/ö ('for' for 'för')."""
+    word = word.lower()
+    return word in STOPWORDS or word in _FOLDED_STOPWORDS
+
 
 # Words that begin Swedish words as prefixes or particles rather than as compound members.
 _NOT_MODIFIERS = STOPWORDS | frozenset("""
@@ -77,8 +87,10 @@ def _plausible_head(head: str, min_length: int) -> bool:
 # shared by related words: traumatiser/traum, integrer/integration, psykoedukativ/-ation.
 _DERIVATIONAL = sorted("""
 atisering isering atiserat iserat atiser iser ation ativt ativ itet ering erat ning
-isk ism ist lig het skap else iter
+isk ism ist lig het skap else er
 """.split(), key=len, reverse=True)
+# Neuter adjectives: kommunalt, psykiskt, kultursensitivt -> kommunal, psykisk, kultursensitiv.
+_NEUTER_T = ("alt", "ivt", "skt", "igt", "ellt", "ärt")
 _MIN_ROOT = 4
 
 
@@ -127,12 +139,17 @@ def stem(word: str) -> str:
 @lru_cache(maxsize=200_000)
 def derivation_root(stemmed: str) -> str:
     """Strip one derivational ending from a stem, keeping at least four letters."""
+    if stemmed.endswith(_NEUTER_T) and len(stemmed) > _MIN_ROOT + 2:
+        stemmed = stemmed[:-1]
     for suffix in _DERIVATIONAL:
         if stemmed.endswith(suffix) and len(stemmed) - len(suffix) >= _MIN_ROOT:
             stemmed = stemmed[: -len(suffix)]
             break
     # sysselsätt (sysselsättning) and sysselsät (sysselsätta) are the same root.
     if len(stemmed) > _MIN_ROOT and stemmed[-1] == stemmed[-2] and stemmed[-1] not in "aeiouyåäö":
+        stemmed = stemmed[:-1]
+    # psykiatri and psykiatr(isk), terminologi and terminolog(isk): a final vowel goes.
+    if len(stemmed) > _MIN_ROOT + 1 and stemmed[-1] in "aeiouy":
         stemmed = stemmed[:-1]
     return stemmed
 
@@ -159,6 +176,7 @@ class Lexicon:
         self._roots = {derivation_root(s) for s in self._stems if len(s) >= 5}
         self._total = sum(self.counts.values()) or 1
         self._cache: dict[str, tuple[tuple[int, int], ...]] = {}
+        self._member_cache: dict[str, list[str]] = {}
 
     @classmethod
     def from_texts(cls, texts: Iterable[str], extra_words: Iterable[str] = ()) -> "Lexicon":
@@ -186,6 +204,51 @@ class Lexicon:
     def known_root(self, piece: str) -> bool:
         """True when ``piece`` shares a derivational root with the lexicon ('trauma')."""
         return len(piece) >= 5 and derivation_root(stem(piece)) in self._roots
+
+    def compounds_with(self, word: str, limit: int = 40) -> list[str]:
+        """Words of the lexicon in which ``word`` is a member that the splitter missed.
+
+        With the query word itself as the known member, a compound can be recognised
+        that no other word of the collection explains: sjukhus in universitetssjukhusen
+        (as its head), video in videoinspelningarna (as its modifier).
+        """
+        word = word.lower()
+        cached = self._member_cache.get(word)
+        if cached is not None:
+            return cached
+        stemmed = stem(word)
+        found: list[str] = []
+        if len(stemmed) >= 4 and word not in STOPWORDS:
+            for candidate in self.counts:
+                if len(candidate) < len(stemmed) + 3 or candidate == word:
+                    continue
+                if self._has_member(candidate, word, stemmed):
+                    found.append(candidate)
+                    if len(found) >= limit:
+                        break
+        if len(self._member_cache) < 100_000:
+            self._member_cache[word] = found
+        return found
+
+    def _has_member(self, candidate: str, word: str, stemmed: str) -> bool:
+        # As the head: <modifier>[s|e]<word, inflected>.
+        position = candidate.find(stemmed, 3)
+        while position != -1:
+            modifier = candidate[:position]
+            if (_VOWEL.search(modifier) and modifier not in _NOT_MODIFIERS
+                    and stem(candidate[position:]) == stemmed):
+                return True
+            position = candidate.find(stemmed, position + 1)
+        # As the modifier: <word>[s|e]<head>.
+        for prefix in {word, stemmed}:
+            if candidate.startswith(prefix):
+                rest = candidate[len(prefix):]
+                for link in ("", "s", "e"):
+                    head = rest[len(link):] if rest.startswith(link) else None
+                    if head and len(head) >= 4 and not _ENDING.fullmatch(head) \
+                            and (self.known(head) or _plausible_head(head, 5)):
+                        return True
+        return False
 
     def frequency(self, piece: str) -> float:
         return (self.counts.get(piece, 0) + 1) / self._total

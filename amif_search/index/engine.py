@@ -19,7 +19,7 @@ from whoosh import index as whoosh_index
 from whoosh import query as Q
 from whoosh import scoring
 
-from ..analysis import STOPWORDS, Lexicon, SwedishAnalyzer, Token, fold, stem
+from ..analysis import Lexicon, SwedishAnalyzer, Token, fold, is_stopword, stem
 from ..errors import IndexStateError
 from ..highlight import MatchForms
 from ..model import Project
@@ -29,11 +29,12 @@ from .schema import FORM_SEPARATOR, GROUP_SEPARATOR, TEXT_SOURCES, build_schema
 __all__ = ["write_whoosh", "Engine", "EngineHit", "EngineResult", "Correction", "MatchForms"]
 
 # How much a match in each text counts: title and short name above description above implementer.
-SOURCE_WEIGHTS = {"title": 3.0, "short": 3.0, "desc": 1.0, "impl": 0.7}
+SOURCE_WEIGHTS = {"title": 3.0, "short": 3.0, "desc": 1.0, "impl": 0.9}
 # How much each form of a word counts.
 FORM_WEIGHTS = {"": 1.0, "_part": 0.8, "_fold": 0.5, "_root": 0.4}
 MEMBERS_WEIGHT = 0.6      # a compound query word found through its members
 CORRECTION_WEIGHT = 0.3   # a typo corrected to a word of the collection
+TIEBREAK = 0.1            # how much a word's other forms add to its best one
 
 
 def _field_text(tokens: list[Token]) -> dict[str, str]:
@@ -151,27 +152,29 @@ class Engine:
         return None
 
     def _word_query(self, token: Token, sources=TEXT_SOURCES, weight: float = 1.0, derivations: bool = True):
-        terms = []
-        for source in sources:
-            w = SOURCE_WEIGHTS[source] * weight
-            terms.append(Q.Term(source, token.stem, boost=w * FORM_WEIGHTS[""]))
-            terms.append(Q.Term(source + "_part", token.stem, boost=w * FORM_WEIGHTS["_part"]))
-            terms.append(Q.Term(source + "_fold", token.fold, boost=w * FORM_WEIGHTS["_fold"]))
-            if derivations:
-                terms.append(Q.Term(source + "_root", token.root, boost=w * FORM_WEIGHTS["_root"]))
+        """One query word: the best of its forms counts (DisjunctionMax), each form summed over fields."""
+        def over_fields(suffix: str, text: str, form_weight: float):
+            return Q.Or([Q.Term(source + suffix, text, boost=SOURCE_WEIGHTS[source] * weight * form_weight)
+                         for source in sources])
+
+        kinds = [over_fields("", token.stem, FORM_WEIGHTS[""]),
+                 over_fields("_part", token.stem, FORM_WEIGHTS["_part"]),
+                 over_fields("_fold", token.fold, FORM_WEIGHTS["_fold"])]
+        if derivations:
+            kinds.append(over_fields("_root", token.root, FORM_WEIGHTS["_root"]))
         if token.parts:
             members = []
             for part in token.parts:
-                alternatives = []
-                for source in sources:
-                    w = SOURCE_WEIGHTS[source] * weight * MEMBERS_WEIGHT
-                    alternatives += [Q.Term(source, part.stem, boost=w), Q.Term(source + "_part", part.stem, boost=w),
-                                     Q.Term(source + "_fold", part.fold, boost=w * FORM_WEIGHTS["_fold"])]
-                    if derivations:
-                        alternatives.append(Q.Term(source + "_root", part.root, boost=w * FORM_WEIGHTS["_root"]))
+                alternatives = [over_fields("", part.stem, MEMBERS_WEIGHT), over_fields("_part", part.stem, MEMBERS_WEIGHT),
+                                over_fields("_fold", part.fold, MEMBERS_WEIGHT * FORM_WEIGHTS["_fold"])]
+                if derivations:
+                    alternatives.append(over_fields("_root", part.root, MEMBERS_WEIGHT * FORM_WEIGHTS["_root"]))
                 members.append(Q.Or(alternatives))
-            terms.append(Q.And(members))
-        return Q.Or(terms)
+            kinds.append(Q.And(members))
+        compounds = self.lexicon.compounds_with(token.norm)
+        if compounds:
+            kinds.append(Q.Or([over_fields("", stem(word), FORM_WEIGHTS["_part"]) for word in compounds]))
+        return Q.DisjunctionMax(kinds, tiebreak=TIEBREAK)
 
     def _phrase_query(self, words, sources=TEXT_SOURCES):
         tokens = [t for w in words for t in self.analyzer(w)]
@@ -213,6 +216,8 @@ class Engine:
                     forms.add(t)
                 return query
             query = self._word_query(token, sources)
+            for word in self.lexicon.compounds_with(token.norm):
+                forms.stems.add(stem(word))
             if correct and not self._matches_anything(query):
                 corrected = self.correct(token.norm)
                 if corrected:
@@ -265,33 +270,39 @@ class Engine:
         if len(words) > 1 and not node.text.startswith('"'):
             # All words of the value, each in any of its forms, in that field.
             parts = [self._compile(Word(w), forms, corrections, sources) for w in words
-                     if w.lower() not in STOPWORDS]
+                     if not is_stopword(w)]
             parts = [p for p in parts if p is not None]
             return Q.And(parts) if parts else None
         return self._compile(Word(node.text), forms, corrections, sources)
 
     def _matches_anything(self, query) -> bool:
-        searcher = self._searcher()
-        for term in query.iter_all_terms():
-            if searcher.doc_frequency(*term):
-                return True
+        for _docnum in self._searcher().docs_for_query(query):
+            return True
         return False
 
     # -- typo correction ----------------------------------------------------------------
 
     def correct(self, word: str) -> str | None:
-        """The closest word of the collection within 1 or 2 edits (by length), if any."""
+        """The closest word of the collection within 1 or 2 edits (by length), if any.
+
+        Words and their stems are both compared, so 'arbtesgivare' reaches 'arbetsgivarna'
+        through the stems arbtesgivar ~ arbetsgivar.
+        """
         if len(word) < 4 or word.isdigit():
             return None
         limit = 1 if len(word) <= 7 else 2
-        folded = fold(word)
+        typed = fold(word)
+        typed_stem = fold(stem(word))
         best = None
         for candidate, count in self.lexicon.counts.items():
-            if abs(len(candidate) - len(word)) > limit or candidate == word:
+            if candidate == word or abs(len(candidate) - len(word)) > limit + 3:
                 continue
-            distance = _bounded_distance(folded, fold(candidate), limit)
+            distance = _bounded_distance(typed, fold(candidate), limit)
             if distance is None:
-                continue
+                distance = _bounded_distance(typed_stem, fold(stem(candidate)), limit)
+                if distance is None:
+                    continue
+                distance += 0.5  # a match of stems only is a little less sure
             key = (distance, -count, candidate)
             if best is None or key < best[0]:
                 best = (key, candidate)
@@ -306,7 +317,7 @@ class Engine:
         corrections: list[Correction] = []
         concepts = []
         for index, node in enumerate(parsed.concepts):
-            if isinstance(node, Word) and not node.prefix and node.text.lower() in STOPWORDS \
+            if isinstance(node, Word) and not node.prefix and is_stopword(node.text) \
                     and len(parsed.concepts) > 1:
                 continue
             query = self._compile(node, forms, corrections)
