@@ -65,7 +65,7 @@ _ENDING = re.compile(
     r"era|erade|rade|sen|ner|ger|tar|nde|ren)"
 )
 # Beginnings of an unknown head that betray a broken word (place + ringen, kommun + ikation).
-_BROKEN_HEAD = re.compile(r"^(?:ik|ering|ring|tning|gning|ning|ation|itet|iser|ise|ti[sk]|ler|eri|ell)")
+_BROKEN_HEAD = re.compile(r"^(?:ik|ering|ring|tning|gning|ning|ation|itet|iter|iser|ise|ti[sk]|ler|eri|ell|ati[sov])")
 
 _WORD = re.compile(r"[^\W_]+")
 _VOWEL = re.compile(r"[aeiouyåäöé]")
@@ -202,8 +202,13 @@ class Lexicon:
         return piece in self.counts or stem(piece) in self._stems
 
     def known_root(self, piece: str) -> bool:
-        """True when ``piece`` shares a derivational root with the lexicon ('trauma')."""
-        return len(piece) >= 5 and derivation_root(stem(piece)) in self._roots
+        """True when ``piece`` is a bare form sharing a derivational root with the lexicon ('trauma')."""
+        if len(piece) < 5:
+            return False
+        stemmed = stem(piece)
+        # A modifier is a bare form: its stem is itself or itself less a final vowel.
+        bare = stemmed == piece or (stemmed == piece[:-1] and piece[-1] in "aeiouy")
+        return bare and derivation_root(stemmed) in self._roots
 
     def compounds_with(self, word: str, limit: int = 40) -> list[str]:
         """Words of the lexicon in which ``word`` is a member that the splitter missed.
@@ -303,7 +308,8 @@ class Lexicon:
                     if sub is not None and sub[1] == 0:
                         members = [modifier] + [word[s - offset:e - offset] for s, e in sub[0]]
                         candidates.append((spans + list(sub[0]), 0, self._score(members)))
-                if modifier_known and not head_known and _plausible_head(head, 5 if link else 6):
+                if not head_known and (modifier_known and _plausible_head(head, 5 if link else 6)
+                                       or modifier_root and _plausible_head(head, 7)):
                     candidates.append((whole, 1, self._score([modifier, head])))
                 if not modifier_known and not link and head in self.counts and len(head) >= 5 \
                         and len(modifier) >= 4 and _VOWEL.search(modifier):
@@ -316,7 +322,8 @@ class Lexicon:
         def quality(candidate):
             spans, unknown, score = candidate
             words = sum(word[s - offset:e - offset] in self.counts for s, e in spans)
-            return (unknown, len(spans), -words, -_links(spans), -score)
+            # Last, the longer modifier: trauma + relaterade, not traum + arelaterade.
+            return (unknown, len(spans), -words, -_links(spans), -score, -(spans[0][1] - spans[0][0]))
 
         return min(candidates, key=quality)
 

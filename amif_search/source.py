@@ -270,6 +270,11 @@ def _parse_details(body: str, label_match: re.Match | None, name: str, number: i
     if period_label:
         if found_period and period_label.group(1) != LABEL_PERIOD:
             notes.append(f"line {number}: label {period_label.group(1)!r} before the period read as {LABEL_PERIOD!r}")
+        separator = period_label.group(0).lstrip()[:1]
+        if separator == ".":
+            notes.append(f"line {number}: full stop after the implementer read as a separator")
+        elif separator not in (",", ";"):
+            notes.append(f"line {number}: no separator between the implementer and the period")
         head = head[:period_label.start()]
     implementer = head.strip().rstrip(",;").strip()
     if implementer.endswith(".") and not implementer.endswith(".."):

@@ -74,8 +74,13 @@ def main(argv: list[str] | None = None) -> int:
     except click.Abort:
         click.echo(_("amif-search: interrupted"), err=True)
         return 130
+    except click.UsageError as exc:
+        command = exc.ctx.command_path if exc.ctx is not None else "amif-search"
+        click.echo(_("amif-search: error: {message} (see '{command} --help')").format(
+            message=exc.format_message(), command=command), err=True)
+        return exc.exit_code
     except click.ClickException as exc:
-        exc.show()
+        click.echo(_("amif-search: error: {message}").format(message=exc.format_message()), err=True)
         return exc.exit_code
     except KeyboardInterrupt:
         click.echo(_("amif-search: interrupted"), err=True)

@@ -85,7 +85,7 @@ def search(query, limit, offset, objective, year, implementer, as_json, index_di
         click.echo(_("Obs: {warning}").format(warning=warning), err=True)
     for correction in result.corrections:
         click.echo(_("Sökte efter {corrected} i stället för {original}").format(
-            corrected=style.strong(correction.corrected), original=correction.original))
+            corrected=style.strong(correction.corrected), original=correction.original), color=style.color)
     if result.suggestion:
         click.echo(_("Menade du: {suggestion}").format(suggestion=result.suggestion))
     if not result.total:
@@ -96,7 +96,8 @@ def search(query, limit, offset, objective, year, implementer, as_json, index_di
         total=result.total, query=query, first=offset + 1 if result.hits else 0, last=shown_to))
     for number, hit in enumerate(result.hits, start=offset + 1):
         click.echo("")
-        click.echo(render_hit(number, hit, lang, style))
+        # click strips colour codes when stdout is no terminal unless told otherwise.
+        click.echo(render_hit(number, hit, lang, style), color=style.color)
     return 0
 
 

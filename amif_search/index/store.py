@@ -36,10 +36,11 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .. import __version__
-from ..analysis import ANALYSIS_VERSION, Lexicon
+from .. import analysis as _analysis
+from ..analysis import Lexicon
 from ..errors import IndexLockedError, IndexNotFoundError, IndexStateError
 from ..model import Project
-from .schema import SCHEMA_VERSION
+from . import schema as _schema
 
 __all__ = ["Manifest", "SourceInfo", "write_generation", "read_manifest", "live_generation",
            "build_lock", "user_data_dir", "FORMAT_NAME", "INDEX_ENV"]
@@ -93,8 +94,8 @@ class Manifest:
     sources: list[SourceInfo]
     projects: dict[str, str]
     files: dict[str, str] = field(default_factory=dict)
-    schema_version: int = SCHEMA_VERSION
-    analysis_version: int = ANALYSIS_VERSION
+    schema_version: int = field(default_factory=lambda: _schema.SCHEMA_VERSION)
+    analysis_version: int = field(default_factory=lambda: _analysis.ANALYSIS_VERSION)
     package_version: str = __version__
     format: str = FORMAT_NAME
     format_version: int = FORMAT_VERSION

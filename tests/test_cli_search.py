@@ -1,0 +1,145 @@
+"""The command line as a user meets it: search, list, show, index, exit codes, errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from amif_search.cli import cli, main
+from tests.test_source import EXPECTED
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_trauma_barn_finds_both_lanu_projects_then_the_war_trauma_project(capsys, built_index):
+    code, out, err = run(capsys, "search", "trauma barn", "--index", str(built_index), "--json")
+    assert code == 0, err
+    ids = [hit["id"] for hit in json.loads(out)["hits"]]
+    assert set(ids[:2]) == {"lanu-2022", "lanu-2019"}
+    assert ids[2] == "rehabilitering-krigstraumatiserade-2021"
+
+
+def test_search_text_output_names_the_fields_and_highlights_nothing_when_piped(capsys, built_index):
+    code, out, _err = run(capsys, "search", "tortyr", "--index", str(built_index))
+    assert code == 0
+    assert "Projektgenomförare: Stiftelsen Diakonissanstalten i Helsingfors sr" in out
+    assert "Verksamhetsperiod: 1.1.2022–31.12.2022" in out
+    assert "EU-stöd: 501 845,10 €" in out
+    assert "\x1b[" not in out
+
+
+def test_colour_highlights_the_matched_member_inside_a_compound(capsys, built_index):
+    code, out, _err = run(capsys, "search", "trauma", "--index", str(built_index), "--color", "always")
+    assert code == 0
+    assert "krigs\x1b[33m\x1b[1mtraumatiserade\x1b[0m" in out
+
+
+def test_json_hit_has_the_documented_fields(capsys, built_index):
+    code, out, _err = run(capsys, "search", "tortyr", "--index", str(built_index), "--json", "--limit", "1")
+    data = json.loads(out)
+    assert set(data) >= {"query", "total", "hits", "corrections", "did_you_mean", "warnings"}
+    assert data["query"] == "tortyr" and data["total"] == 2
+    hit = data["hits"][0]
+    assert set(hit) >= {"id", "title", "short_name", "objective", "implementer", "start", "end",
+                        "eu_support", "score", "snippet"}
+    assert isinstance(hit["eu_support"], str) and hit["eu_support"].count(".") == 1
+    assert len(hit["eu_support"].split(".")[1]) == 2
+    assert hit["start"][4] == "-" and isinstance(hit["score"], float)
+
+
+@pytest.mark.parametrize("option,value,expected", [
+    ("--objective", "6.1", {"sylvia-6-2022", "sylvia5-2021", "navigator-2-0-2021"}),
+    ("--year", "2019", {"tuuli-2019", "paloma2-2019", "lanu-2019"}),
+    ("--implementer", "Spring House", {"oppet-arbetsliv-2021"}),
+], ids=["objective", "year", "implementer"])
+def test_filters_on_list(capsys, built_index, option, value, expected):
+    code, out, _err = run(capsys, "list", option, value, "--json", "--index", str(built_index))
+    assert code == 0
+    assert {p["id"] for p in json.loads(out)["projects"]} == expected
+
+
+def test_list_json_gives_all_twelve_projects_exactly(capsys, built_index):
+    code, out, _err = run(capsys, "list", "--json", "--index", str(built_index))
+    assert code == 0
+    data = json.loads(out)
+    assert data["total"] == 12
+    by_id = {p["id"]: p for p in data["projects"]}
+    for pid, objective, short, implementer, start, end, support, title in EXPECTED:
+        project = by_id[pid]
+        assert (project["objective"], project["short_name"], project["implementer"]) == (objective, short, implementer)
+        assert (project["start"], project["end"]) == (start.isoformat(), end.isoformat())
+        assert project["eu_support"] == support
+        assert project["title"].startswith(title)
+
+
+def test_show_prints_one_project(capsys, built_index):
+    code, out, _err = run(capsys, "show", "lanu-2019", "--index", str(built_index))
+    assert code == 0
+    assert out.startswith("LANU - Rehabilitering av barn och unga som utsatts för tortyr")
+    assert "997 797,00 €" in out and "amif-so6-quota-refugee-placement.sv.txt:79" in out
+
+
+@pytest.mark.parametrize("args,code,message", [
+    (["search", "zzzqqqxxx"], 1, None),
+    (["show", "nope-2000"], 1, "amif-search: error: no project with the ID 'nope-2000'"),
+    (["search", "färg:röd"], 2, "amif-search: error: unknown field färg:"),
+    (["search", ""], 2, "amif-search: error: the query is empty"),
+    (["list", "--objective", "9.9"], 1, None),
+    (["search", "x", "--limit", "0"], 2, "Invalid value for '--limit'"),
+], ids=["nothing-found", "unknown-id", "unknown-field", "empty-query", "empty-filter", "bad-limit"])
+def test_exit_codes_follow_grep(capsys, built_index, args, code, message):
+    got, out, err = run(capsys, *args, "--index", str(built_index))
+    assert got == code
+    if message:
+        assert message in err
+        assert "Traceback" not in err and len(err.strip().splitlines()) <= 2
+
+
+def test_a_bad_source_is_one_line_per_problem_and_exit_2(capsys, tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_text("Nationellt mål 6.2: X\n\nProjekt\n\n • Projektbeskrivning: Y\n\n"
+                   " • Projektgenomförare: O, Verksamhetsperiod: 31.02.2022 - 1.1.2023, EU-stöd: mycket euro\n",
+                   encoding="utf-8")
+    code, _out, err = run(capsys, "index", "build", "--source", str(bad), "--index", str(tmp_path / "ix"))
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert lines == [
+        f"amif-search: error: {bad}:7: impossible date 31.02.2022 (Verksamhetsperiod)",
+        f"amif-search: error: {bad}:7: 'mycket' is not an amount in euros (EU-stöd)",
+    ]
+    assert not (tmp_path / "ix" / "CURRENT").exists()
+
+
+def test_index_build_and_info(capsys, tmp_path, source_path):
+    location = tmp_path / "ix"
+    code, out, _err = run(capsys, "index", "build", "--source", str(source_path), "--index", str(location))
+    assert code == 0 and "12" in out
+    code, out, _err = run(capsys, "index", "info", "--json", "--index", str(location))
+    info = json.loads(out)
+    assert info["projects"] == 12 and info["sources"][0]["projects"] == 12
+    assert info["location"] == str(location) and not info["sources"][0]["changed"]
+
+
+def _commands(group, prefix=()):
+    for name, command in group.commands.items():
+        yield prefix + (name,)
+        if hasattr(command, "commands"):
+            yield from _commands(command, prefix + (name,))
+
+
+@pytest.mark.parametrize("path", [()] + list(_commands(cli)), ids=lambda p: " ".join(p) or "main")
+def test_every_command_has_help(capsys, path):
+    code, out, _err = run(capsys, *path, "--help")
+    assert code == 0 and "Usage: amif-search" in out
+
+
+def test_version_and_module_entry_point():
+    done = subprocess.run([sys.executable, "-m", "amif_search", "--version"], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.strip().startswith("amif-search 0.")
