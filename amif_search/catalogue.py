@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from dataclasses import dataclass, field
@@ -154,15 +155,21 @@ def _source_infos(paths: list[Path], projects: list[Project]) -> list[store.Sour
 
 
 def _write(location: Path, projects: list[Project], infos, progress: Progress | None):
+    from .glossary import glossary_to_json, load_glossary  # noqa: PLC0415
     from .index.engine import write_whoosh  # noqa: PLC0415
 
-    lexicon = Lexicon.from_texts(f"{p.title} {p.description} {p.implementer}" for p in projects)
+    glossary = load_glossary()
+    # The glossary's Swedish terms join the corpus in the lexicon of compound members.
+    lexicon = Lexicon.from_texts((f"{p.title} {p.description} {p.implementer}" for p in projects),
+                                 extra_words=glossary.swedish_words())
     total = len(projects)
 
     def write(folder: Path, items: list[Project], lex: Lexicon) -> None:
         write_whoosh(folder, items, lex, progress=(lambda n: progress(n, total)) if progress else None)
 
-    return store.write_generation(location, projects, infos, lexicon, write)
+    return store.write_generation(location, projects, infos, lexicon, write,
+                                  extra={"glossary_digest": glossary.digest},
+                                  files={store.GLOSSARY: json.dumps(glossary_to_json(glossary), ensure_ascii=False)})
 
 
 def open_catalogue(index_dir: str | Path | None = None, *, build: bool = True,
@@ -200,6 +207,11 @@ def _rebuild_reason(manifest: store.Manifest) -> str | None:
     for source in manifest.sources:
         if source.changed():
             return f"the source {source.path} changed since the index was built"
+    from .glossary import glossary_digest  # noqa: PLC0415
+
+    digest = glossary_digest()
+    if digest and digest != manifest.extra.get("glossary_digest"):
+        return "the glossary changed since the index was built"
     return None
 
 
@@ -224,6 +236,20 @@ class Catalogue:
         self.lexicon = store.load_lexicon(self.generation / store.LEXICON)
         self.records = store.RecordStore(self.generation / store.RECORDS)
         self.engine = engine_class(self.generation / store.WHOOSH_DIR, self.lexicon)
+        self._glossary = None
+
+    @property
+    def glossary(self):
+        """The glossary as it was when the index was built."""
+        if self._glossary is None:
+            from .glossary import glossary_from_json  # noqa: PLC0415
+
+            path = self.generation / store.GLOSSARY
+            try:
+                self._glossary = glossary_from_json(json.loads(path.read_text(encoding="utf-8")))
+            except (OSError, ValueError, KeyError, TypeError):
+                raise IndexStateError(f"{path}: the glossary snapshot cannot be read; rebuild the index") from None
+        return self._glossary
 
     def close(self) -> None:
         self.engine.close()
@@ -261,13 +287,23 @@ class Catalogue:
         return sorted(found.values(), key=lambda p: order.get(p.id, 0))
 
     def search(self, query: str, *, limit: int | None = 10, offset: int = 0, objective: str | None = None,
-               year: int | None = None, implementer: str | None = None) -> SearchResult:
-        """Search; raises :class:`QueryError` for a query that cannot be understood."""
+               year: int | None = None, implementer: str | None = None,
+               query_lang: str | None = None) -> SearchResult:
+        """Search; raises :class:`QueryError` for a query that cannot be understood.
+
+        Finnish and English words are read through the glossary (``query_lang`` forces the
+        language of the query: sv, fi, en, or any language the glossary has).
+        """
+        from .expansion import expand_query  # noqa: PLC0415
+
         if limit is not None and limit < 0 or offset < 0:
             raise QueryError("limit and offset cannot be negative")
         parsed = parse_query(query)
+        expanded = expand_query(parsed, self.glossary, self.engine.knows, query_lang,
+                                is_swedish_typo=self.engine.is_near_known)
         filters = _filters(objective, year, implementer)
-        result = self.engine.search(parsed, extra_filters=filters, limit=limit, offset=offset)
+        result = self.engine.search(expanded.parsed, extra_filters=filters, limit=limit, offset=offset,
+                                    expansions=expanded.extras)
         projects = self.records.get_many([h.id for h in result.hits])
         hits = []
         for engine_hit in result.hits:
@@ -281,6 +317,7 @@ class Catalogue:
             query=query, total=result.total, hits=hits, offset=offset, limit=limit,
             concepts=result.concepts, corrections=corrections,
             suggestion=_suggestion(query, corrections), warnings=list(parsed.warnings),
+            expansions=expanded.expansions,
         )
 
     def _hit(self, project: Project, engine_hit, forms: MatchForms) -> Hit:

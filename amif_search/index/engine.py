@@ -31,10 +31,11 @@ __all__ = ["write_whoosh", "Engine", "EngineHit", "EngineResult", "Correction", 
 # How much a match in each text counts: title and short name above description above implementer.
 SOURCE_WEIGHTS = {"title": 3.0, "short": 3.0, "desc": 1.0, "impl": 0.9}
 # How much each form of a word counts.
-FORM_WEIGHTS = {"": 1.0, "_part": 0.8, "_fold": 0.5, "_root": 0.4}
+FORM_WEIGHTS = {"": 1.0, "_part": 0.6, "_fold": 0.5, "_root": 0.4}
 MEMBERS_WEIGHT = 0.6      # a compound query word found through its members
 CORRECTION_WEIGHT = 0.3   # a typo corrected to a word of the collection
 TIEBREAK = 0.1            # how much a word's other forms add to its best one
+SYNONYM_WEIGHT = 0.5      # another Swedish term of the same glossary concept
 
 
 def _field_text(tokens: list[Token]) -> dict[str, str]:
@@ -275,6 +276,26 @@ class Engine:
             return Q.And(parts) if parts else None
         return self._compile(Word(node.text), forms, corrections, sources)
 
+    def knows(self, word: str) -> bool:
+        """True when the word, inflected or typed without å/ä/ö, occurs in the index as a
+        word or a compound member: the test of whether a query word is Swedish."""
+        token = self._analyse_word(word)
+        if token is None:
+            return all(self.knows(piece) for piece in word.replace("-", " ").split() if piece)
+        if is_stopword(word):
+            return True
+        searcher = self._searcher()
+        for source in TEXT_SOURCES:
+            if searcher.doc_frequency(source, token.stem) or searcher.doc_frequency(source + "_part", token.stem) \
+                    or searcher.doc_frequency(source + "_fold", token.fold):
+                return True
+        return False
+
+    def is_near_known(self, word: str) -> bool:
+        """True when a typo correction within one edit exists for ``word``."""
+        corrected = self.correct(word.lower(), limit=1)
+        return corrected is not None
+
     def _matches_anything(self, query) -> bool:
         for _docnum in self._searcher().docs_for_query(query):
             return True
@@ -282,7 +303,7 @@ class Engine:
 
     # -- typo correction ----------------------------------------------------------------
 
-    def correct(self, word: str) -> str | None:
+    def correct(self, word: str, limit: int | None = None) -> str | None:
         """The closest word of the collection within 1 or 2 edits (by length), if any.
 
         Words and their stems are both compared, so 'arbtesgivare' reaches 'arbetsgivarna'
@@ -290,7 +311,8 @@ class Engine:
         """
         if len(word) < 4 or word.isdigit():
             return None
-        limit = 1 if len(word) <= 7 else 2
+        if limit is None:
+            limit = 1 if len(word) <= 7 else 2
         typed = fold(word)
         typed_stem = fold(stem(word))
         best = None
@@ -326,7 +348,8 @@ class Engine:
                 extra_queries = [self._compile(n, forms, [], correct=False) for n in extra]
                 extra_queries = [q for q in extra_queries if q is not None]
                 if extra_queries:
-                    query = Q.Or(([query] if query is not None else []) + extra_queries)
+                    synonyms = Q.Or(extra_queries, boost=SYNONYM_WEIGHT)
+                    query = Q.DisjunctionMax([query, synonyms], tiebreak=TIEBREAK) if query is not None else synonyms
             if query is not None:
                 concepts.append(query)
         required = [q for q in (self._compile(n, forms, corrections) for n in parsed.required) if q is not None]

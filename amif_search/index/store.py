@@ -54,6 +54,7 @@ MANIFEST = "manifest.json"
 RECORDS = "records.sqlite"
 LEXICON = "lexicon.json"
 WHOOSH_DIR = "whoosh"
+GLOSSARY = "glossary.json"
 KEY_ENV = "AMIF_SEARCH_KEY_FILE"
 
 
@@ -265,6 +266,7 @@ def write_generation(
     lexicon: Lexicon,
     write_whoosh: Callable[[Path, list[Project], Lexicon], None],
     extra: dict | None = None,
+    files: dict[str, str] | None = None,
 ) -> tuple[Path, Manifest]:
     """Write a complete new generation and make it live. The caller holds the build lock."""
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -275,6 +277,8 @@ def write_generation(
     try:
         write_records(generation / RECORDS, projects)
         (generation / LEXICON).write_text(json.dumps({"counts": lexicon.counts}, ensure_ascii=False), encoding="utf-8")
+        for file_name, text in (files or {}).items():
+            (generation / file_name).write_text(text, encoding="utf-8")
         (generation / WHOOSH_DIR).mkdir()
         write_whoosh(generation / WHOOSH_DIR, projects, lexicon)
         manifest = Manifest(

@@ -1,0 +1,183 @@
+"""Reading a query through the glossary: Finnish and English words become Swedish ones.
+
+Words of the query that the Swedish index does not know, and that the glossary knows as a
+term of another language, are replaced by the Swedish terms of that concept ("lapset" ->
+barn, "mental health" -> psykisk hälsa | mental hälsa). Swedish words stay as they are;
+they gain the concept's other Swedish terms as weaker alternatives (synonyms), and an
+organisation also its names in other languages, since Swedish pages often write the
+Finnish name (Finlands flyktinghjälp -> Suomen pakolaisapu).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Callable
+
+from .glossary import SOURCE_LANGUAGE, Glossary, TermMatch, _words
+from .analysis import is_stopword
+from .query import And, FieldFilter, Or, ParsedQuery, Phrase, Word
+
+__all__ = ["Expansion", "expand_query", "SYNONYM_WEIGHT"]
+
+SYNONYM_WEIGHT = 0.5
+_ORGANISATION = {"organisation", "förkortning"}
+
+
+@dataclass
+class Expansion:
+    """One reading of the query through the glossary."""
+
+    original: str
+    lang: str
+    concepts: list[str]
+    swedish: list[str]
+    kind: str = "translation"   # or "synonym"
+
+    def to_json(self) -> dict:
+        return {"from": self.original, "language": self.lang, "to": list(self.swedish),
+                "concepts": list(self.concepts), "kind": self.kind}
+
+
+@dataclass
+class ExpandedQuery:
+    parsed: ParsedQuery
+    extras: dict[int, list] = field(default_factory=dict)
+    expansions: list[Expansion] = field(default_factory=list)
+
+
+def _term_node(text: str):
+    words = [w for w in _words(text) if not is_stopword(w)] or _words(text)
+    if not words:
+        return None
+    if len(words) == 1:
+        return Word(words[0])
+    return And(tuple(Word(w) for w in words))
+
+
+def _swedish_terms(matches: list[TermMatch], all_languages: bool = False) -> list[str]:
+    terms: list[str] = []
+    for match in matches:
+        concept = match.concept
+        terms += concept.terms.get(SOURCE_LANGUAGE, [])
+        if all_languages or concept.pos in _ORGANISATION:
+            for lang, values in concept.terms.items():
+                if lang != SOURCE_LANGUAGE:
+                    terms += values
+    return list(dict.fromkeys(terms))
+
+
+def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Callable[[str], bool],
+                 query_lang: str | None = None,
+                 is_swedish_typo: Callable[[str], bool] = lambda word: False) -> ExpandedQuery:
+    """Expand ``parsed`` through ``glossary``.
+
+    ``is_swedish(word)`` says whether the index knows a word; ``is_swedish_typo(word)``
+    whether it is one edit away from a word it knows (then only an exact glossary match
+    makes it foreign: 'placerning' is a typo, not the English 'planning').
+    """
+    if glossary is None or not len(glossary):
+        return ExpandedQuery(parsed)
+    concepts = list(parsed.concepts)
+    extras: dict[int, list] = {}
+    expansions: list[Expansion] = []
+    foreign_languages = [lang for lang in glossary.all_languages() if lang != SOURCE_LANGUAGE]
+    if query_lang and query_lang != SOURCE_LANGUAGE:
+        foreign_languages = [query_lang] if query_lang in foreign_languages else []
+    elif query_lang == SOURCE_LANGUAGE:
+        foreign_languages = []
+
+    # Runs of plain words, where terms of several words can be recognised.
+    runs: list[list[int]] = []
+    for index, node in enumerate(concepts):
+        if isinstance(node, Word) and not node.prefix:
+            if runs and runs[-1][-1] == index - 1:
+                runs[-1].append(index)
+            else:
+                runs.append([index])
+    replaced: dict[int, object] = {}
+    dropped: set[int] = set()
+    for run in runs:
+        words = [concepts[i].text for i in run]
+        known = [is_swedish(w) for w in words]
+        handled = [False] * len(words)
+        best_lang, best_spans = None, []
+        for lang in foreign_languages:
+            spans = []
+            for s, e, m in glossary.match_words(words, lang):
+                if query_lang != lang and all(known[s:e]):
+                    continue
+                if query_lang != lang and not all(x.exact for x in m) \
+                        and any(is_swedish_typo(w) for w, k in zip(words[s:e], known[s:e]) if not k):
+                    continue
+                spans.append((s, e, m))
+            covered = sum(e - s for s, e, _m in spans)
+            if covered > sum(e - s for s, e, _m in best_spans):
+                best_lang, best_spans = lang, spans
+        for start, end, matches in best_spans:
+            swedish = _swedish_terms(matches)
+            nodes = [n for n in (_term_node(t) for t in swedish) if n is not None]
+            if not nodes:
+                continue
+            replaced[run[start]] = Or(tuple(nodes)) if len(nodes) > 1 else nodes[0]
+            dropped.update(run[start + 1:end])
+            for k in range(start, end):
+                handled[k] = True
+            expansions.append(Expansion(" ".join(words[start:end]), best_lang, [m.concept.id for m in matches],
+                                        swedish))
+        # Swedish words: the concept's other Swedish terms as weaker alternatives.
+        for start, end, matches in glossary.match_words(words, SOURCE_LANGUAGE):
+            matches = [m for m in matches if m.exact]
+            if not matches or any(handled[start:end]):
+                continue
+            own = " ".join(words[start:end]).lower()
+            synonyms = [t for t in _swedish_terms(matches) if t.lower() != own]
+            nodes = [n for n in (_term_node(t) for t in synonyms) if n is not None]
+            if not nodes:
+                continue
+            if end - start > 1:
+                # A term of several words becomes one concept: all its words, or a synonym.
+                replaced[run[start]] = And(tuple(concepts[i] for i in run[start:end]))
+                dropped.update(run[start + 1:end])
+            extras.setdefault(run[start], []).extend(nodes)
+            expansions.append(Expansion(" ".join(words[start:end]), SOURCE_LANGUAGE,
+                                        [m.concept.id for m in matches], synonyms, "synonym"))
+
+    # Phrases: a phrase that is a glossary term gains the concept's other terms.
+    for index, node in enumerate(concepts):
+        if isinstance(node, Phrase):
+            text = " ".join(node.words)
+            matches = [m for m in glossary.lookup(text) if m.exact or m.lang != SOURCE_LANGUAGE]
+            if not matches:
+                continue
+            lang = matches[0].lang
+            if lang != SOURCE_LANGUAGE and all(is_swedish(w) for w in node.words):
+                continue
+            others = [t for t in _swedish_terms(matches) if t.lower() != text.lower()]
+            nodes = [n for n in (_term_node(t) for t in others) if n is not None]
+            if nodes:
+                extras.setdefault(index, []).extend(nodes)
+                expansions.append(Expansion(text, lang, [m.concept.id for m in matches], others,
+                                            "synonym" if lang == SOURCE_LANGUAGE else "translation"))
+
+    new_concepts, new_extras = [], {}
+    for index, node in enumerate(concepts):
+        if index in dropped:
+            continue
+        if index in extras:
+            new_extras[len(new_concepts)] = extras[index]
+        new_concepts.append(replaced.get(index, node))
+
+    # Field values that name an organisation or a term: all its names.
+    required = []
+    for node in parsed.required:
+        if isinstance(node, FieldFilter) and node.field in ("implementer", "title", "description"):
+            matches = glossary.lookup(node.text)
+            names = [t for t in _swedish_terms(matches, all_languages=True) if t.lower() != node.text.lower()]
+            if names:
+                alternatives = [node] + [FieldFilter(node.field, name) for name in names]
+                required.append(Or(tuple(alternatives)))
+                expansions.append(Expansion(node.text, matches[0].lang, [m.concept.id for m in matches], names,
+                                            "synonym"))
+                continue
+        required.append(node)
+    return ExpandedQuery(replace(parsed, concepts=new_concepts, required=required), new_extras, expansions)
