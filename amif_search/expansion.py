@@ -100,19 +100,20 @@ def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Cal
         words = [concepts[i].text for i in run]
         known = [is_swedish(w) for w in words]
         handled = [False] * len(words)
-        best_lang, best_spans = None, []
+        # The language of the run: the one whose glossary recognises most of its words,
+        # counting only runs with at least one word the Swedish index does not know.
+        best_lang, best_spans, best_covered = None, [], 0
         for lang in foreign_languages:
             spans = []
             for s, e, m in glossary.match_words(words, lang):
-                if query_lang != lang and all(known[s:e]):
-                    continue
                 if query_lang != lang and not all(x.exact for x in m) \
                         and any(is_swedish_typo(w) for w, k in zip(words[s:e], known[s:e]) if not k):
                     continue
                 spans.append((s, e, m))
-            covered = sum(e - s for s, e, _m in spans)
-            if covered > sum(e - s for s, e, _m in best_spans):
-                best_lang, best_spans = lang, spans
+            evidence = query_lang == lang or any(not all(known[s:e]) for s, e, _m in spans)
+            covered = sum(e - s for s, e, _m in spans) if evidence else 0
+            if covered > best_covered:
+                best_lang, best_spans, best_covered = lang, spans, covered
         for start, end, matches in best_spans:
             swedish = _swedish_terms(matches)
             nodes = [n for n in (_term_node(t) for t in swedish) if n is not None]
@@ -124,6 +125,22 @@ def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Cal
                 handled[k] = True
             expansions.append(Expansion(" ".join(words[start:end]), best_lang, [m.concept.id for m in matches],
                                         swedish))
+        # A Swedish-looking word that is exactly a foreign term ('kotoutuminen' is also a
+        # web address on the page) keeps its own reading and gains the Swedish terms.
+        if best_lang is None and not query_lang:
+            swedish_terms = {m.concept.id for _s, _e, ms in glossary.match_words(words, SOURCE_LANGUAGE)
+                             for m in ms if m.exact}
+            for lang in foreign_languages:
+                for start, end, matches in glossary.match_words(words, lang):
+                    matches = [m for m in matches if m.exact and m.concept.id not in swedish_terms]
+                    if end - start != 1 or handled[start] or not matches:
+                        continue
+                    swedish = [t for t in _swedish_terms(matches) if t.lower() != words[start].lower()]
+                    nodes = [n for n in (_term_node(t) for t in swedish) if n is not None]
+                    if nodes:
+                        extras.setdefault(run[start], []).extend(nodes)
+                        handled[start] = True
+                        expansions.append(Expansion(words[start], lang, [m.concept.id for m in matches], swedish))
         # Swedish words: the concept's other Swedish terms as weaker alternatives.
         for start, end, matches in glossary.match_words(words, SOURCE_LANGUAGE):
             matches = [m for m in matches if m.exact]

@@ -33,6 +33,7 @@ SOURCE_WEIGHTS = {"title": 3.0, "short": 3.0, "desc": 1.0, "impl": 0.9}
 # How much each form of a word counts.
 FORM_WEIGHTS = {"": 1.0, "_part": 0.6, "_fold": 0.5, "_root": 0.4}
 MEMBERS_WEIGHT = 0.6      # a compound query word found through its members
+COMPOUND_WEIGHT = 0.35    # a compound of the collection that contains the query word
 CORRECTION_WEIGHT = 0.3   # a typo corrected to a word of the collection
 TIEBREAK = 0.1            # how much a word's other forms add to its best one
 SYNONYM_WEIGHT = 0.5      # another Swedish term of the same glossary concept
@@ -174,7 +175,8 @@ class Engine:
             kinds.append(Q.And(members))
         compounds = self.lexicon.compounds_with(token.norm)
         if compounds:
-            kinds.append(Q.Or([over_fields("", stem(word), FORM_WEIGHTS["_part"]) for word in compounds]))
+            # These words are rare, so their terms score high: weigh them down to a member's share.
+            kinds.append(Q.Or([over_fields("", stem(word), COMPOUND_WEIGHT) for word in compounds]))
         return Q.DisjunctionMax(kinds, tiebreak=TIEBREAK)
 
     def _phrase_query(self, words, sources=TEXT_SOURCES):
