@@ -13,7 +13,7 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Mapping
 
 from .analysis import Lexicon, SwedishAnalyzer
 from .errors import IndexNotFoundError, IndexStateError, NotFoundError, QueryError, SourceError
@@ -286,18 +286,30 @@ class Catalogue:
         order = {p.id: n for n, p in enumerate(self.records.all())}
         return sorted(found.values(), key=lambda p: order.get(p.id, 0))
 
-    def search(self, query: str, *, limit: int | None = 10, offset: int = 0, objective: str | None = None,
-               year: int | None = None, implementer: str | None = None,
+    def search(self, query: str, *, limit: int | None = 10, offset: int = 0,
+               filters: Mapping[str, object] | None = None, lang: str | None = None,
+               objective: str | None = None, year: int | None = None, implementer: str | None = None,
                query_lang: str | None = None) -> SearchResult:
         """Search; raises :class:`QueryError` for a query that cannot be understood.
 
-        Finnish and English words are read through the glossary (``query_lang`` forces the
-        language of the query: sv, fi, en, or any language the glossary has).
+        ``filters`` may hold ``objective`` (a code such as "6.2"), ``year`` (active during
+        that year) and ``implementer`` (text), the same as the keyword arguments of those
+        names. Finnish and English words are read through the glossary; ``lang`` (or
+        ``query_lang``) forces the language of the query: sv, fi, en, or any language the
+        glossary has.
         """
         from .expansion import expand_query  # noqa: PLC0415
 
         if limit is not None and limit < 0 or offset < 0:
             raise QueryError("limit and offset cannot be negative")
+        if filters:
+            unknown = set(filters) - {"objective", "year", "implementer"}
+            if unknown:
+                raise QueryError(f"unknown filter {sorted(unknown)[0]!r} (known: objective, year, implementer)")
+            objective = objective or filters.get("objective")  # type: ignore[assignment]
+            year = year if year is not None else filters.get("year")  # type: ignore[assignment]
+            implementer = implementer or filters.get("implementer")  # type: ignore[assignment]
+        query_lang = query_lang or lang
         parsed = parse_query(query)
         expanded = expand_query(parsed, self.glossary, self.engine.knows, query_lang,
                                 is_swedish_typo=self.engine.is_near_known)
@@ -320,11 +332,33 @@ class Catalogue:
             expansions=expanded.expansions,
         )
 
+    def lookup(self, word: str, lang: str | None = None):
+        """Glossary concepts that have ``word`` (any inflection) as a term, best first."""
+        return self.glossary.lookup(word, lang)
+
+    def concepts_in(self, project: Project):
+        """Glossary concepts whose Swedish terms occur in the project, in order of appearance."""
+        return concepts_in_text(self.glossary, f"{project.title}. {project.description}")
+
     def _hit(self, project: Project, engine_hit, forms: MatchForms) -> Hit:
         spans = match_spans(project.description, self._analyzer, forms)
         snippet = make_snippet(project.description, spans)
         title_spans = match_spans(project.title, self._analyzer, forms)
         return Hit(project, engine_hit.score, engine_hit.coverage, snippet.text, snippet.spans, title_spans)
+
+
+def concepts_in_text(glossary, text: str):
+    """Concepts of ``glossary`` whose Swedish terms occur in ``text`` (inflected too)."""
+    from .glossary import SOURCE_LANGUAGE, _words  # noqa: PLC0415
+
+    found = []
+    seen = set()
+    for _start, _end, matches in glossary.match_words(_words(text), SOURCE_LANGUAGE):
+        for match in matches:
+            if match.exact and match.concept.id not in seen:
+                seen.add(match.concept.id)
+                found.append(match.concept)
+    return found
 
 
 def _filters(objective: str | None, year: int | None, implementer: str | None) -> list[FieldFilter]:

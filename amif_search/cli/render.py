@@ -99,7 +99,7 @@ def render_project_line(project: Project, lang: str) -> str:
             f"{format_amount(project.eu_support, lang):>16}  {project.title}")
 
 
-def render_project(project: Project, lang: str, concepts: list[str] | None = None) -> str:
+def render_project(project: Project, lang: str, concepts=None) -> str:
     lines = [project.title, ""]
     rows = [
         (label("id"), project.id),
@@ -114,5 +114,8 @@ def render_project(project: Project, lang: str, concepts: list[str] | None = Non
     lines += [f"{name + ':':<{width + 1}} {value}" for name, value in rows]
     lines += ["", label("description") + ":", textwrap.fill(project.description, 96)]
     if concepts:
-        lines += [""] + concepts
+        lines += ["", _("Begrepp i ordlistan:")]
+        for concept in concepts:
+            term = concept.preferred(lang) if lang != "sv" else None
+            lines.append(f"  {concept.headword}" + (f" – {term}" if term else ""))
     return "\n".join(lines)

@@ -60,10 +60,12 @@ def _echo_json(data) -> None:
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True, help="Show at most this many hits.")
 @click.option("--offset", type=click.IntRange(0, None), default=0, help="Skip this many hits first (for paging).")
 @_filters
+@click.option("--query-lang", metavar="LANG", default=None,
+              help="The language of the query (sv, fi, en, ...); default: recognised word by word.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (stable keys, ISO dates).")
 @index_option
 @color_option
-def search(query, limit, offset, objective, year, implementer, as_json, index_dir, color):
+def search(query, limit, offset, objective, year, implementer, query_lang, as_json, index_dir, color):
     """Search the projects; exit code 0 when found, 1 when nothing was found.
 
     \b
@@ -75,7 +77,7 @@ def search(query, limit, offset, objective, year, implementer, as_json, index_di
     """
     catalogue = _open(index_dir)
     result = catalogue.search(query, limit=limit, offset=offset, objective=objective, year=year,
-                              implementer=implementer)
+                              implementer=implementer, query_lang=query_lang)
     if as_json:
         _echo_json(result.to_json())
         return 0 if result.total else 1
@@ -86,6 +88,11 @@ def search(query, limit, offset, objective, year, implementer, as_json, index_di
     for correction in result.corrections:
         click.echo(_("Sökte efter {corrected} i stället för {original}").format(
             corrected=style.strong(correction.corrected), original=correction.original), color=style.color)
+    for expansion in result.expansions:
+        if expansion.kind == "translation" and expansion.original.lower() not in \
+                {t.lower() for t in expansion.swedish[:1]}:
+            click.echo(_("Sökte efter {original} som {swedish}").format(
+                original=expansion.original, swedish=" | ".join(expansion.swedish[:6])))
     if result.suggestion:
         click.echo(_("Menade du: {suggestion}").format(suggestion=result.suggestion))
     if not result.total:
@@ -126,9 +133,15 @@ def show(project_id, as_json, index_dir):
     """Show one project in full."""
     catalogue = _open(index_dir)
     project = catalogue.get(project_id)
+    concepts = catalogue.concepts_in(project)
+    lang = get_language()
     if as_json:
-        _echo_json(project.to_json())
+        data = project.to_json()
+        data["notes"] = list(project.notes)
+        data["concepts"] = [{"id": c.id, "sv": c.headword, "terms": {k: v[0] for k, v in c.terms.items() if v}}
+                            for c in concepts]
+        _echo_json(data)
         return 0
-    click.echo(render_project(project, get_language()))
+    click.echo(render_project(project, lang, concepts))
     return 0
 
