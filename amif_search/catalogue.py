@@ -23,7 +23,8 @@ from .model import Project
 from .query import FieldFilter, ParsedQuery, parse_query
 from .resources import checkout_root, default_sources
 
-__all__ = ["Catalogue", "SearchResult", "Hit", "Correction", "IndexInfo", "open_catalogue", "build_index",
+__all__ = ["Catalogue", "SearchResult", "Hit", "Correction", "IndexInfo", "UpdateReport", "open_catalogue",
+           "build_index", "update_index",
            "resolve_index_dir"]
 
 Progress = Callable[[int, int], None]
@@ -103,6 +104,26 @@ class IndexInfo:
         return len(self.manifest.projects)
 
 
+@dataclass
+class Verification:
+    """The index checked against its sources (``index info --verify``)."""
+
+    sources: int
+    missing_sources: list[str]
+    expected: int
+    not_indexed: list[str]
+    stale: list[str]
+    extra: list[str]
+    manifest_mismatch: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing_sources or self.not_indexed or self.stale or self.extra or self.manifest_mismatch)
+
+    def to_json(self) -> dict:
+        return dict(vars(self), ok=self.ok)
+
+
 def resolve_index_dir(index_dir: str | Path | None = None) -> Path:
     """``index_dir``, else $AMIF_SEARCH_INDEX, else index/ in a checkout, else the user data folder."""
     if index_dir:
@@ -172,6 +193,97 @@ def _write(location: Path, projects: list[Project], infos, progress: Progress | 
                                   files={store.GLOSSARY: json.dumps(glossary_to_json(glossary), ensure_ascii=False)})
 
 
+@dataclass
+class UpdateReport:
+    """What ``index update`` changed."""
+
+    location: Path
+    added: list[str]
+    changed: list[str]
+    removed: list[str]
+    unchanged: int
+    rebuilt: bool = False
+    reason: str | None = None
+
+    @property
+    def project_count(self) -> int:
+        return len(self.added) + len(self.changed) + self.unchanged
+
+
+def _texts(project: Project) -> str:
+    return f"{project.title} {project.description} {project.implementer}"
+
+
+def update_index(sources: Iterable[str | Path] | None = None, index_dir: str | Path | None = None, *,
+                 progress: Progress | None = None, lock_timeout: float = 30.0) -> UpdateReport:
+    """Re-index only the projects that were added, changed or removed since the last build.
+
+    Sources default to those the index was built from. The update is written as a new
+    generation (unchanged Whoosh segments are hard-linked, not copied) and swapped in
+    atomically, like a build. When the analysis, schema or glossary changed, or there is
+    no index yet, a full build is made instead.
+    """
+    from collections import Counter  # noqa: PLC0415
+
+    from .index.engine import update_whoosh  # noqa: PLC0415
+    from .source import read_sources  # noqa: PLC0415
+
+    location = resolve_index_dir(index_dir)
+    try:
+        live = store.live_generation(location)
+        manifest = store.read_manifest(live)
+    except IndexNotFoundError:
+        info = build_index(sources, location, progress=progress, lock_timeout=lock_timeout)
+        return UpdateReport(location, sorted(info.manifest.projects), [], [], 0, True, "no index yet")
+    if sources is None:
+        sources = [Path(s.path) for s in manifest.sources]
+    expanded = _expand_sources([Path(p) for p in sources])
+    reason = _rebuild_reason(manifest, sources_too=False)
+    if reason:
+        info = build_index(expanded, location, progress=progress, lock_timeout=lock_timeout)
+        return UpdateReport(location, [], sorted(info.manifest.projects), [], 0, True, reason)
+    projects = read_sources(expanded)
+    infos = _source_infos(expanded, projects)
+    with store.build_lock(location, lock_timeout):
+        live = store.live_generation(location)   # another build may have finished meanwhile
+        manifest = store.read_manifest(live)
+        old = manifest.projects
+        new = {p.id: p for p in projects}
+        added = [p for p in projects if p.id not in old]
+        changed = [p for p in projects if p.id in old and old[p.id] != p.content_hash()]
+        removed = [pid for pid in old if pid not in new]
+        if not (added or changed or removed) and [s.sha256 for s in infos] == [s.sha256 for s in manifest.sources]:
+            return UpdateReport(location, [], [], [], len(projects))
+        records = store.RecordStore(live / store.RECORDS)
+        try:
+            previous = records.get_many([p.id for p in changed] + removed)
+        finally:
+            records.close()
+        lexicon = store.load_lexicon(live / store.LEXICON)
+        counts = Counter(lexicon.counts)
+        counts.subtract(Lexicon.from_texts(_texts(p) for p in previous.values()).counts)
+        counts.update(Lexicon.from_texts(_texts(p) for p in added + changed).counts)
+        lexicon = Lexicon({word: n for word, n in counts.items() if n > 0})
+
+        generation = store.begin_generation(location)
+        try:
+            store.copy_generation(live, generation)
+            total = len(added) + len(changed)
+            update_whoosh(generation / store.WHOOSH_DIR, [p.id for p in changed] + removed, changed + added, lexicon,
+                          progress=(lambda n: progress(n, total)) if progress else None)
+            store.update_records(generation / store.RECORDS, removed, changed, added)
+            store.write_lexicon(generation / store.LEXICON, lexicon)
+            store.publish_generation(location, generation, infos, {p.id: p.content_hash() for p in projects},
+                                     manifest.extra)
+        except BaseException:
+            import shutil  # noqa: PLC0415
+
+            shutil.rmtree(generation, ignore_errors=True)
+            raise
+    unchanged = len(projects) - len(added) - len(changed)
+    return UpdateReport(location, [p.id for p in added], [p.id for p in changed], removed, unchanged)
+
+
 def open_catalogue(index_dir: str | Path | None = None, *, build: bool = True,
                    progress: Progress | None = None, lock_timeout: float = 30.0) -> "Catalogue":
     """Open the index, building it first when there is none, and rebuilding it when its
@@ -188,23 +300,30 @@ def open_catalogue(index_dir: str | Path | None = None, *, build: bool = True,
             raise
         build_index(None, location, progress=progress, lock_timeout=lock_timeout)
         return Catalogue(location)
-    reason = _rebuild_reason(manifest)
+    reason = _rebuild_reason(manifest, sources_too=False)
+    stale = [s for s in manifest.sources if s.changed()]
     if reason and build:
         paths = [Path(s.path) for s in manifest.sources if Path(s.path).exists()] or None
         build_index(paths, location, progress=progress, lock_timeout=lock_timeout)
+    elif stale and build:
+        present = [Path(s.path) for s in manifest.sources if s.changed() is not None]
+        update_index(present, location, progress=progress, lock_timeout=lock_timeout)
+    elif stale:
+        reason = f"the source {stale[0].path} changed since the index was built"
+        raise IndexStateError(f"{location}: {reason}; rebuild it with 'amif-search index build'")
     elif reason:
         raise IndexStateError(f"{location}: {reason}; rebuild it with 'amif-search index build'")
     return Catalogue(location)
 
 
-def _rebuild_reason(manifest: store.Manifest) -> str | None:
+def _rebuild_reason(manifest: store.Manifest, sources_too: bool = True) -> str | None:
     from .analysis import ANALYSIS_VERSION  # noqa: PLC0415
     from .index.schema import SCHEMA_VERSION  # noqa: PLC0415
 
     if manifest.schema_version != SCHEMA_VERSION or manifest.analysis_version != ANALYSIS_VERSION:
         return (f"the index was written with schema {manifest.schema_version}/analysis "
                 f"{manifest.analysis_version}, this version uses {SCHEMA_VERSION}/{ANALYSIS_VERSION}")
-    for source in manifest.sources:
+    for source in manifest.sources if sources_too else ():
         if source.changed():
             return f"the source {source.path} changed since the index was built"
     from .glossary import glossary_digest  # noqa: PLC0415
@@ -267,6 +386,27 @@ class Catalogue:
         stale = [s.path for s in self.manifest.sources if s.changed()]
         missing = [s.path for s in self.manifest.sources if s.changed() is None]
         return IndexInfo(self.location, self.generation, self.manifest, stale, missing)
+
+    def verify(self) -> "Verification":
+        """Compare the index with its sources: every project indexed, none stale, none extra."""
+        from .source import read_sources  # noqa: PLC0415
+
+        paths = [Path(s.path) for s in self.manifest.sources]
+        missing_sources = [str(p) for p in paths if not p.exists()]
+        projects = read_sources([p for p in paths if p.exists()]) if len(missing_sources) < len(paths) else []
+        expected = {p.id: p.content_hash() for p in projects}
+        stored = self.records.hashes()
+        indexed = self.engine.all_ids()
+        return Verification(
+            sources=len(paths),
+            missing_sources=missing_sources,
+            expected=len(expected),
+            not_indexed=sorted(set(expected) - set(stored) | set(expected) - indexed),
+            stale=sorted(pid for pid in expected if pid in stored and stored[pid] != expected[pid]),
+            extra=sorted(set(stored) - set(expected) | indexed - set(expected)),
+            manifest_mismatch=sorted(pid for pid in set(stored) | set(self.manifest.projects)
+                                     if stored.get(pid) != self.manifest.projects.get(pid)),
+        )
 
     def get(self, project_id: str) -> Project:
         """The project with this ID, or :class:`NotFoundError`."""

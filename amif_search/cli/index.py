@@ -45,15 +45,46 @@ def build(sources, quiet, wait, index_dir):
 
 
 @index.command()
+@click.option("--source", "sources", multiple=True, type=click.Path(), metavar="FILE",
+              help="A source page or folder; repeat for several. Default: the sources of the index.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option("--wait", type=click.FloatRange(0, 3600), default=30.0, show_default=True,
+              help="Seconds to wait for another build of the same index to finish.")
+@index_option
+def update(sources, quiet, wait, index_dir):
+    """Re-index only added, changed and removed projects."""
+    from ..catalogue import update_index  # noqa: PLC0415
+
+    progress = None
+    if not quiet and sys.stderr.isatty():
+        from .progress import ProgressBar  # noqa: PLC0415
+
+        progress = ProgressBar(_("Uppdaterar index"))
+    started = time.monotonic()
+    report = update_index(list(sources) or None, index_dir, progress=progress, lock_timeout=wait)
+    if not quiet:
+        if report.rebuilt:
+            click.echo(_("Indexet byggdes om ({reason}).").format(reason=report.reason))
+        click.echo(_("{added} nya, {changed} ändrade, {removed} borttagna, {unchanged} oförändrade projekt "
+                     "({seconds:.1f} s)").format(added=len(report.added), changed=len(report.changed),
+                                                   removed=len(report.removed), unchanged=report.unchanged,
+                                                   seconds=time.monotonic() - started))
+    return 0
+
+
+@index.command()
+@click.option("--verify", is_flag=True, help="Parse the sources again and check that every project is "
+                                              "indexed and up to date; exit code 1 when not.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @index_option
-def info(as_json, index_dir):
+def info(verify, as_json, index_dir):
     """Show where the index is, what it was built from, and whether its sources changed."""
     from ..catalogue import Catalogue  # noqa: PLC0415
 
     catalogue = Catalogue(index_dir)
     details = catalogue.info()
     manifest = details.manifest
+    checked = catalogue.verify() if verify else None
     if as_json:
         click.echo(json.dumps({
             "location": str(details.location),
@@ -66,8 +97,9 @@ def info(as_json, index_dir):
             "sources": [{"path": s.path, "sha256": s.sha256, "projects": s.projects,
                          "changed": s.path in details.stale_sources,
                          "missing": s.path in details.missing_sources} for s in manifest.sources],
+            **({"verification": checked.to_json()} if checked else {}),
         }, ensure_ascii=False, indent=2))
-        return 0
+        return 0 if checked is None or checked.ok else 1
     click.echo(_("Index:      {path}").format(path=details.location))
     click.echo(_("Projekt:    {count}").format(count=details.project_count))
     click.echo(_("Byggt:      {when}").format(when=manifest.built_at))
@@ -81,4 +113,15 @@ def info(as_json, index_dir):
             state = _(" (ändrad sedan bygget)")
         click.echo(_("Källa:      {path}: {count} projekt{state}").format(
             path=source.path, count=source.projects, state=state))
-    return 0
+    if checked is None:
+        return 0
+    if checked.ok:
+        click.echo(_("Kontroll:   alla {count} projekt i källorna finns i indexet, oförändrade").format(
+            count=checked.expected))
+        return 0
+    for label, ids in ((_("saknas i indexet"), checked.not_indexed), (_("ändrade sedan bygget"), checked.stale),
+                       (_("finns bara i indexet"), checked.extra), (_("saknade källor"), checked.missing_sources),
+                       (_("stämmer inte med manifestet"), checked.manifest_mismatch)):
+        if ids:
+            click.echo(_("Kontroll:   {label}: {ids}").format(label=label, ids=", ".join(ids)))
+    return 1

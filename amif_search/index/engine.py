@@ -91,6 +91,26 @@ def write_whoosh(folder: Path, projects: list[Project], lexicon: Lexicon, progre
         raise
 
 
+def update_whoosh(folder: Path, remove_ids: list[str], add: list[Project], lexicon: Lexicon, progress=None) -> None:
+    """Delete and add documents in an existing Whoosh index (a copy of the live one)."""
+    ix = whoosh_index.open_dir(str(folder))
+    analyzer = SwedishAnalyzer(lexicon)
+    writer = ix.writer(limitmb=256)
+    try:
+        for pid in remove_ids:
+            writer.delete_by_term("id", pid)
+        for number, project in enumerate(add, start=1):
+            writer.add_document(**document(project, analyzer))
+            if progress is not None:
+                progress(number)
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    finally:
+        ix.close()
+
+
 @dataclass(frozen=True)
 class Correction:
     """A query word that matched nothing, replaced by a word of the collection."""
@@ -412,6 +432,12 @@ class Engine:
             column = self._searcher().reader().column_reader("id")
             self._local.ids = column
         return {d: _text(column[d]) for d in docnums}
+
+    def all_ids(self) -> set[str]:
+        """The IDs of every live (not deleted) document."""
+        reader = self._searcher().reader()
+        column = reader.column_reader("id")
+        return {_text(column[d]) for d in reader.all_doc_ids()}
 
     def doc_count(self) -> int:
         return self._ix.doc_count()

@@ -259,6 +259,39 @@ def read_manifest(generation: Path, verify_files: bool = True) -> Manifest:
     return manifest
 
 
+def begin_generation(index_dir: Path) -> Path:
+    """A new, empty generation folder beside the live one. The caller holds the build lock."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    cleanup_leftovers(index_dir)
+    generation = index_dir / f"gen-{time.time_ns()}-{os.getpid()}"
+    generation.mkdir()
+    return generation
+
+
+def publish_generation(index_dir: Path, generation: Path, sources: list[SourceInfo],
+                       projects: dict[str, str], extra: dict | None = None) -> Manifest:
+    """Sign a complete generation's manifest and make it the live one, atomically."""
+    manifest = Manifest(
+        built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        sources=sources,
+        projects=projects,
+        files=_file_digests(generation),
+        extra=dict(extra or {}),
+    )
+    body = manifest.to_json()
+    body["signature"] = _signature(_signing_key(create=True), manifest.to_json())
+    _write_atomically(generation / MANIFEST, json.dumps(body, ensure_ascii=False, indent=1))
+    _fsync_dir(generation)
+    _write_atomically(index_dir / CURRENT, generation.name + "\n")
+    _fsync_dir(index_dir)
+    cleanup_leftovers(index_dir)
+    return manifest
+
+
+def write_lexicon(path: Path, lexicon: Lexicon) -> None:
+    path.write_text(json.dumps({"counts": lexicon.counts}, ensure_ascii=False), encoding="utf-8")
+
+
 def write_generation(
     index_dir: Path,
     projects: list[Project],
@@ -269,36 +302,41 @@ def write_generation(
     files: dict[str, str] | None = None,
 ) -> tuple[Path, Manifest]:
     """Write a complete new generation and make it live. The caller holds the build lock."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    cleanup_leftovers(index_dir)
-    name = f"gen-{time.time_ns()}-{os.getpid()}"
-    generation = index_dir / name
-    generation.mkdir()
+    generation = begin_generation(index_dir)
     try:
         write_records(generation / RECORDS, projects)
-        (generation / LEXICON).write_text(json.dumps({"counts": lexicon.counts}, ensure_ascii=False), encoding="utf-8")
+        write_lexicon(generation / LEXICON, lexicon)
         for file_name, text in (files or {}).items():
             (generation / file_name).write_text(text, encoding="utf-8")
         (generation / WHOOSH_DIR).mkdir()
         write_whoosh(generation / WHOOSH_DIR, projects, lexicon)
-        manifest = Manifest(
-            built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            sources=sources,
-            projects={p.id: p.content_hash() for p in projects},
-            files=_file_digests(generation),
-            extra=dict(extra or {}),
-        )
-        body = manifest.to_json()
-        body["signature"] = _signature(_signing_key(create=True), manifest.to_json())
-        _write_atomically(generation / MANIFEST, json.dumps(body, ensure_ascii=False, indent=1))
-        _fsync_dir(generation)
-        _write_atomically(index_dir / CURRENT, name + "\n")
-        _fsync_dir(index_dir)
+        manifest = publish_generation(index_dir, generation, sources,
+                                      {p.id: p.content_hash() for p in projects}, extra)
     except BaseException:
         shutil.rmtree(generation, ignore_errors=True)
         raise
-    cleanup_leftovers(index_dir)
     return generation, manifest
+
+
+def copy_generation(source: Path, target: Path) -> None:
+    """Copy a generation's files into ``target`` for an update: Whoosh's segment files never
+    change once written, so they are hard-linked; everything else is copied."""
+    for path in source.rglob("*"):
+        relative = path.relative_to(source)
+        destination = target / relative
+        if path.is_dir():
+            destination.mkdir(parents=True, exist_ok=True)
+            continue
+        if path.name == MANIFEST:
+            continue
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        if relative.parts[0] == WHOOSH_DIR and path.suffix != ".toc":
+            try:
+                os.link(path, destination)
+                continue
+            except OSError:
+                pass
+        shutil.copy2(path, destination)
 
 
 def cleanup_leftovers(index_dir: Path, keep_previous: int = 1) -> None:
@@ -369,6 +407,22 @@ def write_records(path: Path, projects: Iterable[Project]) -> None:
         connection.close()
 
 
+def update_records(path: Path, removed: Iterable[str], changed: Iterable[Project], added: Iterable[Project]) -> None:
+    """Apply an update to a copied records file: removed rows go, changed rows keep their place."""
+    connection = sqlite3.connect(path)
+    try:
+        connection.executemany("DELETE FROM projects WHERE id = ?", ((pid,) for pid in removed))
+        connection.executemany(
+            "UPDATE projects SET hash = ?, record = ? WHERE id = ?",
+            ((p.content_hash(), json.dumps(p.to_record(), ensure_ascii=False), p.id) for p in changed))
+        connection.executemany(
+            "INSERT INTO projects (id, hash, record) VALUES (?, ?, ?)",
+            ((p.id, p.content_hash(), json.dumps(p.to_record(), ensure_ascii=False)) for p in added))
+        connection.commit()
+    finally:
+        connection.close()
+
+
 class RecordStore:
     """Read access to a generation's projects."""
 
@@ -378,6 +432,9 @@ class RecordStore:
             self._connection.execute("SELECT count(*) FROM projects").fetchone()
         except sqlite3.Error as exc:
             raise IndexStateError(f"{path}: the project records cannot be read ({exc}); rebuild the index") from None
+
+    def hashes(self) -> dict[str, str]:
+        return dict(self._connection.execute("SELECT id, hash FROM projects"))
 
     def get_many(self, ids: list[str]) -> dict[str, Project]:
         found: dict[str, Project] = {}
