@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
 from .analysis import Lexicon, SwedishAnalyzer
+from .i18n import _
 from .errors import IndexNotFoundError, IndexStateError, NotFoundError, QueryError, SourceError
 from .highlight import MatchForms, make_snippet, match_spans
 from .index import store
@@ -145,7 +146,7 @@ def build_index(sources: Iterable[str | Path] | None = None, index_dir: str | Pa
     location = resolve_index_dir(index_dir)
     paths = [Path(p) for p in (sources if sources is not None else default_sources())]
     if not paths:
-        raise SourceError("no source documents to index")
+        raise SourceError(_("inga källdokument att indexera"))
     expanded = _expand_sources(paths)
     projects = read_sources(expanded)
     infos = _source_infos(expanded, projects)
@@ -161,7 +162,7 @@ def _expand_sources(paths: list[Path]) -> list[Path]:
         if path.is_dir():
             found = sorted(p for p in path.glob("*.txt") if p.is_file())
             if not found:
-                raise SourceError(f"{path}: a folder with no .txt source in it")
+                raise SourceError(_("{path}: en mapp utan någon .txt-källa").format(path=path))
             expanded.extend(found)
         else:
             expanded.append(path)
@@ -234,7 +235,7 @@ def update_index(sources: Iterable[str | Path] | None = None, index_dir: str | P
         manifest = store.read_manifest(live)
     except IndexNotFoundError:
         info = build_index(sources, location, progress=progress, lock_timeout=lock_timeout)
-        return UpdateReport(location, sorted(info.manifest.projects), [], [], 0, True, "no index yet")
+        return UpdateReport(location, sorted(info.manifest.projects), [], [], 0, True, _("inget index fanns"))
     if sources is None:
         sources = [Path(s.path) for s in manifest.sources]
     expanded = _expand_sources([Path(p) for p in sources])
@@ -309,10 +310,12 @@ def open_catalogue(index_dir: str | Path | None = None, *, build: bool = True,
         present = [Path(s.path) for s in manifest.sources if s.changed() is not None]
         update_index(present, location, progress=progress, lock_timeout=lock_timeout)
     elif stale:
-        reason = f"the source {stale[0].path} changed since the index was built"
-        raise IndexStateError(f"{location}: {reason}; rebuild it with 'amif-search index build'")
+        reason = _("källan {path} har ändrats sedan indexet byggdes").format(path=stale[0].path)
+        raise IndexStateError(_("{path}: {reason}; bygg om det med 'amif-search index build'").format(
+            path=location, reason=reason))
     elif reason:
-        raise IndexStateError(f"{location}: {reason}; rebuild it with 'amif-search index build'")
+        raise IndexStateError(_("{path}: {reason}; bygg om det med 'amif-search index build'").format(
+            path=location, reason=reason))
     return Catalogue(location)
 
 
@@ -321,16 +324,18 @@ def _rebuild_reason(manifest: store.Manifest, sources_too: bool = True) -> str |
     from .index.schema import SCHEMA_VERSION  # noqa: PLC0415
 
     if manifest.schema_version != SCHEMA_VERSION or manifest.analysis_version != ANALYSIS_VERSION:
-        return (f"the index was written with schema {manifest.schema_version}/analysis "
-                f"{manifest.analysis_version}, this version uses {SCHEMA_VERSION}/{ANALYSIS_VERSION}")
+        return _("indexet skrevs med schema {schema}/analys {analysis}, den här versionen använder "
+                 "{our_schema}/{our_analysis}").format(schema=manifest.schema_version,
+                                                       analysis=manifest.analysis_version,
+                                                       our_schema=SCHEMA_VERSION, our_analysis=ANALYSIS_VERSION)
     for source in manifest.sources if sources_too else ():
         if source.changed():
-            return f"the source {source.path} changed since the index was built"
+            return _("källan {path} har ändrats sedan indexet byggdes").format(path=source.path)
     from .glossary import glossary_digest  # noqa: PLC0415
 
     digest = glossary_digest()
     if digest and digest != manifest.extra.get("glossary_digest"):
-        return "the glossary changed since the index was built"
+        return _("ordlistan har ändrats sedan indexet byggdes")
     return None
 
 
@@ -367,7 +372,8 @@ class Catalogue:
             try:
                 self._glossary = glossary_from_json(json.loads(path.read_text(encoding="utf-8")))
             except (OSError, ValueError, KeyError, TypeError):
-                raise IndexStateError(f"{path}: the glossary snapshot cannot be read; rebuild the index") from None
+                raise IndexStateError(_("{path}: ordlistans kopia kan inte läsas; bygg om indexet").format(
+                    path=path)) from None
         return self._glossary
 
     def close(self) -> None:
@@ -412,7 +418,7 @@ class Catalogue:
         """The project with this ID, or :class:`NotFoundError`."""
         found = self.records.get_many([project_id])
         if project_id not in found:
-            raise NotFoundError(f"no project with the ID {project_id!r}")
+            raise NotFoundError(_("inget projekt har ID:t {id}").format(id=project_id))
         return found[project_id]
 
     def projects(self, *, objective: str | None = None, year: int | None = None,
@@ -441,11 +447,12 @@ class Catalogue:
         from .expansion import expand_query  # noqa: PLC0415
 
         if limit is not None and limit < 0 or offset < 0:
-            raise QueryError("limit and offset cannot be negative")
+            raise QueryError(_("limit och offset kan inte vara negativa"))
         if filters:
             unknown = set(filters) - {"objective", "year", "implementer"}
             if unknown:
-                raise QueryError(f"unknown filter {sorted(unknown)[0]!r} (known: objective, year, implementer)")
+                raise QueryError(_("okänt filter {name} (kända: objective, year, implementer)").format(
+                    name=sorted(unknown)[0]))
             objective = objective or filters.get("objective")  # type: ignore[assignment]
             year = year if year is not None else filters.get("year")  # type: ignore[assignment]
             implementer = implementer or filters.get("implementer")  # type: ignore[assignment]
@@ -461,8 +468,8 @@ class Catalogue:
         for engine_hit in result.hits:
             project = projects.get(engine_hit.id)
             if project is None:  # pragma: no cover - records and Whoosh are written together
-                raise IndexStateError(f"{self.location}: project {engine_hit.id} is indexed but has no record; "
-                                      "rebuild the index")
+                raise IndexStateError(_("{path}: projektet {id} finns i indexet men saknar post; bygg om "
+                                        "indexet").format(path=self.location, id=engine_hit.id))
             hits.append(self._hit(project, engine_hit, result.forms))
         corrections = [Correction(c.original, c.corrected) for c in result.corrections]
         return SearchResult(

@@ -88,7 +88,7 @@ def test_show_prints_one_project(capsys, built_index):
 
 @pytest.mark.parametrize("args,code,message", [
     (["search", "zzzqqqxxx"], 1, None),
-    (["show", "nope-2000"], 1, "amif-search: error: no project with the ID 'nope-2000'"),
+    (["show", "nope-2000"], 1, "amif-search: error: inget projekt har ID:t nope-2000"),
     (["search", "färg:röd"], 2, "amif-search: error: unknown field färg:"),
     (["search", ""], 2, "amif-search: error: the query is empty"),
     (["list", "--objective", "9.9"], 1, None),

@@ -24,7 +24,7 @@ def test_an_index_is_built_on_first_use(tmp_path, monkeypatch, source_path):
 
 
 def test_without_build_a_missing_index_is_a_clear_error(tmp_path):
-    with pytest.raises(IndexNotFoundError, match="no index here"):
+    with pytest.raises(IndexNotFoundError, match="här finns inget index"):
         open_catalogue(tmp_path / "none", build=False)
 
 
@@ -60,7 +60,7 @@ def test_a_tampered_file_is_refused_before_whoosh_reads_it(private_index):
             return (exec, ("raise SystemExit('pickle ran')",))
 
     toc.write_bytes(pickle.dumps(Boom()))
-    with pytest.raises(IndexStateError, match="changed after the build"):
+    with pytest.raises(IndexStateError, match="har ändrats efter bygget"):
         open_catalogue(private_index, build=False)
 
 
@@ -69,27 +69,27 @@ def test_a_foreign_index_is_refused_even_with_a_consistent_manifest(private_inde
     manifest = json.loads((generation / "manifest.json").read_text())
     manifest["signature"] = "0" * 64  # someone else's key, or none
     (generation / "manifest.json").write_text(json.dumps(manifest))
-    with pytest.raises(IndexStateError, match="not built by this installation"):
+    with pytest.raises(IndexStateError, match="inte byggts av den här installationen"):
         open_catalogue(private_index)
 
 
 def test_an_index_from_a_newer_release_is_refused(private_index, monkeypatch):
     generation = _generation(private_index)
     monkeypatch.setattr(store, "FORMAT_VERSION", 0)
-    with pytest.raises(IndexStateError, match="newer amif-search"):
+    with pytest.raises(IndexStateError, match="nyare amif-search"):
         store.read_manifest(generation)
 
 
 def test_a_folder_that_is_no_index_is_refused(tmp_path):
     (tmp_path / "CURRENT").write_text("../../etc\n")
-    with pytest.raises(IndexStateError, match="names no generation"):
+    with pytest.raises(IndexStateError, match="pekar inte på någon generation"):
         open_catalogue(tmp_path, build=False)
 
 
 def test_a_second_build_waits_then_gives_up_clearly(tmp_path):
     location = tmp_path / "ix"
     with store.build_lock(location, timeout=1):
-        with pytest.raises(IndexLockedError, match="another process is building this index"):
+        with pytest.raises(IndexLockedError, match="en annan process bygger det här indexet"):
             build_index(None, location, lock_timeout=0.2)
 
 

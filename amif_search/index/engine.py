@@ -21,6 +21,7 @@ from whoosh import scoring
 
 from ..analysis import Lexicon, SwedishAnalyzer, Token, fold, is_stopword, stem
 from ..errors import IndexStateError
+from ..i18n import _
 from ..highlight import MatchForms
 from ..model import Project
 from ..query import And, FieldFilter, Not, Or, ParsedQuery, Phrase, Word
@@ -142,8 +143,8 @@ class Engine:
         try:
             self._ix = whoosh_index.open_dir(str(folder))
         except Exception as exc:  # Whoosh raises many kinds on damaged files
-            raise IndexStateError(f"{folder}: the Whoosh index cannot be opened ({type(exc).__name__}); "
-                                  "rebuild the index") from None
+            raise IndexStateError(_("{path}: Whoosh-indexet kan inte öppnas ({kind}); bygg om indexet").format(
+                path=folder, kind=type(exc).__name__)) from None
         self.lexicon = lexicon
         self.analyzer = SwedishAnalyzer(lexicon)
         self._local = threading.local()

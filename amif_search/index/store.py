@@ -38,6 +38,7 @@ from typing import Callable, Iterable, Iterator
 from .. import __version__
 from .. import analysis as _analysis
 from ..analysis import Lexicon
+from ..i18n import _
 from ..errors import IndexLockedError, IndexNotFoundError, IndexStateError
 from ..model import Project
 from . import schema as _schema
@@ -151,7 +152,8 @@ def _signing_key(create: bool) -> bytes | None:
         if not create:
             return None
     except (OSError, ValueError):
-        raise IndexStateError(f"{path}: the index signing key cannot be read; delete it and rebuild the index") from None
+        raise IndexStateError(_("{path}: indexets signeringsnyckel kan inte läsas; ta bort den och bygg om indexet").format(
+            path=path)) from None
     path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_bytes(32)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -201,9 +203,9 @@ def build_lock(index_dir: Path, timeout: float = 30.0) -> Iterator[None]:
                 if exc.errno not in (errno.EAGAIN, errno.EACCES):
                     raise
                 if time.monotonic() >= deadline:
-                    raise IndexLockedError(
-                        f"{index_dir}: another process is building this index; "
-                        f"gave up after waiting {timeout:g} s") from None
+                    raise IndexLockedError(_(
+                        "{path}: en annan process bygger det här indexet; gav upp efter {seconds:g} s "
+                        "väntan").format(path=index_dir, seconds=timeout)) from None
                 time.sleep(0.1)
         yield
     finally:
@@ -215,14 +217,17 @@ def live_generation(index_dir: Path) -> Path:
     try:
         name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
     except FileNotFoundError:
-        raise IndexNotFoundError(f"{index_dir}: no index here (build one with 'amif-search index build')") from None
+        raise IndexNotFoundError(_("{path}: här finns inget index (bygg ett med 'amif-search index build')").format(
+            path=index_dir)) from None
     except (OSError, UnicodeDecodeError):
-        raise IndexStateError(f"{index_dir}/{CURRENT}: cannot be read; rebuild the index") from None
+        raise IndexStateError(_("{path}: kan inte läsas; bygg om indexet").format(path=index_dir / CURRENT)) from None
     if not name.startswith("gen-") or "/" in name or name in (".", ".."):
-        raise IndexStateError(f"{index_dir}/{CURRENT}: names no generation of this index; rebuild the index")
+        raise IndexStateError(_("{path}: pekar inte på någon generation av indexet; bygg om indexet").format(
+            path=index_dir / CURRENT))
     generation = index_dir / name
     if not generation.is_dir():
-        raise IndexStateError(f"{index_dir}: the live generation {name} is missing; rebuild the index")
+        raise IndexStateError(_("{path}: den aktuella generationen {name} saknas; bygg om indexet").format(
+            path=index_dir, name=name))
     return generation
 
 
@@ -232,30 +237,32 @@ def read_manifest(generation: Path, verify_files: bool = True) -> Manifest:
     try:
         data = json.loads(where.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise IndexStateError(f"{where}: missing; this folder is no index built by amif-search") from None
+        raise IndexStateError(_("{path}: saknas; mappen är inget index som amif-search har byggt").format(
+            path=where)) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        raise IndexStateError(f"{where}: unreadable; rebuild the index") from None
+        raise IndexStateError(_("{path}: kan inte läsas; bygg om indexet").format(path=where)) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
-        raise IndexStateError(f"{where}: not an amif-search index; refusing to open it")
+        raise IndexStateError(_("{path}: inget amif-search-index; öppnas inte").format(path=where))
     signature = data.pop("signature", None)
     key = _signing_key(create=False)
     if key is None or not isinstance(signature, str) or not hmac.compare_digest(signature, _signature(key, data)):
-        raise IndexStateError(
-            f"{generation.parent}: this index was not built by this installation (its signature does not match); "
-            "refusing to open it, since opening a Whoosh index unpickles data. Rebuild it with 'amif-search index build'")
+        raise IndexStateError(_(
+            "{path}: indexet har inte byggts av den här installationen (signaturen stämmer inte); det öppnas "
+            "inte, eftersom Whoosh packar upp (unpickle) data när ett index öppnas. Bygg om det med "
+            "'amif-search index build'").format(path=generation.parent))
     try:
         manifest = Manifest.from_json(data)
     except (KeyError, TypeError, ValueError):
-        raise IndexStateError(f"{where}: incomplete manifest; rebuild the index") from None
+        raise IndexStateError(_("{path}: manifestet är ofullständigt; bygg om indexet").format(path=where)) from None
     if manifest.format_version > FORMAT_VERSION:
-        raise IndexStateError(f"{generation.parent}: written by a newer amif-search ({manifest.package_version}); "
-                              "upgrade, or rebuild the index")
+        raise IndexStateError(_("{path}: skrivet av en nyare amif-search ({version}); uppgradera eller bygg om "
+                                "indexet").format(path=generation.parent, version=manifest.package_version))
     if verify_files:
         actual = _file_digests(generation)
         if actual != manifest.files:
             changed = sorted(set(actual) ^ set(manifest.files) | {k for k in actual if actual.get(k) != manifest.files.get(k)})
-            raise IndexStateError(f"{generation.parent}: index files were changed after the build "
-                                  f"({', '.join(changed[:3])}); refusing to open it. Rebuild the index")
+            raise IndexStateError(_("{path}: indexets filer har ändrats efter bygget ({files}); det öppnas inte. "
+                                    "Bygg om indexet").format(path=generation.parent, files=", ".join(changed[:3])))
     return manifest
 
 
@@ -431,7 +438,8 @@ class RecordStore:
             self._connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
             self._connection.execute("SELECT count(*) FROM projects").fetchone()
         except sqlite3.Error as exc:
-            raise IndexStateError(f"{path}: the project records cannot be read ({exc}); rebuild the index") from None
+            raise IndexStateError(_("{path}: projektposterna kan inte läsas ({reason}); bygg om indexet").format(
+                path=path, reason=exc)) from None
 
     def hashes(self) -> dict[str, str]:
         return dict(self._connection.execute("SELECT id, hash FROM projects"))
@@ -462,4 +470,4 @@ def load_lexicon(path: Path) -> Lexicon:
         data = json.loads(path.read_text(encoding="utf-8"))
         return Lexicon({str(k): int(v) for k, v in data["counts"].items()})
     except (OSError, ValueError, KeyError, AttributeError, TypeError):
-        raise IndexStateError(f"{path}: the lexicon cannot be read; rebuild the index") from None
+        raise IndexStateError(_("{path}: lexikonet kan inte läsas; bygg om indexet").format(path=path)) from None
