@@ -40,6 +40,14 @@ TIEBREAK = 0.1            # how much a word's other forms add to its best one
 SYNONYM_WEIGHT = 0.5      # another Swedish term of the same glossary concept
 
 
+class _Or(Q.Or):
+    """Whoosh's Or as a tree of union matchers. On small indexes Whoosh otherwise picks its
+    array matcher, which fills a 2048-slot array from a generator for every clause: with
+    the hundreds of clauses a query here has, that was most of the query time."""
+
+    matcher_type = Q.Or.DEFAULT_MATCHER
+
+
 def _field_text(tokens: list[Token]) -> dict[str, str]:
     exact, part, root, folded = [], [], [], []
     for token in tokens:
@@ -148,7 +156,8 @@ class Engine:
         self.lexicon = lexicon
         self.analyzer = SwedishAnalyzer(lexicon)
         self._local = threading.local()
-        self._vocabulary: list[str] | None = None
+        self._df_cache: dict[tuple[str, str], int] = {}
+        self._corrections: dict[tuple[str, int | None], str | None] = {}
 
     def _searcher(self):
         searcher = getattr(self._local, "searcher", None)
@@ -174,11 +183,27 @@ class Engine:
         # 'COVID-19' or 'EU-stöd' typed as one word: treat it as a phrase of its pieces.
         return None
 
+    def _df(self, field: str, text: str) -> int:
+        """Document frequency of a term, remembered: the index of a generation never changes."""
+        key = (field, text)
+        df = self._df_cache.get(key)
+        if df is None:
+            df = self._searcher().doc_frequency(field, text)
+            if len(self._df_cache) < 200_000:
+                self._df_cache[key] = df
+        return df
+
+    def _terms(self, suffix: str, text: str, weight: float, sources) -> list:
+        """The terms of ``text`` in the given form over the sources, leaving out absent ones:
+        a query of hundreds of clauses that cannot match costs Whoosh as much as one that can."""
+        return [Q.Term(source + suffix, text, boost=SOURCE_WEIGHTS[source] * weight)
+                for source in sources if text and self._df(source + suffix, text)]
+
     def _word_query(self, token: Token, sources=TEXT_SOURCES, weight: float = 1.0, derivations: bool = True):
         """One query word: the best of its forms counts (DisjunctionMax), each form summed over fields."""
         def over_fields(suffix: str, text: str, form_weight: float):
-            return Q.Or([Q.Term(source + suffix, text, boost=SOURCE_WEIGHTS[source] * weight * form_weight)
-                         for source in sources])
+            terms = self._terms(suffix, text, weight * form_weight, sources)
+            return _Or(terms) if len(terms) > 1 else (terms[0] if terms else None)
 
         kinds = [over_fields("", token.stem, FORM_WEIGHTS[""]),
                  over_fields("_part", token.stem, FORM_WEIGHTS["_part"]),
@@ -192,13 +217,20 @@ class Engine:
                                 over_fields("_fold", part.fold, MEMBERS_WEIGHT * FORM_WEIGHTS["_fold"])]
                 if derivations:
                     alternatives.append(over_fields("_root", part.root, MEMBERS_WEIGHT * FORM_WEIGHTS["_root"]))
-                members.append(Q.Or(alternatives))
-            kinds.append(Q.And(members))
+                alternatives = [q for q in alternatives if q is not None]
+                members.append(_Or(alternatives) if alternatives else None)
+            if members and all(m is not None for m in members):
+                kinds.append(Q.And(members))
         compounds = self.lexicon.compounds_with(token.norm)
         if compounds:
             # These words are rare, so their terms score high: weigh them down to a member's share.
-            kinds.append(Q.Or([over_fields("", stem(word), COMPOUND_WEIGHT) for word in compounds]))
-        return Q.DisjunctionMax(kinds, tiebreak=TIEBREAK)
+            terms = [q for word in compounds for q in [over_fields("", stem(word), COMPOUND_WEIGHT)] if q is not None]
+            if terms:
+                kinds.append(_Or(terms))
+        kinds = [k for k in kinds if k is not None]
+        if not kinds:
+            return Q.NullQuery
+        return Q.DisjunctionMax(kinds, tiebreak=TIEBREAK) if len(kinds) > 1 else kinds[0]
 
     def _phrase_query(self, words, sources=TEXT_SOURCES):
         tokens = [t for w in words for t in self.analyzer(w)]
@@ -211,7 +243,7 @@ class Engine:
             w = SOURCE_WEIGHTS[source]
             alternatives.append(Q.Phrase(source, [t.stem for t in tokens], boost=w))
             alternatives.append(Q.Phrase(source + "_fold", [t.fold for t in tokens], boost=w * FORM_WEIGHTS["_fold"]))
-        return Q.Or(alternatives), tokens
+        return _Or(alternatives), tokens
 
     def _prefix_query(self, text: str, sources=TEXT_SOURCES):
         norm = text.lower()
@@ -223,7 +255,7 @@ class Engine:
             alternatives.append(Q.Prefix(source, prefix, boost=w))
             alternatives.append(Q.Prefix(source + "_part", prefix, boost=w * FORM_WEIGHTS["_part"]))
             alternatives.append(Q.Prefix(source + "_fold", fold(prefix), boost=w * FORM_WEIGHTS["_fold"]))
-        return Q.Or(alternatives), prefix
+        return _Or(alternatives), prefix
 
     def _compile(self, node, forms: MatchForms, corrections: list[Correction], sources=TEXT_SOURCES,
                  correct: bool = True):
@@ -258,10 +290,10 @@ class Engine:
                 forms.add(t, derivations=False)
             return query
         if isinstance(node, Or):
-            parts = [q for q in (self._compile(n, forms, corrections, sources, correct) for n in node.nodes) if q]
-            return Q.Or(parts) if parts else None
+            parts = [q for q in (self._compile(n, forms, corrections, sources, correct) for n in node.nodes) if q is not None]
+            return _Or(parts) if parts else None
         if isinstance(node, And):
-            parts = [q for q in (self._compile(n, forms, corrections, sources, correct) for n in node.nodes) if q]
+            parts = [q for q in (self._compile(n, forms, corrections, sources, correct) for n in node.nodes) if q is not None]
             return Q.And(parts) if parts else None
         if isinstance(node, Not):
             inner = self._compile(node.node, MatchForms(), [], sources, correct=False)
@@ -320,6 +352,8 @@ class Engine:
         return corrected is not None
 
     def _matches_anything(self, query) -> bool:
+        if query is Q.NullQuery:
+            return False
         for _docnum in self._searcher().docs_for_query(query):
             return True
         return False
@@ -334,6 +368,15 @@ class Engine:
         """
         if len(word) < 4 or word.isdigit():
             return None
+        key = (word, limit)
+        if key in self._corrections:
+            return self._corrections[key]
+        corrected = self._correct(word, limit)
+        if len(self._corrections) < 50_000:
+            self._corrections[key] = corrected
+        return corrected
+
+    def _correct(self, word: str, limit: int | None) -> str | None:
         if limit is None:
             limit = 1 if len(word) <= 7 else 2
         typed = fold(word)
@@ -371,16 +414,16 @@ class Engine:
                 extra_queries = [self._compile(n, forms, [], correct=False) for n in extra]
                 extra_queries = [q for q in extra_queries if q is not None]
                 if extra_queries:
-                    synonyms = Q.Or(extra_queries, boost=SYNONYM_WEIGHT)
+                    synonyms = _Or(extra_queries, boost=SYNONYM_WEIGHT)
                     query = Q.DisjunctionMax([query, synonyms], tiebreak=TIEBREAK) if query is not None else synonyms
             if query is not None:
                 concepts.append(query)
         required = [q for q in (self._compile(n, forms, corrections) for n in parsed.required) if q is not None]
         required += [q for q in (self._compile(n, forms, corrections) for n in (extra_filters or [])) if q is not None]
-        excluded = [q for q in (self._compile(n, MatchForms(), [], correct=False) for n in parsed.excluded) if q]
+        excluded = [q for q in (self._compile(n, MatchForms(), [], correct=False) for n in parsed.excluded) if q is not None]
 
         searcher = self._searcher()
-        mask = Q.Or(excluded) if excluded else None
+        mask = _Or(excluded) if excluded else None
         want = None if limit is None else offset + limit
 
         if not concepts:
@@ -399,7 +442,7 @@ class Engine:
         hits = [(docnum, score, len(concepts)) for docnum, score in full_docs]
         total = len(full)
         if len(concepts) > 1:
-            any_query = Q.Or(concepts)
+            any_query = _Or(concepts)
             if required_query is not None:
                 any_query = Q.And([any_query, required_query])
             partial = searcher.search(any_query, limit=None, mask=mask)
