@@ -21,11 +21,40 @@ __all__ = ["main", "cli"]
 LANGUAGE_CHOICES = ("sv", "fi", "en")
 
 
+# name -> (module, attribute): a command's module is imported only when the command runs
+# (or when help lists it), so that 'search' does not pay for the web server or catalogs.
+_COMMANDS = {
+    "search": ("search", "search"),
+    "list": ("search", "list_projects"),
+    "show": ("search", "show"),
+    "index": ("index", "index"),
+    "glossary": ("glossary", "glossary"),
+    "catalog": ("catalog", "catalog"),
+    "serve": ("serve", "serve"),
+}
+
+
 class _Group(click.Group):
-    """Lists commands in the order they were added, not alphabetically."""
+    """Lists commands in a fixed order and imports each one's module on first use."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(self.commands)
+        return [name for name in _COMMANDS if self.get_command(ctx, name) is not None]
+
+    def get_command(self, ctx: click.Context, name: str):
+        if name in self.commands:
+            return self.commands[name]
+        if name not in _COMMANDS:
+            return None
+        module_name, attribute = _COMMANDS[name]
+        try:
+            module = __import__(f"{__name__}.{module_name}", fromlist=[attribute])
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{module_name}":
+                raise
+            return None
+        command = getattr(module, attribute)
+        self.add_command(command, name)
+        return command
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -38,27 +67,6 @@ def cli(ctx: click.Context, lang: str | None) -> None:
     chosen = detect_language(lang)
     set_language(chosen)
     ctx.obj = {"lang": chosen}
-
-
-def _register() -> None:
-    from . import index as index_commands  # noqa: PLC0415
-    from . import search as search_commands  # noqa: PLC0415
-
-    cli.add_command(search_commands.search)
-    cli.add_command(search_commands.list_projects)
-    cli.add_command(search_commands.show)
-    cli.add_command(index_commands.index)
-    for name in ("catalog", "glossary", "serve"):
-        try:
-            module = __import__(f"{__name__}.{name}", fromlist=[name])
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{name}":
-                raise
-            continue
-        cli.add_command(getattr(module, name))
-
-
-_register()
 
 
 def main(argv: list[str] | None = None) -> int:
