@@ -168,11 +168,13 @@ class Lexicon:
     hand-made list of compounds.
     """
 
-    def __init__(self, counts: dict[str, int] | None = None) -> None:
+    def __init__(self, counts: dict[str, int] | None = None, stems: Iterable[str] | None = None) -> None:
         self.counts: dict[str, int] = dict(counts or {})
-        # Function words make poor compound members ('inte' would give int + egration).
-        self._stems = {stem(w) for w in self.counts if len(w) >= 3 and w not in STOPWORDS}
-        self._stems -= {stem(w) for w in STOPWORDS}
+        if stems is None:
+            # Function words make poor compound members ('inte' would give int + egration).
+            stems = {stem(w) for w in self.counts if len(w) >= 3 and w not in STOPWORDS}
+            stems -= {stem(w) for w in STOPWORDS}
+        self._stems = set(stems)
         self._roots = {derivation_root(s) for s in self._stems if len(s) >= 5}
         self._total = sum(self.counts.values()) or 1
         self._cache: dict[str, tuple[tuple[int, int], ...]] = {}
@@ -191,6 +193,11 @@ class Lexicon:
 
     def __contains__(self, word: str) -> bool:
         return word in self.counts
+
+    @property
+    def stems(self) -> set[str]:
+        """The stems of the lexicon's words (saved with it, so loading need not stem again)."""
+        return self._stems
 
     def __len__(self) -> int:
         return len(self.counts)

@@ -34,12 +34,18 @@ from .errors import GlossaryError, Problem
 
 __all__ = ["Concept", "Glossary", "TermMatch", "load_glossary", "glossary_digest", "glossary_to_json",
            "glossary_from_json", "GLOSSARY_DOMAIN", "SOURCE_LANGUAGE",
-           "LANGUAGE_NAMES", "stem_for"]
+           "LANGUAGE_NAMES", "stem_for", "PARTS_OF_SPEECH", "DOMAINS", "format_comments", "join_terms",
+           "concept_id_problem", "term_problem"]
 
 GLOSSARY_DOMAIN = "glossary"
 SOURCE_LANGUAGE = "sv"
 VARIANT_SEPARATOR = "; "
 COMMENT_KEYS = ("definition", "pos", "domain", "variants", "note")
+# The documented values of ``pos:`` and ``domain:`` (locales/GLOSSARY.md).
+PARTS_OF_SPEECH = ("substantiv", "verb", "adjektiv", "fras", "organisation", "förkortning")
+DOMAINS = ("mottagande", "skydd", "placering", "integration", "psykisk-hälsa", "barn-familj", "sysselsättning",
+           "utbildning", "tolkning", "boende", "social-trygghet", "finansiering", "myndighet")
+_CONCEPT_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 # Snowball stemmers by language code (None: compare lower-case words only).
 _STEMMER_NAMES = {
@@ -152,19 +158,22 @@ class _Term:
 class Glossary:
     """All concepts, with an index of every term by language for lookups."""
 
-    def __init__(self, concepts: list[Concept], languages: list[str], digest: str = "") -> None:
+    def __init__(self, concepts: list[Concept], languages: list[str], digest: str = "",
+                 term_stems: dict | None = None) -> None:
         self.concepts = {c.id: c for c in concepts}
         self.languages = languages
         self.digest = digest
         self._terms: dict[str, list[_Term]] = {}
         for concept in concepts:
             for lang, values in concept.terms.items():
-                for value in values:
-                    words = _content(lang, _words(value))
-                    if not words:
-                        continue
-                    stems = tuple(stem_for(lang, w) for w in words)
-                    self._terms.setdefault(lang, []).append(_Term(concept.id, lang, value, stems))
+                known = (term_stems or {}).get(concept.id, {}).get(lang)
+                for index, value in enumerate(values):
+                    if known is not None and index < len(known):
+                        stems = tuple(known[index])
+                    else:
+                        stems = tuple(stem_for(lang, w) for w in _content(lang, _words(value)))
+                    if stems:
+                        self._terms.setdefault(lang, []).append(_Term(concept.id, lang, value, stems))
         self._by_first: dict[str, dict[str, list[_Term]]] = {}
         for lang, terms in self._terms.items():
             index = self._by_first.setdefault(lang, {})
@@ -268,8 +277,39 @@ def parse_comments(comment: str) -> dict[str, str]:
     return values
 
 
+def format_comments(values: dict[str, str]) -> str:
+    """The extracted comment of an entry: ``key: value`` lines in the documented order, empty ones left out.
+
+    The inverse of :func:`parse_comments` for the keys of :data:`COMMENT_KEYS`.
+    """
+    return "\n".join(f"{key}: {values[key]}" for key in COMMENT_KEYS if values.get(key, "").strip())
+
+
 def split_terms(text: str) -> list[str]:
+    """The terms of a ``msgstr`` or ``variants:`` value, preferred first."""
     return [t.strip() for t in text.split(";") if t.strip()]
+
+
+def join_terms(terms: list[str]) -> str:
+    """Terms as one ``msgstr`` or ``variants:`` value; the inverse of :func:`split_terms`."""
+    return VARIANT_SEPARATOR.join(terms)
+
+
+def concept_id_problem(concept_id: str) -> str | None:
+    """Why ``concept_id`` cannot be a concept ID, or None when it can."""
+    if not _CONCEPT_ID.match(concept_id):
+        return (f"the concept ID {concept_id!r} must be lowercase ASCII letters, digits and single hyphens "
+                "(å/ä→a, ö→o)")
+    return None
+
+
+def term_problem(term: str) -> str | None:
+    """Why ``term`` cannot be stored as one term of a concept, or None when it can."""
+    if "\n" in term or "\r" in term:
+        return f"the term {term!r} contains a line break"
+    if ";" in term:
+        return f"the term {term!r} contains ';', which separates terms in the catalogs"
+    return None
 
 
 def glossary_paths(locales: Path) -> tuple[Path, dict[str, Path]]:
@@ -299,15 +339,19 @@ def glossary_digest(locales: Path | None = None) -> str:
 
 
 def glossary_to_json(glossary: Glossary) -> dict:
+    """The glossary with the stems of its terms, so that loading it needs no stemming."""
+    stems = {c.id: {lang: [[stem_for(lang, w) for w in _content(lang, _words(value))] for value in values]
+                    for lang, values in c.terms.items()} for c in glossary}
     return {"digest": glossary.digest, "languages": glossary.languages,
-            "concepts": [dict(c.to_json(), line=c.line) for c in glossary]}
+            "concepts": [dict(c.to_json(), line=c.line, stems=stems.get(c.id, {})) for c in glossary]}
 
 
 def glossary_from_json(data: dict) -> Glossary:
     concepts = [Concept(c["id"], c["headword"], c.get("definition", ""), c.get("pos", ""), c.get("domain", ""),
                         c.get("note", ""), {k: list(v) for k, v in c["terms"].items()}, c.get("line", 0))
                 for c in data["concepts"]]
-    return Glossary(concepts, list(data["languages"]), data.get("digest", ""))
+    term_stems = {c["id"]: c.get("stems", {}) for c in data["concepts"]}
+    return Glossary(concepts, list(data["languages"]), data.get("digest", ""), term_stems)
 
 
 def load_glossary(locales: Path | None = None) -> Glossary:
