@@ -1,7 +1,20 @@
 """User-interface language: gettext lookups with Swedish as the source language.
 
 Strings are marked with ``_()`` (translated now) or ``N_()`` (marked for extraction,
-translated later). Swedish needs no catalog: the msgids are Swedish.
+translated later); plurals with ``ngettext()`` or, for later, ``N_plural()``. Swedish
+needs no catalog: the msgids are Swedish.
+
+A language's translations come from ``<locales>/<lang>/LC_MESSAGES/<domain>.mo`` when
+that file is at least as new as the ``.po`` beside it; otherwise the ``.po`` is checked
+and compiled on first use into a per-user cache (``$XDG_CACHE_HOME/amif-search``), so
+that an installed package, which ships only the ``.po`` files, needs no build step.
+
+A catalog that cannot be used never stops the program: the language falls back to
+Swedish and a warning is recorded once, for the command line to show
+(:func:`pop_warnings`). This module never prints.
+
+Importing it is cheap: polib and the catalog tools load only when a catalog has to be
+compiled.
 """
 
 from __future__ import annotations
@@ -10,18 +23,30 @@ import gettext as _gettext
 import os
 from pathlib import Path
 
-__all__ = ["_", "N_", "ngettext", "set_language", "get_language", "SUPPORTED", "detect_language"]
+__all__ = [
+    "_", "N_", "N_plural", "ngettext", "set_language", "get_language", "SUPPORTED", "detect_language",
+    "translations", "warnings", "pop_warnings", "cache_dir", "forget_translations",
+]
 
 DOMAIN = "amif_search"
 SOURCE_LANGUAGE = "sv"
 SUPPORTED = ("sv", "fi", "en")
+# Bump when the compiled form changes, so that old cached .mo files are not reused.
+_CACHE_FORMAT = "1"
 
 _state: dict = {"lang": SOURCE_LANGUAGE, "trans": _gettext.NullTranslations()}
+_loaded: dict[tuple[str, str, str], _gettext.NullTranslations] = {}
+_warnings: list[str] = []
 
 
 def N_(message: str) -> str:
     """Mark a string for extraction without translating it yet."""
     return message
+
+
+def N_plural(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a singular and plural pair for extraction; translate it later with ``ngettext(*pair, n)``."""
+    return singular, plural
 
 
 def _(message: str) -> str:
@@ -35,7 +60,7 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 
 def get_language() -> str:
-    """The current user-interface language code."""
+    """The current user-interface language code (also when its catalog fell back to Swedish)."""
     return _state["lang"]
 
 
@@ -62,8 +87,125 @@ def detect_language(explicit: str | None = None, environ: dict | None = None) ->
 
 def set_language(lang: str, locales_dir: Path | None = None) -> None:
     """Make ``lang`` the language of every later ``_()`` call."""
-    from .catalogs import load_translations  # noqa: PLC0415  (keeps start-up light)
-
-    trans = load_translations(DOMAIN, lang, locales_dir)
+    _state["trans"] = translations(lang, DOMAIN, locales_dir)
     _state["lang"] = lang
-    _state["trans"] = trans
+
+
+def warnings() -> list[str]:
+    """The warnings recorded so far about catalogs that could not be used."""
+    return list(_warnings)
+
+
+def pop_warnings() -> list[str]:
+    """The recorded warnings, forgotten once returned (so that each is shown once)."""
+    taken = list(_warnings)
+    _warnings.clear()
+    return taken
+
+
+def cache_dir(environ: dict | None = None) -> Path:
+    """Where compiled catalogs are cached: ``$XDG_CACHE_HOME/amif-search/locales``."""
+    env = os.environ if environ is None else environ
+    base = env.get("XDG_CACHE_HOME") or ""
+    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
+    return root / "amif-search" / "locales"
+
+
+def translations(lang: str, domain: str = DOMAIN, locales_dir: Path | None = None) -> _gettext.NullTranslations:
+    """The translations of ``domain`` into ``lang``, without touching the current language.
+
+    For a web layer that answers each request in its own language. Swedish, and any
+    language whose catalog cannot be used, gives the untranslated (Swedish) messages;
+    the latter also records a warning, once.
+    """
+    if lang == SOURCE_LANGUAGE:
+        return _gettext.NullTranslations()
+    if locales_dir is None:
+        from .resources import locales_dir as default_locales  # noqa: PLC0415
+
+        locales_dir = default_locales()
+    key = (str(locales_dir), domain, lang)
+    if key not in _loaded:
+        try:
+            _loaded[key] = _load(Path(locales_dir), domain, lang)
+        except _CatalogUnusable as exc:
+            _warnings.append(_("varning: översättningen till {lang} ({domain}) kan inte användas; texterna visas "
+                               "på svenska: {reason}").format(lang=lang, domain=domain, reason=exc))
+            _loaded[key] = _gettext.NullTranslations()
+    return _loaded[key]
+
+
+def forget_translations() -> None:
+    """Drop every loaded catalog (after the catalogs changed on disk, and in tests)."""
+    _loaded.clear()
+
+
+class _CatalogUnusable(Exception):
+    """A catalog that is missing, malformed or cannot be compiled (the reason is the message)."""
+
+
+def _read_mo(data: bytes, name: str) -> _gettext.GNUTranslations:
+    import io  # noqa: PLC0415
+
+    try:
+        return _gettext.GNUTranslations(io.BytesIO(data))
+    except Exception as exc:  # OSError, struct.error, ValueError (plural forms): all mean "damaged"
+        raise _CatalogUnusable(f"{name}: not a valid compiled catalog ({type(exc).__name__}: {exc})") from exc
+
+
+def _load(locales: Path, domain: str, lang: str) -> _gettext.GNUTranslations:
+    folder = locales / lang / "LC_MESSAGES"
+    po, mo = folder / f"{domain}.po", folder / f"{domain}.mo"
+    try:
+        po_stat = po.stat() if po.is_file() else None
+        if mo.is_file() and (po_stat is None or mo.stat().st_mtime >= po_stat.st_mtime):
+            return _read_mo(mo.read_bytes(), str(mo))
+        if po_stat is None:
+            raise _CatalogUnusable(f"no catalog {po}")
+        data = po.read_bytes()
+    except OSError as exc:
+        raise _CatalogUnusable(f"{po}: {exc.strerror or exc}") from exc
+    digest = _digest(data)
+    cached = _cached_mo(domain, lang, digest)
+    if cached is not None:
+        try:
+            return _read_mo(cached, str(po))
+        except _CatalogUnusable:
+            pass  # a damaged cache entry: compile again
+    return _read_mo(_compile_and_cache(data, po, domain, lang, digest), str(po))
+
+
+def _digest(data: bytes) -> str:
+    import hashlib  # noqa: PLC0415
+
+    return hashlib.sha256(_CACHE_FORMAT.encode() + b"\0" + data).hexdigest()[:20]
+
+
+def _cached_mo(domain: str, lang: str, digest: str) -> bytes | None:
+    try:
+        return (cache_dir() / lang / f"{domain}-{digest}.mo").read_bytes()
+    except OSError:
+        return None
+
+
+def _compile_and_cache(data: bytes, po: Path, domain: str, lang: str, digest: str) -> bytes:
+    """The .mo bytes of a .po's text, kept in the cache (when it is writable) for the next run."""
+    from .errors import CatalogError  # noqa: PLC0415
+    from .l10n.compile import compile_po_bytes  # noqa: PLC0415  (polib loads only here)
+
+    try:
+        mo = compile_po_bytes(data, str(po))
+    except CatalogError as exc:
+        more = f" (+{len(exc.problems) - 1})" if len(exc.problems) > 1 else ""
+        raise _CatalogUnusable((exc.lines()[0] if exc.problems else exc.message) + more) from exc
+    folder = cache_dir() / lang
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob(f"{domain}-*.mo"):
+            old.unlink()
+        tmp = folder / f".{domain}-{digest}.{os.getpid()}.tmp"
+        tmp.write_bytes(mo)
+        tmp.replace(folder / f"{domain}-{digest}.mo")
+    except OSError:
+        pass  # no writable cache: compile again next time, still correct
+    return mo

@@ -14,7 +14,7 @@ import click
 
 from .. import __version__
 from ..errors import AmifSearchError
-from ..i18n import _, detect_language, set_language
+from ..i18n import _, detect_language, pop_warnings, set_language
 
 __all__ = ["main", "cli"]
 
@@ -66,6 +66,8 @@ def cli(ctx: click.Context, lang: str | None) -> None:
     """Search the EU Asylum, Migration and Integration Fund (AMIF) projects in Finland."""
     chosen = detect_language(lang)
     set_language(chosen)
+    for warning in pop_warnings():  # a catalog that cannot be used: said once, texts fall back to Swedish
+        click.echo(f"amif-search: {warning}", err=True)
     ctx.obj = {"lang": chosen}
 
 

@@ -96,7 +96,7 @@ def plural_forms_problem(value: str | None, language: str | None) -> str | None:
     want_n, want = parse_plural_forms(expected)
     differs = [n for n in _SAMPLES if function(n) != want(n)]
     if want_n != nplurals or differs:
-        detail = f"n={differs[0]} gives form {function(differs[0])}, not {want(differs[0])}" if differs \
-            else f"nplurals is {nplurals}, not {want_n}"
-        return f"the Plural-Forms header is wrong for {language}: {detail}; use {expected!r}"
+        detail = (f"for n={differs[0]} it chooses form {function(differs[0])} where {language} needs form "
+                  f"{want(differs[0])}") if differs else f"nplurals is {nplurals} where {language} needs {want_n}"
+        return f"wrong Plural-Forms for {language}: {detail}; use {expected!r}"
     return None

@@ -1,0 +1,41 @@
+"""Where the catalogs are: ``<locales>/<domain>.pot`` and ``<locales>/<lang>/LC_MESSAGES/<domain>.po``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["UI_DOMAIN", "GLOSSARY_DOMAIN", "DOMAINS", "template_path", "catalog_path", "mo_path",
+           "domains", "languages"]
+
+UI_DOMAIN = "amif_search"
+# The glossary's template is written by a terminologist, not extracted from code.
+GLOSSARY_DOMAIN = "glossary"
+DOMAINS = (UI_DOMAIN, GLOSSARY_DOMAIN)
+
+
+def template_path(locales: Path, domain: str) -> Path:
+    """The template (.pot) of ``domain``."""
+    return locales / f"{domain}.pot"
+
+
+def catalog_path(locales: Path, lang: str, domain: str) -> Path:
+    """The catalog (.po) of ``domain`` in ``lang``."""
+    return locales / lang / "LC_MESSAGES" / f"{domain}.po"
+
+
+def mo_path(locales: Path, lang: str, domain: str) -> Path:
+    """The compiled catalog (.mo) of ``domain`` in ``lang``."""
+    return locales / lang / "LC_MESSAGES" / f"{domain}.mo"
+
+
+def domains(locales: Path) -> list[str]:
+    """The domains that have a template in ``locales``, the known ones first."""
+    found = sorted(p.stem for p in locales.glob("*.pot") if p.is_file())
+    return [d for d in DOMAINS if d in found] + [d for d in found if d not in DOMAINS]
+
+
+def languages(locales: Path, domain: str) -> list[str]:
+    """The languages that have a catalog of ``domain``, in name order."""
+    if not locales.is_dir():
+        return []
+    return sorted(p.name for p in locales.iterdir() if catalog_path(locales, p.name, domain).is_file())
