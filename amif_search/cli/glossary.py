@@ -1,0 +1,249 @@
+"""``glossary lookup|list|stats|export|import``: the domain glossary from the command line.
+
+Every command reads the catalogs under ``--locales`` (default: the package's) through
+:func:`~amif_search.glossary.load_glossary`, so a language shows up as soon as its
+catalog has a translation. The glossary modules load inside the commands, to keep the
+start of every other command light.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..i18n import _
+
+__all__ = ["glossary"]
+
+locales_option = click.option(
+    "--locales", "locales", type=click.Path(file_okay=False), default=None, metavar="DIR",
+    help="The catalogs folder (default: the package's locales/).")
+
+
+class _InOrder(click.Group):
+    """Lists the commands in the order they were added, not alphabetically."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+
+def _locales(value: str | None) -> Path:
+    from ..resources import locales_dir  # noqa: PLC0415
+
+    return Path(value) if value else locales_dir()
+
+
+def _load(locales: str | None):
+    from ..glossary import load_glossary  # noqa: PLC0415
+
+    return load_glossary(_locales(locales))
+
+
+def _language(glossary, lang: str | None, param: str = "--lang") -> str | None:
+    if lang is not None and lang not in glossary.all_languages():
+        raise click.BadParameter(
+            _("ordlistan har inget språk {lang} (den har {languages})").format(
+                lang=lang, languages=", ".join(glossary.all_languages())),
+            ctx=click.get_current_context(silent=True), param_hint=param)
+    return lang
+
+
+def _name(lang: str) -> str:
+    from ..glossary import LANGUAGE_NAMES  # noqa: PLC0415
+
+    return LANGUAGE_NAMES.get(lang, lang)
+
+
+def _ordered(languages: list[str]) -> list[str]:
+    """Swedish, Finnish and English first, then the other languages in catalog order."""
+    first = [lang for lang in ("sv", "fi", "en") if lang in languages]
+    return first + [lang for lang in languages if lang not in first]
+
+
+def _echo_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@click.group(cls=_InOrder)
+def glossary():
+    """The domain glossary: look up terms in Swedish, Finnish, English and more; exchange it with translators."""
+
+
+def _grouped(matches):
+    """The matched concepts in order of the best match, each with the terms that matched it."""
+    found: dict[str, tuple] = {}
+    for match in matches:
+        concept, hits = found.setdefault(match.concept.id, (match.concept, []))
+        hits.append(match)
+    return list(found.values())
+
+
+def _render_concept(concept, hits, languages: list[str]) -> str:
+    lines = [f"{concept.headword} ({concept.id})"]
+    matched = ", ".join(f"{m.term} ({m.lang})" for m in hits)
+    lines.append(f"  {_('Träff')}: {matched}")
+    for lang in languages:
+        terms = concept.terms.get(lang) or []
+        if not terms:
+            continue
+        lines.append(f"  {_name(lang)} ({lang}): {terms[0]}")
+        if terms[1:]:
+            lines.append(f"    {_('Varianter')}: {'; '.join(terms[1:])}")
+    for label, value in ((_("Ordklass"), concept.pos), (_("Område"), concept.domain),
+                         (_("Definition"), concept.definition), (_("Anmärkning"), concept.note)):
+        if value:
+            lines.append(f"  {label}: {value}")
+    return "\n".join(lines)
+
+
+@glossary.command()
+@click.argument("word")
+@click.option("--lang", default=None, metavar="LANG", help="Only terms of this language (sv, fi, en ...).")
+@click.option("--json", "as_json", is_flag=True, help="Print the matches as JSON.")
+@locales_option
+def lookup(word, lang, as_json, locales):
+    """Find the concepts that have WORD (any inflection) as a term, in any language.
+
+    Exit code 0 when found, 1 when the glossary has no such term.
+
+    \b
+    Examples:
+      amif-search glossary lookup kvotflyktingarna
+      amif-search glossary lookup kiintiöpakolaisille
+      amif-search glossary lookup refugees --lang en
+    """
+    terms = _load(locales)
+    found = _grouped(terms.lookup(word, _language(terms, lang)))
+    if as_json:
+        _echo_json({"word": word, "lang": lang, "matches": [
+            dict(concept.to_json(), matched=[{"lang": m.lang, "term": m.term, "exact": m.exact} for m in hits])
+            for concept, hits in found]})
+        return 0 if found else 1
+    if not found:
+        click.echo(_("Inget begrepp i ordlistan för {word}").format(word=word))
+        return 1
+    languages = _ordered(terms.all_languages())
+    click.echo("\n\n".join(_render_concept(concept, hits, languages) for concept, hits in found))
+    return 0
+
+
+@glossary.command("list")
+@click.option("--lang", default=None, metavar="LANG",
+              help="Only concepts with a term in LANG, shown next to the headword.")
+@click.option("--missing", is_flag=True, help="With --lang: only the concepts that have no term in LANG yet.")
+@click.option("--domain", default=None, metavar="DOMAIN", help="Only concepts of this domain (e.g. psykisk-hälsa).")
+@click.option("--json", "as_json", is_flag=True, help="Print the concepts as JSON.")
+@locales_option
+def list_concepts(lang, missing, domain, as_json, locales):
+    """List the concepts in catalog order; exit code 1 when the filters leave none."""
+    if missing and lang is None:
+        raise click.UsageError(_("--missing behöver --lang"), ctx=click.get_current_context())
+    terms = _load(locales)
+    _language(terms, lang)
+    concepts = [c for c in terms if domain is None or c.domain == domain]
+    if lang is not None:
+        concepts = [c for c in concepts if bool(c.terms.get(lang)) != missing]
+    if as_json:
+        _echo_json({"total": len(concepts), "concepts": [c.to_json() for c in concepts]})
+        return 0 if concepts else 1
+    width = max((len(c.id) for c in concepts), default=0)
+    for concept in concepts:
+        line = f"{concept.id:<{width}}  {concept.headword}"
+        if lang is not None and not missing:
+            line += f"  → {'; '.join(concept.terms[lang])}"
+        elif lang is None and domain is None and concept.domain:
+            line += f"  [{concept.domain}]"
+        click.echo(line)
+    return 0 if concepts else 1
+
+
+@glossary.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the coverage as JSON.")
+@locales_option
+def stats(as_json, locales):
+    """How many concepts have a term in each language."""
+    terms = _load(locales)
+    rows = []
+    coverage = terms.coverage()
+    for lang in _ordered(list(coverage)):
+        done, total = coverage[lang]
+        rows.append({"lang": lang, "name": _name(lang), "concepts": done, "total": total,
+                     "percent": round(100 * done / total, 1) if total else 0.0})
+    if as_json:
+        _echo_json({"total": len(terms), "languages": rows})
+        return 0
+    width = max(len(row["name"]) for row in rows)
+    for row in rows:
+        click.echo(f"{row['lang']:<5} {row['name']:<{width}}  {row['concepts']:>4}/{row['total']:<4}"
+                   f"  {row['percent']:5.1f} %")
+    return 0
+
+
+@glossary.command()
+@click.option("--format", "fmt", type=click.Choice(["tbx", "csv", "json"]), required=True,
+              help="tbx: TBX-Basic (Weblate, translate-toolkit, CAT tools); csv: every field and language, or "
+                   "with --lang Weblate's glossary CSV; json: every field.")
+@click.option("--lang", default=None, metavar="LANG",
+              help="Only Swedish and this language (for csv: Weblate's glossary CSV for LANG).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Write to FILE (default: standard output).")
+@locales_option
+def export(fmt, lang, output, locales):
+    """Write the glossary as TBX, CSV or JSON, for translators' tools.
+
+    \b
+    Examples:
+      amif-search glossary export --format tbx -o glossary.tbx
+      amif-search glossary export --format csv --lang fi -o glossary-fi.csv
+    """
+    from ..errors import GlossaryError, Problem  # noqa: PLC0415
+    from ..glossary_exchange import export_glossary, translator_comments  # noqa: PLC0415
+
+    terms = _load(locales)
+    _language(terms, lang)
+    comments = translator_comments(_locales(locales), lang) if fmt == "csv" and lang else None
+    data = export_glossary(terms, fmt, lang, comments).encode("utf-8")
+    if output is None:
+        click.echo(data, nl=False)  # bytes go to the binary stream: UTF-8 whatever the locale
+        return 0
+    try:
+        Path(output).write_bytes(data)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise GlossaryError(f"cannot write {output}: {reason}", [Problem(output, None, f"cannot write: {reason}")]) \
+            from None
+    click.echo(_("{count} begrepp exporterade till {file}").format(count=len(terms), file=output))
+    return 0
+
+
+@glossary.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["csv", "tbx", "json"]), required=True,
+              help="csv: the wide CSV of 'export', or Weblate's glossary CSV (needs --lang); tbx; json.")
+@click.option("--lang", default=None, metavar="LANG",
+              help="Import only the terms of LANG (the Swedish fields too); required for a Weblate CSV.")
+@locales_option
+def import_command(file, fmt, lang, locales):
+    """Read FILE and update the glossary catalogs.
+
+    The whole file is checked first: on any problem, every problem is shown as
+    FILE:LINE: message, nothing is written and the exit code is 2. Only entries whose
+    values differ change; concepts are never removed.
+    """
+    from ..glossary_exchange import import_glossary  # noqa: PLC0415
+
+    result = import_glossary(file, fmt, _locales(locales), lang)
+    if result.unchanged:
+        click.echo(_("Inga ändringar: katalogerna är redan som {file}").format(file=file))
+        return 0
+    if result.added:
+        click.echo(_("Nya begrepp: {ids}").format(ids=", ".join(result.added)))
+    if result.changed:
+        click.echo(_("Ändrade svenska uppgifter: {ids}").format(ids=", ".join(result.changed)))
+    for lang_code, count in sorted(result.terms.items()):
+        click.echo(_("{lang}: {count} begrepp med ändrade termer").format(lang=lang_code, count=count))
+    for path in result.written:
+        click.echo(_("Skrev {path}").format(path=path))
+    return 0

@@ -1,0 +1,845 @@
+"""The glossary in translators' formats: TBX, CSV and JSON out; CSV, TBX and JSON back in.
+
+Export works on a :class:`~.glossary.Glossary`:
+
+- **TBX** (TBX-Basic, ``<martif>``), as Weblate and translate-toolkit read it: one
+  ``termEntry`` per concept with the concept ID as ``id``, the domain as ``subjectField``,
+  the note as ``note``; one ``langSet`` per language with a ``tig`` per term (preferred
+  first, marked ``preferredTerm-admn-sts``; variants ``admittedTerm-admn-sts``), the part
+  of speech in each ``tig`` and the Swedish definition in the Swedish ``langSet``;
+- **CSV**, wide and lossless (``id, headword, pos, domain, definition, variants, note`` and
+  one column per language), or, for one target language, **Weblate's glossary CSV**
+  (``source, target, context, developer_comments, translator_comments``);
+- **JSON**, every field of every concept.
+
+Import reads a whole file and checks all of it before anything is written: any problem
+raises one :class:`GlossaryError` that lists every problem as FILE:LINE: message, and the
+catalogs stay as they were. Then only entries whose values differ from the catalogs change:
+Swedish fields in ``glossary.pot`` (and the same ``msgid`` and ``#.`` lines in every
+``.po``), terms in ``<lang>/LC_MESSAGES/glossary.po``; only changed catalogs are written,
+so importing an unchanged export leaves every file byte for byte as it was. Import never
+removes a concept, and leaves languages the file does not carry alone.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .errors import GlossaryError, Problem
+from .glossary import (
+    COMMENT_KEYS,
+    DOMAINS,
+    PARTS_OF_SPEECH,
+    SOURCE_LANGUAGE,
+    Concept,
+    Glossary,
+    concept_id_problem,
+    format_comments,
+    glossary_paths,
+    join_terms,
+    load_glossary,
+    parse_comments,
+    split_terms,
+    term_problem,
+)
+
+__all__ = [
+    "EXPORT_FORMATS", "IMPORT_FORMATS", "WIDE_COLUMNS", "WEBLATE_COLUMNS",
+    "export_glossary", "export_tbx", "export_csv", "export_json", "translator_comments",
+    "ImportedConcept", "GlossaryImport", "ImportResult",
+    "read_import", "read_csv", "read_tbx", "read_json", "check_import", "apply_import", "import_glossary",
+]
+
+EXPORT_FORMATS = ("tbx", "csv", "json")
+IMPORT_FORMATS = ("csv", "tbx", "json")
+WIDE_COLUMNS = ("id", "headword", "pos", "domain", "definition", "variants", "note")
+# The columns of a Weblate glossary CSV (translate-toolkit's names; Weblate reads any order).
+WEBLATE_COLUMNS = ("source", "target", "context", "developer_comments", "translator_comments")
+
+_LANG_CODE = re.compile(r"^[a-z]{2,3}(?:_[A-Z]{2})?(?:@[a-z]+)?$")
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_DOCTYPE = '<!DOCTYPE martif SYSTEM "TBXBasiccoreStructV02.dtd">'
+_PREFERRED = "preferredTerm-admn-sts"
+_ADMITTED = "admittedTerm-admn-sts"
+_REJECTED = ("deprecatedTerm-admn-sts", "supersededTerm-admn-sts")
+# TBX-Basic's partOfSpeech picklist has no phrase or abbreviation; those are termTypes.
+_POS_TO_TBX = {"substantiv": ("noun", None), "verb": ("verb", None), "adjektiv": ("adjective", None),
+               "organisation": ("properNoun", None), "fras": ("other", "phrase"),
+               "förkortning": ("noun", "abbreviation")}
+_TBX_TO_POS = {"noun": "substantiv", "verb": "verb", "adjective": "adjektiv", "properNoun": "organisation"}
+_TERM_TYPE_TO_POS = {"phrase": "fras", "abbreviation": "förkortning"}
+_ENTRY_TAGS = ("termEntry", "conceptEntry")
+_LANG_TAGS = ("langSet", "langSec")
+_TERM_TAGS = ("tig", "ntig", "termSec")
+
+
+# Export ---------------------------------------------------------------------------------
+
+
+def _languages(glossary: Glossary, lang: str | None) -> list[str]:
+    """Every language of the glossary, or Swedish and ``lang``."""
+    if lang is None:
+        return glossary.all_languages()
+    if lang not in glossary.all_languages():
+        raise GlossaryError(f"the glossary has no language {lang!r} (it has {', '.join(glossary.all_languages())})")
+    return [SOURCE_LANGUAGE] if lang == SOURCE_LANGUAGE else [SOURCE_LANGUAGE, lang]
+
+
+def _swedish_values(concept: Concept) -> dict[str, str]:
+    return {"definition": concept.definition, "pos": concept.pos, "domain": concept.domain,
+            "variants": join_terms(concept.variants), "note": concept.note}
+
+
+def _element(parent: ET.Element, tag: str, text: str, **attributes: str) -> ET.Element:
+    child = ET.SubElement(parent, tag, attributes)
+    child.text = text
+    return child
+
+
+def export_tbx(glossary: Glossary, lang: str | None = None) -> str:
+    """The glossary as TBX-Basic: every language, or Swedish and ``lang``."""
+    languages = _languages(glossary, lang)
+    root = ET.Element("martif", {"type": "TBX", _XML_LANG: SOURCE_LANGUAGE})
+    header = ET.SubElement(root, "martifHeader")
+    description = ET.SubElement(header, "fileDesc")
+    _element(ET.SubElement(description, "titleStmt"), "title", "amif-search glossary")
+    _element(ET.SubElement(description, "sourceDesc"), "p",
+             "amif-search: EU AMIF projects in Finland. Source language sv; each termEntry id is a concept ID "
+             "(the msgctxt in locales/glossary.pot).")
+    _element(ET.SubElement(header, "encodingDesc"), "p", "TBXBasicXCSV02.xcs", type="XCSURI")
+    body = ET.SubElement(ET.SubElement(root, "text"), "body")
+    for concept in glossary:
+        entry = ET.SubElement(body, "termEntry", {"id": concept.id})
+        if concept.domain:
+            _element(entry, "descrip", concept.domain, type="subjectField")
+        if concept.note:
+            _element(entry, "note", concept.note)
+        part_of_speech, term_type = _POS_TO_TBX.get(concept.pos, (concept.pos, None))
+        for language in languages:
+            terms = concept.terms.get(language) or []
+            if not terms:
+                continue
+            lang_set = ET.SubElement(entry, "langSet", {_XML_LANG: language.replace("_", "-")})
+            if language == SOURCE_LANGUAGE and concept.definition:
+                _element(lang_set, "descrip", concept.definition, type="definition")
+            for number, term in enumerate(terms):
+                tig = ET.SubElement(lang_set, "tig")
+                _element(tig, "term", term)
+                if part_of_speech:
+                    _element(tig, "termNote", part_of_speech, type="partOfSpeech")
+                if term_type:
+                    _element(tig, "termNote", term_type, type="termType")
+                _element(tig, "termNote", _PREFERRED if number == 0 else _ADMITTED, type="administrativeStatus")
+    ET.indent(root, space="  ")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + _DOCTYPE + "\n"
+            + ET.tostring(root, encoding="unicode") + "\n")
+
+
+def _csv_text(rows: list[list[str]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def export_csv(glossary: Glossary, lang: str | None = None,
+               comments: dict[str, str] | None = None) -> str:
+    """The wide CSV (every field and language), or with ``lang`` Weblate's glossary CSV for it.
+
+    ``comments`` are the translator comments of ``lang`` by concept ID (see
+    :func:`translator_comments`), for the Weblate CSV's ``translator_comments`` column.
+    """
+    if lang is None:
+        targets = [code for code in glossary.all_languages() if code != SOURCE_LANGUAGE]
+        rows = [list(WIDE_COLUMNS) + targets]
+        for concept in glossary:
+            values = _swedish_values(concept)
+            rows.append([concept.id, concept.headword] + [values[key] for key in WIDE_COLUMNS[2:]]
+                        + [join_terms(concept.terms.get(code, [])) for code in targets])
+        return _csv_text(rows)
+    if lang == SOURCE_LANGUAGE:
+        raise GlossaryError("a Weblate glossary CSV is for a target language; Swedish is the source (use fi, en ...)")
+    _languages(glossary, lang)
+    comments = comments or {}
+    rows = [list(WEBLATE_COLUMNS)]
+    for concept in glossary:
+        rows.append([concept.headword, join_terms(concept.terms.get(lang, [])), concept.id,
+                     format_comments(_swedish_values(concept)), comments.get(concept.id, "")])
+    return _csv_text(rows)
+
+
+def export_json(glossary: Glossary, lang: str | None = None) -> str:
+    """Every concept with every field, as JSON: all languages, or Swedish and ``lang``."""
+    languages = _languages(glossary, lang)
+    concepts = []
+    for concept in glossary:
+        data = concept.to_json()
+        data["terms"] = {code: values for code, values in data["terms"].items() if code in languages}
+        concepts.append(data)
+    document = {"source_language": SOURCE_LANGUAGE, "languages": languages, "concepts": concepts}
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def export_glossary(glossary: Glossary, fmt: str, lang: str | None = None,
+                    comments: dict[str, str] | None = None) -> str:
+    """The glossary in ``fmt`` (tbx, csv or json)."""
+    if fmt == "tbx":
+        return export_tbx(glossary, lang)
+    if fmt == "csv":
+        return export_csv(glossary, lang, comments)
+    if fmt == "json":
+        return export_json(glossary, lang)
+    raise GlossaryError(f"unknown export format {fmt!r} (expected {', '.join(EXPORT_FORMATS)})")
+
+
+def translator_comments(locales: Path, lang: str) -> dict[str, str]:
+    """The translator comments (``# ...``) of ``lang``'s glossary catalog, by concept ID."""
+    from .errors import CatalogError  # noqa: PLC0415
+    from .l10n.pofile import read_po_path  # noqa: PLC0415
+
+    path = glossary_paths(Path(locales))[1].get(lang)
+    if path is None:
+        return {}
+    try:
+        catalog = read_po_path(path)
+    except CatalogError as exc:
+        raise GlossaryError(exc.message, exc.problems) from None
+    return {e.msgctxt: e.tcomment for e in catalog if e.msgctxt and e.tcomment and not e.obsolete}
+
+
+# Reading import files -------------------------------------------------------------------
+
+
+@dataclass
+class ImportedConcept:
+    """One concept as an import file gives it; a field the file does not carry is None."""
+
+    id: str
+    headword: str
+    line: int | None = None
+    definition: str | None = None
+    pos: str | None = None
+    domain: str | None = None
+    note: str | None = None
+    variants: list[str] | None = None
+    terms: dict[str, list[str]] = field(default_factory=dict)
+    translator_comments: dict[str, str] = field(default_factory=dict)
+
+    def swedish(self, current: Concept | None) -> dict[str, str]:
+        """The Swedish fields after the import: the file's, else the current concept's."""
+        old = _swedish_values(current) if current is not None else dict.fromkeys(COMMENT_KEYS, "")
+        new = {"definition": self.definition, "pos": self.pos, "domain": self.domain, "note": self.note,
+               "variants": None if self.variants is None else join_terms(self.variants)}
+        return {key: old[key] if new[key] is None else new[key] for key in COMMENT_KEYS}
+
+
+@dataclass
+class GlossaryImport:
+    """What an import file holds, and every problem found reading it."""
+
+    file: str
+    languages: dict[str, int | None] = field(default_factory=dict)  # target language -> line naming it
+    concepts: list[ImportedConcept] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def problem(self, line: int | None, message: str) -> None:
+        self.problems.append(Problem(self.file, line, message))
+
+
+def _normalize_language(code: str) -> str:
+    """``pt-br`` → ``pt_BR``, ``FI`` → ``fi``: the form of the catalogs' folder names."""
+    code = code.strip().replace("-", "_")
+    base, sep, rest = code.partition("_")
+    return base.lower() + (sep + rest.upper() if sep and "@" not in rest else sep + rest)
+
+
+def _language_problem(code: str) -> str | None:
+    if not _LANG_CODE.match(code):
+        return f"{code!r} is not a language code such as fi, en, so or pt_BR"
+    return None
+
+
+def _decode(source: str | bytes, result: GlossaryImport) -> str:
+    if isinstance(source, str):
+        return source.lstrip("\ufeff")
+    if source.startswith(b"\xef\xbb\xbf"):
+        source = source[3:]
+    try:
+        return source.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    for number, raw in enumerate(source.split(b"\n"), start=1):
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            result.problem(number, f"invalid UTF-8 (byte 0x{raw[exc.start:exc.start + 1].hex().upper()} at "
+                                   f"column {exc.start + 1}); save the file as UTF-8")
+    return source.decode("utf-8", errors="replace")
+
+
+def _csv_records(text: str, result: GlossaryImport) -> list[tuple[int, list[str]]]:
+    """The non-empty rows of a CSV with the line each starts on."""
+    records = []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    end = 0
+    try:
+        for cells in reader:
+            start, end = end + 1, reader.line_num
+            if any(cell.strip() for cell in cells):
+                records.append((start, cells))
+    except csv.Error as exc:
+        result.problem(reader.line_num or 1, f"malformed CSV: {exc}")
+    return records
+
+
+def read_csv(source: str | bytes, name: str, lang: str | None = None) -> GlossaryImport:
+    """A wide CSV (id, headword, ..., one column per language) or, with ``lang``, a Weblate glossary CSV."""
+    result = GlossaryImport(name)
+    records = _csv_records(_decode(source, result), result)
+    if not records:
+        if not result.problems:
+            result.problem(1, "the file has no header row (and no concepts)")
+        return result
+    header_line, header = records[0]
+    columns = [cell.strip().lstrip("\ufeff") for cell in header]
+    lowered = [column.lower() for column in columns]
+    for number, column in enumerate(lowered):
+        if column in lowered[:number]:
+            result.problem(header_line, f"the column {columns[number]!r} appears twice")
+    if "source" in lowered:
+        _read_weblate_rows(result, records, lowered, lang)
+    else:
+        _read_wide_rows(result, records, columns)
+    return result
+
+
+def _check_width(result: GlossaryImport, line: int, cells: list[str], width: int) -> bool:
+    if len(cells) != width:
+        result.problem(line, f"{len(cells)} fields, but the header has {width}")
+        return False
+    return True
+
+
+def _read_wide_rows(result: GlossaryImport, records, columns: list[str]) -> None:
+    header_line = records[0][0]
+    fields: dict[str, int] = {}
+    languages: dict[str, int] = {}
+    for index, column in enumerate(columns):
+        if column.lower() in WIDE_COLUMNS:
+            fields.setdefault(column.lower(), index)
+            continue
+        code = _normalize_language(column)
+        if code.split("_")[0] == SOURCE_LANGUAGE:
+            result.problem(header_line, f"a column {column!r}: Swedish terms go in the headword and variants columns")
+        elif _language_problem(code):
+            result.problem(header_line, f"unknown column {column!r} (expected {', '.join(WIDE_COLUMNS)} and "
+                                        "language codes such as fi or en)")
+        else:
+            languages.setdefault(code, index)
+            result.languages.setdefault(code, header_line)
+    for required in ("id", "headword"):
+        if required not in fields:
+            result.problem(header_line, f"no {required!r} column (a glossary CSV has {', '.join(WIDE_COLUMNS)} and "
+                                        "one column per language; Weblate's has source, target, context ...)")
+    if result.problems:
+        return
+    for line, cells in records[1:]:
+        if not _check_width(result, line, cells, len(columns)):
+            continue
+
+        def cell(key: str) -> str | None:
+            return cells[fields[key]].strip() if key in fields else None
+
+        concept = ImportedConcept(cell("id") or "", cell("headword") or "", line, cell("definition"), cell("pos"),
+                                  cell("domain"), cell("note"))
+        if "variants" in fields:
+            concept.variants = split_terms(cells[fields["variants"]])
+        concept.terms = {code: split_terms(cells[index]) for code, index in languages.items()}
+        result.concepts.append(concept)
+
+
+def _read_weblate_rows(result: GlossaryImport, records, columns: list[str], lang: str | None) -> None:
+    header_line = records[0][0]
+    for column in columns:
+        if column not in WEBLATE_COLUMNS:
+            result.problem(header_line, f"unknown column {column!r} (a Weblate glossary CSV has "
+                                        f"{', '.join(WEBLATE_COLUMNS)})")
+    if "target" not in columns:
+        result.problem(header_line, "no 'target' column: there are no terms to import")
+    if lang is None:
+        result.problem(header_line, "a Weblate glossary CSV does not say its language; give it with --lang")
+    elif _normalize_language(lang).split("_")[0] == SOURCE_LANGUAGE:
+        result.problem(header_line, "Swedish is the source language; a Weblate CSV's target must be another one")
+    elif _language_problem(_normalize_language(lang)):
+        result.problem(header_line, _language_problem(_normalize_language(lang)))
+    if result.problems:
+        return
+    code = _normalize_language(lang)
+    result.languages[code] = header_line
+    index = {column: number for number, column in enumerate(columns)}
+    for line, cells in records[1:]:
+        if not _check_width(result, line, cells, len(columns)):
+            continue
+        concept = ImportedConcept(cells[index["context"]].strip() if "context" in index else "",
+                                  cells[index["source"]].strip(), line)
+        concept.terms[code] = split_terms(cells[index["target"]])
+        if "developer_comments" in index:
+            text = cells[index["developer_comments"]]
+            for part in text.splitlines():
+                key, sep, _value = part.partition(":")
+                if part.strip() and (not sep or key.strip().lower() not in COMMENT_KEYS):
+                    result.problem(line, f"developer_comments: {part.strip()[:40]!r} is not a 'key: value' line "
+                                         f"with a key among {', '.join(COMMENT_KEYS)}")
+            values = parse_comments(text)
+            concept.definition, concept.pos = values.get("definition", ""), values.get("pos", "")
+            concept.domain, concept.note = values.get("domain", ""), values.get("note", "")
+            concept.variants = split_terms(values.get("variants", ""))
+        if "translator_comments" in index and cells[index["translator_comments"]].strip():
+            concept.translator_comments[code] = cells[index["translator_comments"]].strip()
+        result.concepts.append(concept)
+
+
+def _local(tag) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _own(node: ET.Element):
+    """The descendants of ``node`` that do not belong to a language or a term inside it."""
+    for child in node:
+        if _local(child.tag) in _LANG_TAGS + _TERM_TAGS:
+            continue
+        yield child
+        yield from _own(child)
+
+
+def _text(node: ET.Element) -> str:
+    return "".join(node.itertext()).strip()
+
+
+def _typed(node: ET.Element, tag: str, kind: str) -> list[str]:
+    return [_text(child) for child in _own(node) if _local(child.tag) == tag and child.get("type") == kind]
+
+
+def _parse_xml(data: bytes, result: GlossaryImport) -> tuple[ET.Element | None, dict]:
+    """The root element and the line each element starts on; a problem when the XML is malformed."""
+    lines: dict[ET.Element, int] = {}
+    root = None
+    parser = ET.XMLPullParser(events=("start",))
+    try:
+        for number, chunk in enumerate(data.splitlines(keepends=True) or [b""], start=1):
+            parser.feed(chunk)
+            if hasattr(parser, "flush"):
+                parser.flush()
+            for _event, element in parser.read_events():
+                lines[element] = number
+                root = root if root is not None else element
+        parser.close()
+    except ET.ParseError as exc:
+        line, column = exc.position
+        message = re.sub(r": line \d+, column \d+$", "", str(exc))
+        result.problem(line, f"malformed XML: {message} (column {column + 1})")
+        return None, {}
+    return root, lines
+
+
+def read_tbx(source: str | bytes, name: str) -> GlossaryImport:
+    """A TBX file (TBX-Basic ``martif``; TBX v3 ``conceptEntry``/``langSec``/``termSec`` too)."""
+    result = GlossaryImport(name)
+    data = source.encode("utf-8") if isinstance(source, str) else source
+    root, lines = _parse_xml(data, result)
+    if root is None:
+        return result
+    if _local(root.tag) not in ("martif", "tbx"):
+        result.problem(lines.get(root, 1), f"not a TBX file: the root element is <{_local(root.tag)}>, "
+                                           "expected <martif>")
+        return result
+    for entry in root.iter():
+        if _local(entry.tag) in _ENTRY_TAGS:
+            result.concepts.append(_read_entry(entry, lines, result))
+    return result
+
+
+def _read_entry(entry: ET.Element, lines: dict, result: GlossaryImport) -> ImportedConcept:
+    line = lines.get(entry)
+    concept = ImportedConcept((entry.get("id") or "").strip(), "", line)
+    domains = _typed(entry, "descrip", "subjectField")
+    definitions = _typed(entry, "descrip", "definition")
+    notes = [_text(child) for child in _own(entry) if _local(child.tag) == "note"]
+    seen: set[str] = set()
+    for lang_set in entry:
+        if _local(lang_set.tag) not in _LANG_TAGS:
+            continue
+        where = lines.get(lang_set, line)
+        raw = lang_set.get(_XML_LANG) or lang_set.get("lang") or ""
+        if not raw.strip():
+            result.problem(where, "a langSet without xml:lang")
+            continue
+        code = _normalize_language(raw)
+        if code.split("_")[0] == SOURCE_LANGUAGE:
+            code = SOURCE_LANGUAGE
+        elif _language_problem(code):
+            result.problem(where, _language_problem(code))
+            continue
+        if code in seen:
+            result.problem(where, f"a second langSet for {raw!r} in the concept")
+            continue
+        seen.add(code)
+        terms, part_of_speech = _read_terms(lang_set, lines, result)
+        if code == SOURCE_LANGUAGE:
+            concept.headword = terms[0] if terms else ""
+            concept.variants = terms[1:]
+            concept.pos = part_of_speech
+            definitions += _typed(lang_set, "descrip", "definition")
+        else:
+            result.languages.setdefault(code, where)
+            concept.terms[code] = terms
+    concept.definition = " ".join(definitions)
+    concept.domain = " ".join(domains)
+    concept.note = " ".join(notes)
+    if concept.variants is None:
+        concept.variants = []
+        concept.pos = concept.pos or ""
+    return concept
+
+
+def _read_terms(lang_set: ET.Element, lines: dict, result: GlossaryImport) -> tuple[list[str], str]:
+    """The terms of a langSet, preferred first, and the part of speech of the first one."""
+    found = []
+    for holder in lang_set:
+        if _local(holder.tag) not in _TERM_TAGS:
+            continue
+        term = next((node for node in holder.iter() if _local(node.tag) == "term"), None)
+        text = _text(term) if term is not None else ""
+        where = lines.get(holder)
+        if not text:
+            result.problem(where, f"a <{_local(holder.tag)}> without a term")
+            continue
+        notes = {child.get("type"): _text(child) for child in holder.iter() if _local(child.tag) == "termNote"}
+        status = notes.get("administrativeStatus", "")
+        if status in _REJECTED:
+            result.problem(where, f"the term {text!r} is marked {status}; the glossary keeps only terms in use")
+            continue
+        part_of_speech = _TERM_TYPE_TO_POS.get(notes.get("termType", ""))
+        if part_of_speech is None:
+            raw = notes.get("partOfSpeech", "")
+            part_of_speech = _TBX_TO_POS.get(raw, raw)
+        found.append((status != _PREFERRED, text, part_of_speech))
+    found.sort(key=lambda item: item[0])  # stable: the preferred term first, the rest in file order
+    return [text for _rest, text, _pos in found], (found[0][2] if found else "")
+
+
+_JSON_KEYS = {"id", "headword", "pos", "domain", "definition", "note", "terms", "line"}
+
+
+def read_json(source: str | bytes, name: str) -> GlossaryImport:
+    """The JSON that :func:`export_json` writes (a bare list of concepts too)."""
+    result = GlossaryImport(name)
+    text = _decode(source, result)
+    if result.problems:
+        return result
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        result.problem(exc.lineno, f"malformed JSON: {exc.msg} (column {exc.colno})")
+        return result
+    concepts = data.get("concepts") if isinstance(data, dict) else data
+    if not isinstance(concepts, list):
+        result.problem(1, "expected an object with a list 'concepts' (as 'glossary export --format json' writes)")
+        return result
+    declared = data.get("languages") if isinstance(data, dict) else None
+    position = 0
+    for number, item in enumerate(concepts, start=1):
+        line = None
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            found = re.compile(r'"id"\s*:\s*' + re.escape(json.dumps(item["id"], ensure_ascii=False))).search(
+                text, position)
+            if found:
+                position = found.end()
+                line = text.count("\n", 0, found.start()) + 1
+        concept = _json_concept(item, number, line, result)
+        if concept is not None:
+            result.concepts.append(concept)
+    languages = declared if isinstance(declared, list) else \
+        sorted({code for c in result.concepts for code in c.terms})
+    for code in languages:
+        code = _normalize_language(str(code))
+        if code != SOURCE_LANGUAGE:
+            if _language_problem(code):
+                result.problem(1, _language_problem(code))
+            else:
+                result.languages.setdefault(code, 1)
+    return result
+
+
+def _json_concept(item, number: int, line: int | None, result: GlossaryImport) -> ImportedConcept | None:
+    what = f"concept {number}"
+    if not isinstance(item, dict):
+        result.problem(line, f"{what} is not an object")
+        return None
+    for key in item:
+        if key not in _JSON_KEYS:
+            result.problem(line, f"{what}: unknown key {key!r} (expected {', '.join(sorted(_JSON_KEYS - {'line'}))})")
+    strings = {}
+    for key in ("id", "headword", "pos", "domain", "definition", "note"):
+        value = item.get(key, "")
+        if not isinstance(value, str):
+            result.problem(line, f"{what}: {key!r} must be a string")
+            value = ""
+        strings[key] = value.strip()
+    terms = item.get("terms", {})
+    if not isinstance(terms, dict) or not all(
+            isinstance(v, list) and all(isinstance(t, str) for t in v) for v in terms.values()):
+        result.problem(line, f"{what}: 'terms' must map language codes to lists of strings")
+        terms = {}
+    terms = {_normalize_language(code): [t.strip() for t in values if t.strip()] for code, values in terms.items()}
+    swedish = terms.pop(SOURCE_LANGUAGE, [strings["headword"]] if strings["headword"] else [])
+    if swedish and strings["headword"] and swedish[0] != strings["headword"]:
+        result.problem(line, f"{what}: terms.sv must begin with the headword {strings['headword']!r}")
+    for code in terms:
+        if _language_problem(code):
+            result.problem(line, f"{what}: {_language_problem(code)}")
+    return ImportedConcept(strings["id"], strings["headword"], line, strings["definition"], strings["pos"],
+                           strings["domain"], strings["note"], swedish[1:],
+                           {code: values for code, values in terms.items() if not _language_problem(code)})
+
+
+def read_import(source: str | bytes, name: str, fmt: str, lang: str | None = None) -> GlossaryImport:
+    """Read an import file of format ``fmt`` (csv, tbx or json)."""
+    if fmt == "csv":
+        return read_csv(source, name, lang)
+    if fmt == "tbx":
+        return read_tbx(source, name)
+    if fmt == "json":
+        return read_json(source, name)
+    raise GlossaryError(f"unknown import format {fmt!r} (expected {', '.join(IMPORT_FORMATS)})")
+
+
+# Checking and applying an import --------------------------------------------------------
+
+
+def _known_language(code: str, glossary: Glossary) -> str | None:
+    from .l10n.plurals import plural_forms_for  # noqa: PLC0415
+
+    if code in glossary.languages or plural_forms_for(code):
+        return None
+    return (f"unknown language {code!r}: there is no catalog for it and no plural forms are known; start it "
+            f"with 'amif-search catalog init {code} --domain glossary --plural-forms ...'")
+
+
+def check_import(imported: GlossaryImport, glossary: Glossary) -> list[Problem]:
+    """Every problem of ``imported`` against the current ``glossary`` (the reader's problems too).
+
+    A concept without an ID is matched to the current concept with the same Swedish headword.
+    """
+    problems = list(imported.problems)
+
+    def problem(line: int | None, message: str) -> None:
+        problems.append(Problem(imported.file, line, message))
+
+    for code, line in imported.languages.items():
+        reason = _known_language(code, glossary)
+        if reason:
+            problem(line, reason)
+    by_headword: dict[str, list[str]] = {}
+    for concept in glossary:
+        by_headword.setdefault(concept.headword, []).append(concept.id)
+    seen: dict[str, int | None] = {}
+    for concept in imported.concepts:
+        line = concept.line
+        if not concept.headword:
+            problem(line, "a concept without a Swedish headword")
+        if not concept.id:
+            found = by_headword.get(concept.headword, [])
+            if len(found) == 1:
+                concept.id = found[0]
+            else:
+                problem(line, f"the concept {concept.headword!r} has no concept ID and its headword names "
+                              f"{'no' if not found else 'more than one'} concept of the glossary")
+                continue
+        if concept.id in seen:
+            first = seen[concept.id]
+            problem(line, f"duplicate concept {concept.id!r}" + (f" (first at line {first})" if first else ""))
+            continue
+        seen[concept.id] = line
+        current = glossary.get(concept.id)
+        if current is None and concept_id_problem(concept.id):
+            problem(line, concept_id_problem(concept.id))
+        for key in ("definition", "pos", "domain", "note"):
+            value = getattr(concept, key)
+            if value and ("\n" in value or "\r" in value):
+                problem(line, f"the {key} contains a line break")
+        for term in [concept.headword] + (concept.variants or []) + \
+                [t for terms in concept.terms.values() for t in terms]:
+            if term and term_problem(term):
+                problem(line, term_problem(term))
+        values = concept.swedish(current)
+        old = _swedish_values(current) if current is not None else {}
+        if values["pos"] and values["pos"] != old.get("pos") and values["pos"] not in PARTS_OF_SPEECH:
+            problem(line, f"unknown part of speech {values['pos']!r} (expected {', '.join(PARTS_OF_SPEECH)})")
+        if values["domain"] and values["domain"] != old.get("domain") and values["domain"] not in DOMAINS:
+            problem(line, f"unknown domain {values['domain']!r} (expected {', '.join(DOMAINS)})")
+    return sorted(problems, key=lambda p: (p.line or 0))
+
+
+@dataclass
+class ImportResult:
+    """What an import changed."""
+
+    added: list[str] = field(default_factory=list)    # new concept IDs
+    changed: list[str] = field(default_factory=list)  # concepts whose Swedish fields changed
+    terms: dict[str, int] = field(default_factory=dict)  # language -> concepts whose terms changed
+    created: list[str] = field(default_factory=list)  # languages whose catalog was created
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def unchanged(self) -> bool:
+        return not self.written
+
+
+def _merged_comment(old: str, values: dict[str, str]) -> str:
+    # Lines that are not ours (another key, free text) stay, after ours.
+    others = [line for line in (old or "").split("\n")
+              if line.strip() and line.partition(":")[0].strip().lower() not in COMMENT_KEYS]
+    return "\n".join(([format_comments(values)] if format_comments(values) else []) + others)
+
+
+def _glossary_header(lang: str) -> str:
+    from .l10n.create import LANGUAGE_NAMES  # noqa: PLC0415
+
+    name = LANGUAGE_NAMES.get(lang.split("_")[0].split("@")[0], lang)
+    return (f"amif-search glossary: {name} equivalents of the Swedish source terms.\n"
+            "Translators edit only msgstr. See GLOSSARY.md.\n"
+            "This file is distributed under the same license as the amif-search package.\n")
+
+
+def apply_import(imported: GlossaryImport, locales: Path, lang: str | None = None,
+                 now: datetime | None = None) -> ImportResult:
+    """Check ``imported`` and write it into the catalogs under ``locales``.
+
+    ``lang`` limits the import to the terms of one language (the Swedish fields are always
+    imported). Raises :class:`GlossaryError` with every problem before writing anything.
+    """
+    import polib  # noqa: PLC0415
+
+    from .errors import CatalogError  # noqa: PLC0415
+    from .l10n.create import init_catalog  # noqa: PLC0415
+    from .l10n.pofile import read_po_path, write_po_path  # noqa: PLC0415
+
+    locales = Path(locales)
+    glossary = load_glossary(locales)
+    if lang is not None:
+        code = _normalize_language(lang)
+        if code not in imported.languages and not imported.problems:
+            imported.problem(None, f"the file has no terms in {lang!r} (it has "
+                                   f"{', '.join(imported.languages) or 'Swedish only'})")
+        imported.languages = {key: line for key, line in imported.languages.items() if key == code}
+    problems = check_import(imported, glossary)
+    if problems:
+        raise GlossaryError(f"{imported.file}: {len(problems)} problem(s); nothing was imported", problems)
+
+    moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    template_path, catalog_paths = glossary_paths(locales)
+    catalog_paths = {code: path for code, path in catalog_paths.items() if code != SOURCE_LANGUAGE}
+    try:
+        template = read_po_path(template_path, template=True)
+        catalogs = {code: read_po_path(path) for code, path in catalog_paths.items()}
+    except CatalogError as exc:
+        raise GlossaryError(exc.message, exc.problems) from None
+
+    def index(catalog: polib.POFile) -> dict[str, polib.POEntry]:
+        return {e.msgctxt: e for e in catalog if e.msgctxt and not e.obsolete}
+
+    template_index = index(template)
+    indexes = {code: index(catalog) for code, catalog in catalogs.items()}
+    result = ImportResult()
+    changed: set[str] = set()  # "" is the template
+
+    def entry_in(code: str, source: polib.POEntry) -> polib.POEntry:
+        entry = indexes[code].get(source.msgctxt)
+        if entry is None:
+            entry = polib.POEntry(msgctxt=source.msgctxt, msgid=source.msgid, msgstr="", comment=source.comment)
+            catalogs[code].append(entry)
+            indexes[code][source.msgctxt] = entry
+            changed.add(code)
+        return entry
+
+    # The Swedish side first, so that a new language's catalog starts from the new template.
+    for concept in imported.concepts:
+        current = glossary.get(concept.id)
+        values = concept.swedish(current)
+        if current is None:
+            source = polib.POEntry(msgctxt=concept.id, msgid=concept.headword, msgstr="",
+                                   comment=format_comments(values))
+            template.append(source)
+            template_index[concept.id] = source
+            result.added.append(concept.id)
+        elif (concept.headword, values) != (current.headword, _swedish_values(current)):
+            source = template_index[concept.id]
+            source.msgid, source.comment = concept.headword, _merged_comment(source.comment, values)
+            result.changed.append(concept.id)
+        else:
+            continue
+        changed.add("")
+        for code in catalogs:
+            entry = entry_in(code, source)
+            if (entry.msgid, entry.comment) != (source.msgid, source.comment):
+                entry.msgid, entry.comment = source.msgid, source.comment
+                changed.add(code)
+
+    for code in imported.languages:
+        if code not in catalogs and any(c.terms.get(code) for c in imported.concepts):
+            catalog = init_catalog(template, code, now=moment)
+            catalog.header = _glossary_header(code)
+            catalogs[code], indexes[code] = catalog, index(catalog)
+            catalog_paths[code] = locales / code / "LC_MESSAGES" / "glossary.po"
+            result.created.append(code)
+            changed.add(code)
+
+    for concept in imported.concepts:
+        current = glossary.get(concept.id)
+        for code in imported.languages:
+            if code not in catalogs:
+                continue
+            wanted = concept.terms.get(code, [])
+            have = current.terms.get(code, []) if current is not None else []
+            entry = entry_in(code, template_index[concept.id])
+            if wanted != have:
+                entry.msgstr = join_terms(wanted)
+                if "fuzzy" in entry.flags:
+                    entry.flags.remove("fuzzy")
+                    entry.previous_msgctxt = entry.previous_msgid = entry.previous_msgid_plural = None
+                result.terms[code] = result.terms.get(code, 0) + 1
+                changed.add(code)
+            comment = concept.translator_comments.get(code)
+            if comment and comment != entry.tcomment:
+                entry.tcomment = comment
+                changed.add(code)
+
+    if "" in changed and write_po_path(template, template_path):
+        result.written.append(template_path)
+    for code in sorted(changed - {""}):
+        if code not in result.created:
+            catalogs[code].metadata["PO-Revision-Date"] = moment.strftime("%Y-%m-%d %H:%M+0000")
+        if write_po_path(catalogs[code], catalog_paths[code]):
+            result.written.append(catalog_paths[code])
+    return result
+
+
+def import_glossary(path: Path | str, fmt: str, locales: Path, lang: str | None = None,
+                    now: datetime | None = None) -> ImportResult:
+    """Import the file at ``path`` (csv, tbx or json) into the catalogs under ``locales``."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise GlossaryError(f"cannot read {path}: {reason}", [Problem(str(path), None, f"cannot read: {reason}")]) \
+            from None
+    return apply_import(read_import(data, str(path), fmt, lang), locales, lang, now)
