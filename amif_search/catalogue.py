@@ -351,16 +351,44 @@ class Catalogue:
         except (IndexStateError, OSError):
             # A build may have swapped generations between reading CURRENT and opening it.
             self._open(Engine)
-        self._analyzer = SwedishAnalyzer(self.lexicon)
         self._lock = threading.Lock()
 
     def _open(self, engine_class) -> None:
-        self.generation = store.live_generation(self.location)
-        self.manifest = store.read_manifest(self.generation)
-        self.lexicon = store.load_lexicon(self.generation / store.LEXICON)
-        self.records = store.RecordStore(self.generation / store.RECORDS)
-        self.engine = engine_class(self.generation / store.WHOOSH_DIR, self.lexicon)
-        self._glossary = None
+        generation = store.live_generation(self.location)
+        manifest = store.read_manifest(generation)
+        lexicon = store.load_lexicon(generation / store.LEXICON)
+        records = store.RecordStore(generation / store.RECORDS)
+        engine = engine_class(generation / store.WHOOSH_DIR, lexicon)
+        # Swapped in together, once everything opened: a thread mid-search keeps what it had.
+        (self.generation, self.manifest, self.lexicon, self.records, self.engine, self._analyzer,
+         self._glossary) = (generation, manifest, lexicon, records, engine, SwedishAnalyzer(lexicon), None)
+
+    def refresh(self) -> bool:
+        """Follow the index to a newer generation (a rebuild or an update by another
+        process); True when it moved. Long-lived users (the web server) call it per request."""
+        from .index.engine import Engine  # noqa: PLC0415
+
+        try:
+            name = (self.location / store.CURRENT).read_text(encoding="utf-8").strip()
+        except OSError:
+            return False
+        if name == self.generation.name:
+            return False
+        with self._lock:
+            if name != self.generation.name:
+                self._open(Engine)
+        return True
+
+    def _retrying(self, action):
+        """Run ``action``; if the generation vanished under it (a rebuild cleaned it up), follow
+        the index to the live generation and run it once more."""
+        self.refresh()
+        try:
+            return action()
+        except (IndexStateError, OSError):
+            if not self.refresh():
+                raise
+            return action()
 
     @property
     def glossary(self):
@@ -416,7 +444,7 @@ class Catalogue:
 
     def get(self, project_id: str) -> Project:
         """The project with this ID, or :class:`NotFoundError`."""
-        found = self.records.get_many([project_id])
+        found = self._retrying(lambda: self.records.get_many([project_id]))
         if project_id not in found:
             raise NotFoundError(_("inget projekt har ID:t {id}").format(id=project_id))
         return found[project_id]
@@ -425,12 +453,15 @@ class Catalogue:
                  implementer: str | None = None) -> list[Project]:
         """All projects in source order, optionally filtered."""
         filters = _filters(objective, year, implementer)
+        return self._retrying(lambda: self._projects(filters))
+
+    def _projects(self, filters) -> list[Project]:
+        everything = self.records.all()
         if not filters:
-            return self.records.all()
+            return everything
         result = self.engine.search(ParsedQuery(""), extra_filters=filters, limit=None)
-        found = self.records.get_many([h.id for h in result.hits])
-        order = {p.id: n for n, p in enumerate(self.records.all())}
-        return sorted(found.values(), key=lambda p: order.get(p.id, 0))
+        wanted = {h.id for h in result.hits}
+        return [p for p in everything if p.id in wanted]
 
     def search(self, query: str, *, limit: int | None = 10, offset: int = 0,
                filters: Mapping[str, object] | None = None, lang: str | None = None,
@@ -444,7 +475,6 @@ class Catalogue:
         ``query_lang``) forces the language of the query: sv, fi, en, or any language the
         glossary has.
         """
-        from .expansion import expand_query  # noqa: PLC0415
 
         if limit is not None and limit < 0 or offset < 0:
             raise QueryError(_("limit och offset kan inte vara negativa"))
@@ -458,12 +488,18 @@ class Catalogue:
             implementer = implementer or filters.get("implementer")  # type: ignore[assignment]
         query_lang = query_lang or lang
         parsed = parse_query(query)
-        expanded = expand_query(parsed, self.glossary, self.engine.knows, query_lang,
-                                is_swedish_typo=self.engine.is_near_known)
         filters = _filters(objective, year, implementer)
-        result = self.engine.search(expanded.parsed, extra_filters=filters, limit=limit, offset=offset,
-                                    expansions=expanded.extras)
-        projects = self.records.get_many([h.id for h in result.hits])
+        return self._retrying(lambda: self._search(query, parsed, filters, limit, offset, query_lang))
+
+    def _search(self, query: str, parsed: ParsedQuery, filters, limit, offset, query_lang) -> SearchResult:
+        from .expansion import expand_query  # noqa: PLC0415
+
+        engine, records = self.engine, self.records
+        expanded = expand_query(parsed, self.glossary, engine.knows, query_lang,
+                                is_swedish_typo=engine.is_near_known)
+        result = engine.search(expanded.parsed, extra_filters=filters, limit=limit, offset=offset,
+                               expansions=expanded.extras)
+        projects = records.get_many([h.id for h in result.hits])
         hits = []
         for engine_hit in result.hits:
             project = projects.get(engine_hit.id)

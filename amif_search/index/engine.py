@@ -336,7 +336,9 @@ class Engine:
         word or a compound member: the test of whether a query word is Swedish."""
         token = self._analyse_word(word)
         if token is None:
-            return all(self.knows(piece) for piece in word.replace("-", " ").split() if piece)
+            # 'COVID-19', 't.ex.', 'www.lanu.fi': known when each of its words is.
+            pieces = [t.text for t in self.analyzer(word)]
+            return len(pieces) > 1 and all(self.knows(piece) for piece in pieces)
         if is_stopword(word):
             return True
         searcher = self._searcher()
@@ -436,9 +438,10 @@ class Engine:
 
         required_query = Q.And(required) if required else None
         everything = Q.And(concepts + required) if required else Q.And(concepts)
-        full = searcher.search(everything, limit=want, mask=mask)
+        # All hits, not Whoosh's top N: its collector prunes with block quality estimates
+        # that boosted compound queries like these overstate, and loses better hits.
+        full = searcher.search(everything, limit=None, mask=mask)
         full_docs = [(hit.docnum, hit.score) for hit in full]
-        full_total = len(full) if len(concepts) > 1 else full.estimated_length()
         hits = [(docnum, score, len(concepts)) for docnum, score in full_docs]
         total = len(full)
         if len(concepts) > 1:
@@ -454,7 +457,6 @@ class Engine:
                     coverage = self._coverage([d for d, _s in candidates], concepts)
                     ranked = sorted(candidates, key=lambda c: (-coverage[c[0]], -c[1]))
                     hits += [(d, s, coverage[d]) for d, s in ranked]
-        del full_total
         page = hits[offset:want] if want is not None else hits[offset:]
         ids = self._ids([d for d, _s, _c in page])
         return EngineResult([EngineHit(ids[d], s, c) for d, s, c in page], total, len(concepts),

@@ -1,0 +1,76 @@
+"""``serve``: the search page and the JSON API over HTTP, with waitress."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+
+import click
+
+from ..i18n import _
+from .search import index_option
+
+__all__ = ["serve"]
+
+
+def _interrupt(signum, frame):
+    """SIGTERM (a service manager stopping us) stops the server as Ctrl-C does."""
+    raise KeyboardInterrupt
+
+
+def _url(host: str, port: int) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/"
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 for every interface).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--threads", type=click.IntRange(1, 256), default=8, show_default=True,
+              help="Requests answered at the same time.")
+@click.option("--cors", "cors_origin", metavar="ORIGIN", default=None,
+              help="Allow scripts of this origin (https://example.org, or *) to call the API; "
+                   "default: no cross-origin access.")
+@index_option
+def serve(host, port, threads, cors_origin, index_dir):
+    """Serve the search page and the JSON API (/api/...) until Ctrl-C."""
+    import waitress  # noqa: PLC0415
+
+    from ..catalogue import open_catalogue  # noqa: PLC0415
+    from ..web import create_app  # noqa: PLC0415
+
+    progress = None
+    if sys.stderr.isatty():
+        from .progress import ProgressBar  # noqa: PLC0415
+
+        progress = ProgressBar(_("Bygger index"))
+    # Tracebacks of requests that failed go to stderr, never to the client.
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    catalogue = open_catalogue(index_dir, progress=progress)
+    try:
+        try:
+            app = create_app(catalogue, cors_origin=cors_origin)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="'--cors'") from None
+        try:
+            server = waitress.create_server(app, host=host, port=port, threads=threads, ident="amif-search")
+        except OSError as exc:
+            raise click.ClickException(_("kan inte lyssna på {host}:{port}: {reason}").format(
+                host=host, port=port, reason=exc.strerror or exc)) from None
+        click.echo(_("Söksidan finns på {url} (Ctrl-C avslutar)").format(
+            url=_url(str(server.effective_host), int(server.effective_port))))
+        previous = signal.signal(signal.SIGTERM, _interrupt)
+        try:
+            server.run()  # returns after Ctrl-C, once the worker threads have stopped
+        except KeyboardInterrupt:  # pragma: no cover - waitress catches it itself
+            pass
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            server.close()
+        click.echo(_("Servern har stoppats"))
+    finally:
+        catalogue.close()
+    return 0

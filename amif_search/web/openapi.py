@@ -1,0 +1,178 @@
+"""The OpenAPI 3.1 description of the JSON API.
+
+The schemas are strict (every key required, no others allowed), so that the test which
+validates real responses against them fails as soon as a response and this description
+drift apart.
+"""
+
+from __future__ import annotations
+
+from .. import __version__
+from .api import MAX_LIMIT, MAX_OFFSET, MAX_TEXT, YEARS
+
+__all__ = ["openapi_document"]
+
+
+def _object(properties: dict, required: list[str] | None = None) -> dict:
+    return {"type": "object", "properties": properties,
+            "required": list(properties) if required is None else required, "additionalProperties": False}
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _array(items: dict) -> dict:
+    return {"type": "array", "items": items}
+
+
+_STRING = {"type": "string"}
+_DATE = {"type": "string", "format": "date"}
+_AMOUNT = {"type": "string", "pattern": r"^-?[0-9]+\.[0-9]{2}$", "description": "Euros with two decimals."}
+_OBJECTIVE_CODE = {"type": "string", "pattern": r"^[0-9]{1,3}(\.[0-9]{1,3})?$", "examples": ["6.2"]}
+
+_PROJECT_FIELDS = {
+    "id": {"type": "string", "examples": ["lanu-2022"]},
+    "title": _STRING,
+    "short_name": {"type": ["string", "null"]},
+    "objective": _OBJECTIVE_CODE,
+    "objective_title": _STRING,
+    "implementer": _STRING,
+    "start": _DATE,
+    "end": _DATE,
+    "eu_support": _AMOUNT,
+    "description": _STRING,
+}
+_HIT_FIELDS = {key: value for key, value in _PROJECT_FIELDS.items() if key not in ("description", "objective_title")}
+_SPAN = {"type": "array", "items": {"type": "integer", "minimum": 0}, "minItems": 2, "maxItems": 2,
+         "description": "Start and end (exclusive) of a match, in characters (code points) of the snippet."}
+
+SCHEMAS = {
+    "Project": _object(_PROJECT_FIELDS),
+    "ProjectDetail": _object({
+        **_PROJECT_FIELDS,
+        "notes": _array(_STRING),
+        "concepts": _array(_object({
+            "id": _STRING,
+            "sv": {"type": "string", "description": "The Swedish headword."},
+            "terms": {"type": "object", "additionalProperties": _STRING,
+                      "description": "The preferred term in each language."},
+        })),
+    }),
+    "ProjectList": _object({"total": {"type": "integer", "minimum": 0}, "projects": _array(_ref("Project"))}),
+    "Hit": _object({
+        **_HIT_FIELDS,
+        "score": {"type": "number"},
+        "matched_concepts": {"type": "integer", "minimum": 0},
+        "snippet": _STRING,
+        "highlights": _array(_SPAN),
+    }),
+    "SearchResult": _object({
+        "query": _STRING,
+        "total": {"type": "integer", "minimum": 0},
+        "offset": {"type": "integer", "minimum": 0},
+        "limit": {"type": ["integer", "null"], "minimum": 0},
+        "hits": _array(_ref("Hit")),
+        "corrections": _array(_object({"from": _STRING, "to": _STRING})),
+        "did_you_mean": {"type": ["string", "null"]},
+        "expansions": _array(_object({
+            "from": _STRING,
+            "language": _STRING,
+            "to": _array(_STRING),
+            "concepts": _array(_STRING),
+            "kind": {"type": "string", "enum": ["translation", "synonym"]},
+        })),
+        "warnings": _array(_STRING),
+    }),
+    "Concept": _object({
+        "id": _STRING, "headword": _STRING, "pos": _STRING, "domain": _STRING, "definition": _STRING,
+        "note": _STRING,
+        "terms": {"type": "object", "additionalProperties": _array(_STRING),
+                  "description": "Every term in each language, the preferred one first."},
+    }),
+    "GlossaryResult": _object({
+        "query": _STRING,
+        "lang": {"type": ["string", "null"]},
+        "total": {"type": "integer", "minimum": 0},
+        "matches": _array(_object({"lang": _STRING, "term": _STRING, "exact": {"type": "boolean"},
+                                   "concept": _ref("Concept")})),
+    }),
+    "Error": _object({"error": _object({
+        "status": {"type": "integer", "minimum": 400, "maximum": 599},
+        "message": _STRING,
+    })}),
+}
+
+
+def _parameter(name: str, description: str, schema: dict, required: bool = False) -> dict:
+    return {"name": name, "in": "query", "required": required, "description": description, "schema": schema}
+
+
+def _json(schema_name: str, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": _ref(schema_name)}}}
+
+
+_ERRORS = {
+    "400": _json("Error", "A parameter is missing, unknown or has a bad value, or the query cannot be understood."),
+    "405": _json("Error", "Only GET, HEAD and OPTIONS are allowed; the Allow header lists them."),
+    "414": _json("Error", "The query string is too long."),
+    "500": _json("Error", "An error of the server; the message says nothing more."),
+    "503": _json("Error", "The index cannot be used right now."),
+}
+
+
+def openapi_document(*, max_query_length: int, languages: list[str]) -> dict:
+    """The description of this application's API, with its limits filled in."""
+    filters = [
+        _parameter("objective", "Only projects of this national objective.", _OBJECTIVE_CODE),
+        _parameter("year", "Only projects active during some part of this year.",
+                   {"type": "integer", "minimum": YEARS[0], "maximum": YEARS[1]}),
+        _parameter("implementer", "Only projects whose implementer matches these words.",
+                   {"type": "string", "maxLength": MAX_TEXT}),
+    ]
+    lang = _parameter("lang", "The language of the query words (default: recognised word by word).",
+                      {"type": "string", "enum": list(languages)})
+
+    def get(summary: str, parameters: list, response: dict, *, not_found: bool = False) -> dict:
+        responses = {"200": response, **_ERRORS}
+        if not_found:
+            responses["404"] = _json("Error", "There is no project with this ID.")
+        return {"get": {"summary": summary, "parameters": parameters, "responses": responses}}
+
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "amif-search",
+            "version": __version__,
+            "description": "Search the EU Asylum, Migration and Integration Fund (AMIF) projects in Finland "
+                           "in Swedish, Finnish and English. Unknown query parameters are refused (400).",
+        },
+        "paths": {
+            "/api/search": get("Search the projects", [
+                _parameter("q", "The query, in the query language of the command line "
+                                "(\"phrase\", OR, -word, år:2022, ...).",
+                           {"type": "string", "minLength": 1, "maxLength": max_query_length}, required=True),
+                lang, *filters,
+                _parameter("limit", "At most this many hits.",
+                           {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 10}),
+                _parameter("offset", "Skip this many hits first.",
+                           {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0}),
+            ], _json("SearchResult", "A page of hits, best first, and how the query was read.")),
+            "/api/projects": get("List every project in source order", filters,
+                                 _json("ProjectList", "The projects that pass the filters.")),
+            "/api/projects/{id}": {**get("One project with its glossary concepts", [],
+                                         _json("ProjectDetail", "The project."), not_found=True),
+                                   "parameters": [{"name": "id", "in": "path", "required": True,
+                                                   "schema": {"type": "string"}}]},
+            "/api/glossary": get("Look a word up in the glossary", [
+                _parameter("q", "A term in any language and inflection.",
+                           {"type": "string", "minLength": 1, "maxLength": MAX_TEXT}, required=True),
+                lang,
+            ], _json("GlossaryResult", "The concepts that have the word as a term, best first.")),
+            "/api/openapi.json": get("This description", [], {
+                "description": "The OpenAPI document.",
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            }),
+        },
+        "components": {"schemas": SCHEMAS},
+    }

@@ -1,0 +1,203 @@
+"""The Python API as ``import amif_search`` offers it: the README example, result objects, threads."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import threading
+from pathlib import Path
+
+import pytest
+
+import amif_search
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# The README's Python example. Until README.md carries a ```python block, this copy is what runs;
+# once it does, the README's own block runs instead (and this copy may go).
+README_EXAMPLE = '''\
+import amif_search
+
+catalogue = amif_search.open_catalogue()   # the default index, built on first use
+result = catalogue.search("trauma barn", limit=3, filters={"year": 2022})
+print(result.total, "hits")
+for hit in result.hits:
+    print(hit.project.id, hit.project.implementer)
+    print("   ", [hit.snippet[start:end] for start, end in hit.highlights])
+
+project = catalogue.get("lanu-2022")        # amif_search.NotFoundError for an unknown ID
+print(project.title, project.start, project.eu_support)
+
+# Finnish and English words are read through the glossary.
+result = catalogue.search("lapset trauma", lang="fi")
+print([(e.original, e.swedish) for e in result.expansions])
+for match in catalogue.lookup("lapset", lang="fi"):
+    print(match.term, "->", match.concept.headword)
+
+try:
+    catalogue.search("år:nästa")
+except amif_search.QueryError as error:
+    print("not understood:", error)
+'''
+
+
+def _readme_python_blocks() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"^```python\n(.*?)^```", text, flags=re.MULTILINE | re.DOTALL)
+
+
+def test_readme_example_runs_as_written(built_index, monkeypatch):
+    blocks = _readme_python_blocks()
+    example = blocks[0] if blocks else README_EXAMPLE
+    monkeypatch.setenv("AMIF_SEARCH_INDEX", str(built_index))
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(example, "README.md", "exec"), {"__name__": "readme_example"})
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "2 hits"
+    assert lines[1].startswith("lanu-2022 ")
+    assert "'traumatiserade', 'barn'" in lines[2]
+    assert "LANU – Rehabilitering av barn och unga som utsatts för tortyr 2022-01-01 501845.10" in lines
+    assert "('lapset', ['barn'])" in out.getvalue()
+    assert "lapsi -> barn" in lines
+    assert lines[-1].startswith("not understood: ") and "nästa" in lines[-1]
+
+
+@pytest.mark.parametrize("name", sorted(amif_search.__all__), ids=str)
+def test_every_public_name_resolves(name):
+    assert getattr(amif_search, name) is not None
+    assert name in dir(amif_search)
+
+
+def test_unknown_name_is_an_attribute_error():
+    with pytest.raises(AttributeError, match="no attribute 'search_everything'"):
+        amif_search.search_everything  # noqa: B018
+
+
+# -- result objects ----------------------------------------------------------------------
+
+
+def test_hits_carry_project_score_snippet_and_spans(catalogue):
+    result = catalogue.search("trauma barn", limit=5)
+    assert result.total == 3
+    assert [hit.project.id for hit in result.hits[:2]] == ["lanu-2022", "lanu-2019"]
+    scores = [hit.score for hit in result.hits]
+    assert scores == sorted(scores, reverse=True)
+    for hit in result.hits:
+        assert isinstance(hit.project, amif_search.Project)
+        assert hit.highlights, hit.project.id
+        for start, end in hit.highlights:
+            assert 0 <= start < end <= len(hit.snippet)
+        assert all(hit.snippet[s:e].lower() in hit.snippet.lower() for s, e in hit.highlights)
+
+
+def test_result_reports_corrections_and_suggestion(catalogue):
+    result = catalogue.search("traumatiserde")
+    assert [(c.original, c.corrected) for c in result.corrections] == [("traumatiserde", "traumatiserade")]
+    assert result.suggestion == "traumatiserade"
+    assert result.to_json()["did_you_mean"] == "traumatiserade"
+
+
+def test_result_reports_glossary_expansions(catalogue):
+    result = catalogue.search("lapset", lang="fi")
+    assert [(e.original, e.lang, e.swedish) for e in result.expansions] == [("lapset", "fi", ["barn"])]
+    assert result.total > 0
+
+
+@pytest.mark.parametrize("filters, keywords", [
+    ({"year": 2022}, {"year": 2022}),
+    ({"objective": "6.1"}, {"objective": "6.1"}),
+    ({"implementer": "Diakonissanstalt"}, {"implementer": "Diakonissanstalt"}),
+], ids=["year", "objective", "implementer"])
+def test_filters_mapping_equals_keywords(catalogue, filters, keywords):
+    by_mapping = catalogue.search("kvotflyktingar", filters=filters, limit=None)
+    by_keywords = catalogue.search("kvotflyktingar", limit=None, **keywords)
+    assert by_mapping.to_json() == by_keywords.to_json()
+    assert 0 < by_mapping.total < catalogue.search("kvotflyktingar").total
+
+
+def test_offset_and_limit_page_through_the_same_order(catalogue):
+    everything = [hit.project.id for hit in catalogue.search("kommun", limit=None).hits]
+    pages = [hit.project.id for offset in range(0, len(everything), 3)
+             for hit in catalogue.search("kommun", limit=3, offset=offset).hits]
+    assert len(everything) == 8
+    assert pages == everything
+
+
+@pytest.mark.parametrize("query, limit", [("kvotflyktingar", 2), ("flyktingar", 4)],
+                         ids=["kvotflyktingar", "flyktingar"])
+def test_a_short_page_starts_with_the_best_hits(catalogue, query, limit):
+    everything = [hit.project.id for hit in catalogue.search(query, limit=None).hits]
+    assert [hit.project.id for hit in catalogue.search(query, limit=limit).hits] == everything[:limit]
+
+
+@pytest.mark.parametrize("call, error", [
+    (lambda c: c.search("barn", filters={"colour": "red"}), amif_search.QueryError),
+    (lambda c: c.search("barn", limit=-1), amif_search.QueryError),
+    (lambda c: c.search("år:nästa"), amif_search.QueryError),
+    (lambda c: c.get("no-such-project"), amif_search.NotFoundError),
+], ids=["unknown-filter", "negative-limit", "bad-field-value", "unknown-id"])
+def test_errors_are_the_projects_own(catalogue, call, error):
+    with pytest.raises(error) as caught:
+        call(catalogue)
+    assert isinstance(caught.value, amif_search.AmifSearchError)
+
+
+def test_projects_and_lookup(catalogue):
+    everything = catalogue.projects()
+    active = catalogue.projects(year=2022)
+    assert len(everything) == 12
+    assert active and all(p.active_in(2022) for p in active) and len(active) < len(everything)
+    assert [(m.term, m.concept.id) for m in catalogue.lookup("lapset", lang="fi")] == [("lapsi", "barn")]
+
+
+# -- one catalogue, many threads --------------------------------------------------------
+
+# Varied but quick: words, a phrase, a prefix, fields, a foreign word, a filter and a page.
+THREAD_QUERIES = [
+    ("tortyr", {}), ("lapset", {}), ('"barn och unga"', {}), ("trauma*", {}), ("mål:6.2 barn", {}),
+    ("år:2019-2021", {}), ("stöd:>500000", {}), ("psykisk", {}), ("tortyr", {"year": 2022}),
+    ("barn", {"limit": 1, "offset": 1}), ("tortyr", {"objective": "6.2"}),
+    ("familj", {"implementer": "Diakonissanstalt"}),
+]
+
+
+def test_one_catalogue_serves_many_threads(built_index):
+    catalogue = amif_search.open_catalogue(built_index, build=False)
+    try:
+        def run(number: int):
+            query, options = THREAD_QUERIES[number % len(THREAD_QUERIES)]
+            return catalogue.search(query, **options).to_json()
+
+        expected = [run(n) for n in range(len(THREAD_QUERIES))]
+        assert all(answer["hits"] for answer in expected)
+        threads_n, per_thread = 8, 50
+        answers: dict[int, list] = {}
+        errors: list[BaseException] = []
+        start = threading.Barrier(threads_n)
+
+        def worker(thread: int) -> None:
+            try:
+                start.wait()
+                # Each thread walks the queries from another place, so that different
+                # queries run side by side; gets and lookups share the record store too.
+                mine = [run(thread * 5 + n) for n in range(per_thread)]
+                catalogue.get("lanu-2019")
+                catalogue.lookup("lapset")
+                answers[thread] = mine
+            except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=worker, args=(n,)) for n in range(threads_n)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert not errors, errors[0]
+        assert sorted(answers) == list(range(threads_n))
+        for thread, mine in answers.items():
+            for n, answer in enumerate(mine):
+                assert answer == expected[(thread * 5 + n) % len(THREAD_QUERIES)], (thread, n)
+    finally:
+        catalogue.close()

@@ -1,0 +1,259 @@
+"""The search page in a real browser: headless Chromium driven over the DevTools protocol.
+
+No browser driver package: Chromium speaks the protocol over two pipes
+(``--remote-debugging-pipe``: it reads commands from fd 3 and writes answers to fd 4,
+each message JSON ended by a NUL byte), which the small client below uses.
+Skipped only when Chromium is not installed (Debian's ``chromium`` package).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import select
+import shutil
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from amif_search.web import create_app
+
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-extensions", "--disable-dev-shm-usage", "--remote-debugging-pipe"]
+TIMEOUT = 15.0
+
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium (Debian package 'chromium')")
+
+
+class BrowserError(Exception):
+    """The browser answered a command with an error, or not in time."""
+
+
+class Browser:
+    """One headless Chromium and one page in it, driven over the DevTools pipe."""
+
+    def __init__(self, binary: str, profile: Path) -> None:
+        commands_read, self._commands = os.pipe()
+        self._answers, answers_write = os.pipe()
+        # Out of the way of 3 and 4 first (and still closed on exec), then dup2'ed there by
+        # posix_spawn itself: no Python code runs in the child of this threaded process.
+        high_read = fcntl.fcntl(commands_read, fcntl.F_DUPFD_CLOEXEC, 10)
+        high_write = fcntl.fcntl(answers_write, fcntl.F_DUPFD_CLOEXEC, 10)
+        log = str(profile.parent / "chromium.log")
+        try:
+            self.pid = os.posix_spawn(binary, [binary, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
+                                      os.environ, file_actions=[
+                                          (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                                          (os.POSIX_SPAWN_OPEN, 1, log, os.O_WRONLY | os.O_CREAT, 0o600),
+                                          (os.POSIX_SPAWN_DUP2, 1, 2),
+                                          (os.POSIX_SPAWN_DUP2, high_read, 3),
+                                          (os.POSIX_SPAWN_DUP2, high_write, 4),
+                                      ])
+        finally:
+            for fd in (commands_read, answers_write, high_read, high_write):
+                os.close(fd)
+        self._buffer = b""
+        self._next_id = 0
+        self.events: list[dict] = []
+        target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        self.session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        for domain in ("Page", "Runtime", "Log"):
+            self.send(f"{domain}.enable", session=self.session)
+
+    def send(self, method: str, params: dict | None = None, session: str | None = None) -> dict:
+        self._next_id += 1
+        message = {"id": self._next_id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        os.write(self._commands, json.dumps(message).encode("utf-8") + b"\0")
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            answer = self._receive(deadline)
+            if answer.get("id") != self._next_id:
+                self.events.append(answer)
+                continue
+            if "error" in answer:
+                raise BrowserError(f"{method}: {answer['error']}")
+            return answer["result"]
+
+    def _receive(self, deadline: float) -> dict:
+        while b"\0" not in self._buffer:
+            left = deadline - time.monotonic()
+            ready, _w, _x = select.select([self._answers], [], [], max(left, 0))
+            if not ready:
+                raise BrowserError("no answer from the browser in time")
+            chunk = os.read(self._answers, 1 << 16)
+            if not chunk:
+                raise BrowserError("the browser closed the pipe")
+            self._buffer += chunk
+        message, self._buffer = self._buffer.split(b"\0", 1)
+        return json.loads(message)
+
+    # -- the page ------------------------------------------------------------------------
+
+    def page(self, method: str, params: dict | None = None) -> dict:
+        return self.send(method, params, self.session)
+
+    def evaluate(self, expression: str):
+        result = self.page("Runtime.evaluate", {"expression": expression, "returnByValue": True})
+        if "exceptionDetails" in result:
+            raise BrowserError(f"{expression}: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    def wait_for(self, expression: str, what: str):
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            try:
+                value = self.evaluate(expression)
+            except BrowserError:  # the page is between two documents
+                value = None
+            if value:
+                return value
+            time.sleep(0.05)
+        raise BrowserError(f"waited in vain for {what}; the page says: "
+                           f"{self.evaluate('document.body && document.body.innerText')!r}")
+
+    def open(self, url: str) -> None:
+        self.page("Page.navigate", {"url": url})
+        self.wait_for(f"location.href === {json.dumps(url)} && document.readyState === 'complete'", url)
+
+    def press(self, key: str, code: int, text: str = "", modifiers: int = 0) -> None:
+        common = {"key": key, "code": key, "windowsVirtualKeyCode": code, "modifiers": modifiers}
+        self.page("Input.dispatchKeyEvent", {"type": "keyDown", "text": text, **common})
+        self.page("Input.dispatchKeyEvent", {"type": "keyUp", **common})
+
+    def type(self, text: str) -> None:
+        self.page("Input.insertText", {"text": text})
+
+    def problems(self) -> list[str]:
+        """JavaScript exceptions and console errors (a Content-Security-Policy violation among them)."""
+        found = []
+        for event in self.events:
+            if event.get("method") == "Runtime.exceptionThrown":
+                found.append(str(event["params"]["exceptionDetails"].get("exception", {}).get("description")))
+            elif event.get("method") == "Log.entryAdded" and event["params"]["entry"]["level"] == "error":
+                found.append(event["params"]["entry"]["text"])
+        return found
+
+    def exit_code(self) -> int | None:
+        pid, status = os.waitpid(self.pid, os.WNOHANG)
+        return None if pid == 0 else os.waitstatus_to_exitcode(status)
+
+    def close(self) -> None:
+        try:
+            self.send("Browser.close")
+        except BrowserError:
+            pass
+        deadline = time.monotonic() + 5
+        while self.exit_code() is None:
+            if time.monotonic() > deadline:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+                break
+            time.sleep(0.05)
+        os.close(self._commands)
+        os.close(self._answers)
+
+
+@pytest.fixture(scope="module")
+def server_url(catalogue):
+    import waitress
+
+    server = waitress.create_server(create_app(catalogue), host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+    server.task_dispatcher.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory, server_url):
+    # After the server, so that it closes its connections before the server stops.
+    opened = Browser(CHROMIUM, tmp_path_factory.mktemp("chromium") / "profile")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_events(browser):
+    browser.events.clear()
+
+
+RESULT_IDS = "Array.from(document.querySelectorAll('#results > li')).map(li => li.dataset.id)"
+LOADED = ("document.querySelectorAll('#results > li').length > 0 && "
+          "!document.getElementById('status').textContent.includes('…')")
+
+
+def test_search_then_switch_to_finnish(browser, server_url):
+    browser.open(f"{server_url}/?ui=sv")
+    assert browser.evaluate("document.documentElement.lang") == "sv"
+
+    # The search box is reached with the keyboard, after the language links.
+    for _tab in range(10):
+        browser.press("Tab", 9)
+        if browser.evaluate("document.activeElement.id") == "q":
+            break
+    assert browser.evaluate("document.activeElement.id") == "q"
+    browser.type("trauma barn")
+    browser.press("Enter", 13, "\r")
+    browser.wait_for(LOADED, "the hits of 'trauma barn'")
+
+    ids = browser.evaluate(RESULT_IDS)
+    assert set(ids[:2]) == {"lanu-2022", "lanu-2019"}
+    status = browser.evaluate("document.getElementById('status').textContent")
+    assert status == f"{len(ids)} träffar för trauma barn"
+    assert browser.evaluate("document.getElementById('status').getAttribute('aria-live')") == "polite"
+    marks = browser.evaluate("Array.from(document.querySelectorAll('#results > li:first-child mark'))"
+                             ".map(m => m.textContent)")
+    assert marks and all(mark.lower().startswith(("trauma", "barn")) for mark in marks), marks
+    assert "Projektgenomförare" in browser.evaluate(
+        "Array.from(document.querySelectorAll('#results dt')).map(dt => dt.textContent)")
+    assert "q=trauma+barn" in browser.evaluate("location.search")
+
+    # Switch to Finnish with the keyboard: the search is kept and the labels are Finnish.
+    browser.evaluate("document.querySelector('a[data-ui=fi]').focus()")
+    browser.press("Enter", 13, "\r")
+    browser.wait_for("document.documentElement && document.documentElement.lang === 'fi'", "the Finnish page")
+    browser.wait_for(LOADED, "the hits on the Finnish page")
+    assert set(browser.evaluate(RESULT_IDS)[:2]) == {"lanu-2022", "lanu-2019"}
+    assert browser.evaluate("document.getElementById('q').value") == "trauma barn"
+    labels = browser.evaluate("Array.from(document.querySelectorAll('#results dt')).map(dt => dt.textContent)")
+    assert "Hankkeen toteuttaja" in labels and "Projektgenomförare" not in labels
+    assert browser.evaluate("document.querySelector('label[for=objective]').textContent") == "Kansallinen tavoite"
+    assert browser.evaluate("document.querySelector('a[aria-current]').dataset.ui") == "fi"
+    finnish_status = browser.evaluate("document.getElementById('status').textContent")
+    assert finnish_status.startswith(f"{len(ids)} ") and "träffar" not in finnish_status
+    assert browser.problems() == []
+
+
+def test_data_is_shown_as_text_never_run(browser, server_url):
+    browser.open(f"{server_url}/?ui=sv")
+    # (Without '=': engine.py recurses without end on words joined by '=', '.', '/' ...; reported.)
+    attack = "<img src onerror> tortyr"
+    browser.evaluate("document.getElementById('q').focus()")
+    browser.type(attack)
+    browser.press("Enter", 13, "\r")
+    browser.wait_for(LOADED, "the hits of the attack")
+    assert browser.evaluate("document.getElementById('status').textContent").endswith(attack)
+    assert browser.evaluate("document.querySelectorAll('main img').length") == 0
+    assert browser.problems() == []
+
+
+def test_an_error_is_announced(browser, server_url):
+    browser.open(f"{server_url}/?ui=sv&year=1899")
+    browser.evaluate("document.getElementById('year').append(new Option('1899', '1899', true, true))")
+    browser.evaluate("document.getElementById('q').focus()")
+    browser.type("tortyr")
+    browser.press("Enter", 13, "\r")
+    status = browser.wait_for("(s => s.startsWith('Sökningen misslyckades') && s)"
+                              "(document.getElementById('status').textContent)", "the error message")
+    assert "year must be a whole number from 1900 to 2200" in status
+    assert browser.evaluate("document.querySelectorAll('#results > li').length") == 0
