@@ -14,14 +14,14 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 __all__ = [
-    "__version__", "open_catalogue", "build_index", "Catalogue", "SearchResult", "Hit",
+    "__version__", "open_catalogue", "build_index", "update_index", "Catalogue", "SearchResult", "Hit",
     "Project", "Objective", "parse_document", "read_source",
     "AmifSearchError", "SourceError", "QueryError", "IndexStateError", "IndexNotFoundError",
     "IndexLockedError", "NotFoundError", "CatalogError", "GlossaryError",
 ]
 
 _LAZY = {
-    "open_catalogue": "catalogue", "build_index": "catalogue", "Catalogue": "catalogue",
+    "open_catalogue": "catalogue", "build_index": "indexing", "update_index": "indexing", "Catalogue": "catalogue",
     "SearchResult": "catalogue", "Hit": "catalogue",
     "Project": "model", "Objective": "model",
     "parse_document": "source", "read_source": "source",
