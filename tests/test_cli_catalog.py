@@ -42,7 +42,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def test_catalog_commands_are_listed_in_workflow_order(capsys):
     code, out, _err = run(capsys, "--help")
     assert code == 0
-    listed = [line.split()[0] for line in out.split("Commands:")[1].splitlines() if line.strip()]
+    listed = [line.split()[0] for line in out.split("Kommandon:")[1].splitlines() if line.strip()]
     assert listed == ["extract", "update", "init", "compile", "check"]
 
 

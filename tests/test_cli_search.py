@@ -92,7 +92,7 @@ def test_show_prints_one_project(capsys, built_index):
     (["search", "färg:röd"], 2, "amif-search: error: unknown field färg:"),
     (["search", ""], 2, "amif-search: error: the query is empty"),
     (["list", "--objective", "9.9"], 1, None),
-    (["search", "x", "--limit", "0"], 2, "Invalid value for '--limit'"),
+    (["search", "x", "--limit", "0"], 2, "Ogiltigt värde för '--limit'"),
 ], ids=["nothing-found", "unknown-id", "unknown-field", "empty-query", "empty-filter", "bad-limit"])
 def test_exit_codes_follow_grep(capsys, built_index, args, code, message):
     got, out, err = run(capsys, *args, "--index", str(built_index))
@@ -137,7 +137,7 @@ def _commands(group, prefix=()):
 @pytest.mark.parametrize("path", [()] + list(_commands(cli)), ids=lambda p: " ".join(p) or "main")
 def test_every_command_has_help(capsys, path):
     code, out, _err = run(capsys, *path, "--help")
-    assert code == 0 and "Usage: amif-search" in out
+    assert code == 0 and "Användning: amif-search" in out  # Swedish, the default language
 
 
 def test_version_and_module_entry_point():

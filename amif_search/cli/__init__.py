@@ -14,7 +14,8 @@ import click
 
 from .. import __version__
 from ..errors import AmifSearchError
-from ..i18n import _, detect_language, pop_warnings, set_language
+from ..i18n import N_, _, detect_language, pop_warnings, set_language
+from .helptext import TranslatedGroup, click_messages
 
 __all__ = ["main", "cli"]
 
@@ -34,8 +35,14 @@ _COMMANDS = {
 }
 
 
-class _Group(click.Group):
+class _Group(TranslatedGroup):
     """Lists commands in a fixed order and imports each one's module on first use."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        # The environment's language before parsing: '--help' and usage errors of the
+        # top-level options are rendered while parsing, maybe without any --lang.
+        _use_language(None)
+        return super().make_context(info_name, args, parent, **extra)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return [name for name in _COMMANDS if self.get_command(ctx, name) is not None]
@@ -57,20 +64,31 @@ class _Group(click.Group):
         return command
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="amif-search", message="%(prog)s %(version)s")
-@click.option("--lang", type=click.Choice(LANGUAGE_CHOICES), default=None,
-              help="Interface language (default: LANGUAGE, LC_ALL, LC_MESSAGES, LANG, else sv).")
-@click.pass_context
-def cli(ctx: click.Context, lang: str | None) -> None:
-    """Search the EU Asylum, Migration and Integration Fund (AMIF) projects in Finland."""
+def _use_language(lang: str | None) -> str:
     chosen = detect_language(lang)
     set_language(chosen)
     for warning in pop_warnings():  # a catalog that cannot be used: said once, texts fall back to Swedish
         click.echo(f"amif-search: {warning}", err=True)
-    ctx.obj = {"lang": chosen}
+    return chosen
 
 
+def _choose_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    # --lang is eager, so that a '--help' after it speaks its language.
+    return _use_language(value)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]},
+             help=N_("Sök bland projekten inom EU:s asyl-, migrations- och integrationsfond (AMIF) i Finland."))
+@click.version_option(__version__, "--version", prog_name="amif-search", message="%(prog)s %(version)s",
+                      help=N_("Visa versionen och avsluta."))
+@click.option("--lang", type=click.Choice(LANGUAGE_CHOICES), default=None, is_eager=True, callback=_choose_language,
+              help=N_("Gränssnittets språk (standard: LANGUAGE, LC_ALL, LC_MESSAGES, LANG, annars sv)."))
+@click.pass_context
+def cli(ctx: click.Context, lang: str) -> None:
+    ctx.obj = {"lang": lang}
+
+
+@click_messages()  # click's own texts (usage errors) in the user's language, also where they are printed below
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code instead of raising it."""
     try:

@@ -2,7 +2,8 @@
 
 Their output is English, as GNU gettext's tools speak it: the people who run them
 translate into many languages and cannot be assumed to read Swedish, and a message
-about a broken catalog cannot come from that catalog.
+about a broken catalog cannot come from that catalog. Their help follows the interface
+language, as every command's does.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from pathlib import Path
 import click
 
 from ..errors import CatalogError
+from ..i18n import N_
 from ..resources import locales_dir
+from .helptext import TranslatedGroup
 
 __all__ = ["catalog"]
 
@@ -56,35 +59,37 @@ def _template(locales: Path, domain: str) -> Path:
 
 locales_option = click.option(
     "--locales", "locales", type=click.Path(file_okay=False), default=None, metavar="DIR",
-    help="The catalogs folder (default: the package's locales/).")
+    help=N_("Katalogmappen (standard: paketets locales/)."))
 domain_option = click.option(
     "--domain", default=None, metavar="NAME",
-    help="Only this domain: amif_search (the interface) or glossary (default: every template in DIR).")
+    help=N_("Bara denna domän: amif_search (gränssnittet) eller glossary (standard: alla mallar i DIR)."))
+languages_option = click.option(
+    "--lang", "languages", multiple=True, metavar="LANG", help=N_("Bara detta språk; upprepa för flera."))
 
 
-class _InOrder(click.Group):
+class _InOrder(TranslatedGroup):
     """Lists the commands in workflow order, not alphabetically."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(self.commands)
 
 
-@click.group(cls=_InOrder)
+@click.group(cls=_InOrder, short_help=N_("Underhåll gettext-katalogerna."),
+             help=N_("Underhåll gettext-katalogerna: extract, update, init, compile, check."))
 def catalog():
-    """Maintain the gettext catalogs: extract, update, init, compile, check."""
+    pass
 
 
-@catalog.command()
+@catalog.command(short_help=N_("Generera mallen ur koden."),
+                 help=N_("Generera locales/amif_search.pot på nytt ur de texter som är märkta i koden.\n"
+                         "\n"
+                         "Mallen lämnas orörd när inget meddelande har ändrats."))
 @locales_option
 @click.option("--domain", default="amif_search", show_default=True, metavar="NAME",
-              help="The domain to extract; only amif_search is extracted from code.")
+              help=N_("Domänen som extraheras; bara amif_search extraheras ur koden."))
 @click.option("--source", "source", type=click.Path(file_okay=False, exists=True), default=None, metavar="DIR",
-              help="The package folder to read (default: this package).")
+              help=N_("Paketmappen som läses (standard: det här paketet)."))
 def extract(locales, domain, source):
-    """Regenerate locales/amif_search.pot from the strings marked in the code.
-
-    The template is left untouched when no message changed.
-    """
     from ..l10n.extract import extract as run_extract  # noqa: PLC0415
     from ..l10n.layout import UI_DOMAIN, template_path  # noqa: PLC0415
 
@@ -100,16 +105,16 @@ def extract(locales, domain, source):
     return 0
 
 
-@catalog.command()
+@catalog.command(short_help=N_("För in mallarna i språkens kataloger."),
+                 help=N_("För in varje mall i dess språks kataloger, som 'msgmerge --previous' gör.\n"
+                         "\n"
+                         "Översättningar, översättarnas kommentarer och flaggor bevaras; ett ändrat meddelande "
+                         "blir fuzzy med sin gamla text på '#|'-rader; borttagna meddelanden blir föråldrade "
+                         "'#~'-poster."))
 @locales_option
 @domain_option
-@click.option("--lang", "languages", multiple=True, metavar="LANG", help="Only this language; repeat for several.")
+@languages_option
 def update(locales, domain, languages):
-    """Merge each template into its language catalogs, as 'msgmerge --previous' does.
-
-    Translations, translator comments and flags stay; a changed message becomes fuzzy
-    with its old text in '#|' lines; removed messages become obsolete '#~' entries.
-    """
     from ..l10n.layout import catalog_path, languages as find_languages  # noqa: PLC0415
     from ..l10n.merge import update_catalog  # noqa: PLC0415
 
@@ -127,15 +132,15 @@ def update(locales, domain, languages):
     return 0
 
 
-@catalog.command()
+@catalog.command(short_help=N_("Påbörja ett nytt språk."),
+                 help=N_("Påbörja katalogerna för ett nytt språk LANG (fi, ar, pt_BR ...) utgående från mallarna."))
 @click.argument("lang")
 @locales_option
 @domain_option
 @click.option("--plural-forms", default=None, metavar="VALUE",
-              help="The Plural-Forms header, for a language amif-search does not know yet.")
-@click.option("--translator", default=None, metavar="'NAME <EMAIL>'", help="The Last-Translator header.")
+              help=N_("Plural-Forms-huvudet, för ett språk som amif-search ännu inte känner till."))
+@click.option("--translator", default=None, metavar="'NAME <EMAIL>'", help=N_("Last-Translator-huvudet."))
 def init(lang, locales, domain, plural_forms, translator):
-    """Start the catalogs of a new language LANG (fi, ar, pt_BR ...) from the templates."""
     from ..l10n.create import init_path  # noqa: PLC0415
     from ..l10n.layout import catalog_path  # noqa: PLC0415
 
@@ -148,15 +153,15 @@ def init(lang, locales, domain, plural_forms, translator):
     return 0
 
 
-@catalog.command(name="compile")
+@catalog.command(name="compile", short_help=N_("Kompilera katalogerna till .mo-filer."),
+                 help=N_("Kompilera katalogerna till .mo-filer bredvid dem (fuzzy-poster lämnas bort).\n"
+                         "\n"
+                         "Behövs inte för att köra amif-search: programmet kompilerar en ändrad katalog när den "
+                         "först används."))
 @locales_option
 @domain_option
-@click.option("--lang", "languages", multiple=True, metavar="LANG", help="Only this language; repeat for several.")
+@languages_option
 def compile_command(locales, domain, languages):
-    """Compile the catalogs into .mo files next to them (fuzzy entries are left out).
-
-    Not needed to run amif-search: it compiles a changed catalog on first use.
-    """
     from ..l10n.compile import compile_path  # noqa: PLC0415
     from ..l10n.layout import catalog_path, languages as find_languages, mo_path  # noqa: PLC0415
 
@@ -169,16 +174,16 @@ def compile_command(locales, domain, languages):
     return 0
 
 
-@catalog.command()
+@catalog.command(short_help=N_("Kontrollera katalogerna."),
+                 help=N_("Visa hur långt varje katalog är översatt, och varje problem som FILE:LINE: message.\n"
+                         "\n"
+                         "Slutstatus 1 när en katalog inte kan läsas, och med --strict vid alla problem (för CI)."))
 @locales_option
 @domain_option
-@click.option("--lang", "languages", multiple=True, metavar="LANG", help="Only this language; repeat for several.")
-@click.option("--strict", is_flag=True, help="Exit with 1 on any problem, not only on catalogs that cannot be read.")
+@languages_option
+@click.option("--strict", is_flag=True,
+              help=N_("Avsluta med 1 vid alla problem, inte bara när en katalog inte kan läsas."))
 def check(locales, domain, languages, strict):
-    """Show how far each catalog is translated, and every problem as FILE:LINE: message.
-
-    Exits with 1 when a catalog cannot be read, and with --strict on any problem (for CI).
-    """
     from ..l10n.check import check_locales  # noqa: PLC0415
 
     directory = _locales(locales)

@@ -13,16 +13,17 @@ from pathlib import Path
 
 import click
 
-from ..i18n import _
+from ..i18n import N_, _
+from .helptext import TranslatedGroup
 
 __all__ = ["glossary"]
 
 locales_option = click.option(
     "--locales", "locales", type=click.Path(file_okay=False), default=None, metavar="DIR",
-    help="The catalogs folder (default: the package's locales/).")
+    help=N_("Katalogmappen (standard: paketets locales/)."))
 
 
-class _InOrder(click.Group):
+class _InOrder(TranslatedGroup):
     """Lists the commands in the order they were added, not alphabetically."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -66,9 +67,11 @@ def _echo_json(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-@click.group(cls=_InOrder)
+@click.group(cls=_InOrder, short_help=N_("Domänordlistan: slå upp och utbyt termer."),
+             help=N_("Domänordlistan: slå upp termer på svenska, finska, engelska och fler språk; utbyt den med "
+                     "översättare."))
 def glossary():
-    """The domain glossary: look up terms in Swedish, Finnish, English and more; exchange it with translators."""
+    pass
 
 
 def _grouped(matches):
@@ -98,22 +101,25 @@ def _render_concept(concept, hits, languages: list[str]) -> str:
     return "\n".join(lines)
 
 
-@glossary.command()
+@glossary.command(
+    short_help=N_("Slå upp en term på vilket språk som helst."),
+    # Translators: keep the line \b, which keeps the examples from being rewrapped.
+    help=N_("Hitta de begrepp som har WORD (i vilken böjningsform som helst) som term, på vilket språk som "
+            "helst.\n"
+            "\n"
+            "Slutstatus 0 vid träff, 1 när ordlistan saknar termen.\n"
+            "\n"
+            "\b\n"
+            "Exempel:\n"
+            "  amif-search glossary lookup kvotflyktingarna\n"
+            "  amif-search glossary lookup kiintiöpakolaisille\n"
+            "  amif-search glossary lookup refugees --lang en"),
+)
 @click.argument("word")
-@click.option("--lang", default=None, metavar="LANG", help="Only terms of this language (sv, fi, en ...).")
-@click.option("--json", "as_json", is_flag=True, help="Print the matches as JSON.")
+@click.option("--lang", default=None, metavar="LANG", help=N_("Bara termer på detta språk (sv, fi, en ...)."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Skriv ut träffarna som JSON."))
 @locales_option
 def lookup(word, lang, as_json, locales):
-    """Find the concepts that have WORD (any inflection) as a term, in any language.
-
-    Exit code 0 when found, 1 when the glossary has no such term.
-
-    \b
-    Examples:
-      amif-search glossary lookup kvotflyktingarna
-      amif-search glossary lookup kiintiöpakolaisille
-      amif-search glossary lookup refugees --lang en
-    """
     terms = _load(locales)
     found = _grouped(terms.lookup(word, _language(terms, lang)))
     if as_json:
@@ -129,15 +135,16 @@ def lookup(word, lang, as_json, locales):
     return 0
 
 
-@glossary.command("list")
+@glossary.command("list", short_help=N_("Lista begreppen."),
+                  help=N_("Lista begreppen i katalogens ordning; slutstatus 1 när filtren inte lämnar något."))
 @click.option("--lang", default=None, metavar="LANG",
-              help="Only concepts with a term in LANG, shown next to the headword.")
-@click.option("--missing", is_flag=True, help="With --lang: only the concepts that have no term in LANG yet.")
-@click.option("--domain", default=None, metavar="DOMAIN", help="Only concepts of this domain (e.g. psykisk-hälsa).")
-@click.option("--json", "as_json", is_flag=True, help="Print the concepts as JSON.")
+              help=N_("Bara begrepp med en term på LANG, som visas bredvid uppslagsordet."))
+@click.option("--missing", is_flag=True, help=N_("Med --lang: bara de begrepp som ännu saknar term på LANG."))
+@click.option("--domain", default=None, metavar="DOMAIN",
+              help=N_("Bara begrepp inom detta område (t.ex. psykisk-hälsa)."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Skriv ut begreppen som JSON."))
 @locales_option
 def list_concepts(lang, missing, domain, as_json, locales):
-    """List the concepts in catalog order; exit code 1 when the filters leave none."""
     if missing and lang is None:
         raise click.UsageError(_("--missing behöver --lang"), ctx=click.get_current_context())
     terms = _load(locales)
@@ -159,11 +166,11 @@ def list_concepts(lang, missing, domain, as_json, locales):
     return 0 if concepts else 1
 
 
-@glossary.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the coverage as JSON.")
+@glossary.command(short_help=N_("Hur många begrepp som har en term på varje språk."),
+                  help=N_("Hur många begrepp som har en term på varje språk."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Skriv ut täckningen som JSON."))
 @locales_option
 def stats(as_json, locales):
-    """How many concepts have a term in each language."""
     terms = _load(locales)
     rows = []
     coverage = terms.coverage()
@@ -181,23 +188,25 @@ def stats(as_json, locales):
     return 0
 
 
-@glossary.command()
+@glossary.command(
+    short_help=N_("Exportera ordlistan till översättarnas verktyg."),
+    # Translators: keep the line \b, which keeps the examples from being rewrapped.
+    help=N_("Skriv ut ordlistan som TBX, CSV eller JSON för översättarnas verktyg.\n"
+            "\n"
+            "\b\n"
+            "Exempel:\n"
+            "  amif-search glossary export --format tbx -o glossary.tbx\n"
+            "  amif-search glossary export --format csv --lang fi -o glossary-fi.csv"),
+)
 @click.option("--format", "fmt", type=click.Choice(["tbx", "csv", "json"]), required=True,
-              help="tbx: TBX-Basic (Weblate, translate-toolkit, CAT tools); csv: every field and language, or "
-                   "with --lang Weblate's glossary CSV; json: every field.")
+              help=N_("tbx: TBX-Basic (Weblate, translate-toolkit, CAT-verktyg); csv: alla fält och språk, eller "
+                      "med --lang Weblates ordliste-CSV; json: alla fält."))
 @click.option("--lang", default=None, metavar="LANG",
-              help="Only Swedish and this language (for csv: Weblate's glossary CSV for LANG).")
+              help=N_("Bara svenska och detta språk (för csv: Weblates ordliste-CSV för LANG)."))
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None, metavar="FILE",
-              help="Write to FILE (default: standard output).")
+              help=N_("Skriv till FILE (standard: standardutmatningen)."))
 @locales_option
 def export(fmt, lang, output, locales):
-    """Write the glossary as TBX, CSV or JSON, for translators' tools.
-
-    \b
-    Examples:
-      amif-search glossary export --format tbx -o glossary.tbx
-      amif-search glossary export --format csv --lang fi -o glossary-fi.csv
-    """
     from ..errors import GlossaryError, Problem  # noqa: PLC0415
     from ..glossary_exchange import export_glossary, translator_comments  # noqa: PLC0415
 
@@ -218,20 +227,20 @@ def export(fmt, lang, output, locales):
     return 0
 
 
-@glossary.command("import")
+@glossary.command("import", short_help=N_("Läs in ordlistan från översättarnas verktyg."),
+                  help=N_("Läs FILE och uppdatera ordlistans kataloger.\n"
+                          "\n"
+                          "Hela filen kontrolleras först: vid problem visas varje problem som FILE:LINE: message, "
+                          "ingenting skrivs och slutstatus är 2. Bara poster vars värden skiljer sig ändras; "
+                          "begrepp tas aldrig bort."))
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["csv", "tbx", "json"]), required=True,
-              help="csv: the wide CSV of 'export', or Weblate's glossary CSV (needs --lang); tbx; json.")
+              help=N_("csv: den breda CSV-filen från 'export', eller Weblates ordliste-CSV (kräver --lang); "
+                      "tbx; json."))
 @click.option("--lang", default=None, metavar="LANG",
-              help="Import only the terms of LANG (the Swedish fields too); required for a Weblate CSV.")
+              help=N_("Importera bara termerna på LANG (och de svenska fälten); krävs för en Weblate-CSV."))
 @locales_option
 def import_command(file, fmt, lang, locales):
-    """Read FILE and update the glossary catalogs.
-
-    The whole file is checked first: on any problem, every problem is shown as
-    FILE:LINE: message, nothing is written and the exit code is 2. Only entries whose
-    values differ change; concepts are never removed.
-    """
     from ..glossary_exchange import import_glossary  # noqa: PLC0415
 
     result = import_glossary(file, fmt, _locales(locales), lang)

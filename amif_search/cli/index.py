@@ -8,26 +8,29 @@ import time
 
 import click
 
-from ..i18n import _
+from ..i18n import N_, _
+from .helptext import TranslatedGroup
 from .search import index_option
 
 __all__ = ["index"]
 
 
-@click.group()
+@click.group(cls=TranslatedGroup, short_help=N_("Bygg och granska sökindexet."),
+             help=N_("Bygg och granska sökindexet."))
 def index():
-    """Build and inspect the search index."""
+    pass
 
 
-@index.command()
+@index.command(short_help=N_("Bygg ett nytt index."),
+               help=N_("Läs källorna och bygg ett nytt index (det gamla används tills det nya är klart)."))
 @click.option("--source", "sources", multiple=True, type=click.Path(), metavar="FILE",
-              help="A source page (or a folder of .txt pages); repeat for several. Default: the packaged pages.")
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+              help=N_("En källsida (eller en mapp med .txt-sidor); upprepa för flera. Standard: sidorna som följer "
+                      "med paketet."))
+@click.option("--quiet", "-q", is_flag=True, help=N_("Skriv inte ut något annat än fel."))
 @click.option("--wait", type=click.FloatRange(0, 3600), default=30.0, show_default=True,
-              help="Seconds to wait for another build of the same index to finish.")
+              help=N_("Sekunder att vänta på att ett annat bygge av samma index blir klart."))
 @index_option
 def build(sources, quiet, wait, index_dir):
-    """Parse the sources and build a new index (the old one stays live until it is done)."""
     from ..catalogue import build_index  # noqa: PLC0415
 
     progress = None
@@ -44,15 +47,15 @@ def build(sources, quiet, wait, index_dir):
     return 0
 
 
-@index.command()
+@index.command(short_help=N_("Indexera om bara tillagda, ändrade och borttagna projekt."),
+               help=N_("Indexera om bara tillagda, ändrade och borttagna projekt."))
 @click.option("--source", "sources", multiple=True, type=click.Path(), metavar="FILE",
-              help="A source page or folder; repeat for several. Default: the sources of the index.")
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+              help=N_("En källsida eller mapp; upprepa för flera. Standard: indexets källor."))
+@click.option("--quiet", "-q", is_flag=True, help=N_("Skriv inte ut något annat än fel."))
 @click.option("--wait", type=click.FloatRange(0, 3600), default=30.0, show_default=True,
-              help="Seconds to wait for another build of the same index to finish.")
+              help=N_("Sekunder att vänta på att ett annat bygge av samma index blir klart."))
 @index_option
 def update(sources, quiet, wait, index_dir):
-    """Re-index only added, changed and removed projects."""
     from ..catalogue import update_index  # noqa: PLC0415
 
     progress = None
@@ -72,13 +75,13 @@ def update(sources, quiet, wait, index_dir):
     return 0
 
 
-@index.command()
-@click.option("--verify", is_flag=True, help="Parse the sources again and check that every project is "
-                                              "indexed and up to date; exit code 1 when not.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@index.command(short_help=N_("Visa uppgifter om indexet."),
+               help=N_("Visa var indexet finns, vad det byggdes av och om källorna har ändrats."))
+@click.option("--verify", is_flag=True, help=N_("Läs källorna på nytt och kontrollera att varje projekt finns i "
+                                                "indexet och är aktuellt; slutstatus 1 om inte."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Skriv ut JSON."))
 @index_option
 def info(verify, as_json, index_dir):
-    """Show where the index is, what it was built from, and whether its sources changed."""
     from ..catalogue import Catalogue  # noqa: PLC0415
 
     catalogue = Catalogue(index_dir)

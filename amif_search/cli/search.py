@@ -8,24 +8,26 @@ import sys
 
 import click
 
-from ..i18n import _, get_language
+from ..i18n import N_, _, get_language
+from .helptext import TranslatedCommand
 from .render import Style, render_hit, render_project, render_project_line
 
 __all__ = ["search", "list_projects", "show"]
 
 index_option = click.option("--index", "index_dir", type=click.Path(file_okay=False), default=None,
-                             help="Index folder (default: AMIF_SEARCH_INDEX, else index/ in a checkout, "
-                                  "else the user data folder).")
+                             help=N_("Indexmappen (standard: AMIF_SEARCH_INDEX, annars index/ i en arbetskopia av "
+                                     "källkoden, annars användarens datamapp)."))
 color_option = click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
-                            show_default=True, help="Highlight matches with colour (auto: on a terminal, "
-                                                    "unless NO_COLOR is set).")
+                            show_default=True, help=N_("Markera träffarna med färg (auto: i en terminal, om inte "
+                                                       "NO_COLOR är satt)."))
 
 
 def _filters(f):
-    f = click.option("--objective", metavar="CODE", help="Only this national objective, e.g. 6.2.")(f)
+    f = click.option("--objective", metavar="CODE", help=N_("Bara detta nationella mål, t.ex. 6.2."))(f)
     f = click.option("--year", type=click.IntRange(1900, 2200), metavar="YEAR",
-                     help="Only projects active during this year.")(f)
-    f = click.option("--implementer", metavar="TEXT", help="Only projects whose implementer matches TEXT.")(f)
+                     help=N_("Bara projekt som pågår under året YEAR."))(f)
+    f = click.option("--implementer", metavar="TEXT",
+                     help=N_("Bara projekt vars projektgenomförare motsvarar TEXT."))(f)
     return f
 
 
@@ -55,26 +57,32 @@ def _echo_json(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-@click.command()
+@click.command(
+    cls=TranslatedCommand,
+    short_help=N_("Sök bland projekten."),
+    # Translators: keep the line \b, which keeps the examples from being rewrapped; the example
+    # queries may be kept as they are (a search finds Swedish projects from Finnish or English words too).
+    help=N_("Sök bland projekten; slutstatus 0 vid träff, 1 när inget hittades.\n"
+            "\n"
+            "\b\n"
+            "Exempel:\n"
+            "  amif-search search \"trauma barn\"\n"
+            "  amif-search search '\"psykisk hälsa\" år:2022'\n"
+            "  amif-search search 'tortyr OR trauma -vuxna' --objective 6.2\n"
+            "  amif-search search 'stöd:>500000 mål:6.1' --json"),
+)
 @click.argument("query")
-@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True, help="Show at most this many hits.")
-@click.option("--offset", type=click.IntRange(0, None), default=0, help="Skip this many hits first (for paging).")
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True,
+              help=N_("Visa högst så här många träffar."))
+@click.option("--offset", type=click.IntRange(0, None), default=0,
+              help=N_("Hoppa först över så här många träffar (för bläddring)."))
 @_filters
 @click.option("--query-lang", metavar="LANG", default=None,
-              help="The language of the query (sv, fi, en, ...); default: recognised word by word.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (stable keys, ISO dates).")
+              help=N_("Frågans språk (sv, fi, en, ...); standard: avgörs ord för ord."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Skriv ut ett JSON-objekt (stabila nycklar, ISO-datum)."))
 @index_option
 @color_option
 def search(query, limit, offset, objective, year, implementer, query_lang, as_json, index_dir, color):
-    """Search the projects; exit code 0 when found, 1 when nothing was found.
-
-    \b
-    Examples:
-      amif-search search "trauma barn"
-      amif-search search '"psykisk hälsa" år:2022'
-      amif-search search 'tortyr OR trauma -vuxna' --objective 6.2
-      amif-search search 'stöd:>500000 mål:6.1' --json
-    """
     catalogue = _open(index_dir)
     result = catalogue.search(query, limit=limit, offset=offset, objective=objective, year=year,
                               implementer=implementer, query_lang=query_lang)
@@ -108,12 +116,12 @@ def search(query, limit, offset, objective, year, implementer, query_lang, as_js
     return 0
 
 
-@click.command("list")
+@click.command("list", cls=TranslatedCommand, short_help=N_("Lista alla projekt."),
+               help=N_("Lista alla projekt i källans ordning; slutstatus 1 när filtren inte lämnar något."))
 @_filters
-@click.option("--json", "as_json", is_flag=True, help="Print JSON with the same fields as search.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Skriv ut JSON med samma fält som search."))
 @index_option
 def list_projects(objective, year, implementer, as_json, index_dir):
-    """List all projects in source order; exit code 1 when the filters leave none."""
     catalogue = _open(index_dir)
     projects = catalogue.projects(objective=objective, year=year, implementer=implementer)
     if as_json:
@@ -125,12 +133,12 @@ def list_projects(objective, year, implementer, as_json, index_dir):
     return 0 if projects else 1
 
 
-@click.command()
+@click.command(cls=TranslatedCommand, short_help=N_("Visa ett projekt i sin helhet."),
+               help=N_("Visa ett projekt i sin helhet."))
 @click.argument("project_id", metavar="ID")
-@click.option("--json", "as_json", is_flag=True, help="Print the project as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Skriv ut projektet som JSON."))
 @index_option
 def show(project_id, as_json, index_dir):
-    """Show one project in full."""
     catalogue = _open(index_dir)
     project = catalogue.get(project_id)
     concepts = catalogue.concepts_in(project)

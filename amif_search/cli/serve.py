@@ -8,7 +8,8 @@ import sys
 
 import click
 
-from ..i18n import _
+from ..i18n import N_, _
+from .helptext import TranslatedCommand
 from .search import index_option
 
 __all__ = ["serve"]
@@ -24,19 +25,19 @@ def _url(host: str, port: int) -> str:
     return f"http://{shown}:{port}/"
 
 
-@click.command()
+@click.command(cls=TranslatedCommand, short_help=N_("Kör söksidan och JSON-API:t."),
+               help=N_("Kör söksidan och JSON-API:t (/api/...) tills Ctrl-C trycks."))
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on (0.0.0.0 for every interface).")
+              help=N_("Adressen att lyssna på (0.0.0.0 för alla gränssnitt)."))
 @click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True,
-              help="Port to listen on (0: any free port).")
+              help=N_("Porten att lyssna på (0: valfri ledig port)."))
 @click.option("--threads", type=click.IntRange(1, 256), default=8, show_default=True,
-              help="Requests answered at the same time.")
+              help=N_("Antalet förfrågningar som besvaras samtidigt."))
 @click.option("--cors", "cors_origin", metavar="ORIGIN", default=None,
-              help="Allow scripts of this origin (https://example.org, or *) to call the API; "
-                   "default: no cross-origin access.")
+              help=N_("Tillåt skript från detta ursprung (https://example.org eller *) att anropa API:t; "
+                      "standard: ingen åtkomst från andra ursprung."))
 @index_option
 def serve(host, port, threads, cors_origin, index_dir):
-    """Serve the search page and the JSON API (/api/...) until Ctrl-C."""
     import waitress  # noqa: PLC0415
 
     from ..catalogue import open_catalogue  # noqa: PLC0415
