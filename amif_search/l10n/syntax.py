@@ -253,7 +253,7 @@ def _header_line(lines: list[str], header: ScannedEntry, key: str) -> int:
 
 
 def _check_entries(scanner: _Scanner, lines: list[str], template: bool) -> None:
-    name, entries = scanner.name, scanner.entries
+    entries = scanner.entries
     header = entries[0] if entries and entries[0].msgid == "" and entries[0].msgctxt is None \
         and not entries[0].obsolete else None
     if header is None:
