@@ -21,23 +21,35 @@ def index():
     pass
 
 
+def _progress(quiet: bool, label: str):
+    """A progress bar on a terminal's stderr; none when quiet or piped."""
+    if quiet or not sys.stderr.isatty():
+        return None
+    from .progress import ProgressBar  # noqa: PLC0415
+
+    return ProgressBar(label)
+
+
+def _writer_options(source_help: str):
+    """--source, --quiet and --wait, shared by build and update."""
+    def decorate(f):
+        f = click.option("--wait", type=click.FloatRange(0, 3600), default=30.0, show_default=True,
+                         help=N_("Sekunder att vänta på att ett annat bygge av samma index blir klart."))(f)
+        f = click.option("--quiet", "-q", is_flag=True, help=N_("Skriv inte ut något annat än fel."))(f)
+        return click.option("--source", "sources", multiple=True, type=click.Path(), metavar="FILE",
+                            help=source_help)(f)
+    return decorate
+
+
 @index.command(short_help=N_("Bygg ett nytt index."),
                help=N_("Läs källorna och bygg ett nytt index (det gamla används tills det nya är klart)."))
-@click.option("--source", "sources", multiple=True, type=click.Path(), metavar="FILE",
-              help=N_("En källsida (eller en mapp med .txt-sidor); upprepa för flera. Standard: sidorna som följer "
-                      "med paketet."))
-@click.option("--quiet", "-q", is_flag=True, help=N_("Skriv inte ut något annat än fel."))
-@click.option("--wait", type=click.FloatRange(0, 3600), default=30.0, show_default=True,
-              help=N_("Sekunder att vänta på att ett annat bygge av samma index blir klart."))
+@_writer_options(N_("En källsida (eller en mapp med .txt-sidor); upprepa för flera. Standard: sidorna som "
+                    "följer med paketet."))
 @index_option
 def build(sources, quiet, wait, index_dir):
     from ..catalogue import build_index  # noqa: PLC0415
 
-    progress = None
-    if not quiet and sys.stderr.isatty():
-        from .progress import ProgressBar  # noqa: PLC0415
-
-        progress = ProgressBar(_("Bygger index"))
+    progress = _progress(quiet, _("Bygger index"))
     started = time.monotonic()
     info = build_index(list(sources) or None, index_dir, progress=progress, lock_timeout=wait)
     if not quiet:
@@ -49,20 +61,12 @@ def build(sources, quiet, wait, index_dir):
 
 @index.command(short_help=N_("Indexera om bara tillagda, ändrade och borttagna projekt."),
                help=N_("Indexera om bara tillagda, ändrade och borttagna projekt."))
-@click.option("--source", "sources", multiple=True, type=click.Path(), metavar="FILE",
-              help=N_("En källsida eller mapp; upprepa för flera. Standard: indexets källor."))
-@click.option("--quiet", "-q", is_flag=True, help=N_("Skriv inte ut något annat än fel."))
-@click.option("--wait", type=click.FloatRange(0, 3600), default=30.0, show_default=True,
-              help=N_("Sekunder att vänta på att ett annat bygge av samma index blir klart."))
+@_writer_options(N_("En källsida eller mapp; upprepa för flera. Standard: indexets källor."))
 @index_option
 def update(sources, quiet, wait, index_dir):
     from ..catalogue import update_index  # noqa: PLC0415
 
-    progress = None
-    if not quiet and sys.stderr.isatty():
-        from .progress import ProgressBar  # noqa: PLC0415
-
-        progress = ProgressBar(_("Uppdaterar index"))
+    progress = _progress(quiet, _("Uppdaterar index"))
     started = time.monotonic()
     report = update_index(list(sources) or None, index_dir, progress=progress, lock_timeout=wait)
     if not quiet:
