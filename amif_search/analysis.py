@@ -30,7 +30,9 @@ __all__ = [
 ]
 
 # Bump when any stage changes what it produces: indexes record it and are rebuilt.
-ANALYSIS_VERSION = 2
+ANALYSIS_VERSION = 3
+# Splitting tries every split point, so its cost grows with the square of a word's length.
+MAX_COMPOUND_LENGTH = 64
 
 # Swedish function words: dropped from free-text queries (kept in the index for phrases).
 STOPWORDS = frozenset("""
@@ -270,6 +272,8 @@ class Lexicon:
 
         krigstraumatiserade -> ((0, 4), (5, 19)): krig + [s] + traumatiserade.
         """
+        if len(word) > MAX_COMPOUND_LENGTH:
+            return ()  # no Swedish compound is this long: a pasted blob, an address
         cached = self._cache.get(word)
         if cached is None:
             best = self._best_split(word, 0)

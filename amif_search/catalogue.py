@@ -110,8 +110,14 @@ def open_catalogue(index_dir: str | Path | None = None, *, build: bool = True,
     reason = rebuild_reason(manifest, sources_too=False)
     stale = [s for s in manifest.sources if s.changed()]
     if reason and build:
-        paths = [Path(s.path) for s in manifest.sources if Path(s.path).exists()] or None
-        build_index(paths, location, progress=progress, lock_timeout=lock_timeout)
+        # Rebuilt from exactly its own sources: never from other pages, never without some.
+        gone = [s.path for s in manifest.sources if not Path(s.path).exists()]
+        if gone:
+            raise IndexStateError(_("{path}: {reason}, och källan {source} finns inte längre; bygg om indexet "
+                                    "med 'amif-search index build --source …'").format(
+                path=location, reason=reason, source=gone[0]))
+        build_index([Path(s.path) for s in manifest.sources], location, progress=progress,
+                    lock_timeout=lock_timeout)
     elif stale and build:
         present = [Path(s.path) for s in manifest.sources if s.changed() is not None]
         update_index(present, location, progress=progress, lock_timeout=lock_timeout)

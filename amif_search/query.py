@@ -27,11 +27,13 @@ from .i18n import _
 
 __all__ = [
     "Word", "Phrase", "FieldFilter", "Not", "Or", "And", "ParsedQuery", "parse_query",
-    "FIELDS", "MAX_QUERY_LENGTH", "MAX_QUERY_TERMS",
+    "FIELDS", "MAX_QUERY_LENGTH", "MAX_QUERY_TERMS", "MAX_QUERY_DEPTH",
 ]
 
 MAX_QUERY_LENGTH = 2000
 MAX_QUERY_TERMS = 64
+# Parentheses are read recursively: without a bound, '((((…' of a long query exhausts the stack.
+MAX_QUERY_DEPTH = 20
 
 # Canonical field -> the names a user may type.
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -136,6 +138,7 @@ class _Parser:
         self.i = 0
         self.warnings: list[str] = []
         self.terms = 0
+        self.depth = 0
 
     def _lex(self, text: str) -> list[tuple[str, str, str]]:
         tokens = []
@@ -263,6 +266,10 @@ class _Parser:
         return self.word(value)
 
     def group(self):
+        self.depth += 1
+        if self.depth > MAX_QUERY_DEPTH:
+            raise QueryError(_("the query nests parentheses too deeply (at most {max} levels)").format(
+                max=MAX_QUERY_DEPTH))
         nodes = []
         while True:
             token = self.peek()
@@ -282,6 +289,7 @@ class _Parser:
             node = self.clause()
             if node is not None:
                 nodes.append(node)
+        self.depth -= 1
         if not nodes:
             return None
         return nodes[0] if len(nodes) == 1 else And(tuple(nodes))

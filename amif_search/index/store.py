@@ -348,24 +348,24 @@ def copy_generation(source: Path, target: Path) -> None:
 
 
 def cleanup_leftovers(index_dir: Path, keep_previous: int = 1) -> None:
-    """Remove generations that are neither live nor among the newest previous ones.
+    """Remove every generation but the live one and the newest complete one before it.
 
-    The newest previous generation is kept a while so that a search that read CURRENT just
-    before a swap can still open what it read.
+    The one before is kept a while so that a search that read CURRENT just before a swap can
+    still open what it read. A generation newer than the live one was never live (its build
+    was killed before the swap): it goes. Runs under the build lock, so no other build is
+    writing a generation meanwhile.
     """
     try:
         live = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
     except OSError:
         live = None
     generations = sorted((p for p in index_dir.glob("gen-*") if p.is_dir()), key=lambda p: p.name)
-    stale = [p for p in generations if p.name != live]
-    complete = [p for p in stale if (p / MANIFEST).exists()]
-    keep = set(complete[-keep_previous:]) if keep_previous else set()
-    for path in stale:
-        if path not in keep and (live is None or path.name < live or not (path / MANIFEST).exists()):
-            if _is_own_unfinished(path):
-                continue
-            shutil.rmtree(path, ignore_errors=True)
+    previous = [p for p in generations if live is not None and p.name < live and (p / MANIFEST).exists()]
+    keep = set(previous[-keep_previous:]) if keep_previous else set()
+    for path in generations:
+        if path.name == live or path in keep or _is_own_unfinished(path):
+            continue
+        shutil.rmtree(path, ignore_errors=True)
     for tmp in index_dir.glob("*.tmp-*"):
         try:
             tmp.unlink()

@@ -190,7 +190,7 @@ class _Scanner:
                 if escaped in _ESCAPES:
                     out.append(_ESCAPES[escaped])
                 else:
-                    self.problem(number, f"unsupported escape sequence '\\{escaped}' in a string")
+                    self.problem(number, f"unsupported escape sequence '\\{_printable(escaped)}' in a string")
                 i += 2
                 continue
             if char == '"':
@@ -252,6 +252,17 @@ def _header_line(lines: list[str], header: ScannedEntry, key: str) -> int:
     return header.msgstr_line
 
 
+def _printable(text: str) -> str:
+    """``text`` with every unprintable character written as \\xNN."""
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
+
+
+def _po_quote(text: str) -> str:
+    """``text`` as a PO string literal, so a message quoting it stays one printable line."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+    return '"' + "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in escaped) + '"'
+
+
 def _check_entries(scanner: _Scanner, lines: list[str], template: bool) -> None:
     entries = scanner.entries
     header = entries[0] if entries and entries[0].msgid == "" and entries[0].msgctxt is None \
@@ -268,8 +279,8 @@ def _check_entries(scanner: _Scanner, lines: list[str], template: bool) -> None:
             continue
         key = (entry.msgctxt, entry.msgid or "")
         if key in seen:
-            context = f' (msgctxt "{entry.msgctxt}")' if entry.msgctxt is not None else ""
-            scanner.problem(entry.msgid_line, f"duplicate msgid \"{entry.msgid}\"{context}; "
+            context = f" (msgctxt {_po_quote(entry.msgctxt)})" if entry.msgctxt is not None else ""
+            scanner.problem(entry.msgid_line, f"duplicate msgid {_po_quote(entry.msgid)}{context}; "
                                               f"first defined at line {seen[key]}")
         else:
             seen[key] = entry.msgid_line
@@ -283,7 +294,7 @@ def _check_entries(scanner: _Scanner, lines: list[str], template: bool) -> None:
             scanner.problem(header.msgstr_line, "the header has no 'Content-Type: text/plain; charset=UTF-8'")
     elif charset[1].upper() not in ({"UTF-8", "CHARSET"} if template else {"UTF-8"}):  # CHARSET: xgettext's blank
         scanner.problem(_header_line(lines, header, "Content-Type"),
-                        f"the header declares charset {charset[1]}; catalogs must be UTF-8")
+                        f"the header declares charset {_printable(charset[1])}; catalogs must be UTF-8")
     if template:
         return
     language = fields.get("Language") or None
