@@ -120,13 +120,13 @@ _TOKEN = re.compile(
 def parse_query(text: str) -> ParsedQuery:
     """Read ``text`` into a :class:`ParsedQuery`, or raise :class:`QueryError`."""
     if len(text) > MAX_QUERY_LENGTH:
-        raise QueryError(_("the query is too long ({n} characters; at most {max})").format(
+        raise QueryError(_("frågan är för lång ({n} tecken; högst {max})").format(
             n=len(text), max=MAX_QUERY_LENGTH))
     text = unicodedata.normalize("NFC", text)
     text = "".join(" " if unicodedata.category(c)[0] == "C" else c for c in text).strip()
     text = text.replace("\u201c", '"').replace("\u201d", '"').replace("\u201e", '"')
     if not text:
-        raise QueryError(_("the query is empty"))
+        raise QueryError(_("frågan är tom"))
     parser = _Parser(text)
     return parser.parse()
 
@@ -172,7 +172,7 @@ class _Parser:
             if token[0] == "close":
                 self.next()
                 if not depth_warned:
-                    self.warnings.append(_("a closing parenthesis without an opening one was ignored"))
+                    self.warnings.append(_("en slutparentes utan startparentes hoppades över"))
                     depth_warned = True
                 continue
             if token[0] == "op" and token[1] in ("AND", "OR"):
@@ -209,12 +209,12 @@ class _Parser:
         query.warnings = self.warnings
         if query.is_empty:
             if query.excluded:
-                raise QueryError(_("the query only excludes; add a word or a field to search for"))
-            raise QueryError(_("the query has no word to search for"))
+                raise QueryError(_("frågan utesluter bara; lägg till ett ord eller ett fält att söka efter"))
+            raise QueryError(_("frågan har inget ord att söka efter"))
         return query
 
     def _dangling(self, operator: str) -> None:
-        self.warnings.append(_("the operator {op} has nothing on one side and was ignored").format(op=operator))
+        self.warnings.append(_("operatorn {op} saknar något på ena sidan och hoppades över").format(op=operator))
 
     def _place(self, query: ParsedQuery, node, required: bool = False) -> None:
         if isinstance(node, Not):
@@ -245,7 +245,7 @@ class _Parser:
         kind, value, raw = token
         if kind == "op" and value == "NOT" or kind == "sign" and value == "-":
             if self.peek() is None or self.peek()[0] in ("close", "op"):
-                raise QueryError(_("{op} needs a word after it").format(op=raw))
+                raise QueryError(_("{op} behöver ett ord efter sig").format(op=raw))
             inner = self.unary()
             return None if inner is None else Not(inner)
         if kind == "sign":
@@ -257,7 +257,7 @@ class _Parser:
         if kind == "open":
             return self.group()
         if kind == "close":
-            self.warnings.append(_("a closing parenthesis without an opening one was ignored"))
+            self.warnings.append(_("en slutparentes utan startparentes hoppades över"))
             return None
         if kind == "quote":
             return self.phrase(value)
@@ -268,13 +268,13 @@ class _Parser:
     def group(self):
         self.depth += 1
         if self.depth > MAX_QUERY_DEPTH:
-            raise QueryError(_("the query nests parentheses too deeply (at most {max} levels)").format(
+            raise QueryError(_("frågan har parenteser i för många nivåer (högst {max})").format(
                 max=MAX_QUERY_DEPTH))
         nodes = []
         while True:
             token = self.peek()
             if token is None:
-                self.warnings.append(_("a parenthesis was not closed; it was closed at the end"))
+                self.warnings.append(_("en parentes stängdes inte; den stängdes vid slutet"))
                 break
             if token[0] == "close":
                 self.next()
@@ -303,12 +303,12 @@ class _Parser:
         if "*" in cleaned or "?" in cleaned:
             cleaned = re.sub(r"[*?]", "", cleaned)
         if prefix and len(cleaned) < 2:
-            raise QueryError(_("a prefix needs at least two letters before the *: {word}").format(word=value))
+            raise QueryError(_("ett prefix behöver minst två bokstäver före *: {word}").format(word=value))
         return Word(cleaned, prefix=prefix)
 
     def phrase(self, value: str):
         if not value.endswith('"') or len(value) == 1:
-            self.warnings.append(_("a quotation mark was not closed; the phrase runs to the end"))
+            self.warnings.append(_("ett citattecken stängdes inte; frasen fortsätter till slutet"))
             value = value + '"'
         words = tuple(re.findall(r"[^\W_]+(?:\*)?", value[1:-1]))
         if not words:
@@ -322,15 +322,15 @@ class _Parser:
             return self.word(name)  # 'ANM:s', 'THL:n': an abbreviation inflected, not a field
         if canonical is None:
             known = ", ".join(f"{aliases[0]}:" for aliases in FIELDS.values())
-            raise QueryError(_("unknown field {field}: (known fields: {known})").format(field=name, known=known))
+            raise QueryError(_("okänt fält {field}: (kända fält: {known})").format(field=name, known=known))
         if value.startswith('"'):
             if not value.endswith('"') or len(value) == 1:
-                self.warnings.append(_("a quotation mark was not closed; the phrase runs to the end"))
+                self.warnings.append(_("ett citattecken stängdes inte; frasen fortsätter till slutet"))
                 value += '"'
             value = value[1:-1]
         value = value.strip()
         if not value:
-            raise QueryError(_("the field {field}: needs a value").format(field=name))
+            raise QueryError(_("fältet {field}: behöver ett värde").format(field=name))
         self._count()
         if canonical == "year":
             low, high = _parse_range(value, name, integer=True)
@@ -340,7 +340,7 @@ class _Parser:
             return FieldFilter("support", value, low, high)
         if canonical == "objective":
             if not re.fullmatch(r"\d+(?:\.\d+)*", value):
-                raise QueryError(_("{field}: expects an objective code such as 6.2, not {value!r}").format(
+                raise QueryError(_("{field}: väntar sig en målkod som 6.2, inte {value!r}").format(
                     field=name, value=value))
             return FieldFilter("objective", value)
         return FieldFilter(canonical, value)
@@ -348,7 +348,7 @@ class _Parser:
     def _count(self, n: int = 1) -> None:
         self.terms += n
         if self.terms > MAX_QUERY_TERMS:
-            raise QueryError(_("the query has too many words (at most {max})").format(max=MAX_QUERY_TERMS))
+            raise QueryError(_("frågan har för många ord (högst {max})").format(max=MAX_QUERY_TERMS))
 
 
 _RANGE = re.compile(r"^(?P<low>[\d\s.,]*)\s*(?:-|–|\.\.)\s*(?P<high>[\d\s.,]*)$")
@@ -359,7 +359,7 @@ def _number(text: str, name: str, integer: bool):
     compact = re.sub(r"\s", "", text)
     if integer:
         if not re.fullmatch(r"\d{4}", compact):
-            raise QueryError(_("{field}: expects a year such as 2022 or 2019-2021, not {value!r}").format(
+            raise QueryError(_("{field}: väntar sig ett år som 2022 eller 2019-2021, inte {value!r}").format(
                 field=name, value=text))
         return int(compact)
     compact = compact.replace(",", ".") if compact.count(",") == 1 and "." not in compact else compact.replace(",", "")
@@ -368,8 +368,8 @@ def _number(text: str, name: str, integer: bool):
     except InvalidOperation:
         value = None
     if value is None or not value.is_finite() or value < 0 or value > Decimal("1e12"):
-        raise QueryError(_("{field}: expects an amount in euros such as >500000 or 100000-600000, "
-                           "not {value!r}").format(field=name, value=text))
+        raise QueryError(_("{field}: väntar sig ett belopp i euro som >500000 eller 100000-600000, "
+                           "inte {value!r}").format(field=name, value=text))
     return value
 
 
@@ -392,9 +392,9 @@ def _parse_range(value: str, name: str, integer: bool):
         low = _number(span.group("low"), name, integer) if span.group("low").strip() else None
         high = _number(span.group("high"), name, integer) if span.group("high").strip() else None
         if low is not None and high is not None and high < low:
-            raise QueryError(_("{field}: the range {value} ends before it starts").format(field=name, value=value))
+            raise QueryError(_("{field}: intervallet {value} slutar innan det börjar").format(field=name, value=value))
         return low, high
     if integer:
         _number(value, name, integer)
-    raise QueryError(_("{field}: expects an amount in euros such as >500000 or 100000-600000, "
-                       "not {value!r}").format(field=name, value=value))
+    raise QueryError(_("{field}: väntar sig ett belopp i euro som >500000 eller 100000-600000, "
+                       "inte {value!r}").format(field=name, value=value))

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .errors import Problem, SourceError
+from .i18n import _
 from .model import Objective, Project
 
 __all__ = ["parse_document", "read_source", "read_sources", "slugify", "MAX_SOURCE_BYTES"]
@@ -65,19 +66,18 @@ def read_source(path: str | Path) -> list[Project]:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise SourceError(f"{name}: no such file") from None
+        raise SourceError(_("{path}: filen finns inte").format(path=name)) from None
     except OSError as exc:
-        raise SourceError(f"{name}: cannot be read ({exc.strerror})") from None
+        raise SourceError(_("{path}: kan inte läsas ({reason})").format(path=name, reason=exc.strerror)) from None
     if path.is_dir():
-        raise SourceError(f"{name}: is a folder, not a source file")
+        raise SourceError(_("{path}: är en mapp, inte en källfil").format(path=name))
     if size > MAX_SOURCE_BYTES:
-        raise SourceError(
-            f"{name}: {size} bytes is larger than the {MAX_SOURCE_BYTES // (1024 * 1024)} MiB a source may have"
-        )
+        raise SourceError(_("{path}: {size} byte är mer än de {limit} MiB som en källa får ha").format(
+            path=name, size=size, limit=MAX_SOURCE_BYTES // (1024 * 1024)))
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise SourceError(f"{name}: cannot be read ({exc.strerror})") from None
+        raise SourceError(_("{path}: kan inte läsas ({reason})").format(path=name, reason=exc.strerror)) from None
     return parse_document(decode_source(raw, name), name)
 
 
@@ -98,14 +98,16 @@ def read_sources(paths: Iterable[str | Path]) -> list[Project]:
 def decode_source(raw: bytes, name: str) -> str:
     """Decode UTF-8 text, refusing binary data and other encodings with the place of the fault."""
     if not raw.strip():
-        raise SourceError(f"{name}: the file is empty", [Problem(name, None, "the file is empty")])
+        raise SourceError(_("{path}: filen är tom").format(path=name), [Problem(name, None, _("filen är tom"))])
     if b"\x00" in raw[:65536]:
-        raise SourceError(f"{name}: is a binary file, not text", [Problem(name, None, "is a binary file, not text")])
+        message = _("är en binär fil, inte text")
+        raise SourceError(f"{name}: {message}", [Problem(name, None, message)])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        message = f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
+        message = _("ingen UTF-8-text (byte 0x{byte:02x} vid position {offset})").format(
+            byte=raw[exc.start], offset=exc.start)
         raise SourceError(f"{name}:{line}: {message}", [Problem(name, line, message)]) from None
     return text.lstrip("\ufeff")
 
@@ -128,7 +130,7 @@ def parse_document(text: str, name: str = "<text>") -> list[Project]:
     lines = [(number, line) for number, line in lines if line]
     problems: list[Problem] = []
     if not lines:
-        problem = Problem(name, None, "the file is empty")
+        problem = Problem(name, None, _("filen är tom"))
         raise SourceError(str(problem), [problem])
 
     specific_title = ""
@@ -144,7 +146,7 @@ def parse_document(text: str, name: str = "<text>") -> list[Project]:
             continue
         if _BULLET.match(line):
             if not drafts or drafts[-1] is None:
-                problems.append(Problem(name, number, "a bullet line that belongs to no project title"))
+                problems.append(Problem(name, number, _("en punktrad som inte hör till någon projekttitel")))
                 continue
             drafts[-1].bullets.append((number, _BULLET.sub("", line, count=1)))
             continue
@@ -154,11 +156,9 @@ def parse_document(text: str, name: str = "<text>") -> list[Project]:
             continue
         # Plain text: the page title, or an introduction to the page or an objective.
         if drafts and drafts[-1] is not None and projects_under_objective:
-            problems.append(Problem(
-                name, number,
-                "text between projects that is no project (a title without its "
-                f"{LABEL_DESCRIPTION} and {LABEL_IMPLEMENTER} lines?)",
-            ))
+            problems.append(Problem(name, number, _(
+                "text mellan projekten som inte är något projekt (en titel utan raderna {description} och "
+                "{implementer}?)").format(description=LABEL_DESCRIPTION, implementer=LABEL_IMPLEMENTER)))
         if not specific_title and objective is None and not drafts:
             specific_title = line
         if drafts and drafts[-1] is not None:
@@ -172,8 +172,9 @@ def parse_document(text: str, name: str = "<text>") -> list[Project]:
         if project is not None:
             projects.append(project)
     if not projects and not problems:
-        problems.append(Problem(name, None, "no project found (no title followed by "
-                                f"{LABEL_DESCRIPTION} and {LABEL_IMPLEMENTER} lines)"))
+        problems.append(Problem(name, None, _("inga projekt hittades (ingen titel följd av raderna {description} "
+                                              "och {implementer})").format(description=LABEL_DESCRIPTION,
+                                                                          implementer=LABEL_IMPLEMENTER)))
     if problems:
         raise SourceError(str(problems[0]), problems)
     return assign_unique_ids(projects)
@@ -209,7 +210,8 @@ def _finish(draft: _Draft, name: str, specific_title: str, problems: list[Proble
     before = len(problems)
     notes: list[str] = []
     if draft.objective is None:
-        problems.append(Problem(name, draft.line, f"project {draft.title!r} comes before any 'Nationellt mål' heading"))
+        problems.append(Problem(name, draft.line, _("projektet {title!r} står före rubriken 'Nationellt mål'").format(
+            title=draft.title)))
 
     description = implementer = None
     details_line = draft.line
@@ -227,16 +229,19 @@ def _finish(draft: _Draft, name: str, specific_title: str, problems: list[Proble
             details_line = number
             implementer, period, support = _parse_details(body, label_match, name, number, problems, notes)
             continue
-        problems.append(Problem(name, number, f"unexpected line in project {draft.title!r}: {body[:60]!r}"))
+        problems.append(Problem(name, number, _("oväntad rad i projektet {title!r}: {line!r}").format(
+            title=draft.title, line=body[:60])))
 
     if description is None:
-        problems.append(Problem(name, draft.line, f"project {draft.title!r} has no {LABEL_DESCRIPTION} line",
+        problems.append(Problem(name, draft.line, _("projektet {title!r} saknar raden {label}").format(
+            title=draft.title, label=LABEL_DESCRIPTION),
                                 LABEL_DESCRIPTION))
     elif not description:
-        problems.append(Problem(name, draft.line, f"project {draft.title!r} has an empty description",
+        problems.append(Problem(name, draft.line, _("projektet {title!r} har en tom beskrivning").format(title=draft.title),
                                 LABEL_DESCRIPTION))
     if implementer is None and details_line == draft.line:
-        problems.append(Problem(name, draft.line, f"project {draft.title!r} has no {LABEL_IMPLEMENTER} line",
+        problems.append(Problem(name, draft.line, _("projektet {title!r} saknar raden {label}").format(
+            title=draft.title, label=LABEL_IMPLEMENTER),
                                 LABEL_IMPLEMENTER))
     if len(problems) > before or draft.objective is None:
         return None
@@ -291,27 +296,28 @@ def _parse_details(body: str, label_match: re.Match | None, name: str, number: i
         notes.append(f"line {number}: full stop after the implementer read as a separator")
         implementer = implementer[:-1].rstrip()
     if not implementer:
-        problems.append(Problem(name, number, "the implementer is missing", LABEL_IMPLEMENTER))
+        problems.append(Problem(name, number, _("projektgenomföraren saknas"), LABEL_IMPLEMENTER))
         implementer = None
 
     if not found_period:
-        problems.append(Problem(name, number, "no period (D.M.YYYY - D.M.YYYY) found", LABEL_PERIOD))
+        problems.append(Problem(name, number, _("ingen period (D.M.ÅÅÅÅ - D.M.ÅÅÅÅ) hittades"), LABEL_PERIOD))
     else:
         start = _make_date(found_period.group(1, 2, 3), name, number, problems)
         end = _make_date(found_period.group(4, 5, 6), name, number, problems)
         if start and end:
             if end < start:
-                problems.append(Problem(name, number, f"the period ends ({end:%d.%m.%Y}) before it starts "
-                                        f"({start:%d.%m.%Y})", LABEL_PERIOD))
+                problems.append(Problem(name, number, _("perioden slutar ({end}) innan den börjar ({start})").format(
+                    end=f"{end:%d.%m.%Y}", start=f"{start:%d.%m.%Y}"), LABEL_PERIOD))
             else:
                 period = (start, end)
 
     if not found_support:
-        problems.append(Problem(name, number, f"no {LABEL_SUPPORT} amount found", LABEL_SUPPORT))
+        problems.append(Problem(name, number, _("inget belopp för {label} hittades").format(label=LABEL_SUPPORT),
+                                LABEL_SUPPORT))
     else:
         support = parse_amount(found_support.group(1))
         if support is None:
-            problems.append(Problem(name, number, f"{found_support.group(1)!r} is not an amount in euros",
+            problems.append(Problem(name, number, _("{value!r} är inget belopp i euro").format(value=found_support.group(1)),
                                     LABEL_SUPPORT))
     return implementer, period, support
 
@@ -321,7 +327,8 @@ def _make_date(parts: tuple[str, str, str], name: str, number: int, problems: li
     try:
         return date(year, month, day)
     except ValueError:
-        problems.append(Problem(name, number, f"impossible date {day:02d}.{month:02d}.{year}", LABEL_PERIOD))
+        problems.append(Problem(name, number, _("omöjligt datum {date}").format(
+            date=f"{day:02d}.{month:02d}.{year}"), LABEL_PERIOD))
         return None
 
 

@@ -195,7 +195,7 @@ def test_shipped_ui_catalogs_have_the_messages_of_the_code():
 def test_folder_without_templates_is_an_error(capsys, tmp_path):
     code, _out, err = run(capsys, "check", "--locales", tmp_path)
     assert code == 2
-    assert err.startswith("amif-search: error: no templates (*.pot) in")
+    assert err.startswith("amif-search: fel: no templates (*.pot) in")
 
 
 def test_init_starts_every_domain_of_a_new_language(capsys, locales):

@@ -115,7 +115,7 @@ def test_lookup_in_one_language(capsys):
 def test_lookup_in_a_language_the_glossary_lacks_exits_2(capsys):
     code, out, err = run(capsys, "--lang", "sv", "glossary", "lookup", *small("barn", "--lang", "so"))
     assert (code, out) == (2, "")
-    assert err.startswith("amif-search: error: ") and "so" in err and len(err.splitlines()) == 1
+    assert err.startswith("amif-search: fel: ") and "so" in err and len(err.splitlines()) == 1
 
 
 @pytest.fixture
@@ -236,7 +236,7 @@ def test_a_bad_import_is_one_line_per_problem_exit_2_and_nothing_written(capsys,
     got = err.splitlines()
     assert len(got) == len(lines)
     for line, expected in zip(got, lines):
-        assert line.startswith(f"amif-search: error: {path}{expected}")
+        assert line.startswith(f"amif-search: fel: {path}{expected}")
     assert snapshot(locales) == before
 
 

@@ -88,9 +88,9 @@ def test_show_prints_one_project(capsys, built_index):
 
 @pytest.mark.parametrize("args,code,message", [
     (["search", "zzzqqqxxx"], 1, None),
-    (["show", "nope-2000"], 1, "amif-search: error: inget projekt har ID:t nope-2000"),
-    (["search", "färg:röd"], 2, "amif-search: error: unknown field färg:"),
-    (["search", ""], 2, "amif-search: error: the query is empty"),
+    (["show", "nope-2000"], 1, "amif-search: fel: inget projekt har ID:t nope-2000"),
+    (["search", "färg:röd"], 2, "amif-search: fel: okänt fält färg:"),
+    (["search", ""], 2, "amif-search: fel: frågan är tom"),
     (["list", "--objective", "9.9"], 1, None),
     (["search", "x", "--limit", "0"], 2, "Ogiltigt värde för '--limit'"),
 ], ids=["nothing-found", "unknown-id", "unknown-field", "empty-query", "empty-filter", "bad-limit"])
@@ -111,8 +111,8 @@ def test_a_bad_source_is_one_line_per_problem_and_exit_2(capsys, tmp_path):
     assert code == 2
     lines = err.strip().splitlines()
     assert lines == [
-        f"amif-search: error: {bad}:7: impossible date 31.02.2022 (Verksamhetsperiod)",
-        f"amif-search: error: {bad}:7: 'mycket' is not an amount in euros (EU-stöd)",
+        f"amif-search: fel: {bad}:7: omöjligt datum 31.02.2022 (Verksamhetsperiod)",
+        f"amif-search: fel: {bad}:7: 'mycket' är inget belopp i euro (EU-stöd)",
     ]
     assert not (tmp_path / "ix" / "CURRENT").exists()
 

@@ -51,11 +51,11 @@ def test_an_abbreviation_genitive_is_no_field():
 
 
 @pytest.mark.parametrize("text,warning,concepts", [
-    ('"barn och unga', "quotation mark was not closed", [Phrase(("barn", "och", "unga"))]),
-    ("(trauma OR tortyr barn", "parenthesis was not closed", None),
-    ("trauma) barn", "closing parenthesis without an opening one", [Word("trauma"), Word("barn")]),
-    ("trauma AND", "operator AND has nothing on one side", [Word("trauma")]),
-    ("OR tortyr", "operator OR has nothing on one side", [Word("tortyr")]),
+    ('"barn och unga', "citattecken stängdes inte", [Phrase(("barn", "och", "unga"))]),
+    ("(trauma OR tortyr barn", "parentes stängdes inte", None),
+    ("trauma) barn", "slutparentes utan startparentes", [Word("trauma"), Word("barn")]),
+    ("trauma AND", "operatorn AND saknar något på ena sidan", [Word("trauma")]),
+    ("OR tortyr", "operatorn OR saknar något på ena sidan", [Word("tortyr")]),
 ], ids=["unbalanced-quote", "unclosed-parenthesis", "stray-parenthesis", "trailing-and", "leading-or"])
 def test_malformed_queries_are_read_sensibly_with_a_warning(text, warning, concepts):
     parsed = parse_query(text)
@@ -65,21 +65,21 @@ def test_malformed_queries_are_read_sensibly_with_a_warning(text, warning, conce
 
 
 @pytest.mark.parametrize("text,message", [
-    ("", "the query is empty"),
-    ("   \t ", "the query is empty"),
-    ("färg:röd", "unknown field färg: (known fields: mål:, år:, stöd:, genomförare:, titel:, beskrivning:, id:)"),
-    ("NOT", "NOT needs a word after it"),
-    ("-", "the query has no word"),
-    ("AND", "the query has no word to search for"),
-    ("-vuxna", "the query only excludes"),
-    ("mål:", "the field mål: needs a value"),
-    ("år:nästa", "år: expects a year such as 2022 or 2019-2021, not 'nästa'"),
-    ("år:2022-2019", "år: the range 2022-2019 ends before it starts"),
-    ("stöd:mycket", "stöd: expects an amount in euros"),
-    ("mål:sex", "mål: expects an objective code such as 6.2"),
-    ("t*", "a prefix needs at least two letters"),
-    ("x" * (MAX_QUERY_LENGTH + 1), "the query is too long"),
-    (" ".join(["ord"] * 65), "the query has too many words"),
+    ("", "frågan är tom"),
+    ("   \t ", "frågan är tom"),
+    ("färg:röd", "okänt fält färg: (kända fält: mål:, år:, stöd:, genomförare:, titel:, beskrivning:, id:)"),
+    ("NOT", "NOT behöver ett ord efter sig"),
+    ("-", "frågan har inget ord"),
+    ("AND", "frågan har inget ord att söka efter"),
+    ("-vuxna", "frågan utesluter bara"),
+    ("mål:", "fältet mål: behöver ett värde"),
+    ("år:nästa", "år: väntar sig ett år som 2022 eller 2019-2021, inte 'nästa'"),
+    ("år:2022-2019", "år: intervallet 2022-2019 slutar innan det börjar"),
+    ("stöd:mycket", "stöd: väntar sig ett belopp i euro"),
+    ("mål:sex", "mål: väntar sig en målkod som 6.2"),
+    ("t*", "ett prefix behöver minst två bokstäver"),
+    ("x" * (MAX_QUERY_LENGTH + 1), "frågan är för lång"),
+    (" ".join(["ord"] * 65), "frågan har för många ord"),
 ], ids=["empty", "blank", "unknown-field", "lone-not", "lone-minus", "lone-and", "only-excluded", "empty-field",
         "bad-year", "reversed-range", "bad-amount", "bad-objective", "short-prefix", "too-long", "too-many-words"])
 def test_queries_that_cannot_be_understood_are_refused_with_a_message(text, message):

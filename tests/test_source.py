@@ -142,16 +142,16 @@ def _problems(text: str) -> list[str]:
 
 @pytest.mark.parametrize("text,line,message", [
     ("Nationellt mål 6.2: X\n\nProjekt A\n\n • Projektbeskrivning: Något.\n",
-     3, "has no Projektgenomförare line"),
-    (GOOD_PROJECT.replace("1 000 euro", "tusen euro"), 7, "'tusen' is not an amount in euros"),
-    (GOOD_PROJECT.replace("1.1.2022", "31.02.2022"), 7, "impossible date 31.02.2022"),
-    (GOOD_PROJECT.replace("31.12.2022", "31.12.2021"), 7, "the period ends (31.12.2021) before it starts (01.01.2022)"),
-    (GOOD_PROJECT.replace("Org, ", ""), 7, "the implementer is missing"),
-    (GOOD_PROJECT.replace(", EU-stöd: 1 000 euro", ""), 7, "no EU-stöd amount found"),
+     3, "saknar raden Projektgenomförare"),
+    (GOOD_PROJECT.replace("1 000 euro", "tusen euro"), 7, "'tusen' är inget belopp i euro"),
+    (GOOD_PROJECT.replace("1.1.2022", "31.02.2022"), 7, "omöjligt datum 31.02.2022"),
+    (GOOD_PROJECT.replace("31.12.2022", "31.12.2021"), 7, "perioden slutar (31.12.2021) innan den börjar (01.01.2022)"),
+    (GOOD_PROJECT.replace("Org, ", ""), 7, "projektgenomföraren saknas"),
+    (GOOD_PROJECT.replace(", EU-stöd: 1 000 euro", ""), 7, "inget belopp för EU-stöd hittades"),
     (GOOD_PROJECT.replace("Verksamhetsperiod: 1.1.2022 - 31.12.2022", "Verksamhetsperiod: 2022"), 7,
-     "no period (D.M.YYYY - D.M.YYYY) found"),
+     "ingen period (D.M.ÅÅÅÅ - D.M.ÅÅÅÅ) hittades"),
     ("Projekt A\n\n • Projektbeskrivning: X\n\n • Projektgenomförare: O, Verksamhetsperiod: 1.1.2022 - 1.2.2022, "
-     "EU-stöd: 5 euro\n", 1, "comes before any 'Nationellt mål' heading"),
+     "EU-stöd: 5 euro\n", 1, "står före rubriken 'Nationellt mål'"),
 ], ids=["missing-implementer-line", "amount-not-a-number", "impossible-date", "end-before-start",
         "empty-implementer", "missing-amount", "missing-period", "no-objective"])
 def test_each_bad_project_is_reported_with_file_and_line(text, line, message):
@@ -172,15 +172,15 @@ def test_a_project_without_its_bullets_is_reported_not_dropped():
     text = GOOD_PROJECT + "\nProjekt B utan beskrivning\n\nProjekt C\n\n • Projektbeskrivning: Z.\n\n" \
         " • Projektgenomförare: O, Verksamhetsperiod: 1.1.2022 - 2.2.2022, EU-stöd: 3 euro\n"
     problems = _problems(text)
-    assert any("page.txt:9:" in p and "text between projects" in p for p in problems)
+    assert any("page.txt:9:" in p and "text mellan projekten" in p for p in problems)
 
 
 @pytest.mark.parametrize("content,message", [
-    (b"", "the file is empty"),
-    (b"  \n\n \n", "the file is empty"),
-    (b"Bara en rad text utan projekt.\n", "no project found"),
-    (b"Projekt\n\xff\xfe trasig\n", "not UTF-8 text (byte 0xff at offset 8)"),
-    (b"\x00\x01\x02binary", "is a binary file, not text"),
+    (b"", "filen är tom"),
+    (b"  \n\n \n", "filen är tom"),
+    (b"Bara en rad text utan projekt.\n", "inga projekt hittades"),
+    (b"Projekt\n\xff\xfe trasig\n", "ingen UTF-8-text (byte 0xff vid position 8)"),
+    (b"\x00\x01\x02binary", "är en binär fil, inte text"),
 ], ids=["empty", "blank", "no-project", "not-utf8", "binary"])
 def test_unreadable_files_are_refused_with_a_reason(tmp_path, content, message):
     path = tmp_path / "bad.txt"
@@ -196,9 +196,9 @@ def test_not_utf8_names_the_line(tmp_path):
     path.write_bytes(b"rad ett\nrad tv\xe5\n")
     with pytest.raises(SourceError) as caught:
         read_source(path)
-    assert caught.value.lines() == [f"{path}:2: not UTF-8 text (byte 0xe5 at offset 14)"]
+    assert caught.value.lines() == [f"{path}:2: ingen UTF-8-text (byte 0xe5 vid position 14)"]
 
 
 def test_a_missing_file_is_one_clear_error(tmp_path):
-    with pytest.raises(SourceError, match="no such file"):
+    with pytest.raises(SourceError, match="filen finns inte"):
         read_source(tmp_path / "nothing.txt")

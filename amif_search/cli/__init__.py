@@ -95,23 +95,23 @@ def main(argv: list[str] | None = None) -> int:
         result = cli.main(args=argv, prog_name="amif-search", standalone_mode=False)
     except AmifSearchError as exc:
         for line in exc.lines():
-            click.echo(_("amif-search: error: {message}").format(message=line), err=True)
+            click.echo(_("amif-search: fel: {message}").format(message=line), err=True)
         return exc.exit_code
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.Abort:
-        click.echo(_("amif-search: interrupted"), err=True)
+        click.echo(_("amif-search: avbrutet"), err=True)
         return 130
     except click.UsageError as exc:
         command = exc.ctx.command_path if exc.ctx is not None else "amif-search"
-        click.echo(_("amif-search: error: {message} (see '{command} --help')").format(
+        click.echo(_("amif-search: fel: {message} (se '{command} --help')").format(
             message=exc.format_message(), command=command), err=True)
         return exc.exit_code
     except click.ClickException as exc:
-        click.echo(_("amif-search: error: {message}").format(message=exc.format_message()), err=True)
+        click.echo(_("amif-search: fel: {message}").format(message=exc.format_message()), err=True)
         return exc.exit_code
     except KeyboardInterrupt:
-        click.echo(_("amif-search: interrupted"), err=True)
+        click.echo(_("amif-search: avbrutet"), err=True)
         return 130
     except BrokenPipeError:
         # Output piped into 'head' and closed early: not an error of ours.
@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # the last line of defence: one line, never a traceback
         if os.environ.get("AMIF_SEARCH_DEBUG"):
             raise
-        click.echo(_("amif-search: internal error: {kind}: {message} (set AMIF_SEARCH_DEBUG=1 for details)").format(
+        click.echo(_("amif-search: internt fel: {kind}: {message} (sätt AMIF_SEARCH_DEBUG=1 för detaljer)").format(
             kind=type(exc).__name__, message=exc), err=True)
         return 3
     return result if isinstance(result, int) else 0

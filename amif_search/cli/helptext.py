@@ -47,7 +47,7 @@ CLICK_TEXTS: dict[str, str] = {
     "[OPTIONS]": N_("[FLAGGOR]"),
     # Translators: in a usage line, as in "amif-search index [FLAGGOR] KOMMANDO [ARGUMENT]...".
     "COMMAND [ARGS]...": N_("KOMMANDO [ARGUMENT]..."),
-    # Usage errors: amif-search prints them as "amif-search: error: {message} (see ...)".
+    # Usage errors: amif-search prints them as "amif-search: fel: {message} (se ...)".
     "Invalid value: {message}": N_("Ogiltigt värde: {message}"),
     # Translators: param_hint is an option or argument, as in "'--limit'".
     "Invalid value for {param_hint}: {message}": N_("Ogiltigt värde för {param_hint}: {message}"),
