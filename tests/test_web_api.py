@@ -488,7 +488,16 @@ def test_web_layer_imports_no_click_and_no_server():
 def test_waitress_round_trip(app):
     waitress = pytest.importorskip("waitress", reason="waitress serves the application")
     server = waitress.create_server(app, host="127.0.0.1", port=0, threads=2)
-    thread = threading.Thread(target=server.run, daemon=True)
+    stop = threading.Event()
+
+    def serve():
+        # The loop in short turns, and the socket closed by the loop's own thread: closing it
+        # from another thread while the loop sits in select() fails there with EBADF.
+        while not stop.is_set():
+            server.asyncore.loop(timeout=0.05, map=server._map, count=1)
+        server.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     try:
         url = f"http://127.0.0.1:{server.effective_port}"
@@ -501,9 +510,9 @@ def test_waitress_round_trip(app):
         assert caught.value.code == 404
         assert json.load(caught.value)["error"]["status"] == 404
     finally:
-        server.close()
-        server.task_dispatcher.shutdown()
+        stop.set()
         thread.join(timeout=5)
+        server.task_dispatcher.shutdown()
 
 
 def test_serve_command_serves_until_interrupted(built_index):
