@@ -50,8 +50,8 @@ def _term_node(text: str):
     if not words:
         return None
     if len(words) == 1:
-        return Word(words[0])
-    return And(tuple(Word(w) for w in words))
+        return Word(words[0], glossary=True)
+    return And(tuple(Word(w, glossary=True) for w in words))
 
 
 def _swedish_terms(matches: list[TermMatch], all_languages: bool = False) -> list[str]:

@@ -227,6 +227,11 @@ class Glossary:
                         best.append(TermMatch(self.concepts[term.concept_id], lang, term.text, exact))
             if best:
                 exact_ones = [m for m in best if m.exact]
+                if not exact_ones:
+                    # Of inexact matches the closest: pakolaiset is pakolainen, not pakolaistyö.
+                    distance = {id(m): _distance(m, stems[i:best_end], lang) for m in best}
+                    closest = min(distance.values())
+                    best = [m for m in best if distance[id(m)] == closest]
                 found.append((i, best_end, _unique(exact_ones or best)))
                 i = best_end
             else:
@@ -254,6 +259,13 @@ class Glossary:
         """Per language: (concepts with a term, all concepts)."""
         total = len(self.concepts)
         return {lang: (sum(1 for c in self if c.terms.get(lang)), total) for lang in self.all_languages()}
+
+
+def _distance(match: TermMatch, query_stems: list[str], lang: str) -> int:
+    """How many letters the term's stems and the query's differ in length, summed."""
+    term_stems = [stem_for(lang, w) for w in _content(lang, _words(match.term))]
+    content = [s for s in query_stems if s]
+    return sum(abs(len(a) - len(b)) for a, b in zip(content, term_stems))
 
 
 def _unique(matches):

@@ -52,10 +52,12 @@ _OPERATORS = {"AND": "AND", "OCH": "AND", "OR": "OR", "ELLER": "OR", "NOT": "NOT
 
 @dataclass(frozen=True)
 class Word:
-    """A free-text word (``prefix`` when typed as ``word*``)."""
+    """A free-text word (``prefix`` when typed as ``word*``; ``glossary`` when it is a Swedish
+    term the glossary put in place of the user's words)."""
 
     text: str
     prefix: bool = False
+    glossary: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)

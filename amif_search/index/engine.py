@@ -277,7 +277,10 @@ class Engine:
             if correct and not self._matches_anything(query):
                 corrected = self.correct(token.norm)
                 if corrected:
-                    corrections.append(Correction(node.text, corrected))
+                    # A glossary term's inflection the index lacks (vuxen for vuxna) is
+                    # found the same way, but the user typed no typo: nothing to report.
+                    if not node.glossary:
+                        corrections.append(Correction(node.text, corrected))
                     fixed = self._analyse_word(corrected)
                     if fixed is not None:
                         forms.add(fixed)
