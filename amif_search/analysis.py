@@ -180,6 +180,7 @@ class Lexicon:
         self._roots = {derivation_root(s) for s in self._stems if len(s) >= 5}
         self._total = sum(self.counts.values()) or 1
         self._cache: dict[str, tuple[tuple[int, int], ...]] = {}
+        self._split_memo: dict[tuple[str, int], object] = {}
         self._member_cache: dict[str, list[str]] = {}
 
     @classmethod
@@ -240,6 +241,7 @@ class Lexicon:
                     found.append(candidate)
                     if len(found) >= limit:
                         break
+        found.sort(key=lambda w: -self.counts.get(w, 0))   # the most frequent first
         if len(self._member_cache) < 100_000:
             self._member_cache[word] = found
         return found
@@ -285,6 +287,21 @@ class Lexicon:
         return cached
 
     def _best_split(self, word: str, offset: int, depth: int = 0):
+        """The best split of ``word`` with spans shifted by ``offset``; remembered per piece,
+        since the same heads recur in thousands of compounds."""
+        key = (word, depth)
+        if key in self._split_memo:
+            found = self._split_memo[key]
+        else:
+            found = self._best_split_at(word, depth)
+            if len(self._split_memo) < 500_000:
+                self._split_memo[key] = found
+        if found is None or not offset:
+            return found
+        spans, unknown, score = found
+        return [(s + offset, e + offset) for s, e in spans], unknown, score
+
+    def _best_split_at(self, word: str, depth: int):
         """(spans, unknown members, score) of the best split of ``word``, or None.
 
         A member is 'known' when the lexicon has it (or an inflection of it). A split
@@ -292,6 +309,7 @@ class Lexicon:
         the other is known and the unknown one is long and looks like a word of its own
         (kvot + flyktingar, flykting + bakgrund), never like an ending (place + ringen).
         """
+        offset = 0  # spans relative to the word; _best_split shifts them
         n = len(word)
         if n < 6 or depth > 4:
             return None

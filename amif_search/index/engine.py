@@ -35,6 +35,7 @@ SOURCE_WEIGHTS = {"title": 3.0, "short": 3.0, "desc": 1.0, "impl": 0.9}
 FORM_WEIGHTS = {"": 1.0, "_part": 0.6, "_fold": 0.5, "_root": 0.4}
 MEMBERS_WEIGHT = 0.6      # a compound query word found through its members
 COMPOUND_WEIGHT = 0.35    # a compound of the collection that contains the query word
+MAX_COMPOUNDS = 8         # at most this many of them, the most frequent: each widens the query
 CORRECTION_WEIGHT = 0.3   # a typo corrected to a word of the collection
 TIEBREAK = 0.1            # how much a word's other forms add to its best one
 SYNONYM_WEIGHT = 0.5      # another Swedish term of the same glossary concept
@@ -158,6 +159,7 @@ class Engine:
         self._local = threading.local()
         self._df_cache: dict[tuple[str, str], int] = {}
         self._corrections: dict[tuple[str, int | None], str | None] = {}
+        self._buckets: dict[str, list[tuple[str, int, str]]] | None = None
 
     def _searcher(self):
         searcher = getattr(self._local, "searcher", None)
@@ -221,7 +223,7 @@ class Engine:
                 members.append(_Or(alternatives) if alternatives else None)
             if members and all(m is not None for m in members):
                 kinds.append(Q.And(members))
-        compounds = self.lexicon.compounds_with(token.norm)
+        compounds = self.lexicon.compounds_with(token.norm)[:MAX_COMPOUNDS]
         if compounds:
             # These words are rare, so their terms score high: weigh them down to a member's share.
             terms = [q for word in compounds for q in [over_fields("", stem(word), COMPOUND_WEIGHT)] if q is not None]
@@ -381,16 +383,30 @@ class Engine:
             self._corrections[key] = corrected
         return corrected
 
+    def _candidates(self, first: str) -> list[tuple[str, int, str]]:
+        """The collection's words that begin (typed without å/ä/ö) with ``first``: a typo
+        seldom hits the first letter, and scanning one letter's words, not all of them,
+        keeps a correction fast in a large collection."""
+        buckets = self._buckets
+        if buckets is None:
+            buckets = {}
+            for word, count in self.lexicon.counts.items():
+                folded = fold(word)
+                if folded:
+                    buckets.setdefault(folded[0], []).append((word, count, folded))
+            self._buckets = buckets
+        return buckets.get(first, [])
+
     def _correct(self, word: str, limit: int | None) -> str | None:
         if limit is None:
             limit = 1 if len(word) <= 7 else 2
         typed = fold(word)
         typed_stem = fold(stem(word))
         best = None
-        for candidate, count in self.lexicon.counts.items():
+        for candidate, count, folded in self._candidates(typed[0]):
             if candidate == word or abs(len(candidate) - len(word)) > limit + 3:
                 continue
-            distance = _bounded_distance(typed, fold(candidate), limit)
+            distance = _bounded_distance(typed, folded, limit)
             if distance is None:
                 distance = _bounded_distance(typed_stem, fold(stem(candidate)), limit)
                 if distance is None:
@@ -441,19 +457,22 @@ class Engine:
 
         required_query = Q.And(required) if required else None
         everything = Q.And(concepts + required) if required else Q.And(concepts)
-        # All hits, not Whoosh's top N: its collector prunes with block quality estimates
-        # that boosted compound queries like these overstate, and loses better hits.
-        full = searcher.search(everything, limit=None, mask=mask)
+        full = self._top(everything, want, mask)
         full_docs = [(hit.docnum, hit.score) for hit in full]
         hits = [(docnum, score, len(concepts)) for docnum, score in full_docs]
-        total = len(full)
-        if len(concepts) > 1:
+        if len(concepts) == 1:
+            total = len(full)
+        else:
             any_query = _Or(concepts)
             if required_query is not None:
                 any_query = Q.And([any_query, required_query])
-            partial = searcher.search(any_query, limit=None, mask=mask)
-            total = len(partial)
-            if want is None or len(hits) < want:
+            if want is not None and len(hits) >= want:
+                # The page is full of projects that match everything: the partial matches
+                # only need counting, which needs no scores.
+                total = sum(1 for _docnum in searcher.docs_for_query(any_query))
+            else:
+                partial = searcher.search(any_query, limit=None, mask=mask)
+                total = len(partial)
                 seen = {d for d, _s in full_docs}
                 candidates = [(hit.docnum, hit.score) for hit in partial if hit.docnum not in seen]
                 if candidates:
@@ -464,6 +483,18 @@ class Engine:
         ids = self._ids([d for d, _s, _c in page])
         return EngineResult([EngineHit(ids[d], s, c) for d, s, c in page], total, len(concepts),
                             corrections, forms)
+
+    def _top(self, query, want: int | None, mask):
+        """The best ``want`` hits (all when None), every match scored: Whoosh's collector
+        otherwise replaces matchers by ones it thinks cannot reach the page's lowest score,
+        and with boosted compound queries like these it is wrong and loses better hits."""
+        searcher = self._searcher()
+        if want is None:
+            return searcher.search(query, limit=None, mask=mask)
+        collector = searcher.collector(limit=want, optimize=False, mask=mask)
+        collector.replace = 0
+        searcher.search_with_collector(query, collector)
+        return collector.results()
 
     def _coverage(self, docnums: list[int], concepts) -> dict[int, int]:
         searcher = self._searcher()
