@@ -170,14 +170,15 @@ class Lexicon:
     hand-made list of compounds.
     """
 
-    def __init__(self, counts: dict[str, int] | None = None, stems: Iterable[str] | None = None) -> None:
+    def __init__(self, counts: dict[str, int] | None = None, stems: Iterable[str] | None = None,
+                 roots: Iterable[str] | None = None) -> None:
         self.counts: dict[str, int] = dict(counts or {})
         if stems is None:
             # Function words make poor compound members ('inte' would give int + egration).
             stems = {stem(w) for w in self.counts if len(w) >= 3 and w not in STOPWORDS}
             stems -= {stem(w) for w in STOPWORDS}
         self._stems = set(stems)
-        self._roots = {derivation_root(s) for s in self._stems if len(s) >= 5}
+        self._roots = set(roots) if roots is not None else {derivation_root(s) for s in self._stems if len(s) >= 5}
         self._total = sum(self.counts.values()) or 1
         self._cache: dict[str, tuple[tuple[int, int], ...]] = {}
         self._split_memo: dict[tuple[str, int], object] = {}
@@ -196,6 +197,11 @@ class Lexicon:
 
     def __contains__(self, word: str) -> bool:
         return word in self.counts
+
+    @property
+    def roots(self) -> set[str]:
+        """The derivational roots of the stems (saved with the lexicon too)."""
+        return self._roots
 
     @property
     def stems(self) -> set[str]:

@@ -101,7 +101,7 @@ def open_catalogue(index_dir: str | Path | None = None, *, build: bool = True,
     location = resolve_index_dir(index_dir)
     try:
         generation = store.live_generation(location)
-        manifest = store.read_manifest(generation)
+        manifest = store.read_manifest(generation, verify_files=False)  # Catalogue() verifies the files
     except IndexNotFoundError:
         if not build:
             raise

@@ -296,8 +296,8 @@ def publish_generation(index_dir: Path, generation: Path, sources: list[SourceIn
 
 
 def write_lexicon(path: Path, lexicon: Lexicon) -> None:
-    path.write_text(json.dumps({"counts": lexicon.counts, "stems": sorted(lexicon.stems)}, ensure_ascii=False),
-                    encoding="utf-8")
+    path.write_text(json.dumps({"counts": lexicon.counts, "stems": sorted(lexicon.stems),
+                                "roots": sorted(lexicon.roots)}, ensure_ascii=False), encoding="utf-8")
 
 
 def write_generation(
@@ -469,8 +469,9 @@ class RecordStore:
 def load_lexicon(path: Path) -> Lexicon:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        stems = data.get("stems")
+        stems, roots = data.get("stems"), data.get("roots")
         return Lexicon({str(k): int(v) for k, v in data["counts"].items()},
-                       stems=[str(x) for x in stems] if isinstance(stems, list) else None)
+                       stems=[str(x) for x in stems] if isinstance(stems, list) else None,
+                       roots=[str(x) for x in roots] if isinstance(roots, list) and isinstance(stems, list) else None)
     except (OSError, ValueError, KeyError, AttributeError, TypeError):
         raise IndexStateError(_("{path}: lexikonet kan inte läsas; bygg om indexet").format(path=path)) from None
