@@ -171,6 +171,10 @@ def update_index(sources: Iterable[str | Path] | None = None, index_dir: str | P
         sources = [Path(s.path) for s in manifest.sources]
     expanded = _expand_sources([Path(p) for p in sources])
     reason = rebuild_reason(manifest, sources_too=False)
+    if not reason and [str(p.resolve()) for p in expanded] == [s.path for s in manifest.sources] \
+            and not any(s.changed() for s in manifest.sources):
+        # The same files, unchanged (size and mtime, else their digest): nothing to parse.
+        return UpdateReport(location, [], [], [], len(manifest.projects))
     if reason:
         info = build_index(expanded, location, progress=progress, lock_timeout=lock_timeout)
         return UpdateReport(location, [], sorted(info.manifest.projects), [], 0, True, reason)
