@@ -1,0 +1,801 @@
+"""Speed and scale benchmark: amif-search (Whoosh) against SQLite FTS5 on the same stems, in one run.
+
+    python bench/perf.py                                  # 1 000, 10 000, 100 000; writes bench/RESULTS.md
+    python bench/perf.py --quick                          # 1 000 and 10 000 only
+    python bench/perf.py --sizes 1000 --out /tmp/r.md     # anything else
+
+For each size it measures, each in a fresh subprocess:
+
+- the index build (``build_index``): seconds, projects/s, size on disk, peak memory (the
+  build process's ru_maxrss); a build that runs past --build-timeout is stopped and
+  extrapolated from its progress;
+- query latency over a fixed mix (the 200 judged queries of bench/relevance plus phrase,
+  filter, boolean, prefix and typo queries) through ``Catalogue.search``: the first run of
+  each query in the process (empty caches, what one CLI call gets) and the median of the
+  later runs (warm), each summarised as p50 / p95 over the queries;
+- the peer: SQLite FTS5 (unicode61, diacritics kept) over the same Snowball stems, which
+  ``SwedishAnalyzer`` gives each word, with the same four texts as columns and the same
+  column weights; a query's words are AND-ed, then OR-ed to fill the top 10 (as the
+  engine ranks all-words matches first), phrases are FTS5 phrases, filters are SQL;
+- the cold process: ``python -m amif_search search QUERY --index DIR`` on the real corpus
+  and on 10 000 projects (and 100 000 when built), against the bare import of the
+  dependencies (``python -c "import whoosh, click, snowballstemmer, polib"``);
+- ``index update`` after one project of the 10 000-project source changed, against the
+  full build.
+
+Times are time.perf_counter medians. The machine is shared: RESULTS.md records the load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import resource
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PYTHON = sys.executable
+REAL_PAGE = ROOT / "data" / "amif-so6-quota-refugee-placement.sv.txt"
+CACHE = HERE / ".cache"
+CODE_ENV = "AMIF_PERF_CODE"
+
+# Queries beyond the judged ones: phrases with filters, booleans, prefixes, more typos.
+EXTRA_QUERIES = [
+    ("phrase", '"psykisk hälsa" år:2022'),
+    ("phrase", '"barn och unga" tortyr'),
+    ("phrase", 'beskrivning:"mental hälsa"'),
+    ("filter", "mål:6.2 år:2019-2021"),
+    ("filter", "stöd:100000-600000 integration"),
+    ("filter", "titel:LANU"),
+    ("filter", "genomförare:Helsingfors utbildning"),
+    ("boolean", "tortyr OR trauma -vuxna"),
+    ("boolean", "+barn familj -tortyr"),
+    ("prefix", "integr*"),
+    ("prefix", "flykting* kommun"),
+    ("typo", "flyktingmotagning"),
+    ("typo", "integrasjon"),
+    ("typo", "arbetsgivrae"),
+    ("typo", "rehabiliterng barn"),
+]
+CLI_QUERY = "trauma barn"
+CLI_TYPO_QUERY = "kvotflyktngar kommuner"
+TARGETS_NOTE = "2 cores"
+
+
+def code_root() -> Path:
+    """The checkout whose amif_search is measured: a snapshot taken at the start of the run
+    (others may edit the package or the glossary meanwhile), else this checkout."""
+    return Path(os.environ.get(CODE_ENV) or ROOT)
+
+
+def snapshot_code(target: Path) -> Path:
+    """Copy what the package needs to run from a checkout (code, pages, catalogs)."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.rmtree(target, ignore_errors=True)
+    for name in ("amif_search", "data", "locales"):
+        shutil.copytree(ROOT / name, target / name, ignore=ignore)
+    shutil.copy2(ROOT / "pyproject.toml", target / "pyproject.toml")
+    return target
+
+
+def query_mix() -> list[tuple[str, str]]:
+    sys.path.insert(0, str(HERE / "relevance"))
+    from evaluate import load_judgments  # noqa: PLC0415
+
+    return [(j.kind, j.query) for j in load_judgments()] + EXTRA_QUERIES
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100)."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    rank = max(1, -(-len(ordered) * q // 100))
+    return ordered[int(rank) - 1]
+
+
+# ---------------------------------------------------------------------------------------
+# Workers: each runs in its own process and prints one JSON line.
+# ---------------------------------------------------------------------------------------
+
+def worker_build(source: str, index_dir: str, progress_file: str) -> dict:
+    sys.path.insert(0, str(code_root()))
+    from amif_search.catalogue import build_index  # noqa: PLC0415
+
+    started = time.perf_counter()
+    marks = {"first": None, "last": None}
+    handle = open(progress_file, "w", buffering=1)
+
+    def progress(done: int, total: int) -> None:
+        now = time.perf_counter() - started
+        if marks["first"] is None:
+            marks["first"] = now
+        marks["last"] = now
+        if done % 500 == 0 or done == total:
+            handle.write(f"{done} {total} {now:.3f}\n")
+
+    info = build_index([source], index_dir, progress=progress)
+    seconds = time.perf_counter() - started
+    handle.close()
+    return {"seconds": seconds, "projects": info.project_count, "prepare_seconds": marks["first"],
+            "add_seconds": (marks["last"] or 0) - (marks["first"] or 0),
+            "commit_seconds": seconds - (marks["last"] or seconds),
+            "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
+
+
+def worker_queries(index_dir: str, reps: int, budget: float) -> dict:
+    sys.path.insert(0, str(code_root()))
+    from amif_search.catalogue import Catalogue  # noqa: PLC0415
+    from amif_search.errors import AmifSearchError  # noqa: PLC0415
+
+    mix = query_mix()
+    started = time.perf_counter()
+    # Not open_catalogue: it would refuse an index whose glossary was edited since this run built it.
+    catalogue = Catalogue(index_dir)
+    open_seconds = time.perf_counter() - started
+
+    def one_pass() -> tuple[list[float], int]:
+        times, errors = [], 0
+        for _kind, query in mix:
+            t = time.perf_counter()
+            try:
+                catalogue.search(query, limit=10)
+            except AmifSearchError:
+                errors += 1
+            times.append(time.perf_counter() - t)
+        return times, errors
+
+    pass_started = time.perf_counter()
+    first, errors = one_pass()
+    passes = []
+    for _ in range(reps):
+        if passes and time.perf_counter() - pass_started > budget:
+            break
+        passes.append(one_pass()[0])
+    return {"open_seconds": open_seconds, "first": first, "passes": passes, "errors": errors,
+            "kinds": [k for k, _q in mix], "queries": [q for _k, q in mix],
+            "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
+
+
+def worker_fts(source: str, db_path: str, reps: int) -> dict:
+    """SQLite FTS5 over the same stems: build it, then run the same mix."""
+    import sqlite3  # noqa: PLC0415
+
+    sys.path.insert(0, str(code_root()))
+    from amif_search.analysis import SwedishAnalyzer, is_stopword  # noqa: PLC0415
+    from amif_search.errors import AmifSearchError  # noqa: PLC0415
+    from amif_search.source import read_sources  # noqa: PLC0415
+
+    t = time.perf_counter()
+    folder = Path(source)
+    projects = read_sources(sorted(folder.glob("*.txt")) if folder.is_dir() else [folder])
+    parse_seconds = time.perf_counter() - t
+
+    # Snowball stems do not depend on the compound lexicon (the whole word is stemmed), so
+    # the analyzer without one gives the same stems, without splitting compounds for nothing.
+    analyzer = SwedishAnalyzer(None)
+
+    def stems(text: str) -> str:
+        return " ".join(token.stem for token in analyzer(text))
+
+    t = time.perf_counter()
+    rows = [(n, stems(p.title), stems(p.short_name or ""), stems(p.description), stems(p.implementer))
+            for n, p in enumerate(projects, start=1)]
+    analyse_seconds = time.perf_counter() - t
+
+    if os.path.exists(db_path):
+        os.remove(db_path)
+    t = time.perf_counter()
+    db = sqlite3.connect(db_path)
+    db.execute("CREATE VIRTUAL TABLE docs USING fts5(title, short, desc, impl, "
+               "tokenize='unicode61 remove_diacritics 0')")
+    db.execute("CREATE TABLE meta (rowid INTEGER PRIMARY KEY, id TEXT, objective TEXT, start_year INT, "
+               "end_year INT, support_cents INT)")
+    db.executemany("INSERT INTO docs (rowid, title, short, desc, impl) VALUES (?, ?, ?, ?, ?)", rows)
+    db.executemany("INSERT INTO meta VALUES (?, ?, ?, ?, ?, ?)",
+                   [(n, p.id, p.objective.code, p.start.year, p.end.year, int(p.eu_support * 100))
+                    for n, p in enumerate(projects, start=1)])
+    db.commit()
+    insert_seconds = time.perf_counter() - t
+    del rows, projects
+
+    from amif_search.query import And, FieldFilter, Not, Or, Phrase, Word, parse_query  # noqa: PLC0415
+
+    def quoted(token: str) -> str:
+        return '"' + token.replace('"', '""') + '"'
+
+    def expr(node, where: list, params: list) -> str | None:
+        if isinstance(node, Word):
+            tokens = [t.stem for t in analyzer(node.text)]
+            if not tokens:
+                return None
+            if node.prefix:
+                return quoted(node.text.lower()) + "*"
+            return quoted(" ".join(tokens))   # 'COVID-19' as a phrase of its pieces
+        if isinstance(node, Phrase):
+            tokens = [t.stem for w in node.words for t in analyzer(w)]
+            return quoted(" ".join(tokens)) if tokens else None
+        if isinstance(node, (Or, And)):
+            parts = [p for p in (expr(n, where, params) for n in node.nodes) if p]
+            joiner = " OR " if isinstance(node, Or) else " AND "
+            return "(" + joiner.join(parts) + ")" if parts else None
+        if isinstance(node, Not):
+            return None
+        if isinstance(node, FieldFilter):
+            if node.field == "objective":
+                if "." in node.text:
+                    where.append("m.objective = ?")
+                    params.append(node.text)
+                else:
+                    where.append("m.objective LIKE ?")
+                    params.append(node.text + ".%")
+                return None
+            if node.field == "year":
+                if node.high is not None:
+                    where.append("m.start_year <= ?")
+                    params.append(int(node.high))
+                if node.low is not None:
+                    where.append("m.end_year >= ?")
+                    params.append(int(node.low))
+                return None
+            if node.field == "support":
+                if node.low is not None:
+                    where.append("m.support_cents >= ?")
+                    params.append(int(node.low * 100))
+                if node.high is not None:
+                    where.append("m.support_cents <= ?")
+                    params.append(int(node.high * 100))
+                return None
+            if node.field == "id":
+                where.append("m.id = ?")
+                params.append(node.text.lower())
+                return None
+            columns = {"implementer": "impl", "title": "{title short}", "description": "desc"}[node.field]
+            words = [w for w in node.text.strip('"').split() if not is_stopword(w)]
+            tokens = [t.stem for w in words for t in analyzer(w)]
+            if not tokens:
+                return None
+            if node.text.startswith('"'):
+                return f"{columns} : {quoted(' '.join(tokens))}"
+            return f"{columns} : (" + " AND ".join(quoted(t) for t in tokens) + ")"
+        return None
+
+    def search(text: str) -> list[str]:
+        parsed = parse_query(text)
+        where: list[str] = []
+        params: list = []
+        concepts = []
+        for node in parsed.concepts:
+            if isinstance(node, Word) and not node.prefix and is_stopword(node.text) and len(parsed.concepts) > 1:
+                continue
+            e = expr(node, where, params)
+            if e:
+                concepts.append(e)
+        required = [e for e in (expr(n, where, params) for n in parsed.required) if e]
+        excluded = [e for e in (expr(n, [], []) for n in parsed.excluded) if e]
+        condition = " AND ".join(where) or "1"
+        if not concepts and not required:
+            rows = db.execute(f"SELECT m.id FROM meta m WHERE {condition} LIMIT 10", params).fetchall()
+            return [r[0] for r in rows]
+
+        def run(match: str, limit: int) -> list[str]:
+            if excluded:
+                match = f"({match}) NOT ({' OR '.join(excluded)})"
+            sql = (f"SELECT m.id FROM docs JOIN meta m ON m.rowid = docs.rowid WHERE docs MATCH ? AND {condition} "
+                   "ORDER BY bm25(docs, 3.0, 3.0, 1.0, 0.9) LIMIT ?")
+            return [r[0] for r in db.execute(sql, [match] + params + [limit]).fetchall()]
+
+        must = " AND ".join(f"({r})" for r in required)
+        everything = " AND ".join([must] * bool(must) + concepts)
+        found = run(everything, 10)
+        if len(found) < 10 and len(concepts) > 1:
+            anything = "(" + " OR ".join(concepts) + ")"
+            seen = set(found)
+            found += [i for i in run(f"({must}) AND {anything}" if must else anything, 10 + len(found))
+                      if i not in seen][: 10 - len(found)]
+        return found
+
+    mix = query_mix()
+    times: list[list[float]] = []
+    errors = 0
+    answered = 0
+    for rep in range(reps + 1):
+        this = []
+        for _kind, query in mix:
+            t = time.perf_counter()
+            try:
+                hits = search(query)
+                if rep == 0 and hits:
+                    answered += 1
+            except (AmifSearchError, sqlite3.OperationalError):
+                errors += rep == 0
+            this.append(time.perf_counter() - t)
+        times.append(this)
+    db.close()
+    return {"parse_seconds": parse_seconds, "analyse_seconds": analyse_seconds, "insert_seconds": insert_seconds,
+            "db_bytes": os.path.getsize(db_path), "first": times[0], "passes": times[1:], "errors": errors,
+            "answered": answered, "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
+
+
+def worker_update(source: str, index_dir: str) -> dict:
+    sys.path.insert(0, str(code_root()))
+    from amif_search.catalogue import update_index  # noqa: PLC0415
+
+    t = time.perf_counter()
+    report = update_index([source], index_dir)
+    return {"seconds": time.perf_counter() - t, "added": len(report.added), "changed": len(report.changed),
+            "removed": len(report.removed), "rebuilt": report.rebuilt}
+
+
+WORKERS = {"build": worker_build, "queries": worker_queries, "fts": worker_fts, "update": worker_update}
+
+
+def run_worker(kind: str, *args, timeout: float | None = None) -> dict:
+    """Run one worker in a fresh interpreter; its last stdout line is its JSON answer."""
+    command = [PYTHON, str(Path(__file__).resolve()), "--worker", kind] + [str(a) for a in args]
+    process = subprocess.Popen(command, cwd=code_root(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    try:
+        out, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)   # the worker's own process group, nothing else
+        process.communicate()
+        return {"timed_out": True}
+    if process.returncode != 0:
+        raise SystemExit(f"perf.py: worker {kind} failed ({process.returncode}):\n{err[-3000:]}")
+    return json.loads(out.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------------------------------
+# The parent: corpora, timings, the report.
+# ---------------------------------------------------------------------------------------
+
+def log(message: str) -> None:
+    print(f"[{datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+
+
+def corpus(n: int) -> Path:
+    """The cached synthetic corpus of n projects, generated when missing or out of date."""
+    sys.path.insert(0, str(HERE))
+    import generate  # noqa: PLC0415
+
+    folder = CACHE / f"corpus-{n}"
+    stamp = folder / "STAMP"
+    wanted = f"generator {generate.GENERATOR_VERSION} seed {generate.DEFAULT_SEED} n {n} per-file {generate.PER_FILE}"
+    if stamp.exists() and stamp.read_text().strip() == wanted:
+        return folder
+    log(f"generating {n} projects into {folder}")
+    paths = generate.write_corpus(n, folder)
+    generate.check_corpus(paths, n)
+    stamp.write_text(wanted + "\n")
+    return folder
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def index_bytes(index_dir: Path) -> int:
+    """The size of the live generation (CURRENT), not of leftovers beside it."""
+    return folder_bytes(index_dir / (index_dir / "CURRENT").read_text(encoding="utf-8").strip())
+
+
+def timed_process(command: list[str], runs: int, warmup: int = 1) -> list[float]:
+    """Wall times of a command, started fresh each time (after ``warmup`` untimed runs)."""
+    times = []
+    for number in range(warmup + runs):
+        t = time.perf_counter()
+        result = subprocess.run(command, cwd=code_root(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        elapsed = time.perf_counter() - t
+        if result.returncode not in (0, 1):
+            raise SystemExit(f"perf.py: {' '.join(command)} failed:\n{result.stderr[-2000:]}")
+        if number >= warmup:
+            times.append(elapsed)
+    return times
+
+
+def cli_search(index_dir: Path, query: str, runs: int) -> list[float]:
+    return timed_process([PYTHON, "-m", "amif_search", "search", query, "--index", str(index_dir)], runs)
+
+
+def summarise_latencies(result: dict) -> dict:
+    """p50/p95 of the first runs and of the per-query medians of later runs, in ms."""
+    first = [t * 1000 for t in result["first"]]
+    summary = {"first_p50": percentile(first, 50), "first_p95": percentile(first, 95), "first_max": max(first)}
+    if result["passes"]:
+        warm = [statistics.median(times) * 1000 for times in zip(*result["passes"])]
+        summary.update(warm_p50=percentile(warm, 50), warm_p95=percentile(warm, 95), warm_max=max(warm),
+                       warm_passes=len(result["passes"]), warm=warm)
+    summary["first"] = first
+    return summary
+
+
+def machine() -> dict:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = "unknown"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                ram = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    probe = "import whoosh, sqlite3; print(whoosh.versionstring(), sqlite3.sqlite_version)"
+    versions = subprocess.run([PYTHON, "-c", probe], capture_output=True, text=True).stdout.split()
+    digest = hashlib.sha256()
+    for path in sorted((code_root() / "amif_search").rglob("*.py")):
+        digest.update(path.relative_to(code_root()).as_posix().encode() + b"\0" + path.read_bytes())
+    return {"nproc": os.cpu_count(), "cpu": cpu, "ram": ram, "python": platform.python_version(),
+            "whoosh": versions[0] if versions else "?", "sqlite": versions[1] if len(versions) > 1 else "?",
+            "load": " ".join(f"{x:.2f}" for x in os.getloadavg()), "code": digest.hexdigest()[:12]}
+
+
+def measure_size(n: int, work: Path, args, results: dict) -> None:
+    source_folder = corpus(n)
+    # Build from a private copy, so that the update step can change it.
+    source = work / f"src-{n}"
+    shutil.rmtree(source, ignore_errors=True)
+    shutil.copytree(source_folder, source, ignore=shutil.ignore_patterns("STAMP"))
+    entry: dict = {"n": n, "source_bytes": folder_bytes(source)}
+    results["sizes"][str(n)] = entry
+    builds = []
+    runs = 3 if n <= 1000 else 1
+    timeout = args.build_timeout if n > 10_000 else None
+    for rep in range(runs):
+        index_dir = work / f"index-{n}-{rep}"
+        shutil.rmtree(index_dir, ignore_errors=True)
+        progress_file = work / f"progress-{n}-{rep}.txt"
+        log(f"{n}: build {rep + 1}/{runs}")
+        t = time.perf_counter()
+        result = run_worker("build", source, index_dir, progress_file, timeout=timeout)
+        result["wall_seconds"] = time.perf_counter() - t
+        if result.get("timed_out"):
+            lines = progress_file.read_text().split("\n") if progress_file.exists() else []
+            lines = [line.split() for line in lines if line.strip()]
+            done, total, elapsed = (int(lines[-1][0]), int(lines[-1][1]), float(lines[-1][2])) if lines else (0, n, 0.0)
+            first = float(lines[0][2]) if lines else None
+            entry["build_timed_out"] = {"after_seconds": result["wall_seconds"], "done": done, "total": total,
+                                        "elapsed_at_last_mark": elapsed, "first_mark": first}
+            log(f"{n}: build stopped after {result['wall_seconds']:.0f} s at {done}/{total} projects")
+            shutil.rmtree(index_dir, ignore_errors=True)
+            return
+        result["index_bytes"] = index_bytes(index_dir)
+        builds.append(result)
+        if rep:
+            shutil.rmtree(index_dir, ignore_errors=True)
+    index_dir = work / f"index-{n}-0"
+    entry["builds"] = builds
+    entry["build_seconds"] = statistics.median(b["seconds"] for b in builds)
+    entry["index_bytes"] = builds[0]["index_bytes"]
+    entry["maxrss_mb"] = max(b["maxrss_kb"] for b in builds) / 1024
+    log(f"{n}: built in {entry['build_seconds']:.1f} s")
+
+    reps = args.reps if n <= 1000 else max(1, args.reps - 1) if n <= 10_000 else 1
+    log(f"{n}: query mix (first run + up to {reps} warm passes)")
+    queries = run_worker("queries", index_dir, reps, args.query_budget)
+    entry["queries"] = summarise_latencies(queries) | {"open_seconds": queries["open_seconds"],
+                                                       "errors": queries["errors"], "count": len(queries["first"]),
+                                                       "kinds": queries["kinds"], "texts": queries["queries"],
+                                                       "maxrss_mb": queries["maxrss_kb"] / 1024}
+    log(f"{n}: FTS5 peer")
+    fts = run_worker("fts", source, work / f"fts-{n}.sqlite", 5)
+    entry["fts"] = summarise_latencies(fts) | {k: fts[k] for k in ("parse_seconds", "analyse_seconds",
+                                                                    "insert_seconds", "db_bytes", "errors", "answered")}
+    entry["fts"]["maxrss_mb"] = fts["maxrss_kb"] / 1024
+
+    if n in (10_000, 100_000) or n == max(args.sizes):
+        log(f"{n}: cold CLI search")
+        entry["cli"] = {"plain": cli_search(index_dir, CLI_QUERY, args.cli_runs),
+                        "typo": cli_search(index_dir, CLI_TYPO_QUERY, max(3, args.cli_runs // 2))}
+    if n == 10_000 or (n == max(args.sizes) and 10_000 not in args.sizes):
+        measure_update(n, source, index_dir, entry)
+
+
+def measure_update(n: int, source: Path, index_dir: Path, entry: dict) -> None:
+    """Change one project's description in the source, then ``index update``; three times."""
+    log(f"{n}: index update after one changed project")
+    page = sorted(source.glob("*.txt"))[0]
+    updates = []
+    unchanged = run_worker("update", source, index_dir)
+    for rep in range(3):
+        text = page.read_text(encoding="utf-8")
+        marker = " • Projektbeskrivning: "
+        position = -1
+        for _ in range(rep * 37 + 5):   # a different project each time
+            position = text.index(marker, position + 1)
+        start = position + len(marker)
+        text = text[:start] + f"Ändrad {rep + 1}: " + text[start:]
+        page.write_text(text, encoding="utf-8")
+        result = run_worker("update", source, index_dir)
+        updates.append(result)
+    entry["update"] = {"unchanged": unchanged, "runs": updates,
+                       "seconds": statistics.median(u["seconds"] for u in updates)}
+
+
+def thousands(n: int) -> str:
+    return f"{n:,}".replace(",", " ")
+
+
+def fmt_ms(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0f} ms" if value >= 100 else f"{value:.1f} ms"
+
+
+def fmt_s(value: float) -> str:
+    return f"{value:.0f} s" if value >= 100 else f"{value:.1f} s" if value >= 10 else f"{value:.2f} s"
+
+
+def fmt_mb(value: float) -> str:
+    return f"{value / 1e6:.1f} MB"
+
+
+def ratio(a: float, b: float) -> str:
+    return f"{a / b:.1f}×" if b else "–"
+
+
+def write_report(results: dict, out: Path, command: str) -> None:
+    m = results["machine"]
+    lines = [
+        "# Speed and scale: amif-search against SQLite FTS5",
+        "",
+        f"Produced by `{command}` (bench/perf.py; how to run: bench/README.md).",
+        "",
+        f"- Date: {results['date']} (run took {results['run_minutes']:.0f} min)",
+        f"- Machine: {m['nproc']} cores ({m['cpu']}), {m['ram']} RAM, shared with other test runs: "
+        f"load average {m['load']} at the start, {results['load_end']} at the end",
+        f"- Python {m['python']}, Whoosh {m['whoosh']}, SQLite {m['sqlite']} (FTS5)",
+        f"- Code measured: a snapshot of amif_search/, data/ and locales/ taken at the start of the run "
+        f"(sha256 of amif_search/**/*.py: {m['code']})",
+        "- Corpora: bench/generate.py (seeded), in the real page's format and vocabulary",
+        "- Where the time goes, and what to change: bench/PROFILE.md",
+        "",
+        "All times are medians of several runs unless marked; latencies are p50 / p95 over the "
+        f"{results.get('mix_size', '?')} queries of the mix (bench/relevance judgments + {len(EXTRA_QUERIES)} phrase, "
+        "filter, boolean, prefix and typo queries). *First run*: each query's first run in a fresh "
+        "process (caches empty, as in one CLI call). *Warm*: the median of later runs of the same query. "
+        "The peer gets the same stems (one form a word: no compound members, folded spellings, roots, "
+        "typo correction or glossary), and returns IDs only (no snippets).",
+        "",
+    ]
+    bare = results["bare_import"]
+    floor = results["python_floor"]
+    real = results["real"]
+    real_cli = statistics.median(real["cli"]["plain"])
+    lines += [
+        "## Start-up (real corpus, 12 projects)",
+        "",
+        "| what | median wall time |",
+        "|---|---|",
+        f"| `python -c pass` | {fmt_ms(statistics.median(floor) * 1000)} |",
+        f"| bare import `python -c \"import whoosh, click, snowballstemmer, polib\"` | "
+        f"{fmt_ms(statistics.median(bare) * 1000)} |",
+        f"| `python -m amif_search search \"{CLI_QUERY}\" --index …` | {fmt_ms(real_cli * 1000)} |",
+        f"| `python -m amif_search search \"{CLI_TYPO_QUERY}\" --index …` (typo) | "
+        f"{fmt_ms(statistics.median(real['cli']['typo']) * 1000)} |",
+        f"| ratio CLI search / bare import | **{real_cli / statistics.median(bare):.2f}×** |",
+        f"| real corpus: index build (in process) | {fmt_s(real['build_seconds'])} |",
+        "",
+    ]
+    for key, entry in results["sizes"].items():
+        n = int(key)
+        lines += [f"## {thousands(n)} projects", ""]
+        lines.append(f"Source: {fmt_mb(entry['source_bytes'])}.")
+        lines.append("")
+        if "build_timed_out" in entry:
+            stop = entry["build_timed_out"]
+            lines += [_extrapolation(n, stop, results), ""]
+            continue
+        q, f = entry["queries"], entry["fts"]
+        fts_build = f["analyse_seconds"] + f["insert_seconds"]
+        lines += [
+            "| measure | amif-search (Whoosh) | SQLite FTS5 (same stems) | ratio |",
+            "|---|---|---|---|",
+            f"| build (parse + analyse + write) | {fmt_s(entry['build_seconds'])} "
+            f"({n / entry['build_seconds']:,.0f} projects/s) | {fmt_s(f['parse_seconds'] + fts_build)} "
+            f"(parse {fmt_s(f['parse_seconds'])}, stems {fmt_s(f['analyse_seconds'])}, insert "
+            f"{fmt_s(f['insert_seconds'])}) | {ratio(entry['build_seconds'], f['parse_seconds'] + fts_build)} |",
+            f"| index size on disk | {fmt_mb(entry['index_bytes'])} | {fmt_mb(f['db_bytes'])} | "
+            f"{ratio(entry['index_bytes'], f['db_bytes'])} |",
+            f"| peak memory (ru_maxrss) | {entry['maxrss_mb']:,.0f} MB (build) | {f['maxrss_mb']:,.0f} MB | – |",
+            f"| query p50, warm | {fmt_ms(q.get('warm_p50'))} | {fmt_ms(f.get('warm_p50'))} | "
+            f"{ratio(q.get('warm_p50', 0), f.get('warm_p50', 0))} |",
+            f"| query p95, warm | {fmt_ms(q.get('warm_p95'))} | {fmt_ms(f.get('warm_p95'))} | "
+            f"{ratio(q.get('warm_p95', 0), f.get('warm_p95', 0))} |",
+            f"| query p50, first run | {fmt_ms(q['first_p50'])} | {fmt_ms(f['first_p50'])} | "
+            f"{ratio(q['first_p50'], f['first_p50'])} |",
+            f"| query p95, first run | {fmt_ms(q['first_p95'])} | {fmt_ms(f['first_p95'])} | "
+            f"{ratio(q['first_p95'], f['first_p95'])} |",
+            f"| slowest query (first run) | {fmt_ms(q['first_max'])} | {fmt_ms(f['first_max'])} | – |",
+            f"| opening the index (in process) | {fmt_s(q['open_seconds'])} | – | – |",
+        ]
+        if "cli" in entry:
+            plain = statistics.median(entry["cli"]["plain"])
+            lines.append(f"| cold `amif-search search \"{CLI_QUERY}\"` process | {fmt_ms(plain * 1000)} "
+                         f"({plain / statistics.median(bare):.1f}× bare import) | – | – |")
+            lines.append(f"| cold `amif-search search \"{CLI_TYPO_QUERY}\"` (typo) | "
+                         f"{fmt_ms(statistics.median(entry['cli']['typo']) * 1000)} | – | – |")
+        if "update" in entry:
+            u = entry["update"]
+            lines.append(f"| `index update`, one project changed | {fmt_s(u['seconds'])} "
+                         f"({u['seconds'] / entry['build_seconds'] * 100:.1f} % of the full build, "
+                         f"{entry['build_seconds'] / u['seconds']:.0f}× faster) | – | – |")
+            lines.append(f"| `index update`, nothing changed | {fmt_s(u['unchanged']['seconds'])} | – | – |")
+            if any(r["rebuilt"] or r["changed"] != 1 for r in u["runs"]):
+                lines.append(f"| (warning: an update rebuilt or changed ≠ 1 project: {u['runs']}) | | | |")
+        lines += ["", f"Warm passes: {q.get('warm_passes', 0)} (amif-search), 5 (FTS5). Query errors: "
+                      f"{q['errors']} (amif-search), {f['errors']} (FTS5). FTS5 found something for "
+                      f"{f['answered']} of {q['count']} queries.", ""]
+        lines += _slowest(q)
+        if len(entry["builds"]) > 1:
+            lines += [f"Builds: {', '.join(fmt_s(b['seconds']) for b in entry['builds'])}.", ""]
+        b = entry["builds"][0]
+        lines += [f"Build phases (first build): parse + lexicon {fmt_s(b['prepare_seconds'] or 0)}, "
+                  f"analyse + add documents {fmt_s(b['add_seconds'])}, Whoosh commit (merge, optimize) + "
+                  f"manifest {fmt_s(b['commit_seconds'])}.", ""]
+    lines += _targets(results)
+    for note in results.get("notes", []):
+        lines += [f"Note: {note}", ""]
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _slowest(q: dict) -> list[str]:
+    order = sorted(range(len(q["first"])), key=lambda i: -q["first"][i])[:5]
+    by_kind: dict[str, list[float]] = {}
+    for kind, t in zip(q["kinds"], q.get("warm", q["first"])):
+        by_kind.setdefault(kind, []).append(t)
+    kinds = ", ".join(f"{k} {fmt_ms(statistics.median(v))}" for k, v in sorted(by_kind.items()))
+    return ["Slowest queries (first run): " + "; ".join(f"`{q['texts'][i]}` {fmt_ms(q['first'][i])}" for i in order)
+            + ".", "", f"Median by kind ({'warm' if 'warm' in q else 'first run'}): {kinds}.", ""]
+
+
+def _extrapolation(n: int, stop: dict, results: dict) -> str:
+    done, elapsed = stop["done"], stop["elapsed_at_last_mark"]
+    text = (f"**The build did not finish within the {stop['after_seconds']:.0f} s allowed**: it was stopped "
+            f"after {thousands(done)} of {thousands(n)} projects had been analysed and added")
+    ten = results["sizes"].get("10000", {})
+    if done and stop["first_mark"] is not None and elapsed > stop["first_mark"]:
+        rate = (done - 0) / (elapsed - stop["first_mark"])
+        prepare = stop["first_mark"]
+        add = n / rate
+        commit_share = None
+        if ten.get("builds"):
+            b = ten["builds"][0]
+            commit_share = b["commit_seconds"] / max(1e-9, b["add_seconds"])
+        commit = add * commit_share * 1.25 if commit_share is not None else 0.0
+        text += (f" ({rate:.0f} projects/s after {fmt_s(prepare)} of parsing and lexicon). "
+                 f"Extrapolated: adding all {thousands(n)} documents ≈ {fmt_s(add)}; with the Whoosh commit at the "
+                 f"10 000 build's share of the add time (×1.25 for the larger merge) ≈ {fmt_s(commit)}, "
+                 f"the build would take **≈ {fmt_s(prepare + add + commit)}** "
+                 f"(≈ {(prepare + add + commit) / 60:.0f} min, {(prepare + add + commit) / 100:.0f}× the target)")
+    elif not done:
+        text += " (it had not yet finished parsing and building the lexicon)"
+    return text + ". Query, FTS5 and cold-process figures need the index and are not measured at this size."
+
+
+def _targets(results: dict) -> list[str]:
+    bare = statistics.median(results["bare_import"])
+    real_cli = statistics.median(results["real"]["cli"]["plain"])
+    ten = results["sizes"].get("10000")
+    hundred = results["sizes"].get("100000")
+    rows = [("CLI search on the real corpus within 1.5× of the bare import",
+             f"{real_cli / bare:.2f}× ({fmt_ms(real_cli * 1000)} vs {fmt_ms(bare * 1000)})", real_cli / bare <= 1.5)]
+    if ten and "update" in ten:
+        share = ten["update"]["seconds"] / ten["build_seconds"]
+        rows.append(("10 000 projects: `index update` after one changed project a small fraction of a rebuild",
+                     f"{fmt_s(ten['update']['seconds'])} = {share * 100:.1f} % of {fmt_s(ten['build_seconds'])}",
+                     share <= 0.05))
+    if ten and "queries" in ten:
+        p95 = ten["queries"].get("warm_p95", ten["queries"]["first_p95"])
+        rows.append(("10 000 projects: query p95 ≤ 50 ms", f"{fmt_ms(p95)} warm, "
+                     f"{fmt_ms(ten['queries']['first_p95'])} first run", p95 <= 50))
+    else:
+        rows.append(("10 000 projects: query p95 ≤ 50 ms", "not measured", None))
+    if hundred and "queries" in hundred:
+        q = hundred["queries"]
+        p95 = q.get("warm_p95", q["first_p95"])
+        cold = statistics.median(hundred["cli"]["plain"]) if "cli" in hundred else None
+        rows.append(("100 000 projects: query p95 ≤ 400 ms", f"{fmt_ms(p95)} warm", p95 <= 400))
+        rows.append(("100 000 projects: index build ≤ 100 s", fmt_s(hundred["build_seconds"]),
+                     hundred["build_seconds"] <= 100))
+        rows.append(("100 000 projects: cold one-query process ≤ 300 ms",
+                     fmt_ms(cold * 1000) if cold else "not measured", cold is not None and cold <= 0.3))
+    elif hundred and "build_timed_out" in hundred:
+        stop = hundred["build_timed_out"]
+        rows.append(("100 000 projects: index build ≤ 100 s",
+                     f"stopped after {stop['after_seconds']:.0f} s at {thousands(stop['done'])} projects", False))
+        rows.append(("100 000 projects: query p95 ≤ 400 ms", "not measurable (no index)", None))
+        rows.append(("100 000 projects: cold one-query process ≤ 300 ms", "not measurable (no index)", None))
+    else:
+        rows.append(("100 000 projects: all three targets", "not run (--quick or --sizes)", None))
+    lines = ["## Targets of issue 7 (2 cores)", "", "| target | measured | |", "|---|---|---|"]
+    for name, measured, met in rows:
+        lines.append(f"| {name} | {measured} | {'met' if met else 'not met' if met is False else '–'} |")
+    return lines + [""]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000", help="corpus sizes (default %(default)s)")
+    parser.add_argument("--quick", action="store_true", help="only 1 000 and 10 000 projects")
+    parser.add_argument("--reps", type=int, default=3, help="warm passes of the query mix at 1 000 (fewer above)")
+    parser.add_argument("--query-budget", type=float, default=240.0,
+                        help="seconds after which no further warm pass of the mix is started")
+    parser.add_argument("--cli-runs", type=int, default=7, help="runs of each cold process (median)")
+    parser.add_argument("--build-timeout", type=float, default=900.0,
+                        help="seconds after which a build above 10 000 projects is stopped and extrapolated")
+    parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    parser.add_argument("--json", type=Path, default=None, help="also write every figure as JSON")
+    parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one)")
+    parser.add_argument("--render", type=Path, default=None, metavar="JSON",
+                        help="measure nothing: write the report from the figures a run saved with --json")
+    args = parser.parse_args(argv)
+    if args.render:
+        saved = json.loads(args.render.read_text(encoding="utf-8"))
+        write_report(saved, args.out, saved.get("command", "python bench/perf.py"))
+        log(f"wrote {args.out} from {args.render}")
+        return 0
+    args.sizes = [1000, 10_000] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
+    command = "python bench/perf.py" + (" " + " ".join(sys.argv[1:]) if argv is None and sys.argv[1:] else "")
+
+    started = time.perf_counter()
+    for n in args.sizes:          # generate first, so that generation is not timed with anything else
+        corpus(n)
+    work = args.work or Path(tempfile.mkdtemp(prefix="amif-perf-"))
+    work.mkdir(parents=True, exist_ok=True)
+    os.environ[CODE_ENV] = str(snapshot_code(work / "code"))
+    results: dict = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
+                     "sizes": {}, "mix_size": len(query_mix()), "command": command}
+    try:
+        log("bare import and interpreter start")
+        results["python_floor"] = timed_process([PYTHON, "-c", "pass"], args.cli_runs)
+        results["bare_import"] = timed_process([PYTHON, "-c", "import whoosh, click, snowballstemmer, polib"],
+                                               args.cli_runs)
+        log("real corpus: build and cold CLI search")
+        real_index = work / "index-real"
+        real = run_worker("build", code_root() / "data" / REAL_PAGE.name, real_index, work / "progress-real.txt")
+        results["real"] = {"build_seconds": real["seconds"],
+                           "cli": {"plain": cli_search(real_index, CLI_QUERY, args.cli_runs),
+                                   "typo": cli_search(real_index, CLI_TYPO_QUERY, args.cli_runs)}}
+        # the bare import again, interleaved, so that a change of load shows
+        results["bare_import"] += timed_process([PYTHON, "-c", "import whoosh, click, snowballstemmer, polib"],
+                                                args.cli_runs, warmup=0)
+        for n in args.sizes:
+            measure_size(n, work, args, results)
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    results["load_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    results["run_minutes"] = (time.perf_counter() - started) / 60
+    write_report(results, args.out, command)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
+    log(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "--worker":
+        kind, worker_args = sys.argv[2], sys.argv[3:]
+        function = WORKERS[kind]
+        converted = [int(a) if a.isdigit() else float(a) if a.replace(".", "", 1).isdigit() else a
+                     for a in worker_args]
+        print(json.dumps(function(*converted)))
+        raise SystemExit(0)
+    raise SystemExit(main())
