@@ -11,8 +11,7 @@ from pathlib import Path
 
 import polib
 
-from ..errors import CatalogError, Problem
-from .pofile import read_po, read_po_path
+from .pofile import read_po, read_po_path, write_if_changed
 
 __all__ = ["compile_catalog", "compile_po_bytes", "compile_path", "CompileResult"]
 
@@ -42,15 +41,4 @@ def compile_path(po_path: Path, mo_path: Path | None = None) -> CompileResult:
     catalog = read_po_path(po_path, template=False)
     data = compile_catalog(catalog)
     count = len(catalog.translated_entries())
-    try:
-        if mo_path.is_file() and mo_path.read_bytes() == data:
-            return CompileResult(mo_path, count, False)
-        mo_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = mo_path.with_name(mo_path.name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(mo_path)
-    except OSError as exc:
-        raise CatalogError(f"cannot write {mo_path}: {exc.strerror or exc}",
-                           [Problem(str(mo_path), None, f"cannot write the compiled catalog: {exc.strerror or exc}")]
-                           ) from exc
-    return CompileResult(mo_path, count, True)
+    return CompileResult(mo_path, count, write_if_changed(mo_path, data, "the compiled catalog"))

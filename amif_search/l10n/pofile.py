@@ -183,7 +183,12 @@ def format_po(catalog: polib.POFile) -> str:
 def write_po_path(catalog: polib.POFile, path: Path | str) -> bool:
     """Write ``catalog`` to ``path`` unless the file already holds that text; True if written."""
     path = Path(path)
-    data = format_po(catalog).encode("utf-8")
+    return write_if_changed(path, format_po(catalog).encode("utf-8"), "the catalog")
+
+
+def write_if_changed(path: Path, data: bytes, what: str) -> bool:
+    """Write ``data`` to ``path`` through a temporary file, unless it holds them already;
+    True when written. ``what`` names the file in the error."""
     try:
         if path.is_file() and path.read_bytes() == data:
             return False
@@ -193,7 +198,7 @@ def write_po_path(catalog: polib.POFile, path: Path | str) -> bool:
         tmp.replace(path)
     except OSError as exc:
         raise CatalogError(f"cannot write {path}: {exc.strerror or exc}",
-                           [Problem(str(path), None, f"cannot write the catalog: {exc.strerror or exc}")]) from exc
+                           [Problem(str(path), None, f"cannot write {what}: {exc.strerror or exc}")]) from exc
     return True
 
 
