@@ -15,7 +15,7 @@ from amif_search.l10n.compile import compile_path
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "locales"
-BAD = Path(__file__).parent / "fixtures" / "l10n" / "bad"
+from tests.l10n_fixtures import BAD, BAD_CATALOGS
 
 HEADER = ('msgid ""\nmsgstr ""\n"Language: fi\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
           '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n')
@@ -92,13 +92,7 @@ def test_translations_leave_the_current_language_alone():
     assert i18n.translations("sv").gettext("Källa") == "Källa"
 
 
-@pytest.mark.parametrize(("filename", "line"), [
-    pytest.param("syntax_error.po", 10, id="syntax-error"),
-    pytest.param("unterminated_string.po", 8, id="unterminated-string"),
-    pytest.param("invalid_utf8.po", 11, id="invalid-utf8"),
-    pytest.param("duplicate_msgid.po", 11, id="duplicate-msgid"),
-    pytest.param("wrong_plural_forms.po", 6, id="wrong-plural-forms"),
-])
+@pytest.mark.parametrize(("filename", "line"), BAD_CATALOGS)
 def test_broken_catalog_falls_back_to_swedish_with_one_warning(tmp_path, filename, line):
     locales = catalog_dir(tmp_path, "fi", (BAD / filename).read_bytes())
     i18n.set_language("fi", locales)

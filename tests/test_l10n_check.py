@@ -14,7 +14,7 @@ from amif_search.l10n.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "locales"
-BAD = Path(__file__).parent / "fixtures" / "l10n" / "bad"
+from tests.l10n_fixtures import BAD, BAD_CATALOGS
 
 HEADER = ('msgid ""\nmsgstr ""\n"Language: fi\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
           '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n')
@@ -90,13 +90,7 @@ def test_fuzzy_header_is_a_problem():
     assert (problems[0].line, "header is marked fuzzy" in problems[0].message) == (2, True)
 
 
-@pytest.mark.parametrize(("filename", "line"), [
-    pytest.param("syntax_error.po", 10, id="syntax-error"),
-    pytest.param("unterminated_string.po", 8, id="unterminated-string"),
-    pytest.param("invalid_utf8.po", 11, id="invalid-utf8"),
-    pytest.param("duplicate_msgid.po", 11, id="duplicate-msgid"),
-    pytest.param("wrong_plural_forms.po", 6, id="wrong-plural-forms"),
-])
+@pytest.mark.parametrize(("filename", "line"), BAD_CATALOGS)
 def test_unreadable_catalog_is_reported_with_file_and_line(tmp_path, filename, line):
     target = tmp_path / "fi" / "LC_MESSAGES" / "amif_search.po"
     target.parent.mkdir(parents=True)
