@@ -109,7 +109,7 @@ def _source_infos(paths: list[Path], projects: list[Project]) -> list[store.Sour
 
 def _write(location: Path, projects: list[Project], infos, progress: Progress | None):
     from .glossary import glossary_to_json, load_glossary  # noqa: PLC0415
-    from .index.engine import write_whoosh  # noqa: PLC0415
+    from .index.writer import write_whoosh  # noqa: PLC0415
 
     glossary = load_glossary()
     # The glossary's Swedish terms join the corpus in the lexicon of compound members.
@@ -157,7 +157,7 @@ def update_index(sources: Iterable[str | Path] | None = None, index_dir: str | P
     """
     from collections import Counter  # noqa: PLC0415
 
-    from .index.engine import update_whoosh  # noqa: PLC0415
+    from .index.writer import update_whoosh  # noqa: PLC0415
     from .source import read_sources  # noqa: PLC0415
 
     location = resolve_index_dir(index_dir)

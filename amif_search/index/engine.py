@@ -23,11 +23,10 @@ from ..analysis import Lexicon, SwedishAnalyzer, Token, fold, is_stopword, stem
 from ..errors import IndexStateError
 from ..i18n import _
 from ..highlight import MatchForms
-from ..model import Project
 from ..query import And, FieldFilter, Not, Or, ParsedQuery, Phrase, Word
-from .schema import FORM_SEPARATOR, GROUP_SEPARATOR, TEXT_SOURCES, build_schema
+from .schema import TEXT_SOURCES
 
-__all__ = ["write_whoosh", "Engine", "EngineHit", "EngineResult", "Correction", "MatchForms"]
+__all__ = ["Engine", "EngineHit", "EngineResult", "Correction", "MatchForms"]
 
 # How much a match in each text counts: title and short name above description above implementer.
 SOURCE_WEIGHTS = {"title": 3.0, "short": 3.0, "desc": 1.0, "impl": 0.9}
@@ -47,78 +46,6 @@ class _Or(Q.Or):
     the hundreds of clauses a query here has, that was most of the query time."""
 
     matcher_type = Q.Or.DEFAULT_MATCHER
-
-
-def _field_text(tokens: list[Token]) -> dict[str, str]:
-    exact, part, root, folded = [], [], [], []
-    for token in tokens:
-        exact.append(token.stem)
-        part.append(FORM_SEPARATOR.join(dict.fromkeys(p.stem for p in token.parts)))
-        root.append(FORM_SEPARATOR.join(dict.fromkeys([token.root] + [p.root for p in token.parts])))
-        folded.append(FORM_SEPARATOR.join(dict.fromkeys([token.fold] + [p.fold for p in token.parts])))
-    return {"": GROUP_SEPARATOR.join(exact), "_part": GROUP_SEPARATOR.join(part),
-            "_root": GROUP_SEPARATOR.join(root), "_fold": GROUP_SEPARATOR.join(folded)}
-
-
-def project_texts(project: Project) -> dict[str, str]:
-    """The raw text of each searchable source of a project."""
-    return {
-        "title": project.title,
-        "short": project.short_name or "",
-        "desc": project.description,
-        "impl": project.implementer,
-    }
-
-
-def document(project: Project, analyzer: SwedishAnalyzer) -> dict:
-    """The Whoosh document of a project."""
-    doc = {
-        "id": project.id,
-        "objective": project.objective.code,
-        "start_year": project.start.year,
-        "end_year": project.end.year,
-        "support_cents": int(project.eu_support * 100),
-    }
-    for source, text in project_texts(project).items():
-        for form, value in _field_text(analyzer(text)).items():
-            doc[source + form] = value
-    return doc
-
-
-def write_whoosh(folder: Path, projects: list[Project], lexicon: Lexicon, progress=None) -> None:
-    """Create a Whoosh index in ``folder`` holding ``projects``."""
-    ix = whoosh_index.create_in(str(folder), build_schema())
-    analyzer = SwedishAnalyzer(lexicon)
-    writer = ix.writer(limitmb=256)
-    try:
-        for number, project in enumerate(projects, start=1):
-            writer.add_document(**document(project, analyzer))
-            if progress is not None:
-                progress(number)
-        writer.commit(optimize=True)
-    except BaseException:
-        writer.cancel()
-        raise
-
-
-def update_whoosh(folder: Path, remove_ids: list[str], add: list[Project], lexicon: Lexicon, progress=None) -> None:
-    """Delete and add documents in an existing Whoosh index (a copy of the live one)."""
-    ix = whoosh_index.open_dir(str(folder))
-    analyzer = SwedishAnalyzer(lexicon)
-    writer = ix.writer(limitmb=256)
-    try:
-        for pid in remove_ids:
-            writer.delete_by_term("id", pid)
-        for number, project in enumerate(add, start=1):
-            writer.add_document(**document(project, analyzer))
-            if progress is not None:
-                progress(number)
-        writer.commit()
-    except BaseException:
-        writer.cancel()
-        raise
-    finally:
-        ix.close()
 
 
 @dataclass(frozen=True)
