@@ -81,7 +81,8 @@ def test_unknown_name_is_an_attribute_error():
 def test_hits_carry_project_score_snippet_and_spans(catalogue):
     result = catalogue.search("trauma barn", limit=5)
     assert result.total == 3
-    assert [hit.project.id for hit in result.hits[:2]] == ["lanu-2022", "lanu-2019"]
+    # The two LANU projects on tortured and traumatised children, in either order.
+    assert {hit.project.id for hit in result.hits[:2]} == {"lanu-2022", "lanu-2019"}
     scores = [hit.score for hit in result.hits]
     assert scores == sorted(scores, reverse=True)
     for hit in result.hits:

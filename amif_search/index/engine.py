@@ -6,10 +6,14 @@ union of its forms over those fields, weighted so that an exact or inflected mat
 most, then a compound member, then a spelling without å/ä/ö, then a derivational relative,
 then a typo correction. Projects that match every concept come first (best BM25F score
 first), then those that match fewer.
+
+The query is compiled to a plan (:mod:`amif_search.index.plan`) scored a term at a time over
+Whoosh's postings, not to a Whoosh query walked document by document.
 """
 
 from __future__ import annotations
 
+import heapq
 import threading
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,6 +22,8 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh import query as Q
 from whoosh import scoring
+
+from . import plan as P
 
 from ..analysis import Lexicon, SwedishAnalyzer, Token, fold, is_stopword, stem
 from ..errors import IndexStateError
@@ -38,14 +44,6 @@ MAX_COMPOUNDS = 8         # at most this many of them, the most frequent: each w
 CORRECTION_WEIGHT = 0.3   # a typo corrected to a word of the collection
 TIEBREAK = 0.1            # how much a word's other forms add to its best one
 SYNONYM_WEIGHT = 0.5      # another Swedish term of the same glossary concept
-
-
-class _Or(Q.Or):
-    """Whoosh's Or as a tree of union matchers. On small indexes Whoosh otherwise picks its
-    array matcher, which fills a 2048-slot array from a generator for every clause: with
-    the hundreds of clauses a query here has, that was most of the query time."""
-
-    matcher_type = Q.Or.DEFAULT_MATCHER
 
 
 @dataclass(frozen=True)
@@ -93,7 +91,12 @@ class Engine:
         if searcher is None:
             searcher = self._ix.searcher(weighting=scoring.BM25F())
             self._local.searcher = searcher
+            self._local.segments = P.Segments(searcher)
         return searcher
+
+    def _evaluation(self) -> P.Evaluation:
+        self._searcher()
+        return P.Evaluation(self._local.segments)
 
     def close(self) -> None:
         searcher = getattr(self._local, "searcher", None)
@@ -125,14 +128,14 @@ class Engine:
     def _terms(self, suffix: str, text: str, weight: float, sources) -> list:
         """The terms of ``text`` in the given form over the sources, leaving out absent ones:
         a query of hundreds of clauses that cannot match costs Whoosh as much as one that can."""
-        return [Q.Term(source + suffix, text, boost=SOURCE_WEIGHTS[source] * weight)
+        return [P.Term(source + suffix, text, boost=SOURCE_WEIGHTS[source] * weight)
                 for source in sources if text and self._df(source + suffix, text)]
 
     def _word_query(self, token: Token, sources=TEXT_SOURCES, weight: float = 1.0, derivations: bool = True):
         """One query word: the best of its forms counts (DisjunctionMax), each form summed over fields."""
         def over_fields(suffix: str, text: str, form_weight: float):
             terms = self._terms(suffix, text, weight * form_weight, sources)
-            return _Or(terms) if len(terms) > 1 else (terms[0] if terms else None)
+            return P.Sum(terms) if len(terms) > 1 else (terms[0] if terms else None)
 
         kinds = [over_fields("", token.stem, FORM_WEIGHTS[""]),
                  over_fields("_part", token.stem, FORM_WEIGHTS["_part"]),
@@ -147,19 +150,19 @@ class Engine:
                 if derivations:
                     alternatives.append(over_fields("_root", part.root, MEMBERS_WEIGHT * FORM_WEIGHTS["_root"]))
                 alternatives = [q for q in alternatives if q is not None]
-                members.append(_Or(alternatives) if alternatives else None)
+                members.append(P.Sum(alternatives) if alternatives else None)
             if members and all(m is not None for m in members):
-                kinds.append(Q.And(members))
+                kinds.append(P.All(members))
         compounds = self.lexicon.compounds_with(token.norm)[:MAX_COMPOUNDS]
         if compounds:
             # These words are rare, so their terms score high: weigh them down to a member's share.
             terms = [q for word in compounds for q in [over_fields("", stem(word), COMPOUND_WEIGHT)] if q is not None]
             if terms:
-                kinds.append(_Or(terms))
+                kinds.append(P.Sum(terms))
         kinds = [k for k in kinds if k is not None]
         if not kinds:
-            return Q.NullQuery
-        return Q.DisjunctionMax(kinds, tiebreak=TIEBREAK) if len(kinds) > 1 else kinds[0]
+            return P.Sum([])   # a word the index lacks: it matches nothing, it is not ignored
+        return P.Max(kinds) if len(kinds) > 1 else kinds[0]
 
     def _phrase_query(self, words, sources=TEXT_SOURCES):
         tokens = [t for w in words for t in self.analyzer(w)]
@@ -170,9 +173,10 @@ class Engine:
         alternatives = []
         for source in sources:
             w = SOURCE_WEIGHTS[source]
-            alternatives.append(Q.Phrase(source, [t.stem for t in tokens], boost=w))
-            alternatives.append(Q.Phrase(source + "_fold", [t.fold for t in tokens], boost=w * FORM_WEIGHTS["_fold"]))
-        return _Or(alternatives), tokens
+            alternatives.append(P.Scored(Q.Phrase(source, [t.stem for t in tokens]), boost=w))
+            alternatives.append(P.Scored(Q.Phrase(source + "_fold", [t.fold for t in tokens]),
+                                         boost=w * FORM_WEIGHTS["_fold"]))
+        return P.Sum(alternatives), tokens
 
     def _prefix_query(self, text: str, sources=TEXT_SOURCES):
         norm = text.lower()
@@ -181,14 +185,16 @@ class Engine:
         alternatives = []
         for source in sources:
             w = SOURCE_WEIGHTS[source]
-            alternatives.append(Q.Prefix(source, prefix, boost=w))
-            alternatives.append(Q.Prefix(source + "_part", prefix, boost=w * FORM_WEIGHTS["_part"]))
-            alternatives.append(Q.Prefix(source + "_fold", fold(prefix), boost=w * FORM_WEIGHTS["_fold"]))
-        return _Or(alternatives), prefix
+            alternatives.append(P.Prefix(source, prefix, boost=w))
+            alternatives.append(P.Prefix(source + "_part", prefix, boost=w * FORM_WEIGHTS["_part"]))
+            alternatives.append(P.Prefix(source + "_fold", fold(prefix), boost=w * FORM_WEIGHTS["_fold"]))
+        return P.Sum(alternatives), prefix
 
     def _compile(self, node, forms: MatchForms, corrections: list[Correction], sources=TEXT_SOURCES,
-                 correct: bool = True):
-        """A Whoosh query for one node of the parsed query (None when it has no content)."""
+                 correct: bool = True, evaluation: P.Evaluation | None = None):
+        """A plan for one node of the parsed query (None when it has no content)."""
+        if evaluation is None:
+            evaluation = self._evaluation()
         if isinstance(node, Word):
             if node.prefix:
                 query, prefix = self._prefix_query(node.text, sources)
@@ -203,7 +209,7 @@ class Engine:
             query = self._word_query(token, sources)
             for word in self.lexicon.compounds_with(token.norm):
                 forms.stems.add(stem(word))
-            if correct and not self._matches_anything(query):
+            if correct and not evaluation.run(query):
                 corrected = self.correct(token.norm)
                 if corrected:
                     # A glossary term's inflection the index lacks (vuxen for vuxna) is
@@ -222,23 +228,26 @@ class Engine:
                 forms.add(t, derivations=False)
             return query
         if isinstance(node, Or):
-            parts = [q for q in (self._compile(n, forms, corrections, sources, correct) for n in node.nodes) if q is not None]
-            return _Or(parts) if parts else None
+            parts = [q for q in (self._compile(n, forms, corrections, sources, correct, evaluation)
+                                 for n in node.nodes) if q is not None]
+            return P.Sum(parts) if parts else None
         if isinstance(node, And):
-            parts = [q for q in (self._compile(n, forms, corrections, sources, correct) for n in node.nodes) if q is not None]
-            return Q.And(parts) if parts else None
+            parts = [q for q in (self._compile(n, forms, corrections, sources, correct, evaluation)
+                                 for n in node.nodes) if q is not None]
+            return P.All(parts) if parts else None
         if isinstance(node, Not):
-            inner = self._compile(node.node, MatchForms(), [], sources, correct=False)
-            return Q.Not(inner) if inner else None
+            inner = self._compile(node.node, MatchForms(), [], sources, False, evaluation)
+            return P.Without(inner) if inner else None
         if isinstance(node, FieldFilter):
-            return self._field_query(node, forms, corrections)
+            return self._field_query(node, forms, corrections, evaluation)
         raise TypeError(f"unknown query node {node!r}")  # pragma: no cover
 
-    def _field_query(self, node: FieldFilter, forms: MatchForms, corrections: list[Correction]):
+    def _field_query(self, node: FieldFilter, forms: MatchForms, corrections: list[Correction],
+                     evaluation: P.Evaluation):
         if node.field == "objective":
             if "." in node.text:
-                return Q.Term("objective", node.text)
-            return Q.Prefix("objective", node.text + ".")
+                return P.Filter(Q.Term("objective", node.text))
+            return P.Filter(Q.Prefix("objective", node.text + "."))
         if node.field == "year":
             # Active during some part of [low, high]: starts by high, ends from low on.
             conditions = []
@@ -246,22 +255,22 @@ class Engine:
                 conditions.append(Q.NumericRange("start_year", None, int(node.high)))
             if node.low is not None:
                 conditions.append(Q.NumericRange("end_year", int(node.low), None))
-            return Q.And(conditions) if conditions else Q.Every()
+            return P.Filter(Q.And(conditions) if conditions else Q.Every())
         if node.field == "support":
             low = None if node.low is None else int((Decimal(node.low) * 100).to_integral_value())
             high = None if node.high is None else int((Decimal(node.high) * 100).to_integral_value())
-            return Q.NumericRange("support_cents", low, high)
+            return P.Filter(Q.NumericRange("support_cents", low, high))
         if node.field == "id":
-            return Q.Term("id", node.text.lower())
+            return P.Filter(Q.Term("id", node.text.lower()))
         sources = {"implementer": ("impl",), "title": ("title", "short"), "description": ("desc",)}[node.field]
         words = node.text.split()
         if len(words) > 1 and not node.text.startswith('"'):
             # All words of the value, each in any of its forms, in that field.
-            parts = [self._compile(Word(w), forms, corrections, sources) for w in words
+            parts = [self._compile(Word(w), forms, corrections, sources, True, evaluation) for w in words
                      if not is_stopword(w)]
             parts = [p for p in parts if p is not None]
-            return Q.And(parts) if parts else None
-        return self._compile(Word(node.text), forms, corrections, sources)
+            return P.All(parts) if parts else None
+        return self._compile(Word(node.text), forms, corrections, sources, True, evaluation)
 
     def knows(self, word: str) -> bool:
         """True when the word, inflected or typed without å/ä/ö, occurs in the index as a
@@ -284,13 +293,6 @@ class Engine:
         """True when a typo correction within one edit exists for ``word``."""
         corrected = self.correct(word.lower(), limit=1)
         return corrected is not None
-
-    def _matches_anything(self, query) -> bool:
-        if query is Q.NullQuery:
-            return False
-        for _docnum in self._searcher().docs_for_query(query):
-            return True
-        return False
 
     # -- typo correction ----------------------------------------------------------------
 
@@ -351,87 +353,57 @@ class Engine:
         """Run a parsed query; ``expansions`` maps a concept index to extra alternatives."""
         forms = MatchForms()
         corrections: list[Correction] = []
+        evaluation = self._evaluation()
         concepts = []
         for index, node in enumerate(parsed.concepts):
             if isinstance(node, Word) and not node.prefix and is_stopword(node.text) \
                     and len(parsed.concepts) > 1:
                 continue
-            query = self._compile(node, forms, corrections)
+            query = self._compile(node, forms, corrections, evaluation=evaluation)
             extra = (expansions or {}).get(index)
             if extra:
-                extra_queries = [self._compile(n, forms, [], correct=False) for n in extra]
+                extra_queries = [self._compile(n, forms, [], correct=False, evaluation=evaluation) for n in extra]
                 extra_queries = [q for q in extra_queries if q is not None]
                 if extra_queries:
-                    synonyms = _Or(extra_queries, boost=SYNONYM_WEIGHT)
-                    query = Q.DisjunctionMax([query, synonyms], tiebreak=TIEBREAK) if query is not None else synonyms
+                    synonyms = P.Sum(extra_queries, boost=SYNONYM_WEIGHT)
+                    query = P.Max([query, synonyms]) if query is not None else synonyms
             if query is not None:
                 concepts.append(query)
-        required = [q for q in (self._compile(n, forms, corrections) for n in parsed.required) if q is not None]
-        required += [q for q in (self._compile(n, forms, corrections) for n in (extra_filters or [])) if q is not None]
-        excluded = [q for q in (self._compile(n, MatchForms(), [], correct=False) for n in parsed.excluded) if q is not None]
-
-        searcher = self._searcher()
-        mask = _Or(excluded) if excluded else None
+        required = [q for q in (self._compile(n, forms, corrections, evaluation=evaluation)
+                                for n in list(parsed.required) + list(extra_filters or [])) if q is not None]
+        excluded = [q for q in (self._compile(n, MatchForms(), [], correct=False, evaluation=evaluation)
+                                for n in parsed.excluded) if q is not None]
         want = None if limit is None else offset + limit
 
+        allowed = evaluation.run(P.All(required + [P.Without(q) for q in excluded])) \
+            if required or excluded else None
         if not concepts:
-            base = Q.And(required) if required else Q.Every()
-            results = searcher.search(base, limit=None, mask=mask, scored=False, sortedby=None)
-            docnums = sorted(hit.docnum for hit in results)
-            ids = self._ids(docnums)
-            hits = [EngineHit(ids[d], 0.0, 0) for d in docnums]
-            return EngineResult(hits[offset:want], len(hits), 0, corrections, forms)
+            docnums = sorted(allowed if allowed is not None else evaluation.every())
+            ids = self._ids(docnums[offset:want])
+            hits = [EngineHit(ids[d], 0.0, 0) for d in docnums[offset:want]]
+            return EngineResult(hits, len(docnums), 0, corrections, forms)
 
-        required_query = Q.And(required) if required else None
-        everything = Q.And(concepts + required) if required else Q.And(concepts)
-        full = self._top(everything, want, mask)
-        full_docs = [(hit.docnum, hit.score) for hit in full]
-        hits = [(docnum, score, len(concepts)) for docnum, score in full_docs]
-        if len(concepts) == 1:
-            total = len(full)
-        else:
-            any_query = _Or(concepts)
-            if required_query is not None:
-                any_query = Q.And([any_query, required_query])
-            if want is not None and len(hits) >= want:
-                # The page is full of projects that match everything: the partial matches
-                # only need counting, which needs no scores.
-                total = sum(1 for _docnum in searcher.docs_for_query(any_query))
-            else:
-                partial = searcher.search(any_query, limit=None, mask=mask)
-                total = len(partial)
-                seen = {d for d, _s in full_docs}
-                candidates = [(hit.docnum, hit.score) for hit in partial if hit.docnum not in seen]
-                if candidates:
-                    coverage = self._coverage([d for d, _s in candidates], concepts)
-                    ranked = sorted(candidates, key=lambda c: (-coverage[c[0]], -c[1]))
-                    hits += [(d, s, coverage[d]) for d, s in ranked]
-        page = hits[offset:want] if want is not None else hits[offset:]
-        ids = self._ids([d for d, _s, _c in page])
-        return EngineResult([EngineHit(ids[d], s, c) for d, s, c in page], total, len(concepts),
-                            corrections, forms)
-
-    def _top(self, query, want: int | None, mask):
-        """The best ``want`` hits (all when None), every match scored: Whoosh's collector
-        otherwise replaces matchers by ones it thinks cannot reach the page's lowest score,
-        and with boosted compound queries like these it is wrong and loses better hits."""
-        searcher = self._searcher()
-        if want is None:
-            return searcher.search(query, limit=None, mask=mask)
-        collector = searcher.collector(limit=want, optimize=False, mask=mask)
-        collector.replace = 0
-        searcher.search_with_collector(query, collector)
-        return collector.results()
-
-    def _coverage(self, docnums: list[int], concepts) -> dict[int, int]:
-        searcher = self._searcher()
-        wanted = set(docnums)
-        coverage = dict.fromkeys(docnums, 0)
+        # Every document matching a concept, with its summed score and how many concepts it
+        # matches: those matching all come first, then by coverage, then by score.
+        scores: dict[int, float] = {}
+        coverage: dict[int, int] = {}
         for concept in concepts:
-            for docnum in searcher.docs_for_query(concept):
-                if docnum in wanted:
-                    coverage[docnum] += 1
-        return coverage
+            matched = evaluation.run(concept)
+            get_score, get_count = scores.get, coverage.get
+            for docnum, score in matched.items():
+                scores[docnum] = get_score(docnum, 0.0) + score
+                coverage[docnum] = get_count(docnum, 0) + 1
+        if allowed is not None:
+            scores = {d: s for d, s in scores.items() if d in allowed}
+        key = lambda d: (-coverage[d], -scores[d], d)  # noqa: E731
+        if want is None:
+            ranked = sorted(scores, key=key)
+        else:
+            ranked = heapq.nsmallest(want, scores, key=key)
+        page = ranked[offset:want]
+        ids = self._ids(page)
+        return EngineResult([EngineHit(ids[d], scores[d], coverage[d]) for d in page], len(scores),
+                            len(concepts), corrections, forms)
 
     def _ids(self, docnums: list[int]) -> dict[int, str]:
         column = getattr(self._local, "ids", None)

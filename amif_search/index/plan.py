@@ -1,0 +1,305 @@
+"""Query plans, scored a term at a time over Whoosh's postings.
+
+Whoosh scores a query by walking a tree of matchers document by document: every node of the
+tree is asked, for every matching document, whether it is active, which document it is on,
+and what it scores. A query word here is a tree of tens of terms (four forms in four fields,
+compound members, compounds that contain it), so at 10 000 projects that walk was nearly all
+of the query time. A plan is the same tree, evaluated the other way round: each term's
+postings are read block by block into ``{docnum: score}`` and the nodes combine those
+dictionaries (sum, maximum, intersection, difference), which keeps the per-document work in
+Python's dict operations.
+
+The scores are Whoosh's BM25F (``B`` 0.75, ``K1`` 1.2, Whoosh's idf and average field
+lengths, the document's field length from the lengths column), so the ranking is the one
+Whoosh would give the same query. Phrases are still matched and scored by Whoosh, which has
+the positions.
+
+Reading the postings uses attributes of Whoosh 2.7.4's W3 codec (pinned): the block decoding
+in :func:`_leaf_postings` falls back to Whoosh's public matcher interface for anything else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from math import log
+
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.util.numeric import byte_to_length, length_to_byte as _to_byte
+
+__all__ = ["Term", "Prefix", "Sum", "Max", "All", "Without", "Scored", "Filter", "Segments", "Evaluation"]
+
+B = 0.75
+K1 = 1.2
+
+Scores = dict  # docnum -> score
+
+
+class Node:
+    """A node of a query plan."""
+
+
+@dataclass(eq=False)
+class Term(Node):
+    """A term of a field; its documents score BM25F × ``boost``."""
+
+    field: str
+    text: str
+    boost: float = 1.0
+
+
+@dataclass(eq=False)
+class Prefix(Node):
+    """Every term of a field beginning with ``prefix``; a match scores ``boost``, however many
+    of the terms it has (a prefix says nothing about which of its words matter more)."""
+
+    field: str
+    prefix: str
+    boost: float = 1.0
+
+
+@dataclass(eq=False)
+class Sum(Node):
+    """Documents matching any child; the children's scores added, times ``boost``."""
+
+    children: list
+    boost: float = 1.0
+
+
+@dataclass(eq=False)
+class Max(Node):
+    """Documents matching any child; the best child's score."""
+
+    children: list
+
+
+@dataclass(eq=False)
+class All(Node):
+    """Documents matching every child (a :class:`Without` child excludes); scores added."""
+
+    children: list
+
+
+@dataclass(eq=False)
+class Without(Node):
+    """Every document not matching ``child`` (score 0); inside :class:`All`, an exclusion."""
+
+    child: Node
+
+
+@dataclass(eq=False)
+class Scored(Node):
+    """A Whoosh query matched and scored by Whoosh (phrases: they need positions)."""
+
+    query: object
+    boost: float = 1.0
+
+
+@dataclass(eq=False)
+class Filter(Node):
+    """A Whoosh query whose documents match with score 0 (objective, years, support)."""
+
+    query: object
+
+
+class Segments:
+    """What one Whoosh searcher needs remembered to score terms: each segment's field
+    lengths as a table of BM25 length norms, and its deleted documents. One per searcher
+    (per thread); an index generation never changes, so nothing goes stale."""
+
+    def __init__(self, searcher) -> None:
+        self.searcher = searcher
+        self.leaves = [(reader, base) for reader, base in searcher.reader().leaf_readers()]
+        self.doc_count_all = searcher.doc_count_all()
+        self._norms: dict[str, tuple] = {}
+        self._deleted = [frozenset(reader.deleted_docs()) if reader.has_deletions() else None
+                         for reader, _base in self.leaves]
+
+    def norms(self, fieldname: str) -> tuple:
+        """Per segment, the document length bytes of the field and the norm of each byte
+        value: ``K1 * (1 - B + B * length / average length)``."""
+        cached = self._norms.get(fieldname)
+        if cached is None:
+            avgfl = self.searcher.avg_field_length(fieldname) or 1
+            table = [K1 * ((1 - B) + B * byte_to_length(b) / avgfl) for b in range(256)]
+            lengths = [_length_bytes(reader, fieldname) for reader, _base in self.leaves]
+            cached = (table, lengths)
+            self._norms[fieldname] = cached
+        return cached
+
+    def idf(self, fieldname: str, text: str) -> float:
+        # Whoosh's: log(N / (df + 1)) + 1 over all documents, deleted ones included.
+        return log(self.doc_count_all / (self.searcher.doc_frequency(fieldname, text) + 1)) + 1
+
+
+def _length_bytes(reader, fieldname: str) -> bytes:
+    """The field's length byte of every document of a segment (0 where it has none)."""
+    doccount = reader.doc_count_all()
+    perdoc = getattr(reader, "_perdoc", None)
+    column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN) if perdoc is not None else None
+    if column is None:
+        return bytes(reader.doc_field_length(d, fieldname) and _to_byte(reader.doc_field_length(d, fieldname))
+                     for d in range(doccount))
+    count = min(column._count, doccount)
+    raw = column._dbfile.get(column._basepos, count) if count else b""
+    return bytes(raw) + bytes(doccount - count)
+
+
+def _leaf_postings(reader, fieldname: str, text: str):
+    """(docnums, term frequencies, deleted docnums or None) of a term in one segment."""
+    if not reader.doc_frequency(fieldname, text):
+        return (), (), None
+    matcher = reader.postings(fieldname, text)
+    deleted = None
+    if isinstance(matcher, FilterMatcher) and matcher._exclude:
+        deleted, matcher = matcher._ids, matcher.child
+    ids: list[int] = []
+    weights: list[float] = []
+    if type(matcher) is W3LeafMatcher:
+        # Block by block: Whoosh decodes a block's ids and weights into arrays in one go.
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            ids.extend(matcher._ids)
+            weights.extend(matcher._weights)
+            matcher._next_block()
+    else:
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+    return ids, weights, deleted
+
+
+@dataclass
+class Evaluation:
+    """Evaluates the nodes of one search; a term read twice in a search is read once."""
+
+    segments: Segments
+    _terms: dict = field(default_factory=dict)
+    _nodes: dict = field(default_factory=dict)
+    _all: dict | None = None
+
+    def run(self, node: Node | None) -> Scores:
+        if node is None:
+            return {}
+        key = id(node)
+        cached = self._nodes.get(key)
+        if cached is not None:
+            return cached[1]
+        scores = self._run(node)
+        self._nodes[key] = (node, scores)   # the node is kept so its id is not reused
+        return scores
+
+    def _run(self, node: Node) -> Scores:
+        if isinstance(node, Term):
+            return self.term(node.field, node.text, node.boost)
+        if isinstance(node, Sum):
+            return _sum([self.run(c) for c in node.children], node.boost)
+        if isinstance(node, Max):
+            return _max([self.run(c) for c in node.children])
+        if isinstance(node, All):
+            return self._all_of(node.children)
+        if isinstance(node, Without):
+            excluded = self.run(node.child)
+            return {d: 0.0 for d in self.every() if d not in excluded}
+        if isinstance(node, Prefix):
+            return self.prefix(node.field, node.prefix, node.boost)
+        if isinstance(node, Scored):
+            return self.scored(node.query, node.boost)
+        if isinstance(node, Filter):
+            return dict.fromkeys(self.segments.searcher.docs_for_query(node.query), 0.0)
+        raise TypeError(f"unknown plan node {node!r}")  # pragma: no cover
+
+    def _all_of(self, children: list) -> Scores:
+        positive = [self.run(c) for c in children if not isinstance(c, Without)]
+        negative = [self.run(c.child) for c in children if isinstance(c, Without)]
+        if not positive:
+            positive = [self.every()]
+        positive.sort(key=len)
+        result = dict(positive[0])
+        for other in positive[1:]:
+            result = {d: s + other[d] for d, s in result.items() if d in other}
+            if not result:
+                return result
+        for excluded in negative:
+            result = {d: s for d, s in result.items() if d not in excluded}
+        return result
+
+    def every(self) -> Scores:
+        if self._all is None:
+            self._all = dict.fromkeys(self.segments.searcher.reader().all_doc_ids(), 0.0)
+        return self._all
+
+    def term(self, fieldname: str, text: str, boost: float = 1.0) -> Scores:
+        key = (fieldname, text, boost)
+        scores = self._terms.get(key)
+        if scores is not None:
+            return scores
+        segments = self.segments
+        scores = {}
+        if segments.searcher.doc_frequency(fieldname, text):
+            factor = segments.idf(fieldname, text) * (K1 + 1) * boost
+            table, lengths = segments.norms(fieldname)
+            for (reader, base), lens, deleted in zip(segments.leaves, lengths, segments._deleted):
+                ids, weights, _filtered = _leaf_postings(reader, fieldname, text)
+                if not ids:
+                    continue
+                # score = idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avglength))
+                part = {d + base: factor * tf / (tf + table[lens[d]]) for d, tf in zip(ids, weights)}
+                if deleted:
+                    for d in deleted:
+                        part.pop(d + base, None)
+                scores.update(part)
+        self._terms[key] = scores
+        return scores
+
+    def prefix(self, fieldname: str, prefix: str, boost: float) -> Scores:
+        scores: Scores = {}
+        for (reader, base), deleted in zip(self.segments.leaves, self.segments._deleted):
+            for text in reader.expand_prefix(fieldname, prefix):
+                ids, _weights, _filtered = _leaf_postings(reader, fieldname, text)
+                for d in ids:
+                    if not deleted or d not in deleted:
+                        scores[d + base] = boost
+        return scores
+
+    def scored(self, query, boost: float) -> Scores:
+        searcher = self.segments.searcher
+        context = searcher.context()
+        scores: Scores = {}
+        for subsearcher, base in searcher.leaf_searchers():
+            matcher = query.matcher(subsearcher, context)
+            while matcher.is_active():
+                scores[matcher.id() + base] = matcher.score() * boost
+                matcher.next()
+        return scores
+
+
+def _sum(parts: list[Scores], boost: float = 1.0) -> Scores:
+    parts = [p for p in parts if p]
+    if not parts:
+        return {}
+    parts.sort(key=len, reverse=True)
+    result = dict(parts[0])
+    get = result.get
+    for part in parts[1:]:
+        for d, s in part.items():
+            result[d] = get(d, 0.0) + s
+    if boost != 1.0:
+        result = {d: s * boost for d, s in result.items()}
+    return result
+
+
+def _max(parts: list[Scores]) -> Scores:
+    parts = [p for p in parts if p]
+    if not parts:
+        return {}
+    parts.sort(key=len, reverse=True)
+    result = dict(parts[0])
+    get = result.get
+    for part in parts[1:]:
+        for d, s in part.items():
+            if s > get(d, -1.0):
+                result[d] = s
+    return result
