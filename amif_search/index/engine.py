@@ -312,7 +312,7 @@ class Engine:
             self._corrections[key] = corrected
         return corrected
 
-    def _candidates(self, first: str) -> list[tuple[str, int, str]]:
+    def _candidates(self, first: str) -> list[tuple[str, int, str, frozenset]]:
         """The collection's words that begin (typed without å/ä/ö) with ``first``: a typo
         seldom hits the first letter, and scanning one letter's words, not all of them,
         keeps a correction fast in a large collection."""
@@ -322,7 +322,7 @@ class Engine:
             for word, count in self.lexicon.counts.items():
                 folded = fold(word)
                 if folded:
-                    buckets.setdefault(folded[0], []).append((word, count, folded))
+                    buckets.setdefault(folded[0], []).append((word, count, folded, frozenset(folded)))
             self._buckets = buckets
         return buckets.get(first, [])
 
@@ -331,13 +331,23 @@ class Engine:
             limit = 1 if len(word) <= 7 else 2
         typed = fold(word)
         typed_stem = fold(stem(word))
+        typed_letters, stem_letters = frozenset(typed), frozenset(typed_stem)
         best = None
-        for candidate, count, folded in self._candidates(typed[0]):
-            if candidate == word or abs(len(candidate) - len(word)) > limit + 3:
+        # Cheap bounds before the edit distance: one edit adds at most one letter to a
+        # word's set of letters and removes at most one, so words within ``limit`` edits
+        # differ in at most 2 × limit letters; a stem is its word less a suffix, so a stem
+        # within reach needs all but ``limit`` of the typed stem's letters in the word.
+        for candidate, count, folded, letters in self._candidates(typed[0]):
+            if candidate == word or abs(len(folded) - len(typed)) > limit + 3:
                 continue
-            distance = _bounded_distance(typed, folded, limit)
+            distance = None
+            if abs(len(folded) - len(typed)) <= limit and len(letters ^ typed_letters) <= 2 * limit:
+                distance = _bounded_distance(typed, folded, limit)
             if distance is None:
-                distance = _bounded_distance(typed_stem, fold(stem(candidate)), limit)
+                if len(folded) < len(typed_stem) - limit or len(stem_letters - letters) > limit:
+                    continue
+                candidate_stem = fold(stem(candidate))
+                distance = _bounded_distance(typed_stem, candidate_stem, limit)
                 if distance is None:
                     continue
                 distance += 0.5  # a match of stems only is a little less sure

@@ -21,6 +21,7 @@ in :func:`_leaf_postings` falls back to Whoosh's public matcher interface for an
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import accumulate
 from math import log
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
@@ -112,8 +113,7 @@ class Segments:
         self.leaves = [(reader, base) for reader, base in searcher.reader().leaf_readers()]
         self.doc_count_all = searcher.doc_count_all()
         self._norms: dict[str, tuple] = {}
-        self._deleted = [frozenset(reader.deleted_docs()) if reader.has_deletions() else None
-                         for reader, _base in self.leaves]
+        self._deleted = [_deleted_docs(reader) for reader, _base in self.leaves]
 
     def norms(self, fieldname: str) -> tuple:
         """Per segment, the document length bytes of the field and the norm of each byte
@@ -132,6 +132,16 @@ class Segments:
         return log(self.doc_count_all / (self.searcher.doc_frequency(fieldname, text) + 1)) + 1
 
 
+def _deleted_docs(reader) -> frozenset | None:
+    """A segment's deleted documents (an updated index keeps them until segments merge)."""
+    if not reader.has_deletions():
+        return None
+    perdoc = getattr(reader, "_perdoc", None)
+    if perdoc is not None:
+        return frozenset(perdoc.deleted_docs())
+    return frozenset(d for d in range(reader.doc_count_all()) if reader.is_deleted(d))
+
+
 def _length_bytes(reader, fieldname: str) -> bytes:
     """The field's length byte of every document of a segment (0 where it has none)."""
     doccount = reader.doc_count_all()
@@ -145,30 +155,37 @@ def _length_bytes(reader, fieldname: str) -> bytes:
     return bytes(raw) + bytes(doccount - count)
 
 
-def _leaf_postings(reader, fieldname: str, text: str):
-    """(docnums, term frequencies, deleted docnums or None) of a term in one segment."""
+def _leaf_postings(reader, fieldname: str, text, with_weights: bool = True):
+    """(docnums, term frequencies or None) of a term in one segment, deleted ones included."""
     if not reader.doc_frequency(fieldname, text):
-        return (), (), None
+        return (), ()
     matcher = reader.postings(fieldname, text)
-    deleted = None
     if isinstance(matcher, FilterMatcher) and matcher._exclude:
-        deleted, matcher = matcher._ids, matcher.child
+        matcher = matcher.child   # the caller drops deleted documents
     ids: list[int] = []
     weights: list[float] = []
     if type(matcher) is W3LeafMatcher:
-        # Block by block: Whoosh decodes a block's ids and weights into arrays in one go.
+        # Block by block, as Whoosh stores them: (delta-coded ids, weights, values).
+        byteids = matcher._byteids
         while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            ids.extend(matcher._ids)
-            weights.extend(matcher._weights)
+            matcher._read_data()
+            block_ids, block_weights = matcher._data[0], matcher._data[1]
+            ids.extend(block_ids if byteids else accumulate(block_ids))
+            if with_weights:
+                if block_weights is None:
+                    weights.extend([1.0] * matcher._blocklength)
+                elif isinstance(block_weights, float):
+                    weights.extend([block_weights] * matcher._blocklength)
+                else:
+                    weights.extend(block_weights)
             matcher._next_block()
     else:
         while matcher.is_active():
             ids.append(matcher.id())
-            weights.append(matcher.weight())
+            if with_weights:
+                weights.append(matcher.weight())
             matcher.next()
-    return ids, weights, deleted
+    return ids, weights
 
 
 @dataclass
@@ -208,7 +225,7 @@ class Evaluation:
         if isinstance(node, Scored):
             return self.scored(node.query, node.boost)
         if isinstance(node, Filter):
-            return dict.fromkeys(self.segments.searcher.docs_for_query(node.query), 0.0)
+            return dict.fromkeys(self.filtered(node.query), 0.0)
         raise TypeError(f"unknown plan node {node!r}")  # pragma: no cover
 
     def _all_of(self, children: list) -> Scores:
@@ -242,7 +259,7 @@ class Evaluation:
             factor = segments.idf(fieldname, text) * (K1 + 1) * boost
             table, lengths = segments.norms(fieldname)
             for (reader, base), lens, deleted in zip(segments.leaves, lengths, segments._deleted):
-                ids, weights, _filtered = _leaf_postings(reader, fieldname, text)
+                ids, weights = _leaf_postings(reader, fieldname, text)
                 if not ids:
                     continue
                 # score = idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avglength))
@@ -258,11 +275,40 @@ class Evaluation:
         scores: Scores = {}
         for (reader, base), deleted in zip(self.segments.leaves, self.segments._deleted):
             for text in reader.expand_prefix(fieldname, prefix):
-                ids, _weights, _filtered = _leaf_postings(reader, fieldname, text)
+                ids, _weights = _leaf_postings(reader, fieldname, text, with_weights=False)
                 for d in ids:
                     if not deleted or d not in deleted:
                         scores[d + base] = boost
         return scores
+
+    def filtered(self, query, simplified: bool = False) -> set[int]:
+        """The documents of an unscored Whoosh query (objective, years, support), read from
+        the postings of the terms it expands to: Whoosh's own matchers for numeric ranges
+        were most of the time of a query with a year filter."""
+        from whoosh import query as Q  # noqa: PLC0415
+
+        searcher = self.segments.searcher
+        if not simplified:
+            # Once: simplifying a range again would turn its byte terms into numbers.
+            query = query.simplify(searcher.reader())
+        if isinstance(query, Q.And):
+            parts = sorted((self.filtered(q, True) for q in query.subqueries), key=len)
+            return set.intersection(*parts) if parts else set(self.every())
+        if isinstance(query, Q.Or):
+            return set().union(*(self.filtered(q, True) for q in query.subqueries))
+        if isinstance(query, Q.WrappingQuery):
+            return self.filtered(query.child, True)
+        if isinstance(query, Q.Every):
+            return set(self.every())
+        if isinstance(query, (Q.Term, Q.MultiTerm)):
+            docs: set[int] = set()
+            terms = query.existing_terms(searcher.reader(), expand=True)
+            for (reader, base), deleted in zip(self.segments.leaves, self.segments._deleted):
+                for fieldname, text in terms:
+                    ids, _weights = _leaf_postings(reader, fieldname, text, with_weights=False)
+                    docs.update(d + base for d in ids if not deleted or d not in deleted)
+            return docs
+        return set(searcher.docs_for_query(query))
 
     def scored(self, query, boost: float) -> Scores:
         searcher = self.segments.searcher
