@@ -312,17 +312,19 @@ class Engine:
             self._corrections[key] = corrected
         return corrected
 
-    def _candidates(self, first: str) -> list[tuple[str, int, str, frozenset]]:
+    def _candidates(self, first: str) -> list[tuple[str, int]]:
         """The collection's words that begin (typed without å/ä/ö) with ``first``: a typo
         seldom hits the first letter, and scanning one letter's words, not all of them,
         keeps a correction fast in a large collection."""
         buckets = self._buckets
         if buckets is None:
             buckets = {}
+            initials: dict[str, str] = {}
             for word, count in self.lexicon.counts.items():
-                folded = fold(word)
-                if folded:
-                    buckets.setdefault(folded[0], []).append((word, count, folded, frozenset(folded)))
+                initial = initials.get(word[0])
+                if initial is None:
+                    initial = initials[word[0]] = fold(word[0])[:1]
+                buckets.setdefault(initial, []).append((word, count))
             self._buckets = buckets
         return buckets.get(first, [])
 
@@ -337,17 +339,19 @@ class Engine:
         # word's set of letters and removes at most one, so words within ``limit`` edits
         # differ in at most 2 × limit letters; a stem is its word less a suffix, so a stem
         # within reach needs all but ``limit`` of the typed stem's letters in the word.
-        for candidate, count, folded, letters in self._candidates(typed[0]):
-            if candidate == word or abs(len(folded) - len(typed)) > limit + 3:
+        # (Folding keeps a Swedish word's length: å, ä, ö become one letter each.)
+        for candidate, count in self._candidates(typed[0]):
+            if candidate == word or abs(len(candidate) - len(typed)) > limit + 3:
                 continue
+            folded = fold(candidate)
+            letters = frozenset(folded)
             distance = None
             if abs(len(folded) - len(typed)) <= limit and len(letters ^ typed_letters) <= 2 * limit:
                 distance = _bounded_distance(typed, folded, limit)
             if distance is None:
                 if len(folded) < len(typed_stem) - limit or len(stem_letters - letters) > limit:
                     continue
-                candidate_stem = fold(stem(candidate))
-                distance = _bounded_distance(typed_stem, candidate_stem, limit)
+                distance = _bounded_distance(typed_stem, fold(stem(candidate)), limit)
                 if distance is None:
                     continue
                 distance += 0.5  # a match of stems only is a little less sure
