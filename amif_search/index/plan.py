@@ -20,6 +20,8 @@ in :func:`_leaf_postings` falls back to Whoosh's public matcher interface for an
 
 from __future__ import annotations
 
+from array import array
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from itertools import accumulate
 from math import log
@@ -103,10 +105,16 @@ class Filter(Node):
     query: object
 
 
+# Decoded postings kept per searcher, counted in postings (8 bytes each, in arrays).
+POSTINGS_CACHE = 4_000_000
+
+
 class Segments:
     """What one Whoosh searcher needs remembered to score terms: each segment's field
-    lengths as a table of BM25 length norms, and its deleted documents. One per searcher
-    (per thread); an index generation never changes, so nothing goes stale."""
+    lengths as a table of BM25 length norms, its deleted documents, and the postings most
+    recently decoded (Whoosh unpickles and inflates every block of a term; frequent terms
+    recur across queries). One per searcher (per thread); an index generation never
+    changes, so nothing goes stale."""
 
     def __init__(self, searcher) -> None:
         self.searcher = searcher
@@ -114,6 +122,25 @@ class Segments:
         self.doc_count_all = searcher.doc_count_all()
         self._norms: dict[str, tuple] = {}
         self._deleted = [_deleted_docs(reader) for reader, _base in self.leaves]
+        self._postings: OrderedDict = OrderedDict()
+        self._cached_postings = 0
+
+    def postings(self, leaf: int, fieldname: str, text) -> tuple:
+        """(docnums, term frequencies) of a term in segment ``leaf``, deleted ones included."""
+        key = (leaf, fieldname, text)
+        found = self._postings.get(key)
+        if found is not None:
+            self._postings.move_to_end(key)
+            return found
+        found = _leaf_postings(self.leaves[leaf][0], fieldname, text)
+        size = len(found[0])
+        if size <= POSTINGS_CACHE // 8:
+            self._postings[key] = found
+            self._cached_postings += size
+            while self._cached_postings > POSTINGS_CACHE:
+                _key, (ids, _weights) = self._postings.popitem(last=False)
+                self._cached_postings -= len(ids)
+        return found
 
     def norms(self, fieldname: str) -> tuple:
         """Per segment, the document length bytes of the field and the norm of each byte
@@ -155,15 +182,15 @@ def _length_bytes(reader, fieldname: str) -> bytes:
     return bytes(raw) + bytes(doccount - count)
 
 
-def _leaf_postings(reader, fieldname: str, text, with_weights: bool = True):
-    """(docnums, term frequencies or None) of a term in one segment, deleted ones included."""
+def _leaf_postings(reader, fieldname: str, text):
+    """(docnums, term frequencies) of a term in one segment, deleted ones included."""
+    ids = array("l")
+    weights = array("f")
     if not reader.doc_frequency(fieldname, text):
-        return (), ()
+        return ids, weights
     matcher = reader.postings(fieldname, text)
     if isinstance(matcher, FilterMatcher) and matcher._exclude:
         matcher = matcher.child   # the caller drops deleted documents
-    ids: list[int] = []
-    weights: list[float] = []
     if type(matcher) is W3LeafMatcher:
         # Block by block, as Whoosh stores them: (delta-coded ids, weights, values).
         byteids = matcher._byteids
@@ -171,19 +198,17 @@ def _leaf_postings(reader, fieldname: str, text, with_weights: bool = True):
             matcher._read_data()
             block_ids, block_weights = matcher._data[0], matcher._data[1]
             ids.extend(block_ids if byteids else accumulate(block_ids))
-            if with_weights:
-                if block_weights is None:
-                    weights.extend([1.0] * matcher._blocklength)
-                elif isinstance(block_weights, float):
-                    weights.extend([block_weights] * matcher._blocklength)
-                else:
-                    weights.extend(block_weights)
+            if block_weights is None:
+                weights.extend([1.0] * matcher._blocklength)
+            elif isinstance(block_weights, float):
+                weights.extend([block_weights] * matcher._blocklength)
+            else:
+                weights.extend(block_weights)
             matcher._next_block()
     else:
         while matcher.is_active():
             ids.append(matcher.id())
-            if with_weights:
-                weights.append(matcher.weight())
+            weights.append(matcher.weight())
             matcher.next()
     return ids, weights
 
@@ -258,8 +283,9 @@ class Evaluation:
         if segments.searcher.doc_frequency(fieldname, text):
             factor = segments.idf(fieldname, text) * (K1 + 1) * boost
             table, lengths = segments.norms(fieldname)
-            for (reader, base), lens, deleted in zip(segments.leaves, lengths, segments._deleted):
-                ids, weights = _leaf_postings(reader, fieldname, text)
+            for leaf, ((_reader, base), lens, deleted) in enumerate(zip(segments.leaves, lengths,
+                                                                        segments._deleted)):
+                ids, weights = segments.postings(leaf, fieldname, text)
                 if not ids:
                     continue
                 # score = idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avglength))
@@ -273,9 +299,9 @@ class Evaluation:
 
     def prefix(self, fieldname: str, prefix: str, boost: float) -> Scores:
         scores: Scores = {}
-        for (reader, base), deleted in zip(self.segments.leaves, self.segments._deleted):
+        for leaf, ((reader, base), deleted) in enumerate(zip(self.segments.leaves, self.segments._deleted)):
             for text in reader.expand_prefix(fieldname, prefix):
-                ids, _weights = _leaf_postings(reader, fieldname, text, with_weights=False)
+                ids, _weights = self.segments.postings(leaf, fieldname, text)
                 for d in ids:
                     if not deleted or d not in deleted:
                         scores[d + base] = boost
@@ -303,9 +329,9 @@ class Evaluation:
         if isinstance(query, (Q.Term, Q.MultiTerm)):
             docs: set[int] = set()
             terms = query.existing_terms(searcher.reader(), expand=True)
-            for (reader, base), deleted in zip(self.segments.leaves, self.segments._deleted):
+            for leaf, ((_reader, base), deleted) in enumerate(zip(self.segments.leaves, self.segments._deleted)):
                 for fieldname, text in terms:
-                    ids, _weights = _leaf_postings(reader, fieldname, text, with_weights=False)
+                    ids, _weights = self.segments.postings(leaf, fieldname, text)
                     docs.update(d + base for d in ids if not deleted or d not in deleted)
             return docs
         return set(searcher.docs_for_query(query))
