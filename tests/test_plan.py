@@ -146,3 +146,24 @@ def test_filters_match_what_whoosh_matches(engine, updated, low_year, high_year,
         searcher = e._searcher()
         for query in queries:
             assert e._evaluation().filtered(query) == set(searcher.docs_for_query(query)), query
+
+
+@pytest.mark.parametrize("which", ["one segment", "updated"])
+def test_phrases_match_and_score_as_whoosh(which, engine, updated, projects):
+    engine = engine if which == "one segment" else updated
+    searcher = engine._searcher()
+    checked = 0
+    for project in projects:
+        stems = [t.stem for t in engine.analyzer(project.description)]
+        folds = [t.fold for t in engine.analyzer(project.description)]
+        for start in range(0, len(stems) - 3, 7):
+            for size in (2, 3):
+                for fieldname, words in (("desc", stems[start:start + size]),
+                                         ("desc_fold", folds[start:start + size])):
+                    found = _plan_scores(engine, P.Phrase(fieldname, words, boost=0.5))
+                    _assert_same(found, _whoosh_scores(searcher, Q.Phrase(fieldname, words, boost=0.5)))
+                    checked += bool(found)
+        # Words that occur in the text but not side by side.
+        _assert_same(_plan_scores(engine, P.Phrase("desc", [stems[-1], stems[0]])),
+                     _whoosh_scores(searcher, Q.Phrase("desc", [stems[-1], stems[0]])))
+    assert checked > 50

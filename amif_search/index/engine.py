@@ -173,9 +173,8 @@ class Engine:
         alternatives = []
         for source in sources:
             w = SOURCE_WEIGHTS[source]
-            alternatives.append(P.Scored(Q.Phrase(source, [t.stem for t in tokens]), boost=w))
-            alternatives.append(P.Scored(Q.Phrase(source + "_fold", [t.fold for t in tokens]),
-                                         boost=w * FORM_WEIGHTS["_fold"]))
+            alternatives.append(P.Phrase(source, [t.stem for t in tokens], boost=w))
+            alternatives.append(P.Phrase(source + "_fold", [t.fold for t in tokens], boost=w * FORM_WEIGHTS["_fold"]))
         return P.Sum(alternatives), tokens
 
     def _prefix_query(self, text: str, sources=TEXT_SOURCES):

@@ -30,7 +30,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.numeric import byte_to_length, length_to_byte as _to_byte
 
-__all__ = ["Term", "Prefix", "Sum", "Max", "All", "Without", "Scored", "Filter", "Segments", "Evaluation"]
+__all__ = ["Term", "Prefix", "Phrase", "Sum", "Max", "All", "Without", "Filter", "Segments", "Evaluation"]
 
 B = 0.75
 K1 = 1.2
@@ -91,10 +91,12 @@ class Without(Node):
 
 
 @dataclass(eq=False)
-class Scored(Node):
-    """A Whoosh query matched and scored by Whoosh (phrases: they need positions)."""
+class Phrase(Node):
+    """The words of a field at consecutive positions; a match scores as Whoosh scores a
+    phrase: the sum of its words' BM25F, times ``boost``."""
 
-    query: object
+    field: str
+    words: list
     boost: float = 1.0
 
 
@@ -247,8 +249,8 @@ class Evaluation:
             return {d: 0.0 for d in self.every() if d not in excluded}
         if isinstance(node, Prefix):
             return self.prefix(node.field, node.prefix, node.boost)
-        if isinstance(node, Scored):
-            return self.scored(node.query, node.boost)
+        if isinstance(node, Phrase):
+            return self.phrase(node.field, node.words, node.boost)
         if isinstance(node, Filter):
             return dict.fromkeys(self.filtered(node.query), 0.0)
         raise TypeError(f"unknown plan node {node!r}")  # pragma: no cover
@@ -336,16 +338,60 @@ class Evaluation:
             return docs
         return set(searcher.docs_for_query(query))
 
-    def scored(self, query, boost: float) -> Scores:
-        searcher = self.segments.searcher
-        context = searcher.context()
-        scores: Scores = {}
-        for subsearcher, base in searcher.leaf_searchers():
-            matcher = query.matcher(subsearcher, context)
-            while matcher.is_active():
-                scores[matcher.id() + base] = matcher.score() * boost
-                matcher.next()
-        return scores
+    def phrase(self, fieldname: str, words: list, boost: float) -> Scores:
+        parts = [self.term(fieldname, word, boost) for word in words]
+        if not parts or not all(parts):
+            return {}
+        ordered = sorted(parts, key=len)
+        rest = ordered[1:]
+        candidates = {d: s + sum(other[d] for other in rest) for d, s in ordered[0].items()
+                      if all(d in other for other in rest)}
+        if not candidates or len(words) == 1:
+            return candidates
+        segments = self.segments
+        found: Scores = {}
+        for leaf, (reader, base) in enumerate(segments.leaves):
+            wanted = {d - base for d in candidates if base <= d < base + reader.doc_count_all()}
+            if not wanted:
+                continue
+            fmt = reader.schema[fieldname].format
+            # Positions of each word in the documents still in the running.
+            positions = []
+            for word in words:
+                positions.append(_positions(reader, fieldname, word, wanted, fmt))
+                wanted &= positions[-1].keys()
+                if not wanted:
+                    break
+            for d in wanted:
+                first = positions[0][d]
+                later = [set(p[d]) for p in positions[1:]]
+                if any(all(start + i in later[i - 1] for i in range(1, len(words))) for start in first):
+                    found[d + base] = candidates[d + base]
+        return found
+
+
+def _positions(reader, fieldname: str, text, wanted: set, fmt) -> dict:
+    """The positions of a term in the ``wanted`` documents of a segment."""
+    matcher = reader.postings(fieldname, text)
+    if isinstance(matcher, FilterMatcher) and matcher._exclude:
+        matcher = matcher.child
+    found = {}
+    if type(matcher) is W3LeafMatcher:
+        byteids = matcher._byteids
+        while matcher.is_active():
+            if matcher._maxid >= min(wanted):
+                matcher._read_data()
+                block_ids, values = matcher._data[0], matcher._data[2]
+                for d, value in zip(block_ids if byteids else accumulate(block_ids), values):
+                    if d in wanted:
+                        found[d] = fmt.decode_positions(value)
+            matcher._next_block()
+    else:
+        while matcher.is_active():
+            if matcher.id() in wanted:
+                found[matcher.id()] = matcher.value_as("positions")
+            matcher.next()
+    return found
 
 
 def _sum(parts: list[Scores], boost: float = 1.0) -> Scores:
