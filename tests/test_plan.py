@@ -167,3 +167,16 @@ def test_phrases_match_and_score_as_whoosh(which, engine, updated, projects):
         _assert_same(_plan_scores(engine, P.Phrase("desc", [stems[-1], stems[0]])),
                      _whoosh_scores(searcher, Q.Phrase("desc", [stems[-1], stems[0]])))
     assert checked > 50
+
+
+def test_the_postings_memory_stays_within_its_bound_and_changes_no_answer(monkeypatch, catalogue):
+    queries = ["trauma barn", "flyktingar kommun", '"barn och unga"', "tortyr OR integration", "kvot*"]
+    expected = [[(h.project.id, h.score) for h in catalogue.search(q, limit=20).hits] for q in queries]
+    monkeypatch.setattr(P, "POSTINGS_CACHE", 40)
+    segments = P.Segments(catalogue.engine._searcher())
+    monkeypatch.setattr(catalogue.engine._local, "segments", segments)
+    for _round in range(2):
+        got = [[(h.project.id, h.score) for h in catalogue.search(q, limit=20).hits] for q in queries]
+        assert got == expected
+        assert 0 < segments._cached_postings <= 40
+        assert segments._cached_postings == sum(len(ids) for ids, _w in segments._postings.values())
