@@ -101,7 +101,7 @@ def open_catalogue(index_dir: str | Path | None = None, *, build: bool = True,
     location = resolve_index_dir(index_dir)
     try:
         generation = store.live_generation(location)
-        manifest = store.read_manifest(generation, verify_files=False)  # Catalogue() verifies the files
+        manifest = store.read_manifest(generation, verify_files=False)  # the Catalogue checks the files
     except IndexNotFoundError:
         if not build:
             raise
@@ -128,26 +128,39 @@ def open_catalogue(index_dir: str | Path | None = None, *, build: bool = True,
     elif reason:
         raise IndexStateError(_("{path}: {reason}; bygg om det med 'amif-search index build'").format(
             path=location, reason=reason))
+    else:
+        return Catalogue(location, _read=(generation, manifest))  # its manifest is not read again
     return Catalogue(location)
 
 
 class Catalogue:
-    """An open index. One instance may serve many threads."""
+    """An open index. One instance may serve many threads.
 
-    def __init__(self, index_dir: str | Path | None = None) -> None:
+    Its files are checked against the signed manifest before anything of them is read;
+    ``rehash`` hashes every file even when the seal shows them unchanged (see
+    :mod:`amif_search.index.store`).
+    """
+
+    def __init__(self, index_dir: str | Path | None = None, *, rehash: bool = False,
+                 _read: tuple[Path, store.Manifest] | None = None) -> None:
         from .index.engine import Engine  # noqa: PLC0415
 
         self.location = resolve_index_dir(index_dir)
+        self._rehash = rehash
         try:
-            self._open(Engine)
+            self._open(Engine, _read)
         except (IndexStateError, OSError):
             # A build may have swapped generations between reading CURRENT and opening it.
             self._open(Engine)
         self._lock = threading.Lock()
 
-    def _open(self, engine_class) -> None:
-        generation = store.live_generation(self.location)
-        manifest = store.read_manifest(generation)
+    def _open(self, engine_class, read: tuple[Path, store.Manifest] | None = None) -> None:
+        if read is None:
+            generation = store.live_generation(self.location)
+            manifest = store.read_manifest(generation, rehash=self._rehash)
+        else:
+            generation, manifest = read
+            store.check_files(generation, manifest, rehash=self._rehash)
         lexicon = store.load_lexicon(generation / store.LEXICON)
         records = store.RecordStore(generation / store.RECORDS)
         engine = engine_class(generation / store.WHOOSH_DIR, lexicon)

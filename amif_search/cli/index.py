@@ -88,7 +88,7 @@ def update(sources, quiet, wait, index_dir):
 def info(verify, as_json, index_dir):
     from ..catalogue import Catalogue  # noqa: PLC0415
 
-    catalogue = Catalogue(index_dir)
+    catalogue = Catalogue(index_dir, rehash=verify)  # --verify hashes every file, whatever the seal says
     details = catalogue.info()
     manifest = details.manifest
     checked = catalogue.verify() if verify else None

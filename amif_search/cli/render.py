@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import textwrap
+from typing import TYPE_CHECKING
 
 import click
 
 from ..formatting import format_amount, format_period
 from ..i18n import N_, _
-from ..model import Project
+
+if TYPE_CHECKING:
+    from ..model import Project
 
 __all__ = ["Style", "render_hit", "render_project", "render_project_line", "LABELS"]
 

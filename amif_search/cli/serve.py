@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import signal
 import sys
 
@@ -38,6 +37,8 @@ def _url(host: str, port: int) -> str:
                       "standard: ingen åtkomst från andra ursprung."))
 @index_option
 def serve(host, port, threads, cors_origin, index_dir):
+    import logging  # noqa: PLC0415
+
     import waitress  # noqa: PLC0415
 
     from ..catalogue import open_catalogue  # noqa: PLC0415

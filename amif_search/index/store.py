@@ -7,15 +7,36 @@ An index folder holds generations; ``CURRENT`` names the live one::
       .lock                    held by the one process that builds
       gen-<time>-<pid>/
         manifest.json          versions, sources, per-project hashes, file digests, signature
+        seal.json              the files' identities when they were hashed, signed (see below)
         records.sqlite         the projects themselves (read with sqlite3, never unpickled)
-        lexicon.json           the collection's words, for compound splitting and typos
+        lexicon.marshal        the collection's words, for compound splitting and typos
         whoosh/                the Whoosh index
 
 A build writes a new generation beside the live one and then replaces ``CURRENT``, so a
 build killed at any moment leaves the previous index whole; leftovers are removed by the
-next build. Whoosh unpickles its table of contents when it opens an index, so an index is
+next build. Whoosh unpickles its table of contents and its posting blocks, so an index is
 opened only after its manifest has been checked: signed with a key that only this user's
 installation has, and the digest of every file that Whoosh or sqlite will read matching.
+
+Hashing every file costs time in proportion to the index (over a second for 100 000
+projects), so each generation also has a *seal*: signed with the same key, it records the
+manifest's signature and, for the manifest and each file, (st_dev, st_ino, st_size,
+st_mtime_ns, st_ctime_ns) as they were when the file's content was found to match. A file
+whose stat still matches its seal entry is the file that was hashed: any write, truncate,
+chmod, rename or link of a file, and any change of its times with utime, sets its change
+time (ctime) to the present, and an unprivileged process cannot set it back; a file
+replaced by another has another inode. A file is sealed only when its ctime lies strictly
+before a moment taken on the same filesystem clock before it was hashed, so that a change
+made after sealing always shows, even where timestamps are coarse. A file whose stat does
+not match (the index was copied, someone edited it) is hashed as before, refused when its
+digest differs, and sealed again when it matches. The seal also repeats the manifest
+without its projects: an untouched generation opens without reading its manifest either
+(the projects are read from it, and its signature checked, when asked for).
+
+An update hard-links the live generation's segment files into the next one, which changes
+their ctime: the new generation is sealed after the linking, and after the removal of the
+generations that the swap makes obsolete (unlinking changes the ctime too). The previous
+generation's seal then no longer holds for the linked files; opening it hashes them.
 """
 
 from __future__ import annotations
@@ -28,32 +49,42 @@ import os
 import secrets
 import shutil
 import sqlite3
+import threading
 import time
+from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from .. import __version__
-from .. import analysis as _analysis
-from ..analysis import Lexicon
-from ..i18n import _
 from ..errors import IndexLockedError, IndexNotFoundError, IndexStateError
+from ..i18n import _
 from ..model import Project
-from . import schema as _schema
 
-__all__ = ["Manifest", "SourceInfo", "write_generation", "read_manifest", "live_generation",
+if TYPE_CHECKING:
+    from ..analysis import Lexicon
+
+__all__ = ["Manifest", "SourceInfo", "write_generation", "read_manifest", "check_files", "live_generation",
            "build_lock", "user_data_dir", "FORMAT_NAME", "INDEX_ENV"]
 
 FORMAT_NAME = "amif-search-index"
-FORMAT_VERSION = 1
+# 2: the lexicon in marshal form, and the seal. Indexes of format 1 are still read (and
+# hashed at every open: they get no seal, which releases of format 1 would take for a
+# file added after the build).
+FORMAT_VERSION = 2
+SEALED_SINCE = 2
 INDEX_ENV = "AMIF_SEARCH_INDEX"
 CURRENT = "CURRENT"
 LOCK = ".lock"
 MANIFEST = "manifest.json"
+SEAL = "seal.json"
+SEAL_KIND = "amif-search-seal"
 RECORDS = "records.sqlite"
-LEXICON = "lexicon.json"
+LEXICON = "lexicon.marshal"
+LEXICON_JSON = "lexicon.json"   # format 1
+LEXICON_FORMAT = "amif-search-lexicon"
 WHOOSH_DIR = "whoosh"
 GLOSSARY = "glossary.json"
 KEY_ENV = "AMIF_SEARCH_KEY_FILE"
@@ -88,22 +119,41 @@ class SourceInfo:
         return _digest(path) != self.sha256
 
 
+def _schema_version() -> int:
+    from .schema import SCHEMA_VERSION  # noqa: PLC0415  (imports Whoosh)
+
+    return SCHEMA_VERSION
+
+
+def _analysis_version() -> int:
+    from ..analysis import ANALYSIS_VERSION  # noqa: PLC0415
+
+    return ANALYSIS_VERSION
+
+
 @dataclass
 class Manifest:
     """What an index is: versions, sources, projects and the digests of its files."""
 
     built_at: str
     sources: list[SourceInfo]
-    projects: dict[str, str]
+    projects: Mapping[str, str]
     files: dict[str, str] = field(default_factory=dict)
-    schema_version: int = field(default_factory=lambda: _schema.SCHEMA_VERSION)
-    analysis_version: int = field(default_factory=lambda: _analysis.ANALYSIS_VERSION)
+    schema_version: int = field(default_factory=_schema_version)
+    analysis_version: int = field(default_factory=_analysis_version)
     package_version: str = __version__
     format: str = FORMAT_NAME
     format_version: int = FORMAT_VERSION
     extra: dict = field(default_factory=dict)
+    # Not part of the manifest's body: its signature, whether its files were checked, and
+    # what sealing needs: (a moment of the filesystem's clock taken before the manifest was
+    # read, the manifest's seal entry or None).
+    signature: str = field(default="", repr=False, compare=False)
+    files_checked: bool = field(default=False, repr=False, compare=False)
+    seal_state: tuple[int, list[int] | None] | None = field(default=None, repr=False, compare=False)
 
-    def to_json(self) -> dict:
+    def header(self) -> dict:
+        """Everything but the projects (which the seal does not repeat)."""
         return {
             "format": self.format,
             "format_version": self.format_version,
@@ -112,17 +162,21 @@ class Manifest:
             "package_version": self.package_version,
             "built_at": self.built_at,
             "sources": [vars(s) for s in self.sources],
-            "projects": self.projects,
             "files": self.files,
             "extra": self.extra,
         }
 
+    def to_json(self) -> dict:
+        body = self.header()
+        body["projects"] = dict(self.projects)
+        return body
+
     @classmethod
-    def from_json(cls, data: dict) -> "Manifest":
+    def from_json(cls, data: dict, projects: Mapping[str, str] | None = None) -> "Manifest":
         return cls(
             built_at=data["built_at"],
             sources=[SourceInfo(**s) for s in data["sources"]],
-            projects=dict(data["projects"]),
+            projects=dict(data["projects"]) if projects is None else projects,
             files=dict(data["files"]),
             schema_version=int(data["schema_version"]),
             analysis_version=int(data["analysis_version"]),
@@ -131,6 +185,47 @@ class Manifest:
             format_version=int(data["format_version"]),
             extra=dict(data.get("extra", {})),
         )
+
+
+class _ManifestProjects(Mapping):
+    """The projects of a manifest opened through its seal, read from the manifest on first use.
+
+    A search never needs them, and at 100 000 projects parsing and checking them costs as
+    much as the rest of opening the index.
+    """
+
+    def __init__(self, generation: Path, signature: str) -> None:
+        self._generation = generation
+        self._signature = signature
+        self._projects: dict[str, str] | None = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> dict[str, str]:
+        projects = self._projects
+        if projects is None:
+            with self._lock:
+                if self._projects is None:
+                    manifest = _read_signed_manifest(self._generation, _signing_key(create=False))
+                    if not hmac.compare_digest(manifest.signature, self._signature):
+                        raise _changed_error(self._generation, [MANIFEST])
+                    self._projects = dict(manifest.projects)
+                projects = self._projects
+        return projects
+
+    def __getitem__(self, key: str) -> str:
+        return self._load()[key]
+
+    def __iter__(self):
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._load()
+
+    def __repr__(self) -> str:
+        return f"<projects of {self._generation.name}>"
 
 
 def user_data_dir() -> Path:
@@ -177,13 +272,143 @@ def _digest(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _listing(generation: Path) -> list[str]:
+    """The files of a generation that its manifest covers (all but the manifest and the
+    seal), by relative path, sorted."""
+    names = []
+    for folder, dirs, files in os.walk(generation):
+        relative = os.path.relpath(folder, generation)
+        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        for name in files:
+            if not prefix and (name in (MANIFEST, SEAL) or name.startswith(SEAL + ".tmp-")):
+                continue
+            if os.path.isfile(os.path.join(folder, name)):
+                names.append(prefix + name)
+    names.sort()
+    return names
+
+
 def _file_digests(generation: Path) -> dict[str, str]:
-    """sha256 of every file in a generation but the manifest, by relative path."""
-    files = {}
-    for path in sorted(generation.rglob("*")):
-        if path.is_file() and path.name != MANIFEST:
-            files[path.relative_to(generation).as_posix()] = _digest(path)
-    return files
+    """sha256 of every file in a generation but the manifest and seal, by relative path."""
+    return {name: _digest(generation / name) for name in _listing(generation)}
+
+
+def _stat_key(stat: os.stat_result) -> list[int]:
+    return [stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
+
+
+def _hash_files(generation: Path, names: Iterable[str], now_ns: int | None
+                ) -> tuple[dict[str, str | None], dict[str, list[int]]]:
+    """The digests of ``names`` (None for a file that cannot be read), and the seal entries
+    of those that stayed the same while they were hashed and last changed before ``now_ns``."""
+    digests: dict[str, str | None] = {}
+    entries: dict[str, list[int]] = {}
+    for name in names:
+        path = generation / name
+        try:
+            before = os.stat(path)
+            digests[name] = _digest(path)
+            entry = _sealable(before, os.stat(path), now_ns)
+        except OSError:
+            digests[name] = None
+            continue
+        if entry is not None:
+            entries[name] = entry
+    return digests, entries
+
+
+def _filesystem_now(generation: Path) -> int | None:
+    """The filesystem's clock now: the ctime of a file created for the purpose (and removed).
+    None where the generation cannot be written (its seal then stays as it is)."""
+    probe = generation / f"{SEAL}.tmp-{os.getpid()}-{threading.get_ident()}"
+    try:
+        probe.unlink(missing_ok=True)
+        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except OSError:
+        return None
+    try:
+        return os.fstat(fd).st_ctime_ns
+    finally:
+        os.close(fd)
+        _discard(probe)
+
+
+def _sealable(before: os.stat_result, after: os.stat_result, now_ns: int | None) -> list[int] | None:
+    """The seal entry of a file stat'ed ``before`` and ``after`` its content was checked,
+    when it did not change meanwhile and last changed before ``now_ns``."""
+    entry = _stat_key(after)
+    if now_ns is None or entry != _stat_key(before) or not 0 < before.st_ctime_ns < now_ns:
+        return None
+    return entry
+
+
+def _write_seal(generation: Path, manifest: Manifest, key: bytes, manifest_entry: list[int] | None,
+                entries: dict[str, list[int]]) -> None:
+    body = {"kind": SEAL_KIND, "manifest": manifest.signature, "manifest_stat": manifest_entry,
+            "header": manifest.header(), "files": entries}
+    body["signature"] = _signature(key, body)
+    tmp = generation / f"{SEAL}.tmp-{os.getpid()}-{threading.get_ident()}"
+    try:
+        with open(tmp, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(body, ensure_ascii=False))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, generation / SEAL)
+    except OSError:
+        _discard(tmp)
+
+
+def _discard(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass
+
+
+def _read_seal(generation: Path, key: bytes) -> dict | None:
+    """The generation's seal when it is signed with ``key``, else None."""
+    try:
+        data = json.loads((generation / SEAL).read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("kind") != SEAL_KIND:
+        return None
+    signature = data.pop("signature", None)
+    if not isinstance(signature, str) or not hmac.compare_digest(signature, _signature(key, data)):
+        return None
+    if not isinstance(data.get("files"), dict) or not isinstance(data.get("manifest"), str):
+        return None
+    return data
+
+
+def _stat_or_none(path: Path) -> list[int] | None:
+    try:
+        return _stat_key(os.stat(path))
+    except OSError:
+        return None
+
+
+def _sealed_manifest(generation: Path, key: bytes) -> Manifest | None:
+    """The manifest as its seal repeats it, when the seal is ours and the manifest and every
+    file are as they were sealed; else None (the caller reads and checks everything)."""
+    seal = _read_seal(generation, key)
+    if seal is None or seal.get("manifest_stat") is None:
+        return None
+    if _stat_or_none(generation / MANIFEST) != seal["manifest_stat"]:
+        return None
+    files = seal["files"]
+    names = _listing(generation)
+    if len(files) != len(names) or any(files.get(name) != _stat_or_none(generation / name) for name in names):
+        return None
+    try:
+        manifest = Manifest.from_json(seal["header"], projects=_ManifestProjects(generation, seal["manifest"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+    if manifest.format != FORMAT_NAME or manifest.format_version > FORMAT_VERSION or sorted(manifest.files) != names:
+        return None
+    manifest.signature = seal["manifest"]
+    manifest.files_checked = True
+    return manifest
 
 
 @contextmanager
@@ -231,8 +456,40 @@ def live_generation(index_dir: Path) -> Path:
     return generation
 
 
-def read_manifest(generation: Path, verify_files: bool = True) -> Manifest:
-    """Read and check a generation's manifest before anything else of it is read."""
+def read_manifest(generation: Path, verify_files: bool = True, *, rehash: bool = False) -> Manifest:
+    """Read and check a generation's manifest before anything else of it is read.
+
+    With ``verify_files`` the files are checked too (see :func:`check_files`); the manifest
+    comes from the seal when the seal shows the manifest and every file unchanged, which
+    needs no file to be read. ``rehash`` hashes every file whatever the seal says.
+    """
+    key = _signing_key(create=False)
+    if key is not None and not rehash:
+        sealed = _sealed_manifest(generation, key)
+        if sealed is not None:
+            return sealed
+    # The seal will be renewed: the moment and the manifest's stat taken around this one
+    # reading are what the manifest's seal entry needs (see _sealable).
+    now_ns = _filesystem_now(generation) if key is not None else None
+    before = _stat_result(generation / MANIFEST)
+    manifest = _read_signed_manifest(generation, key)
+    if now_ns is not None and manifest.format_version >= SEALED_SINCE:
+        after = _stat_result(generation / MANIFEST)
+        entry = _sealable(before, after, now_ns) if before is not None and after is not None else None
+        manifest.seal_state = (now_ns, entry)
+    if verify_files:
+        check_files(generation, manifest, rehash=rehash)
+    return manifest
+
+
+def _stat_result(path: Path) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
+
+
+def _read_signed_manifest(generation: Path, key: bytes | None) -> Manifest:
     where = generation / MANIFEST
     try:
         data = json.loads(where.read_text(encoding="utf-8"))
@@ -244,7 +501,6 @@ def read_manifest(generation: Path, verify_files: bool = True) -> Manifest:
     if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
         raise IndexStateError(_("{path}: inget amif-search-index; öppnas inte").format(path=where))
     signature = data.pop("signature", None)
-    key = _signing_key(create=False)
     if key is None or not isinstance(signature, str) or not hmac.compare_digest(signature, _signature(key, data)):
         raise IndexStateError(_(
             "{path}: indexet har inte byggts av den här installationen (signaturen stämmer inte); det öppnas "
@@ -257,13 +513,59 @@ def read_manifest(generation: Path, verify_files: bool = True) -> Manifest:
     if manifest.format_version > FORMAT_VERSION:
         raise IndexStateError(_("{path}: skrivet av en nyare amif-search ({version}); uppgradera eller bygg om "
                                 "indexet").format(path=generation.parent, version=manifest.package_version))
-    if verify_files:
-        actual = _file_digests(generation)
-        if actual != manifest.files:
-            changed = sorted(set(actual) ^ set(manifest.files) | {k for k in actual if actual.get(k) != manifest.files.get(k)})
-            raise IndexStateError(_("{path}: indexets filer har ändrats efter bygget ({files}); det öppnas inte. "
-                                    "Bygg om indexet").format(path=generation.parent, files=", ".join(changed[:3])))
+    manifest.signature = signature
     return manifest
+
+
+def _changed_error(generation: Path, changed: list[str]) -> IndexStateError:
+    return IndexStateError(_("{path}: indexets filer har ändrats efter bygget ({files}); det öppnas inte. "
+                             "Bygg om indexet").format(path=generation.parent, files=", ".join(changed[:3])))
+
+
+def check_files(generation: Path, manifest: Manifest, *, rehash: bool = False) -> None:
+    """Refuse the generation unless its files are exactly those ``manifest`` lists, each with
+    its digest.
+
+    A file whose stat matches the seal is not read (see the module's docstring); the others
+    are hashed, and when all match, the seal is renewed so that the next open reads none.
+    ``rehash`` hashes every file. Checks nothing twice for a manifest that was checked.
+    """
+    if manifest.files_checked and not rehash:
+        return
+    key = _signing_key(create=False)
+    names = _listing(generation)
+    odd = sorted(set(names) ^ set(manifest.files))
+    if odd:
+        raise _changed_error(generation, odd)
+    seal = _read_seal(generation, key) if key is not None and not rehash else None
+    if seal is not None and seal["manifest"] != manifest.signature:
+        seal = None
+    sealed = seal["files"] if seal is not None else {}
+    unsealed = [name for name in names if sealed.get(name) is None
+                or sealed[name] != _stat_or_none(generation / name)]
+    manifest_entry = seal.get("manifest_stat") if seal is not None else None
+    if manifest_entry is not None and manifest_entry != _stat_or_none(generation / MANIFEST):
+        manifest_entry = None
+    if not unsealed and manifest_entry is not None:
+        manifest.files_checked = True
+        return
+    now_ns = None
+    if key is not None and manifest.format_version >= SEALED_SINCE:
+        if manifest.seal_state is not None:
+            now_ns, read_entry = manifest.seal_state
+            manifest_entry = manifest_entry or read_entry
+        else:
+            now_ns = _filesystem_now(generation)
+    digests, entries = _hash_files(generation, unsealed, now_ns)
+    changed = [name for name in unsealed if digests[name] != manifest.files[name]]
+    if changed:
+        raise _changed_error(generation, changed)
+    manifest.files_checked = True
+    entries.update((name, sealed[name]) for name in names if name not in digests)
+    if now_ns is not None and (entries != sealed or manifest_entry != (seal or {}).get("manifest_stat")):
+        # A file changed in the same clock tick as this check is left out; the next open
+        # hashes it alone and seals it.
+        _write_seal(generation, manifest, key, manifest_entry, entries)  # type: ignore[arg-type]
 
 
 def begin_generation(index_dir: Path) -> Path:
@@ -277,17 +579,29 @@ def begin_generation(index_dir: Path) -> Path:
 
 def publish_generation(index_dir: Path, generation: Path, sources: list[SourceInfo],
                        projects: dict[str, str], extra: dict | None = None) -> Manifest:
-    """Sign a complete generation's manifest and make it the live one, atomically."""
+    """Sign a complete generation's manifest, seal it and make it the live one, atomically."""
+    # What the swap will make obsolete goes first: removing a generation whose files are
+    # hard-linked into this one changes their ctime, which the seal records.
+    cleanup_leftovers(index_dir, keep_previous=0)
+    key = _signing_key(create=True)
+    names = _listing(generation)
+    now_ns = _settled_now(generation, names)
+    digests, entries = _hash_files(generation, names, now_ns)
+    unreadable = [name for name, digest in digests.items() if digest is None]
+    if unreadable:
+        raise IndexStateError(_("{path}: kan inte läsas; bygg om indexet").format(path=generation / unreadable[0]))
     manifest = Manifest(
         built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         sources=sources,
         projects=projects,
-        files=_file_digests(generation),
+        files=digests,  # type: ignore[arg-type]
         extra=dict(extra or {}),
     )
     body = manifest.to_json()
-    body["signature"] = _signature(_signing_key(create=True), manifest.to_json())
-    _write_atomically(generation / MANIFEST, json.dumps(body, ensure_ascii=False, indent=1))
+    manifest.signature = body["signature"] = _signature(key, manifest.to_json())
+    text = json.dumps(body, ensure_ascii=False, indent=1)
+    _write_atomically(generation / MANIFEST, text)
+    _seal_new(generation, manifest, key, entries, text.encode("utf-8"))
     _fsync_dir(generation)
     _write_atomically(index_dir / CURRENT, generation.name + "\n")
     _fsync_dir(index_dir)
@@ -295,17 +609,63 @@ def publish_generation(index_dir: Path, generation: Path, sources: list[SourceIn
     return manifest
 
 
-def write_lexicon(path: Path, lexicon: Lexicon) -> None:
-    path.write_text(json.dumps({"counts": lexicon.counts, "stems": sorted(lexicon.stems),
-                                "roots": sorted(lexicon.roots)}, ensure_ascii=False), encoding="utf-8")
+def _settled_now(generation: Path, names: list[str]) -> int | None:
+    """A moment of the filesystem's clock after the last change of any of ``names``: waits a
+    few milliseconds at most for the clock to move on, so that files just written can be
+    sealed (on a filesystem with coarser times, the first open seals the rest)."""
+    newest = max((stat[4] for stat in map(_stat_or_none, (generation / name for name in names)) if stat),
+                 default=0)
+    now_ns = None
+    for _attempt in range(8):
+        now_ns = _filesystem_now(generation)
+        if now_ns is None or now_ns > newest:
+            break
+        time.sleep(0.002)
+    return now_ns
+
+
+def _seal_new(generation: Path, manifest: Manifest, key: bytes, entries: dict[str, list[int]],
+              written: bytes) -> None:
+    """Seal a generation just written. The manifest was written a moment ago: wait (a few
+    milliseconds at most) for the filesystem's clock to move past its ctime, so that it can
+    be sealed too; on a filesystem with coarser times the first open seals it instead."""
+    path = generation / MANIFEST
+    manifest_entry = None
+    for _attempt in range(8):
+        now_ns = _filesystem_now(generation)
+        if now_ns is None:
+            return
+        try:
+            before = os.stat(path)
+            same = path.read_bytes() == written
+            manifest_entry = _sealable(before, os.stat(path), now_ns) if same else None
+        except OSError:
+            break
+        if manifest_entry is not None or not same:
+            break
+        time.sleep(0.002)
+    _write_seal(generation, manifest, key, manifest_entry, entries)
+
+
+def write_lexicon(path: Path, lexicon: "Lexicon") -> None:
+    """Write the lexicon in marshal form, which loads several times faster than JSON.
+
+    marshal is no format for untrusted data; this file is covered by the signed manifest
+    like every other, and is read only once the generation has been checked.
+    """
+    import marshal  # noqa: PLC0415
+
+    data = {"format": LEXICON_FORMAT, "counts": dict(lexicon.counts), "stems": sorted(lexicon.stems),
+            "roots": sorted(lexicon.roots)}
+    path.write_bytes(marshal.dumps(data, 4))
 
 
 def write_generation(
     index_dir: Path,
     projects: list[Project],
     sources: list[SourceInfo],
-    lexicon: Lexicon,
-    write_whoosh: Callable[[Path, list[Project], Lexicon], None],
+    lexicon: "Lexicon",
+    write_whoosh: Callable[[Path, list[Project], "Lexicon"], None],
     extra: dict | None = None,
     files: dict[str, str] | None = None,
 ) -> tuple[Path, Manifest]:
@@ -328,14 +688,16 @@ def write_generation(
 
 def copy_generation(source: Path, target: Path) -> None:
     """Copy a generation's files into ``target`` for an update: Whoosh's segment files never
-    change once written, so they are hard-linked; everything else is copied."""
+    change once written, so they are hard-linked; everything else is copied. The manifest,
+    the seal and a lexicon of format 1 are left out (the update writes its own)."""
     for path in source.rglob("*"):
         relative = path.relative_to(source)
         destination = target / relative
         if path.is_dir():
             destination.mkdir(parents=True, exist_ok=True)
             continue
-        if path.name == MANIFEST:
+        if len(relative.parts) == 1 and (path.name in (MANIFEST, SEAL, LEXICON_JSON)
+                                         or path.name.startswith(SEAL + ".tmp-")):
             continue
         destination.parent.mkdir(parents=True, exist_ok=True)
         if relative.parts[0] == WHOOSH_DIR and path.suffix != ".toc":
@@ -437,7 +799,8 @@ class RecordStore:
     def __init__(self, path: Path) -> None:
         try:
             self._connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-            self._connection.execute("SELECT count(*) FROM projects").fetchone()
+            # Proves the table is there without reading it all, as count(*) would.
+            self._connection.execute("SELECT seq FROM projects LIMIT 1").fetchone()
         except sqlite3.Error as exc:
             raise IndexStateError(_("{path}: projektposterna kan inte läsas ({reason}); bygg om indexet").format(
                 path=path, reason=exc)) from None
@@ -466,12 +829,31 @@ class RecordStore:
         self._connection.close()
 
 
-def load_lexicon(path: Path) -> Lexicon:
+def load_lexicon(path: Path) -> "Lexicon":
+    """The lexicon of a checked generation (of format 1 too, whose lexicon is JSON)."""
+    from ..analysis import Lexicon  # noqa: PLC0415
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        stems, roots = data.get("stems"), data.get("roots")
-        return Lexicon({str(k): int(v) for k, v in data["counts"].items()},
-                       stems=[str(x) for x in stems] if isinstance(stems, list) else None,
-                       roots=[str(x) for x in roots] if isinstance(roots, list) and isinstance(stems, list) else None)
-    except (OSError, ValueError, KeyError, AttributeError, TypeError):
+        if not path.exists() and path.name == LEXICON and path.with_name(LEXICON_JSON).exists():
+            return _load_json_lexicon(path.with_name(LEXICON_JSON))
+        import marshal  # noqa: PLC0415
+
+        data = marshal.loads(path.read_bytes())
+        if not isinstance(data, dict) or data.get("format") != LEXICON_FORMAT:
+            raise ValueError(path)
+        counts, stems, roots = data["counts"], data["stems"], data["roots"]
+        if not (isinstance(counts, dict) and isinstance(stems, list) and isinstance(roots, list)):
+            raise ValueError(path)
+        return Lexicon(counts, stems=stems, roots=roots)
+    except (OSError, ValueError, EOFError, KeyError, AttributeError, TypeError):
         raise IndexStateError(_("{path}: lexikonet kan inte läsas; bygg om indexet").format(path=path)) from None
+
+
+def _load_json_lexicon(path: Path) -> "Lexicon":
+    from ..analysis import Lexicon  # noqa: PLC0415
+
+    data = json.loads(path.read_text(encoding="utf-8"))
+    stems, roots = data.get("stems"), data.get("roots")
+    return Lexicon({str(k): int(v) for k, v in data["counts"].items()},
+                   stems=[str(x) for x in stems] if isinstance(stems, list) else None,
+                   roots=[str(x) for x in roots] if isinstance(roots, list) and isinstance(stems, list) else None)
