@@ -16,6 +16,7 @@ serves indexing, queries and highlighting. This module knows nothing of the sear
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 import re
 import unicodedata
 from collections import Counter
@@ -33,6 +34,8 @@ __all__ = [
 ANALYSIS_VERSION = 3
 # Splitting tries every split point, so its cost grows with the square of a word's length.
 MAX_COMPOUND_LENGTH = 64
+# Bounds of the splitter's memories (each starts afresh when full).
+_PIECE_CACHE = 400_000
 
 # Swedish function words: dropped from free-text queries (kept in the index for phrases).
 STOPWORDS = frozenset("""
@@ -91,6 +94,9 @@ _DERIVATIONAL = sorted("""
 atisering isering atiserat iserat atiser iser ation ativt ativ itet ering erat ning
 isk ism ist lig het skap else er
 """.split(), key=len, reverse=True)
+# The same endings grouped by length, longest first: at most one ending of a length can match.
+_DERIVATIONAL_BY_LENGTH = tuple((n, frozenset(s for s in _DERIVATIONAL if len(s) == n))
+                                for n in sorted({len(s) for s in _DERIVATIONAL}, reverse=True))
 # Neuter adjectives: kommunalt, psykiskt, kultursensitivt -> kommunal, psykisk, kultursensitiv.
 _NEUTER_T = ("alt", "ivt", "skt", "igt", "ellt", "ärt")
 _MIN_ROOT = 4
@@ -127,7 +133,12 @@ class Token:
 def _stemmer():
     import snowballstemmer  # noqa: PLC0415  (PyStemmer's C stemmer when installed)
 
-    return snowballstemmer.stemmer("swedish")
+    stemmer = snowballstemmer.stemmer("swedish")
+    if hasattr(stemmer, "maxCacheSize"):
+        # PyStemmer's own memory makes each new word cost several times its stemming;
+        # stem() below remembers words already.
+        stemmer.maxCacheSize = 0
+    return stemmer
 
 
 @lru_cache(maxsize=200_000)
@@ -143,9 +154,10 @@ def derivation_root(stemmed: str) -> str:
     """Strip one derivational ending from a stem, keeping at least four letters."""
     if stemmed.endswith(_NEUTER_T) and len(stemmed) > _MIN_ROOT + 2:
         stemmed = stemmed[:-1]
-    for suffix in _DERIVATIONAL:
-        if stemmed.endswith(suffix) and len(stemmed) - len(suffix) >= _MIN_ROOT:
-            stemmed = stemmed[: -len(suffix)]
+    size = len(stemmed)
+    for n, suffixes in _DERIVATIONAL_BY_LENGTH:
+        if size - n >= _MIN_ROOT and stemmed[-n:] in suffixes:
+            stemmed = stemmed[:-n]
             break
     # sysselsätt (sysselsättning) and sysselsät (sysselsätta) are the same root.
     if len(stemmed) > _MIN_ROOT and stemmed[-1] == stemmed[-2] and stemmed[-1] not in "aeiouyåäö":
@@ -183,6 +195,11 @@ class Lexicon:
         self._cache: dict[str, tuple[tuple[int, int], ...]] = {}
         self._split_memo: dict[tuple[str, int], object] = {}
         self._member_cache: dict[str, list[str]] = {}
+        self._joined: tuple[str, list[int], list[str]] | None = None
+        # known() and known_root() of the pieces tried by the splitter: the same prefixes
+        # and heads recur across thousands of words.
+        self._known: dict[str, bool] = {}
+        self._known_roots: dict[str, bool] = {}
 
     @classmethod
     def from_texts(cls, texts: Iterable[str], extra_words: Iterable[str] = ()) -> "Lexicon":
@@ -217,6 +234,26 @@ class Lexicon:
             return False
         return piece in self.counts or stem(piece) in self._stems
 
+    def _is_known(self, piece: str) -> bool:
+        """known(), remembered."""
+        found = self._known.get(piece)
+        if found is None:
+            found = self.known(piece)
+            if len(self._known) >= _PIECE_CACHE:
+                self._known.clear()
+            self._known[piece] = found
+        return found
+
+    def _is_known_root(self, piece: str) -> bool:
+        """known_root(), remembered."""
+        found = self._known_roots.get(piece)
+        if found is None:
+            found = self.known_root(piece)
+            if len(self._known_roots) >= _PIECE_CACHE:
+                self._known_roots.clear()
+            self._known_roots[piece] = found
+        return found
+
     def known_root(self, piece: str) -> bool:
         """True when ``piece`` is a bare form sharing a derivational root with the lexicon ('trauma')."""
         if len(piece) < 5:
@@ -240,8 +277,9 @@ class Lexicon:
         stemmed = stem(word)
         found: list[str] = []
         if len(stemmed) >= 4 and word not in STOPWORDS:
-            for candidate in self.counts:
-                if len(candidate) < len(stemmed) + 3 or candidate == word:
+            minimum = len(stemmed) + 3
+            for candidate in self._containing(stemmed, word):
+                if len(candidate) < minimum or candidate == word:
                     continue
                 if self._has_member(candidate, word, stemmed):
                     found.append(candidate)
@@ -251,6 +289,28 @@ class Lexicon:
         if len(self._member_cache) < 100_000:
             self._member_cache[word] = found
         return found
+
+    def _containing(self, stemmed: str, word: str) -> list[str]:
+        """The lexicon's words (in lexicon order) that contain ``stemmed`` or begin with
+        ``word``: a member is there as its stem (head or modifier) or as the word itself
+        (modifier). Found with ``str.find`` in all the words joined by newlines, so a
+        query word costs a scan in C, not a Python loop over the lexicon."""
+        joined = self._joined
+        if joined is None:
+            words = list(self.counts)
+            starts, position = [], 1
+            for w in words:
+                starts.append(position)
+                position += len(w) + 1
+            joined = self._joined = ("\n" + "\n".join(words) + "\n", starts, words)
+        text, starts, words = joined
+        found: set[int] = set()
+        for piece, at_start in ((stemmed, False), ("\n" + word, True)):
+            position = text.find(piece)
+            while position != -1:
+                found.add(bisect_right(starts, position + at_start) - 1)
+                position = text.find(piece, position + 1)
+        return [words[i] for i in sorted(found)]
 
     def _has_member(self, candidate: str, word: str, stemmed: str) -> bool:
         # As the head: <modifier>[s|e]<word, inflected>.
@@ -296,12 +356,14 @@ class Lexicon:
         """The best split of ``word`` with spans shifted by ``offset``; remembered per piece,
         since the same heads recur in thousands of compounds."""
         key = (word, depth)
-        if key in self._split_memo:
-            found = self._split_memo[key]
+        memo = self._split_memo
+        if key in memo:
+            found = memo[key]
         else:
             found = self._best_split_at(word, depth)
-            if len(self._split_memo) < 500_000:
-                self._split_memo[key] = found
+            if len(memo) >= 500_000:
+                memo.clear()
+            memo[key] = found
         if found is None or not offset:
             return found
         spans, unknown, score = found
@@ -320,12 +382,34 @@ class Lexicon:
         if n < 6 or depth > 4:
             return None
         candidates = []
+        counts = self.counts
+        known, known_root = self._known, self._known_roots
+        # A modifier's derivational root is a prefix of it, so no modifier shorter than the
+        # shortest prefix of the word that is a root can be known_root().
+        roots = self._roots
+        first_root = next((k for k in range(_MIN_ROOT, n - 2) if word[:k] in roots), n)
         for i in range(3, n - 2):
             modifier = word[:i]
             if modifier in _NOT_MODIFIERS:
                 continue
-            modifier_known = self.known(modifier)
-            modifier_root = not modifier_known and self.known_root(modifier)
+            modifier_known = known.get(modifier)
+            if modifier_known is None:
+                modifier_known = self._is_known(modifier)
+            if modifier_known or i < first_root:
+                modifier_root = False
+            else:
+                modifier_root = known_root.get(modifier)
+                if modifier_root is None:
+                    modifier_root = self._is_known_root(modifier)
+            if not (modifier_known or modifier_root):
+                # Only the last rule below can take an unknown modifier: no link, a head
+                # that is a word of the lexicon. The cheap tests first.
+                head = word[i:]
+                if len(head) >= 5 and head in counts and len(modifier) >= 4 and head not in STOPWORDS \
+                        and not _ENDING.fullmatch(head) and _VOWEL.search(modifier):
+                    candidates.append(([(offset, offset + i), (offset + i, offset + n)], 1,
+                                       self._score([modifier, head])))
+                continue
             for link in ("", "s", "e"):
                 if link and word[i:i + 1] != link:
                     continue
@@ -333,7 +417,9 @@ class Lexicon:
                 head = word[j:]
                 if len(head) < 4 or head in STOPWORDS or _ENDING.fullmatch(head):
                     continue
-                head_known = self.known(head)
+                head_known = known.get(head)
+                if head_known is None:
+                    head_known = self._is_known(head)
                 spans = [(offset, offset + i)]
                 whole = spans + [(offset + j, offset + n)]
                 if (modifier_known or modifier_root) and head_known:
@@ -349,8 +435,8 @@ class Lexicon:
                 if not modifier_known and not link and head in self.counts and len(head) >= 5 \
                         and len(modifier) >= 4 and _VOWEL.search(modifier):
                     candidates.append((whole, 1, self._score([modifier, head])))
-        if not candidates:
-            return None
+        if len(candidates) < 2:
+            return candidates[0] if candidates else None
         # Fewest unknown members, then fewest members, then members that are words of
         # their own (kompetens+centret, not kompeten+s+centret), then a linking -s-/-e-
         # where the word has one (arbets+livet, not arbet+slivet), then the most frequent.
@@ -377,6 +463,12 @@ class WordTokenizer:
                 continue
             yield Token(match.group(0), start, match.end(), pos)
             pos += 1
+
+    def words(self, text: str) -> list[str]:
+        """The text of each token, in order, without building the tokens (for indexing)."""
+        if ":" not in text:
+            return _WORD.findall(text)
+        return [token.text for token in self(text)]
 
 
 class LowercaseFilter:
@@ -436,7 +528,16 @@ class DiacriticFoldFilter:
 
 
 class SwedishAnalyzer:
-    """The whole pipeline; ``analyzer(text)`` returns the analysed tokens."""
+    """The whole pipeline; ``analyzer(text)`` returns the analysed tokens.
+
+    Every stage after the tokenizer works on one word at a time, and all it adds depends on
+    the word alone (the parts' offsets only shift with the word's), so each distinct word
+    goes through the stages once and is remembered: the same words recur in thousands of
+    projects and queries.
+    """
+
+    # Words remembered; the memory starts afresh when full.
+    CACHE_WORDS = 100_000
 
     def __init__(self, lexicon: Lexicon | None = None) -> None:
         self.lexicon = lexicon
@@ -448,9 +549,29 @@ class SwedishAnalyzer:
             DerivationFilter(),
             DiacriticFoldFilter(),
         ]
+        self._words: dict[str, Token] = {}
 
-    def __call__(self, text: str) -> list[Token]:
-        tokens: Iterable[Token] = self.tokenizer(unicodedata.normalize("NFC", text))
+    def analyse_word(self, word: str) -> Token:
+        """One word (as the tokenizer gives it) through every stage, at offset 0; not remembered."""
+        tokens: Iterable[Token] = [Token(word, 0, len(word), 0)]
         for stage in self.filters:
             tokens = stage(tokens)
-        return list(tokens)
+        (token,) = tokens
+        return token
+
+    def __call__(self, text: str) -> list[Token]:
+        words = self._words
+        tokens = list(self.tokenizer(unicodedata.normalize("NFC", text)))
+        for token in tokens:
+            known = words.get(token.text)
+            if known is None:
+                known = self.analyse_word(token.text)
+                if len(words) >= self.CACHE_WORDS:
+                    words.clear()
+                words[token.text] = known
+            token.norm, token.stem, token.root, token.fold = known.norm, known.stem, known.root, known.fold
+            if known.parts:
+                start = token.start
+                token.parts = [Part(p.text, start + p.start, start + p.end, p.stem, p.root, p.fold)
+                               for p in known.parts]
+        return tokens

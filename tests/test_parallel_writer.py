@@ -1,0 +1,68 @@
+"""Writing the index with several processes gives the index one process would write."""
+
+from __future__ import annotations
+
+import multiprocessing
+
+import pytest
+from whoosh import index as whoosh_index
+
+from amif_search.analysis import Lexicon
+from amif_search.index import writer
+from amif_search.index.engine import Engine
+from amif_search.query import parse_query
+
+
+@pytest.fixture(scope="module")
+def lexicon(projects):
+    return Lexicon.from_texts([t for p in projects for t in writer.project_texts(p).values()])
+
+
+def _contents(folder) -> dict:
+    """Every term of every field with its postings (docnum, frequency), and field lengths."""
+    ix = whoosh_index.open_dir(str(folder))
+    with ix.reader() as reader:
+        postings = {}
+        for fieldname, text in reader.all_terms():
+            matcher = reader.postings(fieldname, text)
+            postings[(fieldname, text)] = list(matcher.items_as("weight"))
+        lengths = {(d, f): reader.doc_field_length(d, f) for d in range(reader.doc_count_all())
+                   for f in ix.schema.scorable_names()}
+        ids = list(reader.column_reader("id"))
+    ix.close()
+    return {"postings": postings, "lengths": lengths, "ids": ids}
+
+
+def test_two_processes_write_what_one_writes(tmp_path, projects, lexicon):
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir()
+    two.mkdir()
+    writer.write_whoosh(one, projects, lexicon, processes=1)
+    counts = []
+    writer.write_whoosh(two, projects, lexicon, progress=counts.append, processes=2)
+    assert _contents(one) == _contents(two)
+    assert counts == sorted(counts) and counts[-1] == len(projects)
+    assert len(whoosh_index.open_dir(str(two)).reader().leaf_readers()) == 2
+    searches = ["trauma barn", "flyktingar kommun", '"barn och unga"', "tortyr -lanu"]
+    answers = []
+    for folder in (one, two):
+        engine = Engine(folder, lexicon)
+        answers.append([[(h.id, round(h.score, 9)) for h in engine.search(parse_query(q)).hits] for q in searches])
+        engine.close()
+    assert answers[0] == answers[1]
+
+
+def test_a_failing_writer_process_raises_its_own_error_and_leaves_none_behind(tmp_path, projects, lexicon, monkeypatch):
+    document = writer.document
+
+    def failing(project, *args, **kwargs):
+        if project is projects[-1]:
+            raise ValueError(f"cannot write {project.id}")
+        return document(project, *args, **kwargs)
+
+    monkeypatch.setattr(writer, "document", failing)
+    folder = tmp_path / "failed"
+    folder.mkdir()
+    with pytest.raises(ValueError, match=f"^cannot write {projects[-1].id}$"):
+        writer.write_whoosh(folder, projects, lexicon, processes=2)
+    assert multiprocessing.active_children() == []
