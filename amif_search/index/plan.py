@@ -125,6 +125,7 @@ class Segments:
         self._norms: dict[str, tuple] = {}
         self._deleted = [_deleted_docs(reader) for reader, _base in self.leaves]
         self._postings: OrderedDict = OrderedDict()
+        self._df: dict = {}
         self._cached_postings = 0
 
     def postings(self, leaf: int, fieldname: str, text) -> tuple:
@@ -156,9 +157,21 @@ class Segments:
             self._norms[fieldname] = cached
         return cached
 
+    def doc_frequency(self, fieldname: str, text) -> int:
+        """A term's document frequency over all segments, remembered: each lookup is a
+        search of every segment's term table."""
+        key = (fieldname, text)
+        df = self._df.get(key)
+        if df is None:
+            df = self.searcher.doc_frequency(fieldname, text)
+            if len(self._df) >= 200_000:
+                self._df.clear()
+            self._df[key] = df
+        return df
+
     def idf(self, fieldname: str, text: str) -> float:
         # Whoosh's: log(N / (df + 1)) + 1 over all documents, deleted ones included.
-        return log(self.doc_count_all / (self.searcher.doc_frequency(fieldname, text) + 1)) + 1
+        return log(self.doc_count_all / (self.doc_frequency(fieldname, text) + 1)) + 1
 
 
 def _deleted_docs(reader) -> frozenset | None:
@@ -282,7 +295,7 @@ class Evaluation:
             return scores
         segments = self.segments
         scores = {}
-        if segments.searcher.doc_frequency(fieldname, text):
+        if segments.doc_frequency(fieldname, text):
             factor = segments.idf(fieldname, text) * (K1 + 1) * boost
             table, lengths = segments.norms(fieldname)
             for leaf, ((_reader, base), lens, deleted) in enumerate(zip(segments.leaves, lengths,
