@@ -66,3 +66,38 @@ def test_a_failing_writer_process_raises_its_own_error_and_leaves_none_behind(tm
     with pytest.raises(ValueError, match=f"^cannot write {projects[-1].id}$"):
         writer.write_whoosh(folder, projects, lexicon, processes=2)
     assert multiprocessing.active_children() == []
+
+
+def test_repeated_updates_index_what_whoosh_own_writer_indexes(tmp_path, projects, lexicon):
+    """Updates that delete and add, often enough for Whoosh to merge segments, leave the
+    postings and the frequency statistics Whoosh's own writer leaves."""
+    from amif_search.analysis import SwedishAnalyzer
+    from amif_search.index.schema import build_schema
+
+    steps = [(projects[3 * n:3 * n + 3], [p.id for p in projects[3 * n - 3:3 * n - 2]] if n else [])
+             for n in range(4)]
+    contents = []
+    for way in ("whoosh", "ours"):
+        folder = tmp_path / way
+        folder.mkdir()
+        whoosh_index.create_in(str(folder), build_schema())
+        for add, remove in steps:
+            if way == "ours":
+                writer.update_whoosh(folder, remove, add, lexicon)
+                continue
+            ix = whoosh_index.open_dir(str(folder))
+            plain = ix.writer()
+            for pid in remove:
+                plain.delete_by_term("id", pid)
+            for project in add:
+                plain.add_document(**writer.document(project, SwedishAnalyzer(lexicon)))
+            plain.commit()
+            ix.close()
+        ix = whoosh_index.open_dir(str(folder))
+        with ix.reader() as reader:
+            ids = list(reader.column_reader("id"))
+            contents.append({(f, t): (reader.doc_frequency(f, t), reader.frequency(f, t),
+                                      [(ids[d], w) for d, w in reader.postings(f, t).items_as("weight")])
+                             for f, t in reader.all_terms()})
+        ix.close()
+    assert contents[0] == contents[1]

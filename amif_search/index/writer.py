@@ -232,9 +232,14 @@ def write_whoosh(folder: Path, projects: list[Project], lexicon: Lexicon, progre
 
 def update_whoosh(folder: Path, remove_ids: list[str], add: list[Project], lexicon: Lexicon, progress=None,
                   processes: int | None = None) -> None:
-    """Delete and add documents in an existing Whoosh index (a copy of the live one)."""
+    """Delete and add documents in an existing Whoosh index (a copy of the live one).
+
+    One process unless told otherwise: an update is usually small, and when it merges
+    segments with deletions the several-process commit counts document frequencies without
+    the deleted documents, where Whoosh's own commit counts them (the postings are the same).
+    """
     ix = whoosh_index.open_dir(str(folder))
-    processes = _process_count(len(add)) if processes is None else processes
+    processes = 1 if processes is None else processes
     writer = _SegmentWriter(ix, limitmb=_LIMIT_MB)
     try:
         for pid in remove_ids:
