@@ -167,12 +167,12 @@ def _change_a_record(path: Path) -> None:
 
 
 TAMPERINGS = {
-    "whoosh-segment-byte": lambda g: _flip_a_byte(next((g / "whoosh").glob("*.seg"))),
+    "whoosh-segment-byte": lambda g: _flip_a_byte(next((g / "whoosh").glob("*.pst"))),
     "whoosh-file-added": lambda g: (g / "whoosh" / "MAIN_extra.seg").write_bytes(b"\0" * 64),
     "records-row-changed": lambda g: _change_a_record(g / "records.sqlite"),
     "lexicon-changed": lambda g: _flip_a_byte(g / "lexicon.marshal"),
     "lexicon-added": lambda g: (g / "lexicon.json").write_text('{"counts": {"trauma": 99}}'),
-    "seal-and-segment-changed": lambda g: (_flip_a_byte(next((g / "whoosh").glob("*.seg"))),
+    "seal-and-segment-changed": lambda g: (_flip_a_byte(next((g / "whoosh").glob("*.pst"))),
                                            (g / "seal.json").write_text("{}")),
     "glossary-removed": lambda g: (g / "glossary.json").unlink(),
 }
@@ -211,7 +211,7 @@ def _edit_manifest(generation: Path, **changes) -> None:
 @pytest.mark.parametrize("change", list(MANIFEST_CHANGES))
 def test_an_index_with_a_changed_manifest_is_refused(private_index, change):
     generation = private_index / live_name(private_index)
-    _flip_a_byte(next((generation / "whoosh").glob("*.seg")))
+    _flip_a_byte(next((generation / "whoosh").glob("*.pst")))
     MANIFEST_CHANGES[change](generation)
     assert str(generation.parent) in _refused(private_index, "search", "trauma")
 

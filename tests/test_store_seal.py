@@ -76,7 +76,7 @@ def _generation(location: Path) -> Path:
 
 
 def _segment(location: Path) -> Path:
-    return next((_generation(location) / "whoosh").glob("*.seg"))
+    return next((_generation(location) / "whoosh").glob("*.pst"))
 
 
 def _search(location: Path) -> int:
@@ -252,7 +252,7 @@ def test_an_update_seals_the_new_generation(tmp_path, source_text, hashed):
     # The old generation's segments were hard-linked into the new one, which changed their
     # ctime: they are hashed again, and still accepted.
     store.read_manifest(old)
-    assert any(name.endswith(".seg") for name in hashed)
+    assert any(name.endswith(".pst") for name in hashed)
 
 
 def test_a_file_changed_in_the_same_tick_as_the_seal_is_not_sealed():

@@ -154,10 +154,13 @@ class _DocumentLengths:
 
 
 class _SegmentWriter(SegmentWriter):
-    """Whoosh's segment writer with :class:`_PostingPool` and :class:`_DocumentLengths`;
-    the files it writes are the same."""
+    """Whoosh's segment writer with :class:`_PostingPool` and :class:`_DocumentLengths`,
+    writing each segment as separate files, not one compound file: Whoosh reads a compound
+    file's parts through ``BytesIO`` copies of its memory map, which cost a one-query process
+    at 100 000 projects 0.85 s of copying; separate files are read in place."""
 
     def __init__(self, ix, limitmb: int = 128, **kwargs) -> None:
+        kwargs.setdefault("compound", False)
         super().__init__(ix, limitmb=limitmb, **kwargs)
         self.pool = _PostingPool(self._tempstorage, self.newsegment, limitmb=limitmb)
 
