@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Mapping
 
@@ -21,11 +22,12 @@ from .text.highlight import MatchForms, make_snippet, match_spans
 from .index import store
 from .model import Project
 from .query import FieldFilter, ParsedQuery, parse_query
+from .summary import FacetValue, Facts, Summary, check_sort, sort_order, summarise
 from .indexing import (  # noqa: F401  (re-exported: the index's life is part of this API)
     IndexInfo, UpdateReport, Verification, build_index, rebuild_reason, resolve_index_dir, update_index,
 )
 
-__all__ = ["Catalogue", "SearchResult", "Hit", "Correction", "IndexInfo", "UpdateReport", "Verification",
+__all__ = ["Catalogue", "SearchResult", "ProjectList", "Hit", "Correction", "FacetValue", "IndexInfo", "UpdateReport", "Verification",
            "open_catalogue", "build_index", "update_index",
            "resolve_index_dir"]
 
@@ -64,7 +66,8 @@ class Hit:
 
 @dataclass
 class SearchResult:
-    """The answer to a query: a page of hits, the total, and how the query was read."""
+    """The answer to a query: a page of hits, and over all matches the total, the sum of
+    their EU support and the facets; and how the query was read."""
 
     query: str
     total: int
@@ -76,19 +79,56 @@ class SearchResult:
     suggestion: str | None = None
     expansions: list = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    eu_support_total: Decimal = Decimal(0)
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    sort: str = "relevance"
 
-    def to_json(self) -> dict:
-        return {
+    def to_json(self, *, facets: bool = True) -> dict:
+        """The stable JSON form; ``facets=False`` leaves the facets out."""
+        data = {
             "query": self.query,
             "total": self.total,
+            "eu_support_total": f"{self.eu_support_total:.2f}",
             "offset": self.offset,
             "limit": self.limit,
+            "sort": self.sort,
             "hits": [hit.to_json() for hit in self.hits],
             "corrections": [{"from": c.original, "to": c.corrected} for c in self.corrections],
             "did_you_mean": self.suggestion,
             "expansions": [e.to_json() for e in self.expansions],
             "warnings": list(self.warnings),
         }
+        if facets:
+            data["facets"] = {name: [v.to_json() for v in values] for name, values in self.facets.items()}
+        return data
+
+
+@dataclass
+class ProjectList:
+    """A page of projects in the chosen order, and over all of them the total, the sum of
+    their EU support and the facets."""
+
+    projects: list[Project]
+    total: int
+    eu_support_total: Decimal
+    facets: dict[str, list[FacetValue]]
+    offset: int = 0
+    limit: int | None = None
+    sort: str = "relevance"
+
+    def to_json(self, *, facets: bool = True) -> dict:
+        """The stable JSON form (the projects as :meth:`Project.to_json`)."""
+        data = {
+            "total": self.total,
+            "eu_support_total": f"{self.eu_support_total:.2f}",
+            "offset": self.offset,
+            "limit": self.limit,
+            "sort": self.sort,
+            "projects": [p.to_json() for p in self.projects],
+        }
+        if facets:
+            data["facets"] = {name: [v.to_json() for v in values] for name, values in self.facets.items()}
+        return data
 
 
 def open_catalogue(index_dir: str | Path | None = None, *, build: bool = True,
@@ -251,14 +291,56 @@ class Catalogue:
         """The project with this ID, or :class:`NotFoundError`."""
         found = self._retrying(lambda: self.records.get_many([project_id]))
         if project_id not in found:
+            close = self.close_ids(project_id)
+            if close:
+                raise NotFoundError(_("inget projekt har ID:t {id}; menade du {ids}?").format(
+                    id=project_id, ids=", ".join(close)))
             raise NotFoundError(_("inget projekt har ID:t {id}").format(id=project_id))
         return found[project_id]
+
+    def ids(self) -> list[str]:
+        """Every project's ID, in source order."""
+        return self._retrying(lambda: list(self.records.hashes()))
+
+    def close_ids(self, project_id: str, limit: int = 3) -> list[str]:
+        """The IDs most like ``project_id`` (a typo, another year, a missing part), best first."""
+        import difflib  # noqa: PLC0415
+
+        ids = self.ids()
+        wanted = project_id.strip().lower()
+        close = difflib.get_close_matches(wanted, ids, n=limit, cutoff=0.6)
+        for pid in ids:  # 'lanu' for lanu-2019 and lanu-2022: a start or a part is close too
+            if len(close) >= limit:
+                break
+            if len(wanted) >= 3 and pid not in close and (pid.startswith(wanted) or wanted in pid.split("-")):
+                close.append(pid)
+        return close
 
     def projects(self, *, objective: str | None = None, year: int | None = None,
                  implementer: str | None = None) -> list[Project]:
         """All projects in source order, optionally filtered."""
         filters = _filters(objective, year, implementer)
         return self._retrying(lambda: self._projects(filters))
+
+    def listing(self, *, filters: Mapping[str, object] | None = None, sort: str = "relevance",
+                limit: int | None = None, offset: int = 0) -> ProjectList:
+        """A page of the projects that pass ``filters`` (as for :meth:`search`), in source
+        order or as ``sort`` names (see :mod:`amif_search.summary`), with the total, the sum of
+        EU support and the facets of all of them."""
+        if limit is not None and limit < 0 or offset < 0:
+            raise QueryError(_("limit och offset kan inte vara negativa"))
+        check_sort(sort)
+        given = dict(filters or {})
+        unknown = set(given) - {"objective", "year", "implementer"}
+        if unknown:
+            raise QueryError(_("okänt filter {name} (kända: objective, year, implementer)").format(
+                name=sorted(unknown)[0]))
+        chosen = _filters(given.get("objective"), given.get("year"), given.get("implementer"))  # type: ignore[arg-type]
+        found = self._retrying(lambda: self._projects(chosen))
+        summary = summarise(Facts.of(p) for p in found)
+        ordered = sort_order(found, Facts.of, sort)
+        page = ordered[offset:None if limit is None else offset + limit]
+        return ProjectList(page, summary.total, summary.eu_support_total, summary.facets, offset, limit, sort)
 
     def _projects(self, filters) -> list[Project]:
         everything = self.records.all()
@@ -271,14 +353,15 @@ class Catalogue:
     def search(self, query: str, *, limit: int | None = 10, offset: int = 0,
                filters: Mapping[str, object] | None = None, lang: str | None = None,
                objective: str | None = None, year: int | None = None, implementer: str | None = None,
-               query_lang: str | None = None) -> SearchResult:
+               query_lang: str | None = None, sort: str = "relevance") -> SearchResult:
         """Search; raises :class:`QueryError` for a query that cannot be understood.
 
         ``filters`` may hold ``objective`` (a code such as "6.2"), ``year`` (active during
         that year) and ``implementer`` (text), the same as the keyword arguments of those
         names. Finnish and English words are read through the glossary; ``lang`` (or
         ``query_lang``) forces the language of the query: sv, fi, en, or any language the
-        glossary has.
+        glossary has. ``sort`` orders the hits (``relevance``, ``start``, ``end``, ``support``; a
+        leading ``-`` reverses); the totals and facets cover every match, not only the page.
         """
 
         if limit is not None and limit < 0 or offset < 0:
@@ -292,21 +375,28 @@ class Catalogue:
             year = year if year is not None else filters.get("year")  # type: ignore[assignment]
             implementer = implementer or filters.get("implementer")  # type: ignore[assignment]
         query_lang = query_lang or lang
+        check_sort(sort)
         parsed = parse_query(query)
         filters = _filters(objective, year, implementer)
-        return self._retrying(lambda: self._search(query, parsed, filters, limit, offset, query_lang))
+        return self._retrying(lambda: self._search(query, parsed, filters, limit, offset, query_lang, sort))
 
-    def _search(self, query: str, parsed: ParsedQuery, filters, limit, offset, query_lang) -> SearchResult:
+    def _search(self, query: str, parsed: ParsedQuery, filters, limit, offset, query_lang,
+                sort: str = "relevance") -> SearchResult:
         from .glossary.expansion import expand_query  # noqa: PLC0415
 
         engine, records = self.engine, self.records
         expanded = expand_query(parsed, self.glossary, engine.knows, query_lang,
                                 is_swedish_typo=engine.is_near_known)
-        result = engine.search(expanded.parsed, extra_filters=filters, limit=limit, offset=offset,
+        # Every match, ranked: the totals and facets cover them all, and a sort reorders them all.
+        result = engine.search(expanded.parsed, extra_filters=filters, limit=None, offset=0,
                                expansions=expanded.extras)
-        projects = records.get_many([h.id for h in result.hits])
+        facts = records.facts([h.id for h in result.hits])
+        summary: Summary = summarise(facts[h.id] for h in result.hits if h.id in facts)
+        ranked = sort_order(result.hits, lambda h: facts[h.id], sort)
+        page = ranked[offset:None if limit is None else offset + limit]
+        projects = records.get_many([h.id for h in page])
         hits = []
-        for engine_hit in result.hits:
+        for engine_hit in page:
             project = projects.get(engine_hit.id)
             if project is None:  # pragma: no cover - records and Whoosh are written together
                 raise IndexStateError(_("{path}: projektet {id} finns i indexet men saknar post; bygg om "
@@ -317,7 +407,8 @@ class Catalogue:
             query=query, total=result.total, hits=hits, offset=offset, limit=limit,
             concepts=result.concepts, corrections=corrections,
             suggestion=_suggestion(query, corrections), warnings=list(parsed.warnings),
-            expansions=expanded.expansions,
+            expansions=expanded.expansions, eu_support_total=summary.eu_support_total, facets=summary.facets,
+            sort=sort,
         )
 
     def lookup(self, word: str, lang: str | None = None):

@@ -54,7 +54,8 @@ import time
 from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
@@ -64,6 +65,7 @@ from ..i18n import _
 from ..model import Project
 
 if TYPE_CHECKING:
+    from ..summary import Facts
     from ..text.analysis import Lexicon
 
 __all__ = ["Manifest", "SourceInfo", "write_generation", "read_manifest", "check_files", "live_generation",
@@ -816,6 +818,23 @@ class RecordStore:
             for pid, record in self._connection.execute(
                     f"SELECT id, record FROM projects WHERE id IN ({marks})", chunk):
                 found[pid] = Project.from_record(json.loads(record))
+        return found
+
+    def facts(self, ids: list[str]) -> dict[str, "Facts"]:
+        """What totals, facets and sorting need of these projects, without reading them in
+        full: SQLite picks the few values out of each record."""
+        from ..summary import Facts  # noqa: PLC0415
+
+        found: dict[str, Facts] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for pid, objective, implementer, begins, ends, support in self._connection.execute(
+                    "SELECT id, json_extract(record, '$.objective.code'), json_extract(record, '$.implementer'), "
+                    "json_extract(record, '$.start'), json_extract(record, '$.end'), "
+                    f"json_extract(record, '$.eu_support') FROM projects WHERE id IN ({marks})", chunk):
+                found[pid] = Facts(pid, objective, implementer, date.fromisoformat(begins), date.fromisoformat(ends),
+                                   Decimal(support))
         return found
 
     def all(self) -> list[Project]:

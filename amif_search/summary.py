@@ -1,0 +1,135 @@
+"""What a set of projects adds up to, and the orders it can be read in.
+
+Every search and every listing reports, over all its matches and not only the page shown,
+the number of projects, the sum of their EU support (an exact decimal) and facets: counts
+and sums by national objective, by start year and by implementer. The facts these need are
+small (:class:`Facts`), so that a search can gather them for thousands of matches without
+reading each project in full.
+
+Sorting: ``relevance`` (a search's ranking; a listing's source order), ``start``, ``end`` or
+``support``, ascending; a leading ``-`` reverses (``-start``: newest first). Ties keep the
+relevance (or source) order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Callable, Iterable, Sequence, TypeVar
+
+from .errors import QueryError
+from .i18n import _
+
+__all__ = ["Facts", "FacetValue", "Summary", "FACETS", "SORTS", "SORT_FIELDS", "summarise", "check_sort",
+           "sort_order"]
+
+# The facets, in the order they are reported; each reads one fact of a project.
+FACETS: tuple[str, ...] = ("objective", "start_year", "implementer")
+# The sort keys a user may name, each with the field of the registry it orders by.
+SORT_FIELDS = {"start": "start_year", "end": "end_year", "support": "support"}
+SORTS: tuple[str, ...] = ("relevance", *SORT_FIELDS)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What totals, facets and sorting need to know of a project."""
+
+    id: str
+    objective: str
+    implementer: str
+    start: date
+    end: date
+    eu_support: Decimal
+
+    @classmethod
+    def of(cls, project) -> "Facts":
+        return cls(project.id, project.objective.code, project.implementer, project.start, project.end,
+                   project.eu_support)
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    """One value of a facet: how many of the matches have it, and their EU support."""
+
+    value: str
+    count: int
+    eu_support: Decimal
+
+    def to_json(self) -> dict:
+        return {"value": self.value, "count": self.count, "eu_support": f"{self.eu_support:.2f}"}
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The totals of a set of projects and its facets."""
+
+    total: int
+    eu_support_total: Decimal
+    facets: dict[str, list[FacetValue]]
+
+    def facets_json(self) -> dict:
+        return {name: [value.to_json() for value in values] for name, values in self.facets.items()}
+
+
+def _code_key(code: str) -> tuple:
+    return tuple(int(part) if part.isdigit() else 0 for part in code.split("."))
+
+
+_FACET_VALUE: dict[str, Callable[[Facts], str]] = {
+    "objective": lambda f: f.objective,
+    "start_year": lambda f: str(f.start.year),
+    "implementer": lambda f: f.implementer,
+}
+# Objectives and years in their natural order; implementers most frequent first.
+_FACET_ORDER: dict[str, Callable[[FacetValue], tuple]] = {
+    "objective": lambda v: _code_key(v.value),
+    "start_year": lambda v: (v.value,),
+    "implementer": lambda v: (-v.count, v.value.casefold(), v.value),
+}
+
+
+def summarise(facts: Iterable[Facts]) -> Summary:
+    """The totals and facets of ``facts``; the sums are exact."""
+    total = 0
+    support = Decimal(0)
+    tallies: dict[str, dict[str, list]] = {name: {} for name in FACETS}
+    for fact in facts:
+        total += 1
+        support += fact.eu_support
+        for name in FACETS:
+            tally = tallies[name].setdefault(_FACET_VALUE[name](fact), [0, Decimal(0)])
+            tally[0] += 1
+            tally[1] += fact.eu_support
+    facets = {name: sorted((FacetValue(value, count, amount) for value, (count, amount) in tallies[name].items()),
+                           key=_FACET_ORDER[name]) for name in FACETS}
+    return Summary(total, support, facets)
+
+
+def check_sort(sort: str) -> tuple[str, bool]:
+    """The sort key and whether it is reversed; :class:`QueryError` for an unknown one."""
+    reverse = sort.startswith("-")
+    key = sort[1:] if reverse else sort
+    if key not in SORTS:
+        raise QueryError(_("okänd sortering {sort} (kända: {known}; ett - framför vänder ordningen)").format(
+            sort=sort, known=", ".join(SORTS)))
+    return key, reverse
+
+
+_SORT_VALUE: dict[str, Callable[[Facts], object]] = {
+    "start": lambda f: f.start,
+    "end": lambda f: f.end,
+    "support": lambda f: f.eu_support,
+}
+
+T = TypeVar("T")
+
+
+def sort_order(items: Sequence[T], facts: Callable[[T], Facts], sort: str) -> list[T]:
+    """``items`` (in relevance or source order) in the order ``sort`` names."""
+    key, reverse = check_sort(sort)
+    if key == "relevance":
+        return list(reversed(items)) if reverse else list(items)
+    value = _SORT_VALUE[key]
+    # sorted() is stable, reversed too: ties keep their relevance (or source) order.
+    return sorted(items, key=lambda item: value(facts(item)), reverse=reverse)  # type: ignore[arg-type,return-value]
