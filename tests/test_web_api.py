@@ -109,7 +109,7 @@ def test_search_tortyr_returns_both_lanu_projects_first(app):
 def test_search_answers_what_the_library_answers(app, catalogue, target, query, options):
     reply = call(app, target)
     assert reply.status == 200
-    assert reply.json() == catalogue.search(query, **options).to_json()
+    assert reply.json() == catalogue.search(query, **options).to_json(facets=False)
 
 
 def test_projects_lists_every_project_and_filters(app, catalogue):
@@ -161,7 +161,7 @@ ERRORS = [
     ("/api/search", "GET", 400, "the parameter 'q' is required"),
     ("/api/search?q=%FF", "GET", 400, "the query string is not valid UTF-8"),
     ("/api/search?q=" + "a" * 9000, "GET", 414, "the query string is too long"),
-    ("/api/projects?limit=3", "GET", 400, "unknown parameter 'limit'"),
+    ("/api/projects?q=barn", "GET", 400, "unknown parameter 'q'"),
     ("/api/glossary", "GET", 400, "the parameter 'q' is required"),
     ("/api/nothing", "GET", 404, "no such path: /api/nothing"),
     ("/static/../app.py", "GET", 404, "no such path"),
@@ -466,7 +466,7 @@ def test_openapi_describes_every_route_and_parameter(app, openapi):
         for parameter in openapi["paths"][path]["get"]["parameters"]:
             # Every documented parameter is accepted, not refused as unknown.
             value = {"q": "barn", "lang": "fi", "objective": "6.2", "year": "2022", "implementer": "Institutet",
-                     "limit": "5", "offset": "1"}[parameter["name"]]
+                     "limit": "5", "offset": "1", "sort": "-start", "facets": "1"}[parameter["name"]]
             extra = "" if parameter["name"] == "q" or path == "/api/projects" else "q=barn&"
             assert call(app, f"{path}?{extra}{parameter['name']}={value}").status == 200, parameter["name"]
     search_q = next(p for p in openapi["paths"]["/api/search"]["get"]["parameters"] if p["name"] == "q")
@@ -550,3 +550,28 @@ def test_serve_refuses_bad_options(built_index, capsys, arguments, message):
     assert main(["serve", "--index", str(built_index), *arguments]) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+# -- totals, facets, sorting and paging ----------------------------------------------------
+
+
+def test_search_totals_and_facets_match_the_command_line(app, catalogue):
+    data = call(app, "/api/search?q=trauma+barn&facets=1&limit=1").json()
+    assert data["total"] == 3 and data["eu_support_total"] == "2091076.95" and len(data["hits"]) == 1
+    assert data["facets"] == catalogue.search("trauma barn").to_json()["facets"]
+    assert "facets" not in call(app, "/api/search?q=trauma+barn").json()
+
+
+def test_projects_are_paged_sorted_and_summed(app):
+    page = call(app, "/api/projects?limit=5&offset=5&sort=-support&facets=1").json()
+    assert page["total"] == 12 and page["offset"] == 5 and page["limit"] == 5 and len(page["projects"]) == 5
+    support = [float(p["eu_support"]) for p in page["projects"]]
+    assert support == sorted(support, reverse=True)
+    assert sum(v["count"] for v in page["facets"]["start_year"]) == 12
+    past = call(app, "/api/projects?offset=50").json()
+    assert past["projects"] == [] and past["total"] == 12
+
+
+def test_a_bad_sort_is_refused_with_the_known_ones(app):
+    reply = call(app, "/api/search?q=barn&sort=title")
+    assert reply.status == 400 and "relevance, start, end, support" in reply.json()["error"]["message"]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ..catalogue import Catalogue
 from ..model import Project
+from ..summary import SORTS
 from .http import HttpError
 
 __all__ = ["ApiSettings", "search", "projects", "project", "glossary", "project_json",
@@ -26,8 +27,8 @@ MAX_OFFSET = 10_000
 MAX_TEXT = 200
 YEARS = (1900, 2200)
 
-SEARCH_PARAMETERS = ("q", "lang", "objective", "year", "implementer", "limit", "offset")
-PROJECTS_PARAMETERS = ("objective", "year", "implementer")
+SEARCH_PARAMETERS = ("q", "lang", "objective", "year", "implementer", "limit", "offset", "sort", "facets")
+PROJECTS_PARAMETERS = ("objective", "year", "implementer", "limit", "offset", "sort", "facets")
 GLOSSARY_PARAMETERS = ("q", "lang")
 
 _OBJECTIVE = re.compile(r"\d{1,3}(?:\.\d{1,3})?\Z")
@@ -102,8 +103,22 @@ def _query(params: dict[str, str], max_length: int) -> str:
     return text
 
 
+def _sort(params: dict[str, str]) -> str:
+    value = params.get("sort", "").strip() or "relevance"
+    if value.lstrip("-") not in SORTS or value.startswith("--"):
+        raise HttpError(400, f"sort must be one of {', '.join(SORTS)}, with a leading - to reverse, not {value!r}")
+    return value
+
+
+def _flag(params: dict[str, str], name: str) -> bool:
+    value = params.get(name, "").strip().lower()
+    if value not in ("", "0", "1", "true", "false"):
+        raise HttpError(400, f"{name} must be 1 or 0, not {value!r}")
+    return value in ("1", "true")
+
+
 def search(catalogue: Catalogue, params: dict[str, str], settings: ApiSettings) -> dict:
-    """``/api/search``: a page of hits, as :meth:`SearchResult.to_json`."""
+    """``/api/search``: a page of hits, as :meth:`SearchResult.to_json`; the facets with ``facets=1``."""
     _only(params, SEARCH_PARAMETERS)
     query = _query(params, settings.max_query_length)
     result = catalogue.search(
@@ -114,16 +129,22 @@ def search(catalogue: Catalogue, params: dict[str, str], settings: ApiSettings) 
         objective=_objective(params),
         year=_year(params),
         implementer=_text(params, "implementer"),
+        sort=_sort(params),
     )
-    return result.to_json()
+    return result.to_json(facets=_flag(params, "facets"))
 
 
 def projects(catalogue: Catalogue, params: dict[str, str], settings: ApiSettings) -> dict:
-    """``/api/projects``: every project in source order, optionally filtered."""
+    """``/api/projects``: a page of the projects in source order (or ``sort``), optionally
+    filtered; the facets with ``facets=1``."""
     _only(params, PROJECTS_PARAMETERS)
-    found = catalogue.projects(objective=_objective(params), year=_year(params),
-                               implementer=_text(params, "implementer"))
-    return {"total": len(found), "projects": [p.to_json() for p in found]}
+    listing = catalogue.listing(
+        filters={"objective": _objective(params), "year": _year(params), "implementer": _text(params, "implementer")},
+        sort=_sort(params),
+        limit=_integer(params, "limit", MAX_LIMIT, 1, MAX_LIMIT),
+        offset=_integer(params, "offset", 0, 0, MAX_OFFSET) or 0,
+    )
+    return listing.to_json(facets=_flag(params, "facets"))
 
 
 def project_json(catalogue: Catalogue, project: Project) -> dict:

@@ -8,6 +8,7 @@ drift apart.
 from __future__ import annotations
 
 from .. import __version__
+from ..summary import FACETS, SORTS
 from .api import MAX_LIMIT, MAX_OFFSET, MAX_TEXT, YEARS
 
 __all__ = ["openapi_document"]
@@ -47,8 +48,27 @@ _HIT_FIELDS = {key: value for key, value in _PROJECT_FIELDS.items() if key not i
 _SPAN = {"type": "array", "items": {"type": "integer", "minimum": 0}, "minItems": 2, "maxItems": 2,
          "description": "Start and end (exclusive) of a match, in characters (code points) of the snippet."}
 
+_TOTALS = {
+    "total": {"type": "integer", "minimum": 0, "description": "How many projects match (all of them, not the page)."},
+    "eu_support_total": {**_AMOUNT, "description": "The sum of the EU support of every match, exact."},
+    "offset": {"type": "integer", "minimum": 0},
+    "limit": {"type": ["integer", "null"], "minimum": 0},
+    "sort": {"type": "string", "enum": [*SORTS, *("-" + key for key in SORTS)]},
+    "facets": {"$ref": "#/components/schemas/Facets"},
+}
+_NOT_REQUIRED = ("facets",)
+
 SCHEMAS = {
     "Project": _object(_PROJECT_FIELDS),
+    "FacetValue": _object({
+        "value": {"type": "string", "description": "An objective code, a year or an implementer's name."},
+        "count": {"type": "integer", "minimum": 1},
+        "eu_support": {**_AMOUNT, "description": "The sum of the EU support of these projects."},
+    }),
+    "Facets": {**_object({name: _array(_ref("FacetValue")) for name in FACETS}),
+               "description": "Counts and sums of every match by national objective (in code order), by start "
+                              "year (in order) and by implementer (most projects first). Each facet's counts "
+                              "and sums add up to total and eu_support_total. Sent with facets=1."},
     "ProjectDetail": _object({
         **_PROJECT_FIELDS,
         "notes": _array(_STRING),
@@ -59,7 +79,8 @@ SCHEMAS = {
                       "description": "The preferred term in each language."},
         })),
     }),
-    "ProjectList": _object({"total": {"type": "integer", "minimum": 0}, "projects": _array(_ref("Project"))}),
+    "ProjectList": _object({**_TOTALS, "projects": _array(_ref("Project"))},
+                           required=[k for k in _TOTALS if k not in _NOT_REQUIRED] + ["projects"]),
     "Hit": _object({
         **_HIT_FIELDS,
         "score": {"type": "number"},
@@ -69,9 +90,7 @@ SCHEMAS = {
     }),
     "SearchResult": _object({
         "query": _STRING,
-        "total": {"type": "integer", "minimum": 0},
-        "offset": {"type": "integer", "minimum": 0},
-        "limit": {"type": ["integer", "null"], "minimum": 0},
+        **_TOTALS,
         "hits": _array(_ref("Hit")),
         "corrections": _array(_object({"from": _STRING, "to": _STRING})),
         "did_you_mean": {"type": ["string", "null"]},
@@ -83,7 +102,8 @@ SCHEMAS = {
             "kind": {"type": "string", "enum": ["translation", "synonym"]},
         })),
         "warnings": _array(_STRING),
-    }),
+    }, required=["query", *(k for k in _TOTALS if k not in _NOT_REQUIRED), "hits", "corrections", "did_you_mean",
+                 "expansions", "warnings"]),
     "Concept": _object({
         "id": _STRING, "headword": _STRING, "pos": _STRING, "domain": _STRING, "definition": _STRING,
         "note": _STRING,
@@ -132,6 +152,19 @@ def openapi_document(*, max_query_length: int, languages: list[str]) -> dict:
     ]
     lang = _parameter("lang", "The language of the query words (default: recognised word by word).",
                       {"type": "string", "enum": list(languages)})
+    sort = _parameter("sort", "The order: relevance (a search's ranking; the source order of a list), start, "
+                              "end (dates) or support (EU support); a leading - reverses it (-start: newest first). "
+                              "Ties keep the relevance order.",
+                      {"type": "string", "enum": [*SORTS, *("-" + key for key in SORTS)], "default": "relevance"})
+    facets = _parameter("facets", "1 to add the facets (counts and sums by objective, start year and implementer "
+                                  "over every match).", {"type": "string", "enum": ["0", "1", "true", "false"]})
+
+    def paging(default_limit: int) -> list:
+        return [_parameter("limit", "At most this many results.",
+                           {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": default_limit}),
+                _parameter("offset", "Skip this many results first; past the end, the page is empty and total "
+                                     "still counts every match.",
+                           {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0})]
 
     def get(summary: str, parameters: list, response: dict, *, not_found: bool = False) -> dict:
         responses = {"200": response, **_ERRORS}
@@ -152,14 +185,10 @@ def openapi_document(*, max_query_length: int, languages: list[str]) -> dict:
                 _parameter("q", "The query, in the query language of the command line "
                                 "(\"phrase\", OR, -word, år:2022, ...).",
                            {"type": "string", "minLength": 1, "maxLength": max_query_length}, required=True),
-                lang, *filters,
-                _parameter("limit", "At most this many hits.",
-                           {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 10}),
-                _parameter("offset", "Skip this many hits first.",
-                           {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0}),
+                lang, *filters, *paging(10), sort, facets,
             ], _json("SearchResult", "A page of hits, best first, and how the query was read.")),
-            "/api/projects": get("List every project in source order", filters,
-                                 _json("ProjectList", "The projects that pass the filters.")),
+            "/api/projects": get("List the projects in source order", [*filters, *paging(MAX_LIMIT), sort, facets],
+                                 _json("ProjectList", "A page of the projects that pass the filters.")),
             "/api/projects/{id}": {**get("One project with its glossary concepts", [],
                                          _json("ProjectDetail", "The project."), not_found=True),
                                    "parameters": [{"name": "id", "in": "path", "required": True,
