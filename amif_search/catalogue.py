@@ -61,6 +61,7 @@ class Hit:
         data["matched_concepts"] = self.coverage
         data["snippet"] = self.snippet
         data["highlights"] = [list(span) for span in self.highlights]
+        data["title_highlights"] = [list(span) for span in self.title_highlights]
         return data
 
 

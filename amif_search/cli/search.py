@@ -26,7 +26,7 @@ color_option = click.option("--color", type=click.Choice(["auto", "always", "nev
 
 # The keys of a hit and of a project in their JSON forms: the columns --fields may name.
 HIT_FIELDS = ("id", "title", "short_name", "objective", "implementer", "start", "end", "eu_support", "score",
-              "matched_concepts", "snippet", "highlights")
+              "matched_concepts", "snippet", "highlights", "title_highlights")
 PROJECT_FIELDS = ("id", "title", "short_name", "objective", "objective_title", "implementer", "start", "end",
                   "eu_support", "description")
 

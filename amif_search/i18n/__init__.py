@@ -21,11 +21,14 @@ from __future__ import annotations
 
 import gettext as _gettext
 import os
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
+from typing import Iterator
 
 __all__ = [
     "_", "N_", "N_plural", "ngettext", "set_language", "get_language", "SUPPORTED", "detect_language",
-    "translations", "warnings", "pop_warnings", "cache_dir", "forget_translations",
+    "translations", "warnings", "pop_warnings", "cache_dir", "forget_translations", "speaking",
 ]
 
 DOMAIN = "amif_search"
@@ -37,6 +40,8 @@ _CACHE_FORMAT = "1"
 _state: dict = {"lang": SOURCE_LANGUAGE, "trans": _gettext.NullTranslations()}
 _loaded: dict[tuple[str, str, str], _gettext.NullTranslations] = {}
 _warnings: list[str] = []
+# The language of one piece of work (a web request) in its thread, over the process's own.
+_speaking: ContextVar[tuple[str, _gettext.NullTranslations] | None] = ContextVar("amif_search_language", default=None)
 
 
 def N_(message: str) -> str:
@@ -49,19 +54,35 @@ def N_plural(singular: str, plural: str) -> tuple[str, str]:
     return singular, plural
 
 
+def _current() -> tuple[str, _gettext.NullTranslations]:
+    local = _speaking.get()
+    return local if local is not None else (_state["lang"], _state["trans"])
+
+
 def _(message: str) -> str:
     """Translate ``message`` into the current language."""
-    return _state["trans"].gettext(message)
+    return _current()[1].gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """Translate a message with a plural form."""
-    return _state["trans"].ngettext(singular, plural, n)
+    return _current()[1].ngettext(singular, plural, n)
 
 
 def get_language() -> str:
     """The current user-interface language code (also when its catalog fell back to Swedish)."""
-    return _state["lang"]
+    return _current()[0]
+
+
+@contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """Within the block, in this thread (or task) only, ``_()`` speaks ``lang``: a web server
+    answers each request in its client's language while other threads answer in theirs."""
+    token = _speaking.set((lang, translations(lang)))
+    try:
+        yield
+    finally:
+        _speaking.reset(token)
 
 
 def detect_language(explicit: str | None = None, environ: dict | None = None) -> str:

@@ -8,6 +8,7 @@ drift apart.
 from __future__ import annotations
 
 from .. import __version__
+from ..i18n import SUPPORTED
 from ..summary import FACETS, SORTS
 from .api import MAX_LIMIT, MAX_OFFSET, MAX_TEXT, YEARS
 
@@ -87,6 +88,8 @@ SCHEMAS = {
         "matched_concepts": {"type": "integer", "minimum": 0},
         "snippet": _STRING,
         "highlights": _array(_SPAN),
+        "title_highlights": {**_array(_SPAN), "description": "The matches in the title, as highlights are in "
+                                                              "the snippet."},
     }),
     "SearchResult": _object({
         "query": _STRING,
@@ -141,6 +144,10 @@ _ERRORS = {
 }
 
 
+# The version of the API in its paths; the paths without it answer the same (for older clients).
+API_PREFIX = "/api/v1"
+
+
 def openapi_document(*, max_query_length: int, languages: list[str]) -> dict:
     """The description of this application's API, with its limits filled in."""
     filters = [
@@ -158,6 +165,10 @@ def openapi_document(*, max_query_length: int, languages: list[str]) -> dict:
                       {"type": "string", "enum": [*SORTS, *("-" + key for key in SORTS)], "default": "relevance"})
     facets = _parameter("facets", "1 to add the facets (counts and sums by objective, start year and implementer "
                                   "over every match).", {"type": "string", "enum": ["0", "1", "true", "false"]})
+    ui = _parameter("ui", "The language of the messages (errors): sv, fi or en; without it, the first of "
+                          "Accept-Language that is one of them, else sv. The same parameter chooses the language "
+                          "of the search page, and --ui (or --lang) that of the command line.",
+                    {"type": "string", "enum": list(SUPPORTED)})
 
     def paging(default_limit: int) -> list:
         return [_parameter("limit", "At most this many results.",
@@ -166,42 +177,59 @@ def openapi_document(*, max_query_length: int, languages: list[str]) -> dict:
                                      "still counts every match.",
                            {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0})]
 
-    def get(summary: str, parameters: list, response: dict, *, not_found: bool = False) -> dict:
-        responses = {"200": response, **_ERRORS}
+    def get(summary: str, parameters: list, response: dict, *, not_found: bool = False,
+            bad_request: bool = True) -> dict:
+        responses = {"200": response, "304": {"description": "Not modified: the ETag of If-None-Match is current."},
+                     **_ERRORS}
+        if not bad_request:
+            responses.pop("400")
         if not_found:
             responses["404"] = _json("Error", "There is no project with this ID.")
-        return {"get": {"summary": summary, "parameters": parameters, "responses": responses}}
+        return {"get": {"summary": summary, "parameters": [*parameters, ui], "responses": responses}}
 
+    operations = {
+        "/search": get("Search the projects", [
+            _parameter("q", "The query, in the query language of the command line "
+                            "(\"phrase\", OR, -word, år:2022, ...). A query that has no words once read (only "
+                            "punctuation, only an operator) or that cannot be understood is answered with 400.",
+                       {"type": "string", "minLength": 1, "maxLength": max_query_length}, required=True),
+            lang, *filters, *paging(10), sort, facets,
+        ], _json("SearchResult", "A page of hits, best first (or as sort says), the totals of every match, and "
+                                 "how the query was read.")),
+        "/projects": get("List the projects in source order", [*filters, *paging(MAX_LIMIT), sort, facets],
+                         _json("ProjectList", "A page of the projects that pass the filters, and their totals.")),
+        "/projects/{id}": {**get("One project with its glossary concepts", [],
+                                 _json("ProjectDetail", "The project."), not_found=True),
+                           "parameters": [{"name": "id", "in": "path", "required": True,
+                                           "schema": {"type": "string"}}]},
+        "/glossary": get("Look a word up in the glossary", [
+            _parameter("q", "A term in any language and inflection.",
+                       {"type": "string", "minLength": 1, "maxLength": MAX_TEXT}, required=True),
+            lang,
+        ], _json("GlossaryResult", "The concepts that have the word as a term, best first.")),
+        "/openapi.json": get("This description", [], {
+            "description": "The OpenAPI document.",
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        }),
+    }
+    paths = {API_PREFIX + path: operation for path, operation in operations.items()}
+    for path, operation in operations.items():
+        # The paths of before the version: the same answers, kept for older clients.
+        alias = {key: value for key, value in operation.items() if key != "get"}
+        alias["get"] = {**operation["get"], "deprecated": True,
+                        "summary": operation["get"]["summary"] + f" (the same as {API_PREFIX}{path})"}
+        paths["/api" + path] = alias
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "amif-search",
             "version": __version__,
             "description": "Search the EU Asylum, Migration and Integration Fund (AMIF) projects in Finland "
-                           "in Swedish, Finnish and English. Unknown query parameters are refused (400).",
+                           "in Swedish, Finnish and English. Unknown query parameters are refused (400). "
+                           "Answers carry an ETag and Cache-Control: no-cache; ask again with If-None-Match "
+                           "to get 304 while the index is unchanged. Output formats: JSON only (the command "
+                           "line also writes JSON Lines, CSV and TSV).",
         },
-        "paths": {
-            "/api/search": get("Search the projects", [
-                _parameter("q", "The query, in the query language of the command line "
-                                "(\"phrase\", OR, -word, år:2022, ...).",
-                           {"type": "string", "minLength": 1, "maxLength": max_query_length}, required=True),
-                lang, *filters, *paging(10), sort, facets,
-            ], _json("SearchResult", "A page of hits, best first, and how the query was read.")),
-            "/api/projects": get("List the projects in source order", [*filters, *paging(MAX_LIMIT), sort, facets],
-                                 _json("ProjectList", "A page of the projects that pass the filters.")),
-            "/api/projects/{id}": {**get("One project with its glossary concepts", [],
-                                         _json("ProjectDetail", "The project."), not_found=True),
-                                   "parameters": [{"name": "id", "in": "path", "required": True,
-                                                   "schema": {"type": "string"}}]},
-            "/api/glossary": get("Look a word up in the glossary", [
-                _parameter("q", "A term in any language and inflection.",
-                           {"type": "string", "minLength": 1, "maxLength": MAX_TEXT}, required=True),
-                lang,
-            ], _json("GlossaryResult", "The concepts that have the word as a term, best first.")),
-            "/api/openapi.json": get("This description", [], {
-                "description": "The OpenAPI document.",
-                "content": {"application/json": {"schema": {"type": "object"}}},
-            }),
-        },
+        "paths": paths,
         "components": {"schemas": SCHEMAS},
     }
