@@ -154,3 +154,29 @@ def test_shell_completion_completes_project_ids(built_index, monkeypatch):
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["plain,lanu-2019", "plain,lanu-2022"] or \
         sorted(done.stdout.split()) == ["plain,lanu-2019", "plain,lanu-2022"]
+
+
+SOFFICE = __import__("shutil").which("soffice")
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="needs LibreOffice (Debian package libreoffice-calc-nogui)")
+def test_libreoffice_reads_the_csv_as_utf8_with_every_cell_in_place(capsys, built_index, tmp_path):
+    import html
+    import os
+    import re
+    import subprocess
+
+    code, out, _err = run(capsys, "list", "--format", "csv", "--index", str(built_index))
+    (tmp_path / "projects.csv").write_bytes(out.encode("utf-8"))
+    done = subprocess.run([SOFFICE, "--headless", "--infilter=Text - txt - csv (StarCalc):44,34,,1",
+                           "--convert-to", "html", "--outdir", str(tmp_path), str(tmp_path / "projects.csv")],
+                          capture_output=True, text=True, timeout=120, env={**os.environ, "HOME": str(tmp_path), "LANG": "C.UTF-8"})  # a desktop's locale
+    assert done.returncode == 0, done.stderr
+    page = (tmp_path / "projects.html").read_text(encoding="utf-8")
+    rows = [[html.unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row,
+                                                                                         re.S)]
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", page, re.S)]
+    assert rows[0][:2] == ["id", "title"] and len(rows) == 13 and {len(row) for row in rows} == {10}
+    assert rows[1][:3] == ["sylvia-6-2022", "Sylvia 6 – Effektivisering av placeringen av flyktingar i kommunerna",
+                           "Sylvia 6"]
+    assert any("näringsministeriet" in cell for row in rows for cell in row)

@@ -103,7 +103,10 @@ def _choose_language(ctx: click.Context, param: click.Parameter, value: str | No
              help=N_("Sök bland projekten inom EU:s asyl-, migrations- och integrationsfond (AMIF) i Finland."))
 @click.version_option(__version__, "--version", prog_name="amif-search", message="%(prog)s %(version)s",
                       help=N_("Visa versionen och avsluta."))
-@click.option("--lang", type=click.Choice(LANGUAGE_CHOICES), default=None, is_eager=True, callback=_choose_language,
+# --ui names the interface language here as ui= does on the search page and in the API;
+# --lang is the name it had first.
+@click.option("--ui", "--lang", "lang", type=click.Choice(LANGUAGE_CHOICES), default=None, is_eager=True,
+              callback=_choose_language,
               help=N_("Gränssnittets språk (standard: LANGUAGE, LC_ALL, LC_MESSAGES, LANG, annars sv)."))
 @click.pass_context
 def cli(ctx: click.Context, lang: str) -> None:

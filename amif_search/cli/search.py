@@ -18,8 +18,8 @@ from .render import Style, render_facets, render_hit, render_project, render_pro
 __all__ = ["search", "list_projects", "show", "HIT_FIELDS", "PROJECT_FIELDS"]
 
 index_option = click.option("--index", "index_dir", type=click.Path(file_okay=False), default=None,
-                             help=N_("Indexmappen (standard: AMIF_SEARCH_INDEX, annars index/ i en arbetskopia av "
-                                     "källkoden, annars användarens datamapp)."))
+                             help=N_("Indexmappen (standard: AMIF_SEARCH_INDEX, annars index i användarens "
+                                     "datamapp)."))
 color_option = click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
                             show_default=True, help=N_("Markera träffarna med färg (auto: i en terminal, om inte "
                                                        "NO_COLOR är satt)."))

@@ -192,7 +192,8 @@ def openapi_document(*, max_query_length: int, languages: list[str]) -> dict:
             _parameter("q", "The query, in the query language of the command line "
                             "(\"phrase\", OR, -word, år:2022, ...). A query that has no words once read (only "
                             "punctuation, only an operator) or that cannot be understood is answered with 400.",
-                       {"type": "string", "minLength": 1, "maxLength": max_query_length}, required=True),
+                       {"type": "string", "minLength": 1, "maxLength": max_query_length, "pattern": r"\S"},
+                       required=True),
             lang, *filters, *paging(10), sort, facets,
         ], _json("SearchResult", "A page of hits, best first (or as sort says), the totals of every match, and "
                                  "how the query was read.")),
