@@ -207,7 +207,8 @@ class Catalogue:
         engine = engine_class(generation / store.WHOOSH_DIR, lexicon)
         # Swapped in together, once everything opened: a thread mid-search keeps what it had.
         (self.generation, self.manifest, self.lexicon, self.records, self.engine, self._analyzer,
-         self._glossary) = (generation, manifest, lexicon, records, engine, SwedishAnalyzer(lexicon), None)
+         self._glossary, self._facts) = (generation, manifest, lexicon, records, engine, SwedishAnalyzer(lexicon),
+                                         None, {})
 
     def refresh(self) -> bool:
         """Follow the index to a newer generation (a rebuild or an update by another
@@ -391,7 +392,7 @@ class Catalogue:
         # Every match, ranked: the totals and facets cover them all, and a sort reorders them all.
         result = engine.search(expanded.parsed, extra_filters=filters, limit=None, offset=0,
                                expansions=expanded.extras)
-        facts = records.facts([h.id for h in result.hits])
+        facts = self._facts_of([h.id for h in result.hits])
         summary: Summary = summarise(facts[h.id] for h in result.hits if h.id in facts)
         ranked = sort_order(result.hits, lambda h: facts[h.id], sort)
         page = ranked[offset:None if limit is None else offset + limit]
@@ -411,6 +412,19 @@ class Catalogue:
             expansions=expanded.expansions, eu_support_total=summary.eu_support_total, facets=summary.facets,
             sort=sort,
         )
+
+    def _facts_of(self, ids: list[str]) -> dict[str, Facts]:
+        """The facts of these projects; those read once are remembered (a generation never
+        changes), so a long-lived catalogue soon reads none."""
+        known = self._facts
+        missing = [pid for pid in ids if pid not in known]
+        if missing:
+            found = self.records.facts(missing)
+            if len(known) < 1_000_000:
+                known.update(found)
+            else:  # pragma: no cover - more projects than any corpus here
+                return {**{pid: known[pid] for pid in ids if pid in known}, **found}
+        return known
 
     def lookup(self, word: str, lang: str | None = None):
         """Glossary concepts that have ``word`` (any inflection) as a term, best first."""

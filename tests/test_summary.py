@@ -74,3 +74,29 @@ def test_paging_a_listing(catalogue):
     everything = [p.id for p in catalogue.listing().projects]
     assert [p.id for p in catalogue.listing(limit=5, offset=10).projects] == everything[10:]
     assert catalogue.listing(offset=40).projects == [] and catalogue.listing(offset=40).total == 12
+
+
+def test_facts_come_from_the_columns_and_from_records_written_before_them(tmp_path, projects):
+    import json
+    import sqlite3
+
+    from amif_search.index.store import RecordStore, write_records
+    from amif_search.summary import Facts
+
+    new = tmp_path / "new.sqlite"
+    write_records(new, projects)
+    old = tmp_path / "old.sqlite"
+    connection = sqlite3.connect(old)
+    connection.execute("CREATE TABLE projects (seq INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, "
+                       "hash TEXT NOT NULL, record TEXT NOT NULL)")
+    connection.executemany("INSERT INTO projects (id, hash, record) VALUES (?, ?, ?)",
+                           [(p.id, p.content_hash(), json.dumps(p.to_record())) for p in projects])
+    connection.commit()
+    connection.close()
+    expected = {p.id: Facts.of(p) for p in projects}
+    ids = [p.id for p in projects]
+    for path in (new, old):
+        store = RecordStore(path)
+        assert store.facts(ids) == expected
+        assert store.facts(ids[:2]) == {pid: expected[pid] for pid in ids[:2]}
+        store.close()

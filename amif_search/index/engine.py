@@ -423,6 +423,13 @@ class Engine:
         if column is None:
             column = self._searcher().reader().column_reader("id")
             self._local.ids = column
+        if len(docnums) > 1000:
+            # Reading the column through costs what some thousand single reads do: for the
+            # many matches of a broad query (whose totals need them all), read it once.
+            every = getattr(self._local, "every_id", None)
+            if every is None:
+                every = self._local.every_id = [_text(value) for value in column]
+            return {d: every[d] for d in docnums}
         return {d: _text(column[d]) for d in docnums}
 
     def all_ids(self) -> set[str]:
