@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from html import escape
 from urllib.parse import urlencode
 
+from ..fields import field_named, label
 from ..i18n import N_, SOURCE_LANGUAGE, SUPPORTED
 from ..model import Objective, Project
 
@@ -25,9 +26,7 @@ TITLE = N_("AMIF-projekt i Finland")
 INTRO = N_("Sök bland de projekt i Finland som EU:s asyl-, migrations- och integrationsfond (AMIF) har stött.")
 QUERY_LABEL = N_("Sökord")
 SUBMIT = N_("Sök")
-OBJECTIVE_LABEL = N_("Nationellt mål")
 ALL_OBJECTIVES = N_("Alla mål")
-YEAR_LABEL = N_("År")
 ALL_YEARS = N_("Alla år")
 LANGUAGE_LABEL = N_("Språk")
 RESULTS_LABEL = N_("Träffar")
@@ -35,10 +34,10 @@ NO_SCRIPT = N_("Sökresultaten visas med JavaScript, som är avstängt i den hä
 
 # Labels the script uses; the same msgids as the command line where it has them.
 SCRIPT_LABELS = {
-    "implementer": N_("Projektgenomförare"),
+    "implementer": label("implementer"),
     "period": N_("Verksamhetsperiod"),
-    "support": N_("EU-stöd"),
-    "objective": N_("Nationellt mål"),
+    "support": label("support"),
+    "objective": label("objective"),
     "none": N_("Inga träffar för {query}"),
     "suggestion": N_("Menade du: {suggestion}"),
     "translated": N_("Sökte efter {original} som {swedish}"),
@@ -118,19 +117,31 @@ def render_page(lang: str, params: dict[str, str], context: PageContext, base: s
     trans = translations_for(lang)
     t = trans.gettext
     e = escape
+    nl = "\n"
     query = params.get("q", "")[:context.max_query_length]
-    chosen_objective = params.get("objective", "")
-    chosen_year = params.get("year", "")
 
     def option(value: str, text: str, chosen: str) -> str:
         selected = " selected" if value == chosen else ""
         return f'<option value="{e(value)}"{selected}>{e(text)}</option>'
 
-    objectives = [option("", t(ALL_OBJECTIVES), chosen_objective)] + [
-        option(o.code, f"{o.code} {t(o.title)}", chosen_objective) for o in context.objectives]
-    years = [option("", t(ALL_YEARS), chosen_year)] + [
-        option(str(year), str(year), chosen_year) for year in context.years]
-    state = {k: v for k, v in (("q", query), ("objective", chosen_objective), ("year", chosen_year)) if v}
+    # The filters the page offers, each a field of the registry: (field, "all" label, choices).
+    offered = [
+        (field_named("objective"), ALL_OBJECTIVES, [(o.code, f"{o.code} {t(o.title)}") for o in context.objectives]),
+        (field_named("year"), ALL_YEARS, [(str(year), str(year)) for year in context.years]),
+    ]
+    selects, state = [], {"q": query} if query else {}
+    for field, all_label, choices in offered:
+        name = field.api_parameter
+        chosen = params.get(name, "")
+        if chosen:
+            state[name] = chosen
+        options = [option("", t(all_label), chosen)] + [option(value, text, chosen) for value, text in choices]
+        selects.append(f"""<div class="field">
+<label for="{e(name)}">{e(t(field.label))}</label>
+<select id="{e(name)}" name="{e(name)}" data-filter>
+{nl.join(options)}
+</select>
+</div>""")
     languages = []
     for code in SUPPORTED:
         href = "?" + urlencode({"ui": code, **state})
@@ -140,7 +151,6 @@ def render_page(lang: str, params: dict[str, str], context: PageContext, base: s
     labels = {key: t(msgid) for key, msgid in SCRIPT_LABELS.items()}
     labels["count"] = {"one": t(COUNT_ONE), "other": t(COUNT_OTHER)}
     config = {"lang": lang, "base": base, "labels": labels}
-    nl = "\n"
     return f"""<!DOCTYPE html>
 <html lang="{e(lang)}">
 <head>
@@ -166,18 +176,7 @@ def render_page(lang: str, params: dict[str, str], context: PageContext, base: s
 <input id="q" name="q" type="search" value="{e(query)}" maxlength="{context.max_query_length}" required
  autocomplete="off" spellcheck="false">
 </div>
-<div class="field">
-<label for="objective">{e(t(OBJECTIVE_LABEL))}</label>
-<select id="objective" name="objective">
-{nl.join(objectives)}
-</select>
-</div>
-<div class="field">
-<label for="year">{e(t(YEAR_LABEL))}</label>
-<select id="year" name="year">
-{nl.join(years)}
-</select>
-</div>
+{nl.join(selects)}
 <button type="submit">{e(t(SUBMIT))}</button>
 </form>
 <p id="status" role="status" aria-live="polite" aria-atomic="true"></p>

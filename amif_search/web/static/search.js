@@ -7,8 +7,8 @@
   var labels = config.labels;
   var form = document.getElementById("search-form");
   var queryBox = document.getElementById("q");
-  var objectiveBox = document.getElementById("objective");
-  var yearBox = document.getElementById("year");
+  // The filters the page offers: each a <select> whose name is an API parameter.
+  var filterBoxes = Array.prototype.slice.call(form.querySelectorAll("select[data-filter]"));
   var statusLine = document.getElementById("status");
   var notes = document.getElementById("notes");
   var results = document.getElementById("results");
@@ -114,8 +114,9 @@
   function searchParams() {
     var params = new URLSearchParams();
     params.set("q", queryBox.value);
-    if (objectiveBox.value) { params.set("objective", objectiveBox.value); }
-    if (yearBox.value) { params.set("year", yearBox.value); }
+    filterBoxes.forEach(function (box) {
+      if (box.value) { params.set(box.name, box.value); }
+    });
     return params;
   }
 
