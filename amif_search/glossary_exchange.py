@@ -33,6 +33,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .errors import GlossaryError, Problem
+from .languages import language, normalise
 from .glossary import (
     COMMENT_KEYS,
     DOMAINS,
@@ -255,9 +256,7 @@ class GlossaryImport:
 
 def _normalize_language(code: str) -> str:
     """``pt-br`` → ``pt_BR``, ``FI`` → ``fi``: the form of the catalogs' folder names."""
-    code = code.strip().replace("-", "_")
-    base, sep, rest = code.partition("_")
-    return base.lower() + (sep + rest.upper() if sep and "@" not in rest else sep + rest)
+    return normalise(code, region=True)
 
 
 def _language_problem(code: str) -> str | None:
@@ -336,7 +335,7 @@ def _read_wide_rows(result: GlossaryImport, records, columns: list[str]) -> None
             fields.setdefault(column.lower(), index)
             continue
         code = _normalize_language(column)
-        if code.split("_")[0] == SOURCE_LANGUAGE:
+        if normalise(code) == SOURCE_LANGUAGE:
             result.problem(header_line, f"a column {column!r}: Swedish terms go in the headword and variants columns")
         elif _language_problem(code):
             result.problem(header_line, f"unknown column {column!r} (expected {', '.join(WIDE_COLUMNS)} and "
@@ -375,7 +374,7 @@ def _read_weblate_rows(result: GlossaryImport, records, columns: list[str], lang
         result.problem(header_line, "no 'target' column: there are no terms to import")
     if lang is None:
         result.problem(header_line, "a Weblate glossary CSV does not say its language; give it with --lang")
-    elif _normalize_language(lang).split("_")[0] == SOURCE_LANGUAGE:
+    elif normalise(lang) == SOURCE_LANGUAGE:
         result.problem(header_line, "Swedish is the source language; a Weblate CSV's target must be another one")
     elif _language_problem(_normalize_language(lang)):
         result.problem(header_line, _language_problem(_normalize_language(lang)))
@@ -482,7 +481,7 @@ def _read_entry(entry: ET.Element, lines: dict, result: GlossaryImport) -> Impor
             result.problem(where, "a langSet without xml:lang")
             continue
         code = _normalize_language(raw)
-        if code.split("_")[0] == SOURCE_LANGUAGE:
+        if normalise(code) == SOURCE_LANGUAGE:
             code = SOURCE_LANGUAGE
         elif _language_problem(code):
             result.problem(where, _language_problem(code))
@@ -711,9 +710,7 @@ def _merged_comment(old: str, values: dict[str, str]) -> str:
 
 
 def _glossary_header(lang: str) -> str:
-    from .l10n.create import LANGUAGE_NAMES  # noqa: PLC0415
-
-    name = LANGUAGE_NAMES.get(lang.split("_")[0].split("@")[0], lang)
+    name = language(lang).english_name
     return (f"amif-search glossary: {name} equivalents of the Swedish source terms.\n"
             "Translators edit only msgstr. See GLOSSARY.md.\n"
             "This file is distributed under the same license as the amif-search package.\n")

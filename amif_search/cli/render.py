@@ -10,6 +10,7 @@ import click
 from ..fields import label as field_label
 from ..formatting import format_amount, format_period
 from ..i18n import N_, _
+from ..languages import SOURCE_LANGUAGE
 
 if TYPE_CHECKING:
     from ..model import Project
@@ -115,6 +116,6 @@ def render_project(project: Project, lang: str, concepts=None) -> str:
     if concepts:
         lines += ["", _("Begrepp i ordlistan:")]
         for concept in concepts:
-            term = concept.preferred(lang) if lang != "sv" else None
+            term = concept.preferred(lang) if lang != SOURCE_LANGUAGE else None
             lines.append(f"  {concept.headword}" + (f" – {term}" if term else ""))
     return "\n".join(lines)

@@ -14,13 +14,11 @@ from html import escape
 from urllib.parse import urlencode
 
 from ..fields import field_named, label
-from ..i18n import N_, SOURCE_LANGUAGE, SUPPORTED
+from ..i18n import N_
+from ..languages import SOURCE_LANGUAGE, best_language, interface_languages, language
 from ..model import Objective, Project
 
-__all__ = ["PageContext", "choose_language", "render_page", "translations_for", "LANGUAGE_NAMES"]
-
-# Each language named in itself, so that a visitor finds their own.
-LANGUAGE_NAMES = {"sv": "svenska", "fi": "suomi", "en": "English"}
+__all__ = ["PageContext", "choose_language", "render_page", "translations_for"]
 
 TITLE = N_("AMIF-projekt i Finland")
 INTRO = N_("Sök bland de projekt i Finland som EU:s asyl-, migrations- och integrationsfond (AMIF) har stött.")
@@ -85,9 +83,13 @@ def translations_for(lang: str):
 
 
 def choose_language(explicit: str | None, accept_language: str) -> str:
-    """``explicit`` when supported, else the best supported language of Accept-Language, else Swedish."""
-    if explicit in SUPPORTED:
-        return explicit  # type: ignore[return-value]
+    """``explicit`` when it is an interface language, else the best interface language of
+    Accept-Language, else Swedish."""
+    available = interface_languages()
+    if explicit:
+        chosen = best_language(explicit, available)
+        if chosen is not None:
+            return chosen
     ranked = []
     for position, item in enumerate(accept_language.split(",")[:20]):
         tag, _sep, rest = item.strip().partition(";")
@@ -99,8 +101,8 @@ def choose_language(explicit: str | None, accept_language: str) -> str:
                     quality = float(value)
                 except ValueError:
                     quality = 0.0
-        code = tag.strip().split("-")[0].split("_")[0].lower()
-        if code in SUPPORTED and quality > 0:
+        code = best_language(tag, available)
+        if code is not None and quality > 0:
             ranked.append((-quality, position, code))
     return min(ranked)[2] if ranked else SOURCE_LANGUAGE
 
@@ -143,14 +145,15 @@ def render_page(lang: str, params: dict[str, str], context: PageContext, base: s
 </select>
 </div>""")
     languages = []
-    for code in SUPPORTED:
+    for code in interface_languages():
+        # Each language named in itself, so that a visitor finds their own.
         href = "?" + urlencode({"ui": code, **state})
         current = ' aria-current="page"' if code == lang else ""
-        languages.append(f'<li><a href="{e(href)}" hreflang="{code}" lang="{code}" data-ui="{code}"{current}>'
-                         f"{e(LANGUAGE_NAMES[code])}</a></li>")
+        languages.append(f'<li><a href="{e(href)}" hreflang="{e(code)}" lang="{e(code)}" data-ui="{e(code)}"'
+                         f'{current}>{e(language(code).name)}</a></li>')
     labels = {key: t(msgid) for key, msgid in SCRIPT_LABELS.items()}
     labels["count"] = {"one": t(COUNT_ONE), "other": t(COUNT_OTHER)}
-    config = {"lang": lang, "base": base, "labels": labels}
+    config = {"lang": lang, "base": base, "labels": labels, "format": language(lang).format_json()}
     return f"""<!DOCTYPE html>
 <html lang="{e(lang)}">
 <head>
