@@ -3,8 +3,11 @@ catalog is a new interface language with no change to the code."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import polib
@@ -137,3 +140,28 @@ def test_the_search_page_offers_a_new_language(german, private_index):
     assert 'data-ui="de"' in page and ">Deutsch</a>" in page
     assert '"group": "."' in page              # the script formats numbers the German way
     assert '<html lang="de">' in call(app, "/", headers={"Accept-Language": "de-DE,de;q=0.9"}).text
+
+
+def test_catalog_init_on_a_copy_of_the_checkout_needs_no_code_change(tmp_path, private_index):
+    root = LOCALES.parent
+    checkout = tmp_path / "checkout"
+    ignore = shutil.ignore_patterns("__pycache__", "*.mo", "_resources")
+    for folder in ("amif_search", "data", "locales"):
+        shutil.copytree(root / folder, checkout / folder, ignore=ignore)
+    shutil.copy(root / "pyproject.toml", checkout / "pyproject.toml")
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG", "AMIF_SEARCH_LOCALES")}
+
+    def run(*args: str, **extra: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "amif_search", *args], cwd=checkout, env={**env, **extra},
+                              capture_output=True, text=True, timeout=300)
+
+    located = subprocess.run([sys.executable, "-c", "import amif_search; print(amif_search.__file__)"],
+                             cwd=checkout, capture_output=True, text=True, check=True)
+    assert located.stdout.strip().startswith(str(checkout))   # the copy runs, not this checkout
+    assert run("catalog", "init", "de").returncode == 0
+    for args, extra in [(("--lang", "de"), {}), ((), {"LANG": "de_DE.UTF-8"}), ((), {"LANGUAGE": "de:fi"})]:
+        done = run(*args, "search", "trauma barn", "--index", str(private_index), "--color", "never", **extra)
+        assert done.returncode == 0, done.stderr
+        assert GERMAN_AMOUNT.search(done.stdout), (args, extra, done.stdout)
+    assert "Hankkeen toteuttaja:" in done.stdout   # LANGUAGE=de:fi: what German lacks, in Finnish
