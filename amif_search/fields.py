@@ -57,7 +57,10 @@ class Field:
     ``searched_with``: a text field without names of its own that a filter on that other
     field also searches (the short name with the title). ``api_parameter``: the HTTP
     parameter and command-line option that filter on it. ``label``: the msgid that names
-    it to a reader; ``option_help``: the msgid of its command-line option's help. ``description``: for the API description (English).
+    it to a reader; ``option_help``: the msgid of its command-line option's help.
+    ``description``: its filter in the API description (English). ``filterable``,
+    ``sortable``, ``facetable``: what a search may do with it. ``json``: its keys in a
+    project's JSON form.
     """
 
     name: str

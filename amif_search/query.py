@@ -7,12 +7,13 @@
     NOT vuxna, -vuxna           without the word
     +barn                       required
     trauma*                     a prefix
-    mål:6.2  år:2022  år:2019-2021  stöd:>500000  stöd:100000-600000
+    mål:6.2  år:2022  år:2019-2021  startår:2021  slutår:<2022  stöd:>500000  stöd:100000-600000
     genomförare:Diakonissanstalten  titel:LANU  beskrivning:"psykisk hälsa"  id:lanu-2022
 
-Field names have English aliases (objective:, year:, support:, implementer:, title:,
-description:); the fields and their names are those of :mod:`amif_search.fields`. Faults a user can make are either read sensibly, with a warning (a missing
-closing quote or parenthesis), or refused with a :class:`QueryError` that says what is wrong.
+Field names have English aliases (objective:, year:, start:, end:, support:, implementer:,
+title:, description:); the fields and their names are those of :mod:`amif_search.fields`.
+Faults a user can make are either read sensibly, with a warning (a missing closing quote or
+parenthesis), or refused with a :class:`QueryError` that says what is wrong.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
-"""Writing projects into Whoosh and answering parsed queries with it.
+"""Answering parsed queries with Whoosh.
 
-Each word is indexed under four forms (see :mod:`amif_search.analysis`) in four fields per
-text (title, short name, description, implementer). A query word becomes a *concept*: the
+Each word is indexed under four forms (see :mod:`amif_search.analysis`), a field per form
+of each text field of :mod:`amif_search.fields`, whose weights say how much a match in
+each counts. A query word becomes a *concept*: the
 union of its forms over those fields, weighted so that an exact or inflected match counts
 most, then a compound member, then a spelling without å/ä/ö, then a derivational relative,
 then a typo correction. Projects that match every concept come first (best BM25F score

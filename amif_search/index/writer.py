@@ -1,7 +1,8 @@
 """Writing projects into Whoosh: every text analysed before Whoosh sees it.
 
-Each word of a project's text fields (:mod:`amif_search.fields`) is written under four forms (exact stem, compound member, derivational root, spelling without å/ä/ö),
-one field per text and form (see :mod:`amif_search.index.schema`).
+Each word of a project's text fields (:mod:`amif_search.fields`) is written under four forms
+(exact stem, compound member, derivational root, spelling without å/ä/ö), one field per text
+and form (see :mod:`amif_search.index.schema`).
 """
 
 from __future__ import annotations
