@@ -163,7 +163,8 @@ class Catalogue:
             store.check_files(generation, manifest, rehash=self._rehash)
         lexicon = store.load_lexicon(generation / store.LEXICON)
         records = store.RecordStore(generation / store.RECORDS)
-        engine = engine_class(generation / store.WHOOSH_DIR, lexicon)
+        engine = engine_class(generation / store.WHOOSH_DIR, lexicon,
+                              manifest.identities_under(store.WHOOSH_DIR))
         # Swapped in together, once everything opened: a thread mid-search keeps what it had.
         (self.generation, self.manifest, self.lexicon, self.records, self.engine, self._analyzer,
          self._glossary) = (generation, manifest, lexicon, records, engine, SwedishAnalyzer(lexicon), None)
