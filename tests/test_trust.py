@@ -157,3 +157,95 @@ def test_the_storage_refuses_a_file_replaced_after_the_check(private_index):
         assert "_MAIN_999.toc" not in storage.list()
     finally:
         catalogue.close()
+
+
+# -- the signing key ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("content", ["", "00" * 31], ids=["empty", "31-bytes"])
+def test_a_short_signing_key_is_refused_with_a_way_out(tmp_path, source_path, content):
+    key = tmp_path / "short.key"
+    key.write_text(content)
+    env = cli_env(AMIF_SEARCH_KEY_FILE=str(key))
+    index = tmp_path / "index"
+    line = run_cli("index", "build", "--source", source_path, "--index", index, env=env).error_line()
+    assert str(key) in line and "index build" in line
+    assert not (index / "CURRENT").exists()
+    key.unlink()   # the way out the message names
+    assert run_cli("index", "build", "--source", source_path, "--index", index, env=env).returncode == 0
+    assert len(bytes.fromhex(key.read_text())) == 32
+
+
+def test_a_key_that_cannot_be_written_whole_is_never_left_in_place(tmp_path, monkeypatch):
+    key = tmp_path / "data" / "index.key"
+    monkeypatch.setenv("AMIF_SEARCH_KEY_FILE", str(key))
+
+    def disk_full(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    with pytest.raises(IndexStateError, match="No space left") as refused:
+        store._signing_key(create=True)
+    assert str(key) in refused.value.message
+    assert not key.exists() and list(key.parent.iterdir()) == []
+
+
+def test_processes_creating_the_key_at_once_agree_on_one(tmp_path):
+    key = tmp_path / "index.key"
+    code = ("import sys, time; from amif_search.index import store; start = float(sys.argv[1]);"
+            "time.sleep(max(0, start - time.time())); print(store._signing_key(create=True).hex())")
+    start = str(time.time() + 1.0)
+    processes = [subprocess.Popen(python_command(code, start), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  env=cli_env(AMIF_SEARCH_KEY_FILE=str(key)), text=True) for _ in range(6)]
+    outputs = [process.communicate(timeout=60) for process in processes]
+    assert [process.returncode for process in processes] == [0] * 6, outputs
+    assert {out.strip() for out, _err in outputs} == {key.read_text()}
+
+
+# -- symlinks and the folder ------------------------------------------------------------
+
+
+def test_a_lock_symlink_is_refused_and_its_target_never_created(private_index, tmp_path, source_path):
+    target = tmp_path / "created-by-the-build"
+    (private_index / ".lock").unlink(missing_ok=True)
+    (private_index / ".lock").symlink_to(target)
+    line = run_cli("index", "build", "--source", source_path, "--index", private_index).error_line()
+    assert ".lock" in line
+    assert not target.exists()
+
+
+def test_a_generation_symlinked_to_another_index_is_not_served(private_index, tmp_path, built_index):
+    other = tmp_path / "other"
+    other.mkdir()
+    name = live_name(private_index)
+    (other / name).mkdir()
+    os.rename(private_index / name, other / name / "real")
+    (private_index / name).symlink_to(other / name / "real")
+    line = run_cli("search", "trauma", "--index", private_index).error_line()
+    assert name in line
+
+
+def test_a_generation_moved_under_another_name_is_refused(private_index):
+    name = live_name(private_index)
+    moved = "gen-1-1"
+    os.rename(private_index / name, private_index / moved)
+    (private_index / "CURRENT").write_text(moved + "\n")
+    line = run_cli("search", "trauma", "--index", private_index).error_line()
+    assert name in line and moved in line
+
+
+def test_a_symlink_inside_a_generation_is_refused(private_index, tmp_path):
+    whoosh = _whoosh(private_index)
+    segment = next(p for p in whoosh.iterdir() if p.suffix != ".toc")
+    os.rename(segment, tmp_path / segment.name)
+    segment.symlink_to(tmp_path / segment.name)
+    assert segment.name in run_cli("search", "trauma", "--index", private_index).error_line()
+
+
+@pytest.mark.parametrize("mode", [0o777, 0o757], ids=["world-writable", "others-writable"])
+def test_an_index_folder_other_users_can_write_is_refused(private_index, mode):
+    os.chmod(private_index, mode)
+    line = run_cli("search", "trauma", "--index", private_index).error_line()
+    assert str(private_index) in line and "chmod go-w" in line
+    os.chmod(private_index, 0o700)
+    assert run_cli("search", "trauma", "--index", private_index).returncode == 0

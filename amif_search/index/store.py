@@ -89,6 +89,7 @@ LEXICON_FORMAT = "amif-search-lexicon"
 WHOOSH_DIR = "whoosh"
 GLOSSARY = "glossary.json"
 KEY_ENV = "AMIF_SEARCH_KEY_FILE"
+MIN_KEY_BYTES = 32
 GENERATION_KEY = "generation"   # in a manifest's extra: the generation it was signed for
 
 # (st_dev, st_ino, st_size) of a file when it was checked: what a later open must find again.
@@ -277,21 +278,56 @@ def _key_path() -> Path:
 def _signing_key(create: bool) -> bytes | None:
     """This installation's secret for signing manifests, created on first build."""
     path = _key_path()
+    key = _read_key(path)
+    if key is None and create:
+        key = _create_key(path)
+    return key
+
+
+def _read_key(path: Path) -> bytes | None:
+    """The key in ``path``; None when there is none; refused when it cannot protect anything."""
     try:
-        return bytes.fromhex(path.read_text().strip())
+        text = read_regular(path).decode("ascii")
+        key = bytes.fromhex(text.strip())
     except FileNotFoundError:
-        if not create:
-            return None
+        return None
     except (OSError, ValueError):
-        raise IndexStateError(_("{path}: indexets signeringsnyckel kan inte läsas; ta bort den och bygg om indexet").format(
-            path=path)) from None
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_bytes(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        raise IndexStateError(_("{path}: indexets signeringsnyckel kan inte läsas; ta bort den och bygg om "
+                                "indexet").format(path=path)) from None
+    if len(key) < MIN_KEY_BYTES:
+        # An empty key (a disk that filled while it was written) would let anyone sign an index.
+        raise IndexStateError(_("{path}: indexets signeringsnyckel är för kort ({size} byte, minst {minimum}) och "
+                                "skyddar inget; ta bort den och bygg om indexet med 'amif-search index build'").format(
+            path=path, size=len(key), minimum=MIN_KEY_BYTES))
+    return key
+
+
+def _create_key(path: Path) -> bytes:
+    """Create the key atomically: written whole and synced to a temporary file, then linked
+    into place, so that it is never seen short, and two processes creating it at once agree
+    on the one that was linked first."""
+    key = secrets.token_bytes(MIN_KEY_BYTES)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
     try:
-        os.write(fd, key.hex().encode())
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        try:
+            data = key.hex().encode()
+            if os.write(fd, data) != len(data):
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            key = _read_key(path)  # type: ignore[assignment]  (another process won; its key is whole)
+        _fsync_dir(path.parent)
+    except OSError as exc:
+        raise IndexStateError(_("{path}: indexets signeringsnyckel kan inte skapas ({reason})").format(
+            path=path, reason=exc.strerror or exc)) from None
     finally:
-        os.close(fd)
+        _discard(tmp)
     return key
 
 
@@ -492,7 +528,15 @@ def build_lock(index_dir: Path, timeout: float = 30.0) -> Iterator[None]:
     import fcntl  # noqa: PLC0415
 
     index_dir.mkdir(parents=True, exist_ok=True)
-    handle = open(index_dir / LOCK, "a+")
+    check_folder_trust(index_dir)
+    try:
+        # Never through a symlink: a .lock pointing elsewhere would make a build create its target.
+        handle = os.fdopen(os.open(index_dir / LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW
+                                   | getattr(os, "O_CLOEXEC", 0), 0o600), "r+")
+    except OSError as exc:
+        if exc.errno == errno.ELOOP or (index_dir / LOCK).is_symlink():
+            raise _symlink_error(index_dir / LOCK) from None
+        raise
     deadline = time.monotonic() + timeout
     try:
         while True:
@@ -512,14 +556,59 @@ def build_lock(index_dir: Path, timeout: float = 30.0) -> Iterator[None]:
         handle.close()
 
 
+def _symlink_error(path: Path) -> IndexStateError:
+    return IndexStateError(_("{path}: en symbolisk länk i indexmappen; den följs inte. Ta bort den och bygg "
+                             "om indexet").format(path=path))
+
+
+def _unsafe_group(gid: int) -> bool:
+    """Whether a group may hold users other than this one (a user's own private group may not)."""
+    import grp  # noqa: PLC0415
+    import pwd  # noqa: PLC0415
+
+    try:
+        me = pwd.getpwuid(os.getuid())
+        members = grp.getgrgid(gid).gr_mem
+    except KeyError:
+        return True
+    return gid != me.pw_gid or any(member != me.pw_name for member in members)
+
+
+def check_folder_trust(index_dir: Path) -> None:
+    """Refuse an index folder that another user could change, as ssh refuses such keys: the
+    folder and each folder above it must belong to this user (or root) and be writable by no
+    one else, unless sticky (as /tmp is, where no one may rename another's entries)."""
+    uid = os.getuid()
+    folder = Path(os.path.abspath(index_dir))
+    for path in (folder, *folder.parents):
+        try:
+            result = os.stat(path)
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return
+        sticky = bool(result.st_mode & stat_mode.S_ISVTX)
+        writable_by_others = bool(result.st_mode & stat_mode.S_IWOTH) or (
+            bool(result.st_mode & stat_mode.S_IWGRP) and _unsafe_group(result.st_gid))
+        if result.st_uid not in (uid, 0) or (writable_by_others and not sticky):
+            raise IndexStateError(_("{path}: andra användare kan ändra den här mappen, så indexet i den kan inte "
+                                    "litas på (som ssh med sina nycklar); gör den skrivbar bara för dig "
+                                    "(chmod go-w) eller välj en annan mapp med --index").format(path=path))
+
+
 def live_generation(index_dir: Path) -> Path:
     """The folder of the live generation, or :class:`IndexNotFoundError`."""
+    check_folder_trust(index_dir)
     try:
         name = read_regular(index_dir / CURRENT).decode("utf-8").strip()
     except FileNotFoundError:
         raise IndexNotFoundError(_("{path}: här finns inget index (bygg ett med 'amif-search index build')").format(
             path=index_dir)) from None
-    except (OSError, UnicodeDecodeError):
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise _symlink_error(index_dir / CURRENT) from None
+        raise IndexStateError(_("{path}: kan inte läsas; bygg om indexet").format(path=index_dir / CURRENT)) from None
+    except UnicodeDecodeError:
         raise IndexStateError(_("{path}: kan inte läsas; bygg om indexet").format(path=index_dir / CURRENT)) from None
     if not name.startswith("gen-") or "/" in name or name in (".", ".."):
         raise IndexStateError(_("{path}: pekar inte på någon generation av indexet; bygg om indexet").format(
@@ -530,8 +619,7 @@ def live_generation(index_dir: Path) -> Path:
     except OSError:
         is_link = False
     if is_link:
-        raise IndexStateError(_("{path}: en symbolisk länk i indexmappen; den följs inte. Ta bort den och bygg "
-                                "om indexet").format(path=generation))
+        raise _symlink_error(generation)
     if not generation.is_dir():
         raise IndexStateError(_("{path}: den aktuella generationen {name} saknas; bygg om indexet").format(
             path=index_dir, name=name))
