@@ -267,7 +267,14 @@ class _ManifestProjects(Mapping):
 
 def user_data_dir() -> Path:
     """The per-user data folder (XDG_DATA_HOME/amif-search, else ~/.local/share/amif-search)."""
-    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    base = os.environ.get("XDG_DATA_HOME")
+    if not base:
+        home = os.environ.get("HOME")
+        if not home:
+            # expanduser would fall back to a relative folder (HOME empty) or guess one.
+            raise IndexStateError(_("HOME är inte satt eller tom, så indexet och dess nyckel har ingen mapp; sätt "
+                                    "HOME eller XDG_DATA_HOME (eller --index och AMIF_SEARCH_KEY_FILE)"))
+        base = os.path.join(home, ".local", "share")
     return Path(base) / "amif-search"
 
 
