@@ -114,6 +114,14 @@ def cli(ctx: click.Context, lang: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code instead of raising it."""
     try:
+        return _main(argv)
+    finally:
+        for warning in pop_warnings():  # a translation that could not be used, met during the command
+            click.echo(f"amif-search: {warning}", err=True)
+
+
+def _main(argv: list[str] | None) -> int:
+    try:
         result = cli.main(args=argv, prog_name="amif-search", standalone_mode=False)
     except AmifSearchError as exc:
         for line in exc.lines():
