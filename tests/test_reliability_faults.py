@@ -208,3 +208,48 @@ def test_a_source_path_that_is_not_utf8_is_one_line(tmp_path):
     line = run_cli("index", "build", "--source", folder, "--index", tmp_path / "index").error_line()
     assert "caf\\xe9.txt" in line
 
+
+
+# -- 11. small ones -------------------------------------------------------------------------
+
+
+def test_control_characters_of_a_source_never_reach_the_terminal(tmp_path):
+    page = tmp_path / "page.txt"
+    text = SOURCE.read_text(encoding="utf-8")
+    first_title = "Navigator 2.0"
+    assert first_title in text
+    page.write_text(text.replace(first_title, first_title + " \x1b]0;owned\x07\x1b[2J\x9b31m", 1), encoding="utf-8")
+    index = tmp_path / "index"
+    assert run_cli("index", "build", "--source", page, "--index", index).returncode == 0
+    for args in (["list"], ["search", "navigator"], ["show", _navigator_id(index)]):
+        done = run_cli(*args, "--index", index)
+        assert done.returncode == 0, done.stderr
+        assert not any(ch in done.stdout for ch in "\x1b\x07\x9b"), args
+        assert "\ufffd]0;owned" in done.stdout
+
+
+def _navigator_id(index: Path) -> str:
+    done = run_cli("list", "--json", "--index", index)
+    return next(p["id"] for p in json.loads(done.stdout)["projects"] if p["title"].startswith("Navigator"))
+
+
+@pytest.mark.parametrize("args", [["search", "barn"], ["list"]], ids=" ".join)
+def test_output_closed_by_its_reader_is_exit_0_without_a_word(built_index, args):
+    import subprocess
+
+    for _attempt in range(3):
+        reader, writer = os.pipe()
+        process = subprocess.Popen(cli_command(*args, "--index", built_index), stdout=writer,
+                                   stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=cli_env())
+        os.close(writer)
+        os.close(reader)   # as 'head' does once it has its line: every write now fails
+        _out, err = process.communicate(timeout=60)
+        assert process.returncode == 0, err
+        assert err == b""
+
+
+def test_the_openapi_description_lists_head_and_options(catalogue):
+    reply = call(create_app(catalogue), "/api/openapi.json")
+    for path, operations in reply.json()["paths"].items():
+        assert {"get", "head", "options"} <= set(operations), path
+    assert "plain text" in reply.json()["info"]["description"]
