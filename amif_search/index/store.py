@@ -146,7 +146,10 @@ class SourceInfo:
             return True
         if stat.st_mtime_ns == self.mtime_ns:
             return False
-        return _digest(path) != self.sha256
+        try:
+            return _digest(path) != self.sha256
+        except OSError:   # no longer a regular file, or unreadable: not what was indexed
+            return True
 
 
 def _schema_version() -> int:
