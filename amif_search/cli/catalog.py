@@ -177,8 +177,8 @@ def compile_command(locales, domain, languages):
 @catalog.command(short_help=N_("Kontrollera katalogerna."),
                  help=N_("Visa hur långt varje katalog är översatt, och varje problem som FILE:LINE: message.\n"
                          "\n"
-                         "Slutstatus 1 när en katalog inte kan läsas eller har ett fel som programmet inte kan använda, och "
-                         "med --strict vid alla problem (för CI)."))
+                         "Slutstatus 1 när en katalog inte kan läsas eller har ett fel som programmet inte kan "
+                         "använda, och med --strict vid alla problem (för CI)."))
 @locales_option
 @domain_option
 @languages_option

@@ -9,7 +9,7 @@ import re
 import polib
 
 from ..errors import Problem
-from ..message_format import message_problem, plural_problem
+from ..message_format import UnsafeMessage, fields_of, message_problem, plural_problem
 from .plurals import parse_plural_forms
 from .pofile import header_line
 
@@ -25,7 +25,8 @@ def unusable_entries(catalog: polib.POFile, name: str) -> list[Problem]:
         try:
             nplurals, function = parse_plural_forms(value)
         except ValueError as exc:
-            problems.append(Problem(name, header_line(catalog), f"error: the Plural-Forms header cannot be used: {exc}"))
+            problems.append(Problem(name, header_line(catalog),
+                                    f"error: the Plural-Forms header cannot be used: {exc}"))
         else:
             reason = plural_problem(function, nplurals)
             if reason:
@@ -34,15 +35,10 @@ def unusable_entries(catalog: polib.POFile, name: str) -> list[Problem]:
         if entry.obsolete or not entry.translated():
             continue
         sources = [entry.msgid] + ([entry.msgid_plural] if entry.msgid_plural else [])
-        allowed: set[str] | None = set()
-        for source in sources:
-            reason = message_problem(source, source)
-            if reason:   # a msgid that is no format at all: its translation is never formatted
-                allowed = None
-                break
-            allowed |= {field for field in _names(source)}  # type: ignore[operator]
-        if allowed is None:
-            continue
+        try:
+            allowed = set().union(*(fields_of(source) for source in sources))
+        except UnsafeMessage:
+            continue   # a msgid that is no format at all: its translation is never formatted
         forms = [entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural, key=int)] if entry.msgid_plural \
             else [entry.msgstr]
         for form in forms:
@@ -52,12 +48,6 @@ def unusable_entries(catalog: polib.POFile, name: str) -> list[Problem]:
                                                              f"{reason}"))
                 break
     return problems
-
-
-def _names(text: str) -> set[str]:
-    from ..message_format import fields_of  # noqa: PLC0415
-
-    return fields_of(text)
 
 
 _PLURAL_HEADER = re.compile(rb'("Plural-Forms:[ \t]*)([^"\\\n]*)((?:\\n)?")')
