@@ -100,16 +100,17 @@ def identity_of(result: os.stat_result) -> Identity:
     return (result.st_dev, result.st_ino, result.st_size)
 
 
-def read_regular(path: Path) -> bytes:
-    """The bytes of a regular file (OSError for a FIFO, a device or a symlink)."""
-    with os.fdopen(open_regular(path), "rb") as handle:
+def read_regular(path: Path, *, follow: bool = False) -> bytes:
+    """The bytes of a regular file (OSError for a FIFO, a device, or a symlink unless ``follow``)."""
+    with os.fdopen(open_regular(path, follow=follow), "rb") as handle:
         return handle.read()
 
 
-def open_regular(path: Path | str) -> int:
+def open_regular(path: Path | str, *, follow: bool = False) -> int:
     """A descriptor of ``path`` when it is a regular file reached without following a symlink
-    in its last part; OSError otherwise. Never blocks on a FIFO."""
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    in its last part (unless ``follow``); OSError otherwise. Never blocks on a FIFO."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | (0 if follow else os.O_NOFOLLOW)
+    fd = os.open(path, flags)
     try:
         if not stat_mode.S_ISREG(os.fstat(fd).st_mode):
             raise OSError(errno.EINVAL, "not a regular file", str(path))
@@ -297,7 +298,7 @@ def _signing_key(create: bool) -> bytes | None:
 def _read_key(path: Path) -> bytes | None:
     """The key in ``path``; None when there is none; refused when it cannot protect anything."""
     try:
-        text = read_regular(path).decode("ascii")
+        text = read_regular(path, follow=True).decode("ascii")   # a key kept elsewhere may be linked
         key = bytes.fromhex(text.strip())
     except FileNotFoundError:
         return None
@@ -331,7 +332,10 @@ def _create_key(path: Path) -> bytes:
         try:
             os.link(tmp, path)
         except FileExistsError:
-            key = _read_key(path)  # type: ignore[assignment]  (another process won; its key is whole)
+            winner = _read_key(path)   # another process won; its key is whole
+            if winner is None:         # a dangling link stands there
+                raise OSError(errno.EEXIST, os.strerror(errno.EEXIST)) from None
+            key = winner
         _fsync_dir(path.parent)
     except OSError as exc:
         raise IndexStateError(_("{path}: indexets signeringsnyckel kan inte skapas ({reason})").format(
