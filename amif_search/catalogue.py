@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from .text.analysis import SwedishAnalyzer
-from .errors import IndexNotFoundError, IndexStateError, NotFoundError, QueryError
+from .errors import AmifSearchError, IndexNotFoundError, IndexStateError, NotFoundError, QueryError
 from .i18n import _
 from .text.highlight import MatchForms, make_snippet, match_spans
 from .index import store
 from .model import Project
-from .query import FieldFilter, ParsedQuery, parse_query
+from .query import FieldFilter, ParsedQuery, filter_for, parse_query
 from .summary import FacetValue, Facts, Summary, check_sort, sort_order, summarise
 from .indexing import (  # noqa: F401  (re-exported: the index's life is part of this API)
     IndexInfo, UpdateReport, Verification, build_index, rebuild_reason, resolve_index_dir, update_index,
@@ -54,9 +54,7 @@ class Hit:
     title_highlights: list[tuple[int, int]]
 
     def to_json(self) -> dict:
-        data = self.project.to_json()
-        data.pop("description")
-        data.pop("objective_title")
+        data = self.project.to_json(hit=True)
         data["score"] = round(self.score, 4)
         data["matched_concepts"] = self.coverage
         data["snippet"] = self.snippet
@@ -161,7 +159,14 @@ def open_catalogue(index_dir: str | Path | None = None, *, build: bool = True,
                     lock_timeout=lock_timeout)
     elif stale and build:
         present = [Path(s.path) for s in manifest.sources if s.changed() is not None]
-        update_index(present, location, progress=progress, lock_timeout=lock_timeout)
+        try:
+            update_index(present, location, progress=progress, lock_timeout=lock_timeout)
+        except AmifSearchError as exc:
+            # A search needs no writing: answer from the whole old index, and say it is stale.
+            catalogue = Catalogue(location, _read=(generation, manifest))
+            catalogue.warnings.append(_("indexet är inaktuellt (källan {source} har ändrats) och kunde inte "
+                                        "uppdateras: {reason}").format(source=stale[0].path, reason=exc.lines()[0]))
+            return catalogue
     elif stale:
         reason = _("källan {path} har ändrats sedan indexet byggdes").format(path=stale[0].path)
         raise IndexStateError(_("{path}: {reason}; bygg om det med 'amif-search index build'").format(
@@ -188,6 +193,8 @@ class Catalogue:
 
         self.location = resolve_index_dir(index_dir)
         self._rehash = rehash
+        # What every answer should say about the index itself (that it is stale).
+        self.warnings: list[str] = []
         try:
             self._open(Engine, _read)
         except (IndexStateError, OSError):
@@ -204,7 +211,8 @@ class Catalogue:
             store.check_files(generation, manifest, rehash=self._rehash)
         lexicon = store.load_lexicon(generation / store.LEXICON)
         records = store.RecordStore(generation / store.RECORDS)
-        engine = engine_class(generation / store.WHOOSH_DIR, lexicon)
+        engine = engine_class(generation / store.WHOOSH_DIR, lexicon,
+                              manifest.identities_under(store.WHOOSH_DIR))
         # Swapped in together, once everything opened: a thread mid-search keeps what it had.
         (self.generation, self.manifest, self.lexicon, self.records, self.engine, self._analyzer,
          self._glossary, self._facts) = (generation, manifest, lexicon, records, engine, SwedishAnalyzer(lexicon),
@@ -224,6 +232,7 @@ class Catalogue:
         with self._lock:
             if name != self.generation.name:
                 self._open(Engine)
+                self.warnings = []   # a newer generation: no longer the stale one
         return True
 
     def _retrying(self, action):
@@ -318,10 +327,10 @@ class Catalogue:
                 close.append(pid)
         return close
 
-    def projects(self, *, objective: str | None = None, year: int | None = None,
-                 implementer: str | None = None) -> list[Project]:
-        """All projects in source order, optionally filtered."""
-        filters = _filters(objective, year, implementer)
+    def projects(self, *, filters: Mapping[str, object] | None = None, objective: str | None = None,
+                 year: int | None = None, implementer: str | None = None) -> list[Project]:
+        """All projects in source order, optionally filtered (``filters`` as for :meth:`search`)."""
+        filters = _filters(filters, objective=objective, year=year, implementer=implementer)
         return self._retrying(lambda: self._projects(filters))
 
     def listing(self, *, filters: Mapping[str, object] | None = None, sort: str = "relevance",
@@ -332,12 +341,7 @@ class Catalogue:
         if limit is not None and limit < 0 or offset < 0:
             raise QueryError(_("limit och offset kan inte vara negativa"))
         check_sort(sort)
-        given = dict(filters or {})
-        unknown = set(given) - {"objective", "year", "implementer"}
-        if unknown:
-            raise QueryError(_("okänt filter {name} (kända: objective, year, implementer)").format(
-                name=sorted(unknown)[0]))
-        chosen = _filters(given.get("objective"), given.get("year"), given.get("implementer"))  # type: ignore[arg-type]
+        chosen = _filters(filters)
         found = self._retrying(lambda: self._projects(chosen))
         summary = summarise(Facts.of(p) for p in found)
         ordered = sort_order(found, Facts.of, sort)
@@ -358,28 +362,22 @@ class Catalogue:
                query_lang: str | None = None, sort: str = "relevance") -> SearchResult:
         """Search; raises :class:`QueryError` for a query that cannot be understood.
 
-        ``filters`` may hold ``objective`` (a code such as "6.2"), ``year`` (active during
-        that year) and ``implementer`` (text), the same as the keyword arguments of those
-        names. Finnish and English words are read through the glossary; ``lang`` (or
-        ``query_lang``) forces the language of the query: sv, fi, en, or any language the
-        glossary has. ``sort`` orders the hits (``relevance``, ``start``, ``end``, ``support``; a
-        leading ``-`` reverses); the totals and facets cover every match, not only the page.
+        ``filters`` maps the name of a filterable field (:mod:`amif_search.fields`) to a value:
+        ``objective`` (a code such as "6.2"), ``year`` (active during that year), ``start_year``,
+        ``end_year``, ``implementer`` (text); ``objective``, ``year`` and ``implementer`` may also
+        be given as keyword arguments. Finnish and English words are read through the glossary;
+        ``lang`` (or ``query_lang``) forces the language of the query: sv, fi, en, or any
+        language the glossary has. ``sort`` orders the hits (``relevance``, ``start``, ``end``,
+        ``support``; a leading ``-`` reverses); the totals and facets cover every match, not only
+        the page.
         """
 
         if limit is not None and limit < 0 or offset < 0:
             raise QueryError(_("limit och offset kan inte vara negativa"))
-        if filters:
-            unknown = set(filters) - {"objective", "year", "implementer"}
-            if unknown:
-                raise QueryError(_("okänt filter {name} (kända: objective, year, implementer)").format(
-                    name=sorted(unknown)[0]))
-            objective = objective or filters.get("objective")  # type: ignore[assignment]
-            year = year if year is not None else filters.get("year")  # type: ignore[assignment]
-            implementer = implementer or filters.get("implementer")  # type: ignore[assignment]
         query_lang = query_lang or lang
         check_sort(sort)
         parsed = parse_query(query)
-        filters = _filters(objective, year, implementer)
+        filters = _filters(filters, objective=objective, year=year, implementer=implementer)
         return self._retrying(lambda: self._search(query, parsed, filters, limit, offset, query_lang, sort))
 
     def _search(self, query: str, parsed: ParsedQuery, filters, limit, offset, query_lang,
@@ -408,7 +406,7 @@ class Catalogue:
         return SearchResult(
             query=query, total=result.total, hits=hits, offset=offset, limit=limit,
             concepts=result.concepts, corrections=corrections,
-            suggestion=_suggestion(query, corrections), warnings=list(parsed.warnings),
+            suggestion=_suggestion(query, corrections), warnings=self.warnings + list(parsed.warnings),
             expansions=expanded.expansions, eu_support_total=summary.eu_support_total, facets=summary.facets,
             sort=sort,
         )
@@ -455,15 +453,18 @@ def concepts_in_text(glossary, text: str):
     return found
 
 
-def _filters(objective: str | None, year: int | None, implementer: str | None) -> list[FieldFilter]:
-    filters = []
-    if objective:
-        filters.append(FieldFilter("objective", str(objective)))
-    if year is not None:
-        filters.append(FieldFilter("year", str(year), int(year), int(year)))
-    if implementer:
-        filters.append(FieldFilter("implementer", implementer))
-    return filters
+def _filters(given: Mapping[str, object] | None, **keywords) -> list[FieldFilter]:
+    """The conditions of ``given`` and the keyword filters (a keyword wins over ``given``)."""
+    from .fields import filterable_fields  # noqa: PLC0415
+
+    known = [f.name for f in filterable_fields()]
+    values = dict(given or {})
+    unknown = set(values) - set(known)
+    if unknown:
+        raise QueryError(_("okänt filter {name} (kända: {known})").format(
+            name=sorted(unknown)[0], known=", ".join(known)))
+    values.update({name: value for name, value in keywords.items() if value is not None and value != ""})
+    return [filter_for(name, values[name]) for name in known if values.get(name) not in (None, "")]
 
 
 def _suggestion(query: str, corrections: list[Correction]) -> str | None:

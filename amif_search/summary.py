@@ -9,6 +9,10 @@ reading each project in full.
 Sorting: ``relevance`` (a search's ranking; a listing's source order), ``start``, ``end`` or
 ``support``, ascending; a leading ``-`` reverses (``-start``: newest first). Ties keep the
 relevance (or source) order.
+
+The facets are the fields that the field registry (:mod:`amif_search.fields`) declares
+facetable, the sort keys those it declares sortable, each named by its English query name
+(``start:``, ``end:``, ``support:``); this module knows how to read each from :class:`Facts`.
 """
 
 from __future__ import annotations
@@ -19,15 +23,16 @@ from decimal import Decimal
 from typing import Callable, Iterable, Sequence, TypeVar
 
 from .errors import QueryError
+from .fields import FIELDS
 from .i18n import _
 
 __all__ = ["Facts", "FacetValue", "Summary", "FACETS", "SORTS", "SORT_FIELDS", "summarise", "check_sort",
            "sort_order"]
 
-# The facets, in the order they are reported; each reads one fact of a project.
-FACETS: tuple[str, ...] = ("objective", "start_year", "implementer")
+# The facets, in the registry's order: objective, implementer, start_year.
+FACETS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.facetable)
 # The sort keys a user may name, each with the field of the registry it orders by.
-SORT_FIELDS = {"start": "start_year", "end": "end_year", "support": "support"}
+SORT_FIELDS: dict[str, str] = {(f.query_names or (f.name,))[-1]: f.name for f in FIELDS if f.sortable}
 SORTS: tuple[str, ...] = ("relevance", *SORT_FIELDS)
 
 
@@ -93,14 +98,15 @@ def summarise(facts: Iterable[Facts]) -> Summary:
     """The totals and facets of ``facts``; the sums are exact (added up in cents)."""
     total = 0
     cents = 0
-    tallies: dict[str, dict[object, list[int]]] = {name: {} for name in FACETS}
+    # The three facets the registry declares, written out: this loop runs once per match of a
+    # broad search. (A test keeps FACETS and these three the same.)
+    tallies: dict[str, dict[object, list[int]]] = {name: {} for name in ("objective", "implementer", "start_year")}
     objectives, years, implementers = tallies["objective"], tallies["start_year"], tallies["implementer"]
     for fact in facts:
         amount = fact.cents
         total += 1
         cents += amount
-        # The three facets written out: this loop runs once per match of a broad search.
-        for tally, value in ((objectives, fact.objective), (years, fact.start.year), (implementers, fact.implementer)):
+        for tally, value in ((objectives, fact.objective), (implementers, fact.implementer), (years, fact.start.year)):
             entry = tally.get(value)
             if entry is None:
                 tally[value] = [1, amount]
@@ -127,11 +133,13 @@ def check_sort(sort: str) -> tuple[str, bool]:
     return key, reverse
 
 
-_SORT_VALUE: dict[str, Callable[[Facts], object]] = {
-    "start": lambda f: f.start,
-    "end": lambda f: f.end,
+# How each sortable field of the registry is read from the facts (by date, not only year).
+FACT_OF_FIELD: dict[str, Callable[[Facts], object]] = {
+    "start_year": lambda f: f.start,
+    "end_year": lambda f: f.end,
     "support": lambda f: f.cents,
 }
+_SORT_VALUE = {key: FACT_OF_FIELD[name] for key, name in SORT_FIELDS.items()}
 
 T = TypeVar("T")
 

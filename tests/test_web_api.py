@@ -461,13 +461,14 @@ def test_openapi_describes_every_route_and_parameter(app, openapi):
     old = {"/api/search", "/api/projects", "/api/projects/{id}", "/api/glossary", "/api/openapi.json"}
     assert set(openapi["paths"]) == old | {path.replace("/api/", "/api/v1/") for path in old}
     assert all(openapi["paths"][path]["get"]["deprecated"] for path in old)
-    for path, names in [("/api/search", api.SEARCH_PARAMETERS), ("/api/projects", api.PROJECTS_PARAMETERS),
+    for path, names in [("/api/search", api.search_parameters()), ("/api/projects", api.projects_parameters()),
                         ("/api/glossary", api.GLOSSARY_PARAMETERS)]:
         assert tuple(p["name"] for p in openapi["paths"][path]["get"]["parameters"]) == names
         for parameter in openapi["paths"][path]["get"]["parameters"]:
             # Every documented parameter is accepted, not refused as unknown.
             value = {"q": "barn", "lang": "fi", "objective": "6.2", "year": "2022", "implementer": "Institutet",
-                     "limit": "5", "offset": "1", "sort": "-start", "facets": "1", "ui": "fi"}[parameter["name"]]
+                     "start_year": "2021", "end_year": "2022", "limit": "5", "offset": "1", "sort": "-start",
+                     "facets": "1", "ui": "fi"}[parameter["name"]]
             extra = "" if parameter["name"] == "q" or path == "/api/projects" else "q=barn&"
             assert call(app, f"{path}?{extra}{parameter['name']}={value}").status == 200, parameter["name"]
     search_q = next(p for p in openapi["paths"]["/api/search"]["get"]["parameters"] if p["name"] == "q")

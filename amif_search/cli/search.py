@@ -9,13 +9,14 @@ import sys
 
 import click
 
+from .. import fields as F
 from ..i18n import N_, _, get_language, ngettext
 from ..i18n.formatting import format_amount
 from .helptext import TranslatedCommand
 from .output import chosen_fields, chosen_format, output_options, table, write_records
 from .render import Style, render_facets, render_hit, render_project, render_project_line
 
-__all__ = ["search", "list_projects", "show", "HIT_FIELDS", "PROJECT_FIELDS"]
+__all__ = ["search", "list_projects", "show", "hit_fields", "project_fields"]
 
 index_option = click.option("--index", "index_dir", type=click.Path(file_okay=False), default=None,
                              help=N_("Indexmappen (standard: AMIF_SEARCH_INDEX, annars index i användarens "
@@ -24,20 +25,52 @@ color_option = click.option("--color", type=click.Choice(["auto", "always", "nev
                             show_default=True, help=N_("Markera träffarna med färg (auto: i en terminal, om inte "
                                                        "NO_COLOR är satt)."))
 
-# The keys of a hit and of a project in their JSON forms: the columns --fields may name.
-HIT_FIELDS = ("id", "title", "short_name", "objective", "implementer", "start", "end", "eu_support", "score",
-              "matched_concepts", "snippet", "highlights", "title_highlights")
-PROJECT_FIELDS = ("id", "title", "short_name", "objective", "objective_title", "implementer", "start", "end",
-                  "eu_support", "description")
+# What a hit adds to its project's keys.
+HIT_EXTRAS = ("score", "matched_concepts", "snippet", "highlights", "title_highlights")
 
 
-def _filters(f):
-    f = click.option("--objective", metavar="CODE", help=N_("Bara detta nationella mål, t.ex. 6.2."))(f)
-    f = click.option("--year", type=click.IntRange(1900, 2200), metavar="YEAR",
-                     help=N_("Bara projekt som pågår under året YEAR."))(f)
-    f = click.option("--implementer", metavar="TEXT",
-                     help=N_("Bara projekt vars projektgenomförare motsvarar TEXT."))(f)
-    return f
+def hit_fields() -> tuple[str, ...]:
+    """The keys of a hit's JSON form (the registry's, then the hit's own): what --fields may name."""
+    return (*(value.key for value in F.json_values(hit=True)), *HIT_EXTRAS)
+
+
+def project_fields() -> tuple[str, ...]:
+    """The keys of a project's JSON form: what --fields of list may name."""
+    return tuple(value.key for value in F.json_values())
+
+
+# The option of each kind of filterable field: its type and metavar.
+_OPTION_TYPES = {
+    F.CODE: (str, "CODE"), F.TEXT: (str, "TEXT"), F.ID: (str, "ID"), F.AMOUNT: (str, "EUR"),
+    F.YEAR_RANGE: (click.IntRange(1900, 2200), "YEAR"), F.YEAR: (click.IntRange(1900, 2200), "YEAR"),
+}
+
+
+class _FilteredCommand(TranslatedCommand):
+    """A command with an option for each filterable field of the registry, named after its API
+    parameter, placed after the option ``--offset`` or else first. The options are made when
+    the command is used, so that they are those of the registry as it is then."""
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        params = super().get_params(ctx)
+        names = [p.name for p in params]
+        at = names.index("offset") + 1 if "offset" in names else 0
+        return params[:at] + _filter_options() + params[at:]
+
+
+def _filter_options() -> list[click.Option]:
+    options = []
+    for field in F.filterable_fields():
+        kind, metavar = _OPTION_TYPES[field.kind]
+        options.append(click.Option(["--" + field.api_parameter.replace("_", "-"), field.api_parameter],
+                                    type=kind, metavar=metavar, help=field.option_help))
+    return options
+
+
+def _chosen(options: dict) -> dict:
+    """The filters given on the command line, by field name."""
+    return {field.name: options[field.api_parameter] for field in F.filterable_fields()
+            if options.get(field.api_parameter) is not None}
 
 
 def _sort_keys() -> list[str]:
@@ -69,7 +102,10 @@ def _complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -
 def _open(index_dir: str | None):
     from ..catalogue import open_catalogue  # noqa: PLC0415
 
-    return open_catalogue(index_dir, progress=_progress())
+    catalogue = open_catalogue(index_dir, progress=_progress())
+    for warning in catalogue.warnings:   # a stale index: said once, before the answer
+        click.echo(_("amif-search: varning: {warning}").format(warning=warning), err=True)
+    return catalogue
 
 
 def _progress():
@@ -112,7 +148,7 @@ def _summary_line(total: int, amount, lang: str) -> str:
 
 
 @click.command(
-    cls=TranslatedCommand,
+    cls=_FilteredCommand,
     short_help=N_("Sök bland projekten."),
     # Translators: keep the line \b, which keeps the examples from being rewrapped; the example
     # queries may be kept as they are (a search finds Swedish projects from Finnish or English words too).
@@ -130,7 +166,6 @@ def _summary_line(total: int, amount, lang: str) -> str:
               help=N_("Visa högst så här många träffar."))
 @click.option("--offset", type=click.IntRange(0, None), default=0,
               help=N_("Hoppa först över så här många träffar (för bläddring)."))
-@_filters
 @click.option("--query-lang", metavar="LANG", default=None,
               help=N_("Frågans språk (sv, fi, en, ...); standard: avgörs ord för ord."))
 @sort_option
@@ -138,15 +173,14 @@ def _summary_line(total: int, amount, lang: str) -> str:
 @output_options
 @index_option
 @color_option
-def search(words, limit, offset, objective, year, implementer, query_lang, sort, show_facets, fmt, as_json, fields,
-           index_dir, color):
+def search(words, limit, offset, query_lang, sort, show_facets, fmt, as_json, fields, index_dir, color, **options):
     # Words typed without quotes are one query, as if they had been quoted together.
     query = " ".join(words)
     fmt = chosen_format(fmt, as_json)
-    fields = chosen_fields(fields, HIT_FIELDS)
+    fields = chosen_fields(fields, hit_fields())
     catalogue = _open(index_dir)
-    result = catalogue.search(query, limit=limit, offset=offset, objective=objective, year=year,
-                              implementer=implementer, query_lang=query_lang, sort=sort)
+    result = catalogue.search(query, limit=limit, offset=offset, filters=_chosen(options), query_lang=query_lang,
+                              sort=sort)
     if fmt != "table":
         document = result.to_json()
         write_records(fmt, document.pop("hits"), fields, document, key="hits")
@@ -154,7 +188,8 @@ def search(words, limit, offset, objective, year, implementer, query_lang, sort,
     lang = get_language()
     style = _style(color)
     for warning in result.warnings:
-        click.echo(_("Obs: {warning}").format(warning=warning), err=True)
+        if warning not in catalogue.warnings:
+            click.echo(_("Obs: {warning}").format(warning=warning), err=True)
     for correction in result.corrections:
         click.echo(_("Sökte efter {corrected} i stället för {original}").format(
             corrected=style.strong(correction.corrected), original=correction.original), color=style.color)
@@ -192,10 +227,9 @@ def search(words, limit, offset, objective, year, implementer, query_lang, sort,
     return 0
 
 
-@click.command("list", cls=TranslatedCommand, short_help=N_("Lista alla projekt."),
+@click.command("list", cls=_FilteredCommand, short_help=N_("Lista alla projekt."),
                help=N_("Lista alla projekt i källans ordning (eller --sort); slutstatus 1 när filtren eller "
                        "--offset inte lämnar något."))
-@_filters
 @sort_option
 @click.option("--limit", type=click.IntRange(1, None), default=None, help=N_("Visa högst så här många projekt."))
 @click.option("--offset", type=click.IntRange(0, None), default=0,
@@ -203,12 +237,11 @@ def search(words, limit, offset, objective, year, implementer, query_lang, sort,
 @facets_option
 @output_options
 @index_option
-def list_projects(objective, year, implementer, sort, limit, offset, show_facets, fmt, as_json, fields, index_dir):
+def list_projects(sort, limit, offset, show_facets, fmt, as_json, fields, index_dir, **options):
     fmt = chosen_format(fmt, as_json)
-    fields = chosen_fields(fields, PROJECT_FIELDS)
+    fields = chosen_fields(fields, project_fields())
     catalogue = _open(index_dir)
-    listing = catalogue.listing(filters={"objective": objective, "year": year, "implementer": implementer},
-                                sort=sort, limit=limit, offset=offset)
+    listing = catalogue.listing(filters=_chosen(options), sort=sort, limit=limit, offset=offset)
     if fmt != "table":
         document = listing.to_json()
         write_records(fmt, document.pop("projects"), fields, document, key="projects")

@@ -31,14 +31,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import GlossaryError, Problem
+from ..i18n.languages import SOURCE_LANGUAGE, language
 
 __all__ = ["Concept", "Glossary", "TermMatch", "load_glossary", "glossary_digest", "glossary_to_json",
            "glossary_from_json", "GLOSSARY_DOMAIN", "SOURCE_LANGUAGE",
-           "LANGUAGE_NAMES", "stem_for", "PARTS_OF_SPEECH", "DOMAINS", "format_comments", "join_terms",
+           "stem_for", "PARTS_OF_SPEECH", "DOMAINS", "format_comments", "join_terms",
            "concept_id_problem", "term_problem"]
 
 GLOSSARY_DOMAIN = "glossary"
-SOURCE_LANGUAGE = "sv"
 VARIANT_SEPARATOR = "; "
 COMMENT_KEYS = ("definition", "pos", "domain", "variants", "note")
 # The documented values of ``pos:`` and ``domain:`` (locales/GLOSSARY.md).
@@ -47,26 +47,12 @@ DOMAINS = ("mottagande", "skydd", "placering", "integration", "psykisk-hälsa", 
            "utbildning", "tolkning", "boende", "social-trygghet", "finansiering", "myndighet")
 _CONCEPT_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
-# Snowball stemmers by language code (None: compare lower-case words only).
-_STEMMER_NAMES = {
-    "sv": "swedish", "fi": "finnish", "en": "english", "ar": "arabic", "fa": "persian", "de": "german",
-    "fr": "french", "ru": "russian", "et": "estonian", "es": "spanish", "tr": "turkish", "da": "danish",
-    "no": "norwegian", "nb": "norwegian", "nl": "dutch", "it": "italian", "pt": "portuguese",
-}
-LANGUAGE_NAMES = {"sv": "svenska", "fi": "suomi", "en": "English", "ar": "العربية", "fa": "فارسی",
-                  "so": "Soomaali", "ti": "ትግርኛ", "ru": "русский", "uk": "українська", "et": "eesti"}
-# Function words left out when terms are compared (mental health = mental health care's head words).
-_FUNCTION_WORDS = {
-    "sv": {"och", "för", "av", "i", "till", "som", "med", "på", "om", "den", "det", "de", "en", "ett"},
-    "fi": {"ja", "tai", "sekä"},
-    "en": {"of", "the", "and", "for", "in", "to", "a", "an", "on", "with", "or"},
-}
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 
 
 @lru_cache(maxsize=32)
 def _stemmer(lang: str):
-    name = _STEMMER_NAMES.get(lang)
+    name = language(lang).stemmer
     if name is None:
         return None
     import snowballstemmer  # noqa: PLC0415
@@ -87,7 +73,7 @@ def _words(text: str) -> list[str]:
 
 
 def _content(lang: str, words: list[str]) -> list[str]:
-    skip = _FUNCTION_WORDS.get(lang, set())
+    skip = language(lang).function_words
     kept = [w for w in words if w.lower() not in skip]
     return kept or words
 
@@ -202,7 +188,7 @@ class Glossary:
         stems = [stem_for(lang, w) for w in words]
         found = []
         i = 0
-        skip = _FUNCTION_WORDS.get(lang, set())
+        skip = language(lang).function_words
         while i < len(words):
             if words[i].lower() in skip:
                 i += 1

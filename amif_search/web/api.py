@@ -12,14 +12,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .. import fields as F
 from ..catalogue import Catalogue, SearchResult
-from ..i18n import SUPPORTED, _
+from ..i18n import _
+from ..i18n.languages import interface_languages
 from ..model import Project
 from ..summary import SORTS
 from .http import HttpError
 
 __all__ = ["ApiSettings", "search", "search_result", "projects", "project", "glossary", "project_json",
-           "SEARCH_PARAMETERS", "PROJECTS_PARAMETERS", "GLOSSARY_PARAMETERS",
+           "search_parameters", "projects_parameters", "filter_parameters", "PROJECT_PARAMETERS",
+           "GLOSSARY_PARAMETERS",
            "MAX_LIMIT", "MAX_OFFSET", "MAX_TEXT", "YEARS"]
 
 MAX_LIMIT = 100
@@ -29,10 +32,22 @@ MAX_TEXT = 200
 YEARS = (1900, 2200)
 
 # ``ui`` (the language of the answer's messages) is accepted everywhere; the application reads it.
-SEARCH_PARAMETERS = ("q", "lang", "objective", "year", "implementer", "limit", "offset", "sort", "facets", "ui")
-PROJECTS_PARAMETERS = ("objective", "year", "implementer", "limit", "offset", "sort", "facets", "ui")
 PROJECT_PARAMETERS = ("ui",)
 GLOSSARY_PARAMETERS = ("q", "lang", "ui")
+
+
+def filter_parameters() -> tuple[str, ...]:
+    """The parameters that filter by a field: those the field registry declares."""
+    return tuple(f.api_parameter for f in F.filterable_fields())
+
+
+def search_parameters() -> tuple[str, ...]:
+    return ("q", "lang", *filter_parameters(), "limit", "offset", "sort", "facets", "ui")
+
+
+def projects_parameters() -> tuple[str, ...]:
+    return (*filter_parameters(), "limit", "offset", "sort", "facets", "ui")
+
 
 _OBJECTIVE = re.compile(r"\d{1,3}(?:\.\d{1,3})?\Z")
 
@@ -50,9 +65,9 @@ def _only(params: dict[str, str], known: tuple[str, ...]) -> None:
         raise HttpError(400, _("okänd parameter '{name}' (kända: {known})").format(
             name=unknown[0], known=", ".join(known)))
     ui = params.get("ui")
-    if ui is not None and ui not in SUPPORTED:
+    if ui is not None and ui not in interface_languages():
         raise HttpError(400, _("{name} måste vara ett av {known}, inte '{value}'").format(
-            name="ui", known=", ".join(SUPPORTED), value=ui))
+            name="ui", known=", ".join(interface_languages()), value=ui))
 
 
 def _too_long(name: str, length: int, limit: int) -> str:
@@ -83,19 +98,41 @@ def _integer(params: dict[str, str], name: str, default: int | None, low: int, h
     return number
 
 
-def _objective(params: dict[str, str]) -> str | None:
-    value = _text(params, "objective", 20)
+def _year(params: dict[str, str], name: str) -> int | None:
+    value = params.get(name, "").strip()
+    if value and not re.fullmatch(r"[0-9]{4}", value):
+        raise HttpError(400, _("{name} måste vara ett år som 2022, inte '{value}'").format(name=name, value=value))
+    return _integer(params, name, None, *YEARS)
+
+
+def _code(params: dict[str, str], name: str) -> str | None:
+    value = _text(params, name, 20)
     if value is not None and not _OBJECTIVE.match(value):
         raise HttpError(400, _("{name} måste vara en målkod som 6.2, inte '{value}'").format(
-            name="objective", value=value))
+            name=name, value=value))
     return value
 
 
-def _year(params: dict[str, str]) -> int | None:
-    value = params.get("year", "").strip()
-    if value and not re.fullmatch(r"[0-9]{4}", value):
-        raise HttpError(400, _("{name} måste vara ett år som 2022, inte '{value}'").format(name="year", value=value))
-    return _integer(params, "year", None, *YEARS)
+def _amount(params: dict[str, str], name: str) -> str | None:
+    value = _text(params, name, 20)
+    if value is not None and not re.fullmatch(r"[0-9]{1,12}(?:\.[0-9]{1,2})?", value):
+        raise HttpError(400, _("{name} måste vara ett belopp i euro som 500000, inte '{value}'").format(
+            name=name, value=value))
+    return value
+
+
+# How a parameter of each kind of field is read.
+_READERS = {F.YEAR_RANGE: _year, F.YEAR: _year, F.CODE: _code, F.AMOUNT: _amount, F.TEXT: _text, F.ID: _text}
+
+
+def _filters(params: dict[str, str]) -> dict[str, object]:
+    """The field filters of the request, by field name."""
+    values = {}
+    for field in F.filterable_fields():
+        value = _READERS[field.kind](params, field.api_parameter)
+        if value is not None:
+            values[field.name] = value
+    return values
 
 
 def _query_language(catalogue: Catalogue, params: dict[str, str]) -> str | None:
@@ -134,7 +171,7 @@ def _flag(params: dict[str, str], name: str) -> bool:
 
 def search(catalogue: Catalogue, params: dict[str, str], settings: ApiSettings) -> dict:
     """``/api/search``: a page of hits, as :meth:`SearchResult.to_json`; the facets with ``facets=1``."""
-    _only(params, SEARCH_PARAMETERS)
+    _only(params, search_parameters())
     return search_result(catalogue, params, settings).to_json(facets=_flag(params, "facets"))
 
 
@@ -147,9 +184,7 @@ def search_result(catalogue: Catalogue, params: dict[str, str], settings: ApiSet
         limit=_integer(params, "limit", default_limit, 1, MAX_LIMIT),
         offset=_integer(params, "offset", 0, 0, MAX_OFFSET) or 0,
         lang=_query_language(catalogue, params),
-        objective=_objective(params),
-        year=_year(params),
-        implementer=_text(params, "implementer"),
+        filters=_filters(params),
         sort=_sort(params),
     )
 
@@ -157,9 +192,9 @@ def search_result(catalogue: Catalogue, params: dict[str, str], settings: ApiSet
 def projects(catalogue: Catalogue, params: dict[str, str], settings: ApiSettings) -> dict:
     """``/api/projects``: a page of the projects in source order (or ``sort``), optionally
     filtered; the facets with ``facets=1``."""
-    _only(params, PROJECTS_PARAMETERS)
+    _only(params, projects_parameters())
     listing = catalogue.listing(
-        filters={"objective": _objective(params), "year": _year(params), "implementer": _text(params, "implementer")},
+        filters=_filters(params),
         sort=_sort(params),
         limit=_integer(params, "limit", MAX_LIMIT, 1, MAX_LIMIT),
         offset=_integer(params, "offset", 0, 0, MAX_OFFSET) or 0,

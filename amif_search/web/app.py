@@ -29,13 +29,15 @@ from urllib.parse import parse_qsl
 from ..catalogue import Catalogue, open_catalogue
 from ..errors import AmifSearchError, IndexLockedError, IndexNotFoundError, IndexStateError, NotFoundError, \
     QueryError
-from ..i18n import SUPPORTED, _, speaking
+from ..i18n import _, speaking
+from ..i18n.languages import interface_languages
 from ..query import MAX_QUERY_LENGTH
 from . import api
+from .deadline import Deadline, DeadlineExceeded
 from .http import HttpError, Request, Response, error_response, json_response
 from .openapi import openapi_document
 from .page import PAGE_SIZE, PageContext, SearchView, choose_language, render_not_found, render_page, \
-    render_project_page
+    render_project_page, search_state
 
 __all__ = ["SearchApp", "create_app", "DEFAULT_MAX_QUERY_LENGTH", "ALLOWED_METHODS"]
 
@@ -57,13 +59,16 @@ StartResponse = Callable[..., object]
 
 
 def create_app(catalogue_or_index_dir: Catalogue | str | Path | None = None, *, cors_origin: str | None = None,
-               max_query_length: int = DEFAULT_MAX_QUERY_LENGTH) -> "SearchApp":
+               max_query_length: int = DEFAULT_MAX_QUERY_LENGTH, request_timeout: float | None = None,
+               workers: int = 8) -> "SearchApp":
     """A WSGI application over an open :class:`Catalogue`, or over the index in a folder
     (opened, and built when missing, as :func:`open_catalogue` does).
 
     ``cors_origin`` (``https://example.org`` or ``*``) allows scripts of that origin to call
     the API; without it no cross-origin header is sent. ``max_query_length`` bounds the
-    query (at most the query language's own limit).
+    query (at most the query language's own limit). ``request_timeout`` (seconds) answers a
+    request that takes longer with 503, computed on ``workers`` threads (see
+    :mod:`amif_search.web.deadline`).
     """
     if cors_origin is not None and not _ORIGIN.match(cors_origin):
         raise ValueError(f"not an origin (scheme://host[:port] or *): {cors_origin!r}")
@@ -73,11 +78,16 @@ def create_app(catalogue_or_index_dir: Catalogue | str | Path | None = None, *, 
         catalogue = catalogue_or_index_dir
     else:
         catalogue = open_catalogue(catalogue_or_index_dir)
-    return SearchApp(catalogue, cors_origin=cors_origin, max_query_length=max_query_length)
+    app = SearchApp(catalogue, cors_origin=cors_origin, max_query_length=max_query_length)
+    if request_timeout is not None:
+        app.deadline = Deadline(request_timeout, workers)
+    return app
 
 
 class SearchApp:
     """The application; one instance serves many threads (it keeps no state per request)."""
+
+    deadline: Deadline | None = None
 
     def __init__(self, catalogue: Catalogue, *, cors_origin: str | None, max_query_length: int) -> None:
         self.catalogue = catalogue
@@ -105,9 +115,22 @@ class SearchApp:
         method = str(environ.get("REQUEST_METHOD", "GET")).upper()
         path = str(environ.get("PATH_INFO", ""))
         lang = request_language(environ)
+
+        def answer() -> Response:
+            # In the thread that computes it (a worker's, under a deadline), in the client's language.
+            with speaking(lang):
+                return self.respond(environ)
+
         with speaking(lang):
             try:
-                response = self.respond(environ)
+                if self.deadline is None:
+                    response = answer()
+                else:
+                    response = self.deadline.run(answer)
+            except DeadlineExceeded:
+                response = error_response(503, _("inget svar inom {seconds} s; försök igen, eller med en enklare "
+                                                 "fråga").format(seconds=f"{self.deadline.seconds:g}"))  # type: ignore[union-attr]
+                response.headers.append(("Retry-After", "1"))
             except Exception:  # the last line of defence: logged here, never shown to the client
                 log.exception("internal error answering %s %s", method, path)
                 response = error_response(500, _("internt fel"))
@@ -157,8 +180,8 @@ class SearchApp:
 
     def _page(self, request: Request) -> Response:
         lang = choose_language(request.params.get("ui"), request.accept_language)
-        params = {k: v for k, v in request.params.items() if k in ("q", "objective", "year", "implementer", "sort",
-                                                                    "offset")}
+        wanted = (*search_state(), "offset")
+        params = {k: v for k, v in request.params.items() if k in wanted}
         view, status = None, 200
         if params.get("q", "").strip():
             try:
@@ -239,7 +262,8 @@ def request_language(environ: dict) -> str:
     except ValueError:
         params = {}
     explicit = params.get("ui")
-    return choose_language(explicit if explicit in SUPPORTED else None, str(environ.get("HTTP_ACCEPT_LANGUAGE", "")))
+    return choose_language(explicit if explicit in interface_languages() else None,
+                           str(environ.get("HTTP_ACCEPT_LANGUAGE", "")))
 
 
 def _not_modified(response: Response, environ: dict) -> None:

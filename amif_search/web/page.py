@@ -13,18 +13,18 @@ import json
 from dataclasses import dataclass
 from html import escape
 from pathlib import PurePath
-from typing import Callable, Mapping
+from typing import Mapping
 from urllib.parse import quote, urlencode
 
-from ..i18n import N_, N_plural, SOURCE_LANGUAGE, SUPPORTED
+from ..fields import field_named, filterable_fields, label
+from ..i18n import N_, N_plural
 from ..i18n.formatting import format_amount, format_period
+from ..i18n.languages import SOURCE_LANGUAGE, best_language, interface_languages, language
 from ..model import Objective, Project
 
 __all__ = ["PageContext", "choose_language", "render_page", "render_project_page", "translations_for",
-           "LANGUAGE_NAMES", "SCRIPT_LABELS", "PAGE_SIZE", "SORT_LABELS", "FACET_LABELS"]
+           "SCRIPT_LABELS", "PAGE_SIZE", "SORT_LABELS"]
 
-# Each language named in itself, so that a visitor finds their own.
-LANGUAGE_NAMES = {"sv": "svenska", "fi": "suomi", "en": "English"}
 # Hits on one page.
 PAGE_SIZE = 20
 
@@ -32,9 +32,7 @@ TITLE = N_("AMIF-projekt i Finland")
 INTRO = N_("Sök bland de projekt i Finland som EU:s asyl-, migrations- och integrationsfond (AMIF) har stött.")
 QUERY_LABEL = N_("Sökord")
 SUBMIT = N_("Sök")
-OBJECTIVE_LABEL = N_("Nationellt mål")
 ALL_OBJECTIVES = N_("Alla mål")
-YEAR_LABEL = N_("År")
 ALL_YEARS = N_("Alla år")
 SORT_LABEL = N_("Ordning")
 LANGUAGE_LABEL = N_("Språk")
@@ -62,18 +60,16 @@ CONCEPTS = N_("Begrepp i ordlistan")
 SOURCE_LINE = N_("{file}, rad {line}")
 NOT_FOUND = N_("Sidan finns inte")
 
-# The facts of a hit and a project; the msgids are the labels of the Swedish source page.
+# The facts of a hit and a project: the registry's labels, and two that are no field.
 LABELS = {
-    "implementer": N_("Projektgenomförare"),
+    "implementer": label("implementer"),
     "period": N_("Verksamhetsperiod"),
-    "support": N_("EU-stöd"),
-    "objective": N_("Nationellt mål"),
-    "short_name": N_("Kortnamn"),
-    "id": N_("ID"),
+    "support": label("support"),
+    "objective": label("objective"),
+    "short_name": label("short_name"),
+    "id": label("id"),
     "source": N_("Källa"),
 }
-FACET_LABELS = {"objective": N_("Nationellt mål"), "start_year": N_("Startår"),
-                "implementer": N_("Projektgenomförare")}
 SORT_LABELS = {
     "relevance": N_("Bäst matchande först"),
     "-start": N_("Nyaste först"),
@@ -92,8 +88,13 @@ SCRIPT_LABELS = {
     "failed": FAILED,
     "more": NEXT,
 }
-# The parameters of the search page that a search reads (the rest of the address is ignored).
-SEARCH_STATE = ("q", "objective", "year", "implementer", "sort")
+# The filters the form offers as selects; any other filter (set from a facet) is a hidden field.
+FORM_FILTERS = ("objective", "year")
+
+
+def search_state() -> tuple[str, ...]:
+    """The parameters of the search page that a search reads (the rest of the address is ignored)."""
+    return ("q", *(f.api_parameter for f in filterable_fields()), "sort")
 
 
 @dataclass(frozen=True)
@@ -127,9 +128,13 @@ def translations_for(lang: str):
 
 
 def choose_language(explicit: str | None, accept_language: str) -> str:
-    """``explicit`` when supported, else the best supported language of Accept-Language, else Swedish."""
-    if explicit in SUPPORTED:
-        return explicit  # type: ignore[return-value]
+    """``explicit`` when it is an interface language, else the best interface language of
+    Accept-Language, else Swedish."""
+    available = interface_languages()
+    if explicit:
+        chosen = best_language(explicit, available)
+        if chosen is not None:
+            return chosen
     ranked = []
     for position, item in enumerate(accept_language.split(",")[:20]):
         tag, _sep, rest = item.strip().partition(";")
@@ -141,8 +146,8 @@ def choose_language(explicit: str | None, accept_language: str) -> str:
                     quality = float(value)
                 except ValueError:
                     quality = 0.0
-        code = tag.strip().split("-")[0].split("_")[0].lower()
-        if code in SUPPORTED and quality > 0:
+        code = best_language(tag, available)
+        if code is not None and quality > 0:
             ranked.append((-quality, position, code))
     return min(ranked)[2] if ranked else SOURCE_LANGUAGE
 
@@ -182,11 +187,12 @@ class _Page:
         e = escape
         site = e(self.t(TITLE))
         languages = []
-        for code in SUPPORTED:
+        for code in interface_languages():
+            # Each language named in itself, so that a visitor finds their own.
             current = ' aria-current="page"' if code == self.lang else ""
             query = urlencode({**state, "ui": code})
-            languages.append(f'<li><a href="{e(self.base + path)}?{e(query)}" hreflang="{code}" lang="{code}" '
-                             f'data-ui="{code}"{current}>{e(LANGUAGE_NAMES[code])}</a></li>')
+            languages.append(f'<li><a href="{e(self.base + path)}?{e(query)}" hreflang="{e(code)}" lang="{e(code)}" '
+                             f'data-ui="{e(code)}"{current}>{e(language(code).name)}</a></li>')
         name = f"<h1>{site}</h1>" if heading else \
             f'<p class="site"><a href="{self.href("/", {})}">{site}</a></p>'
         scripts = ""
@@ -245,14 +251,14 @@ class SearchView:
 
 
 def render_page(lang: str, params: Mapping[str, str], context: PageContext, base: str = "",
-                view: SearchView | None = None, objective_title: Callable[[str], str] | None = None) -> str:
+                view: SearchView | None = None) -> str:
     """The search page in ``lang``, with the search box and filters set from ``params``, and
     the hits of the search when ``view`` holds one; ``base`` is the path the application is
     mounted at ("" at the root)."""
     page = _Page(lang, base)
     t, e = page.t, escape
     query = params.get("q", "")[:context.max_query_length]
-    state = {k: params.get(k, "") for k in SEARCH_STATE if params.get(k)}
+    state = {k: params.get(k, "") for k in search_state() if params.get(k)}
     state["q"] = query
     state = {k: v for k, v in state.items() if v}
 
@@ -260,16 +266,27 @@ def render_page(lang: str, params: Mapping[str, str], context: PageContext, base
         selected = " selected" if value == chosen else ""
         return f'<option value="{e(value)}"{selected}>{e(text)}</option>'
 
-    chosen_objective, chosen_year = params.get("objective", ""), params.get("year", "")
-    chosen_sort = params.get("sort", "") or "relevance"
-    objectives = [option("", t(ALL_OBJECTIVES), chosen_objective)] + [
-        option(o.code, f"{o.code} {t(o.title)}", chosen_objective) for o in context.objectives]
-    years = [option("", t(ALL_YEARS), chosen_year)] + [
-        option(str(year), str(year), chosen_year) for year in context.years]
-    sorts = [option(key, t(label), chosen_sort) for key, label in SORT_LABELS.items()]
-    hidden = "".join(f'<input type="hidden" name="{name}" value="{e(params[name])}">\n'
-                     for name in ("implementer",) if params.get(name))
     nl = "\n"
+    # The filters the form offers, each a field of the registry: (field, "all" label, choices).
+    offered = [
+        (field_named("objective"), ALL_OBJECTIVES, [(o.code, f"{o.code} {t(o.title)}") for o in context.objectives]),
+        (field_named("year"), ALL_YEARS, [(str(year), str(year)) for year in context.years]),
+    ]
+    selects = []
+    for field, all_label, choices in offered:
+        name = field.api_parameter or field.name
+        chosen = params.get(name, "")
+        options = [option("", t(all_label), chosen)] + [option(value, text, chosen) for value, text in choices]
+        selects.append(f"""<div class="field">
+<label for="{e(name)}">{e(t(field.label or name))}</label>
+<select id="{e(name)}" name="{e(name)}" data-filter>
+{nl.join(options)}
+</select>
+</div>""")
+    chosen_sort = params.get("sort", "") or "relevance"
+    sorts = [option(key, t(text), chosen_sort) for key, text in SORT_LABELS.items()]
+    hidden = "".join(f'<input type="hidden" name="{e(name)}" value="{e(params[name])}">\n'
+                     for name in _hidden_filters() if params.get(name))
     form = f"""<p>{e(t(INTRO))}</p>
 <form id="search-form" role="search" action="{e(base)}/" method="get">
 <input type="hidden" name="ui" value="{e(lang)}">
@@ -278,18 +295,7 @@ def render_page(lang: str, params: Mapping[str, str], context: PageContext, base
 <input id="q" name="q" type="search" value="{e(query)}" maxlength="{context.max_query_length}" required
  autocomplete="off" spellcheck="false">
 </div>
-<div class="field">
-<label for="objective">{e(t(OBJECTIVE_LABEL))}</label>
-<select id="objective" name="objective">
-{nl.join(objectives)}
-</select>
-</div>
-<div class="field">
-<label for="year">{e(t(YEAR_LABEL))}</label>
-<select id="year" name="year">
-{nl.join(years)}
-</select>
-</div>
+{nl.join(selects)}
 <div class="field">
 <label for="sort">{e(t(SORT_LABEL))}</label>
 <select id="sort" name="sort">
@@ -310,18 +316,24 @@ def render_page(lang: str, params: Mapping[str, str], context: PageContext, base
     main = (f'{form}\n{_filters(page, params, state)}<p id="status" role="status" aria-live="polite" '
             f'aria-atomic="true">{status}</p>\n{body}')
     return page.document(title, main, state, script=script or {"lang": lang, "base": base, "labels": {
-        key: t(msgid) for key, msgid in SCRIPT_LABELS.items()}})
+        key: t(msgid) for key, msgid in SCRIPT_LABELS.items()}, "format": language(lang).format_json()})
+
+
+def _hidden_filters() -> list[str]:
+    """The filter parameters the form has no select for (a facet's link sets them)."""
+    return [f.api_parameter for f in filterable_fields() if f.api_parameter and f.name not in FORM_FILTERS]
 
 
 def _filters(page: _Page, params: Mapping[str, str], state: dict) -> str:
     """The filters that have no control in the form (set from a facet), each with a link that removes it."""
-    active = [(name, params[name]) for name in ("implementer",) if params.get(name)]
+    fields = {f.api_parameter: f for f in filterable_fields()}
+    active = [(name, params[name]) for name in _hidden_filters() if params.get(name)]
     if not active:
         return ""
     items = []
     for name, value in active:
         rest = {k: v for k, v in state.items() if k != name}
-        label = escape(page.t(FACET_LABELS[name]))
+        label = escape(page.t(fields[name].label or name))
         items.append(f'<li>{label}: {page.sv(escape(value))} <a href="{page.href("/", rest)}" '
                      f'aria-label="{escape(page.t(REMOVE_FILTER).format(filter=value))}">×</a></li>')
     return (f'<ul class="active-filters" aria-label="{escape(page.t(FILTERS_LABEL))}">'
@@ -363,7 +375,7 @@ def _results(page: _Page, result, params: Mapping[str, str], state: dict, contex
                      f'data-offset="{last}">{e(t(NEXT))}</a>')
     paging = f'<nav class="paging" aria-label="{e(t(PAGES_LABEL))}">{" ".join(links)}</nav>\n' if links else ""
     facets = _facets(page, result.facets, state, context)
-    script = {"lang": page.lang, "base": page.base, "total": result.total,
+    script = {"lang": page.lang, "base": page.base, "total": result.total, "format": language(page.lang).format_json(),
               "search": {k: v for k, v in state.items()},
               "labels": {key: t(msgid) for key, msgid in SCRIPT_LABELS.items()},
               "objectives": {o.code: t(o.title) for o in context.objectives}}
@@ -394,7 +406,6 @@ def _facts(page: _Page, rows: list[tuple[str, str]]) -> str:
 def _facets(page: _Page, facets: dict, state: dict, context: PageContext) -> str:
     """Each facet as a list of links that narrow the search to one value."""
     e, t = escape, page.t
-    parameter = {"objective": "objective", "implementer": "implementer", "start_year": None}
     blocks = []
     for name, values in facets.items():
         items = []
@@ -407,13 +418,13 @@ def _facets(page: _Page, facets: dict, state: dict, context: PageContext) -> str
                 text = e(value.value)
             count = e(page.n(FACET_COUNT, value.count).format(
                 count=value.count, amount=format_amount(value.eu_support, page.lang)))
-            target = parameter[name]
+            target = field_named(name).api_parameter
             if target and state.get(target) != value.value:
                 narrowed = {k: v for k, v in state.items() if k != "offset"}
                 narrowed[target] = value.value
                 text = f'<a href="{page.href("/", narrowed)}">{text}</a>'
             items.append(f'<li>{text} <span class="count">{count}</span></li>')
-        blocks.append(f'<h3>{e(t(FACET_LABELS[name]))}</h3>\n<ul>{"".join(items)}</ul>')
+        blocks.append(f'<h3>{e(t(label(name)))}</h3>\n<ul>{"".join(items)}</ul>')
     return (f'<section class="facets" aria-labelledby="facets-heading">\n'
             f'<h2 id="facets-heading">{e(t(FACETS_HEADING))}</h2>\n' + "\n".join(blocks) + "\n</section>\n")
 

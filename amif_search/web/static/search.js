@@ -13,18 +13,24 @@
   var statusLine = document.getElementById("status");
   var PAGE = 20;
 
+  // Numbers and dates as the server writes them for this language (its conventions come in the config).
+  var conventions = config.format;
+
   function formatAmount(text) {
-    var locale = {sv: "sv-FI", fi: "fi-FI", en: "en-GB"}[config.lang] || "sv-FI";
-    return new Intl.NumberFormat(locale, {style: "currency", currency: "EUR"}).format(Number(text));
+    var number = Number(text);
+    var parts = Math.abs(number).toFixed(2).split(".");
+    var whole = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, conventions.group);
+    var digits = whole + conventions.decimal + parts[1];
+    return (number < 0 ? "-" : "") + conventions.amount.replace("{number}", digits);
   }
 
   function formatDate(iso) {
     var parts = iso.split("-").map(Number);
-    if (config.lang === "en") {
-      var months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-      return parts[2] + " " + months[parts[1] - 1] + " " + parts[0];
-    }
-    return parts[2] + "." + parts[1] + "." + parts[0];
+    var values = {day: parts[2], month: parts[1], year: parts[0],
+                  mon: conventions.months.length ? conventions.months[parts[1] - 1] : parts[1]};
+    return conventions.date.replace(/\{(\w+)\}/g, function (whole, key) {
+      return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : whole;
+    });
   }
 
   // The text with its matches in <mark>; spans count code points, as Python does.
