@@ -100,3 +100,12 @@ def test_facts_come_from_the_columns_and_from_records_written_before_them(tmp_pa
         assert store.facts(ids) == expected
         assert store.facts(ids[:2]) == {pid: expected[pid] for pid in ids[:2]}
         store.close()
+
+
+def test_facets_and_sort_keys_are_the_registrys_facetable_and_sortable_fields():
+    from amif_search import fields
+    from amif_search.summary import FACT_OF_FIELD, SORT_FIELDS
+
+    assert set(FACETS) == {f.name for f in fields.FIELDS if f.facetable} == {"objective", "implementer", "start_year"}
+    assert set(SORT_FIELDS.values()) == {f.name for f in fields.FIELDS if f.sortable} == set(FACT_OF_FIELD)
+    assert check_sort("-start") == ("start", True) and check_sort("support") == ("support", False)

@@ -139,3 +139,12 @@ def test_an_unknown_project_page_is_a_404_page_that_suggests(app):
     reply = call(app, "/projects/lanu-2023?ui=en")
     assert reply.status == 404 and reply.headers["Content-Type"] == "text/html; charset=utf-8"
     assert "did you mean lanu-2022, lanu-2019?" in reply.text
+
+
+def test_a_start_year_facet_narrows_to_projects_that_started_then(app):
+    links = _parse(call(app, "/?q=flyktingar&ui=en").text).facet_links
+    link = next(link for link in links if "start_year=2019" in link).replace("&amp;", "&")
+    narrowed = call(app, link).text
+    ids = re.findall(r'<li class="hit" data-id="([^"]+)"', narrowed)
+    assert ids and all(pid.endswith("2019") for pid in ids)
+    assert 'name="start_year" value="2019"' in narrowed and "Remove the filter" in narrowed
