@@ -54,6 +54,7 @@ class Hit:
     title_highlights: list[tuple[int, int]]
 
     def to_json(self) -> dict:
+        """The hit's JSON form: the project's keys for a hit, its score, snippet and highlights."""
         data = self.project.to_json(hit=True)
         data["score"] = round(self.score, 4)
         data["matched_concepts"] = self.coverage
@@ -261,10 +262,12 @@ class Catalogue:
         return self._glossary
 
     def close(self) -> None:
+        """Close the index's files; the catalogue cannot be used after."""
         self.engine.close()
         self.records.close()
 
     def __enter__(self) -> "Catalogue":
+        """``with open_catalogue() as catalogue:`` closes it at the end of the block."""
         return self
 
     def __exit__(self, *exc) -> None:
@@ -273,6 +276,7 @@ class Catalogue:
     # -- reading --------------------------------------------------------------------
 
     def info(self) -> IndexInfo:
+        """Where the index is, what it was built from, and which sources changed or went since."""
         stale = [s.path for s in self.manifest.sources if s.changed()]
         missing = [s.path for s in self.manifest.sources if s.changed() is None]
         return IndexInfo(self.location, self.generation, self.manifest, stale, missing)

@@ -67,6 +67,7 @@ class FacetValue:
     eu_support: Decimal
 
     def to_json(self) -> dict:
+        """``{"value", "count", "eu_support"}``, the amount a decimal string."""
         return {"value": self.value, "count": self.count, "eu_support": f"{self.eu_support:.2f}"}
 
 

@@ -91,3 +91,13 @@ def test_the_sdist_has_what_its_tests_read(built):
                    "locales/amif_search.pot", "amif_search/py.typed"):
         assert needed in names, needed
     assert not any(name.startswith(("bench/.cache", ".venv", "node_modules")) for name in names)
+
+
+def test_the_api_reference_is_generated_from_the_current_docstrings():
+    done = subprocess.run([sys.executable, str(ROOT / "docs" / "reference.py"), "--check"], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    reference = (ROOT / "docs" / "API.md").read_text(encoding="utf-8")
+    for name in amif_search.__all__:
+        if name != "__version__":
+            assert f"`{name}" in reference or f"`class {name}" in reference, name
