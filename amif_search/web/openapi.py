@@ -193,7 +193,7 @@ def openapi_document(*, max_query_length: int, languages: list[str]) -> dict:
             "get": {"summary": summary, "parameters": parameters, "responses": responses},
             "head": {"summary": f"{summary} (headers only)", "parameters": parameters,
                      "responses": {"200": head_response, **{k: {"description": v["description"]}
-                                                            for k, v in _ERRORS.items()}}},
+                                                            for k, v in responses.items() if k != "200"}}},
             "options": {"summary": "The methods allowed here (and, with --cors, the CORS preflight)",
                         "responses": {"204": {"description": "No body; Allow lists GET, HEAD and OPTIONS.",
                                               "headers": {"Allow": {"schema": {"type": "string"}}}}}},
