@@ -5,8 +5,8 @@ one :class:`CatalogError` listing every problem with its line otherwise. Readers
 text, bytes or file objects; :func:`read_po_path` is the one that touches paths.
 
 :func:`format_po` writes a catalog the same way every time, and as ``msgcat`` and
-``msgmerge`` write it: header fields in their order, strings wrapped at 79 columns,
-comments never wrapped, obsolete entries last. Reading and writing an unchanged
+``msgmerge`` write it: header fields in their order, strings wrapped at 79 columns where
+GNU gettext breaks them (:mod:`.wrapping`), comments never wrapped, obsolete entries last. Reading and writing an unchanged
 catalog gives the same bytes.
 """
 
@@ -21,6 +21,7 @@ import polib
 
 from ..errors import CatalogError, Problem
 from .syntax import ScannedEntry, decode_po, scan_po
+from .wrapping import string_lines
 
 __all__ = ["read_po", "read_po_path", "format_po", "write_po_path", "WRAP_WIDTH", "header_line"]
 
@@ -90,23 +91,7 @@ def read_po_path(path: Path | str, template: bool | None = None) -> polib.POFile
 
 
 def _field_lines(prefix: str, keyword: str, value: str, width: int) -> list[str]:
-    # polib's wrapping, kept so that files polib wrote before do not change: a value with
-    # inner newlines is split after each one; any other value longer than the line is
-    # wrapped at spaces.
-    pieces = value.splitlines(True)
-    if len(pieces) > 1:
-        pieces = [""] + pieces
-    else:
-        escaped = polib.escape(value)
-        special = sum(value.count(c) for c in '\\\n\r\t\v\b\f"')
-        if width > 0 and len(value) > width - (len(keyword) + 3) + special:
-            pieces = [""] + [polib.unescape(part) for part in textwrap.wrap(
-                escaped, width - 2, drop_whitespace=False, break_long_words=False)]
-        else:
-            pieces = [value]
-    lines = [f'{prefix}{keyword} "{polib.escape(pieces[0])}"']
-    lines += [f'{prefix}"{polib.escape(piece)}"' for piece in pieces[1:]]
-    return lines
+    return string_lines(prefix, keyword, value, width)
 
 
 def _comment_lines(prefix: str, text: str) -> list[str]:
@@ -165,7 +150,7 @@ def _header_comment_lines(header: str) -> list[str]:
 def format_po(catalog: polib.POFile) -> str:
     """The text of ``catalog``, the same for the same content.
 
-    Header fields keep their order; strings wrap at 79 columns as polib wraps them;
+    Header fields keep their order; strings wrap at 79 columns as msgcat wraps them;
     comments are never wrapped; obsolete entries come last.
     """
     blocks = []
