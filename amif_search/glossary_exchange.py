@@ -46,6 +46,7 @@ from .glossary import (
     join_terms,
     load_glossary,
     parse_comments,
+    read_comment_fields,
     split_terms,
     term_problem,
 )
@@ -171,7 +172,7 @@ def export_csv(glossary: Glossary, lang: str | None = None,
     rows = [list(WEBLATE_COLUMNS)]
     for concept in glossary:
         rows.append([concept.headword, join_terms(concept.terms.get(lang, [])), concept.id,
-                     format_comments(_swedish_values(concept)), comments.get(concept.id, "")])
+                     format_comments(_swedish_values(concept), None), comments.get(concept.id, "")])
     return _csv_text(rows)
 
 
@@ -390,17 +391,17 @@ def _read_weblate_rows(result: GlossaryImport, records, columns: list[str], lang
         concept = ImportedConcept(cells[index["context"]].strip() if "context" in index else "",
                                   cells[index["source"]].strip(), line)
         concept.terms[code] = split_terms(cells[index["target"]])
-        if "developer_comments" in index:
-            text = cells[index["developer_comments"]]
-            for part in text.splitlines():
-                key, sep, _value = part.partition(":")
-                if part.strip() and (not sep or key.strip().lower() not in COMMENT_KEYS):
-                    result.problem(line, f"developer_comments: {part.strip()[:40]!r} is not a 'key: value' line "
-                                         f"with a key among {', '.join(COMMENT_KEYS)}")
-            values = parse_comments(text)
-            concept.definition, concept.pos = values.get("definition", ""), values.get("pos", "")
-            concept.domain, concept.note = values.get("domain", ""), values.get("note", "")
-            concept.variants = split_terms(values.get("variants", ""))
+        text = cells[index["developer_comments"]] if "developer_comments" in index else ""
+        if text.strip():
+            # A field the cell leaves out stays as it is; a blank cell (Weblate's own export)
+            # changes nothing.
+            values, stray = read_comment_fields(text)
+            for part in stray:
+                result.problem(line, f"developer_comments: {part.strip()[:40]!r} is not a 'key: value' line "
+                                     f"with a key among {', '.join(COMMENT_KEYS)}")
+            concept.definition, concept.pos = values.get("definition"), values.get("pos")
+            concept.domain, concept.note = values.get("domain"), values.get("note")
+            concept.variants = split_terms(values["variants"]) if "variants" in values else None
         if "translator_comments" in index and cells[index["translator_comments"]].strip():
             concept.translator_comments[code] = cells[index["translator_comments"]].strip()
         result.concepts.append(concept)
@@ -704,10 +705,10 @@ class ImportResult:
 
 
 def _merged_comment(old: str, values: dict[str, str]) -> str:
-    # Lines that are not ours (another key, free text) stay, after ours.
-    others = [line for line in (old or "").split("\n")
-              if line.strip() and line.partition(":")[0].strip().lower() not in COMMENT_KEYS]
-    return "\n".join(([format_comments(values)] if format_comments(values) else []) + others)
+    # Lines that are no field stay, before the fields (after them they would read as a
+    # continuation of the last one).
+    stray = read_comment_fields(old)[1]
+    return "\n".join(stray + ([format_comments(values)] if format_comments(values) else []))
 
 
 def _glossary_header(lang: str) -> str:

@@ -18,10 +18,10 @@ from pathlib import Path
 import polib
 
 from ..errors import CatalogError, Problem
-from .layout import catalog_path, domains as find_domains, languages as find_languages, template_path
+from .layout import GLOSSARY_DOMAIN, catalog_path, domains as find_domains, languages as find_languages, template_path
 from .pofile import header_line, read_po_path
 
-__all__ = ["CatalogStats", "CheckReport", "check_entry", "check_catalog", "check_locales"]
+__all__ = ["CatalogStats", "CheckReport", "check_entry", "check_catalog", "check_locales", "glossary_field_problems"]
 
 _END_PUNCTUATION = ".:!?;…"
 _PRINTF = re.compile(r"%(?:\((?P<name>[^)]*)\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?"
@@ -53,7 +53,8 @@ class CatalogStats:
 
 @dataclass
 class CheckReport:
-    """Counts per catalog, every problem, and the catalogs that could not be read at all."""
+    """Counts per catalog, every problem, and the catalogs that could not be read at all (or,
+    for the glossary, not as its fields)."""
 
     stats: list[CatalogStats] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -196,6 +197,39 @@ def check_catalog(catalog: polib.POFile, name: str, domain: str, lang: str,
     return stats, problems
 
 
+def glossary_field_problems(catalog: polib.POFile, name: str) -> list[Problem]:
+    """Extracted comments of a glossary catalog that cannot be read as its fields (GLOSSARY.md):
+    a line that is no ``key: value`` field nor continues one, and a part of speech or domain
+    that is none of the documented values (a field that swallowed a line meant as another)."""
+    from ..glossary import DOMAINS, PARTS_OF_SPEECH, read_comment_fields  # noqa: PLC0415
+
+    problems = []
+    for entry in catalog:
+        if entry.obsolete or not entry.msgctxt:
+            continue
+        values, stray = read_comment_fields(entry.comment)
+        for line in stray:
+            problems.append(Problem(name, entry.linenum, f"'#. {line.strip()[:50]}' is not a glossary field "
+                                                         "(definition:, pos:, domain:, variants:, note:)"))
+        for key, allowed in (("pos", PARTS_OF_SPEECH), ("domain", DOMAINS)):
+            if key not in values:
+                problems.append(Problem(name, entry.linenum, f"no '#. {key}:' line"))
+            elif values[key] not in allowed:
+                problems.append(Problem(name, entry.linenum, f"'{key}: {values[key][:50]}' is not one of "
+                                                             f"{', '.join(allowed)}"))
+    return problems
+
+
+def _check_glossary_fields(report: CheckReport, catalog: polib.POFile, name: str, domain: str) -> None:
+    # A glossary field that cannot be read is data lost, not a style point: the check fails.
+    if domain != GLOSSARY_DOMAIN:
+        return
+    problems = glossary_field_problems(catalog, name)
+    if problems:
+        report.problems += problems
+        report.unreadable.append(name)
+
+
 def check_locales(locales: Path, domains: list[str] | None = None,
                   languages: list[str] | None = None) -> CheckReport:
     """Check every catalog (or those of ``domains`` and ``languages``) under ``locales``."""
@@ -209,6 +243,8 @@ def check_locales(locales: Path, domains: list[str] | None = None,
             except CatalogError as exc:
                 report.problems += exc.problems
                 report.unreadable.append(str(pot))
+            else:
+                _check_glossary_fields(report, template, str(pot), domain)
         for lang in languages or find_languages(locales, domain):
             path = catalog_path(locales, lang, domain)
             if not path.is_file():
@@ -225,4 +261,5 @@ def check_locales(locales: Path, domains: list[str] | None = None,
             stats, problems = check_catalog(catalog, str(path), domain, lang, template)
             report.stats.append(stats)
             report.problems += problems
+            _check_glossary_fields(report, catalog, str(path), domain)
     return report
