@@ -53,7 +53,7 @@ from .glossary import (
 
 __all__ = [
     "EXPORT_FORMATS", "IMPORT_FORMATS", "WIDE_COLUMNS", "WEBLATE_COLUMNS",
-    "export_glossary", "export_tbx", "export_csv", "export_json", "translator_comments",
+    "FieldChange", "export_glossary", "export_tbx", "export_csv", "export_json", "translator_comments",
     "ImportedConcept", "GlossaryImport", "ImportResult",
     "read_import", "read_csv", "read_tbx", "read_json", "check_import", "apply_import", "import_glossary",
 ]
@@ -223,7 +223,7 @@ class ImportedConcept:
     """One concept as an import file gives it; a field the file does not carry is None."""
 
     id: str
-    headword: str
+    headword: str | None  # None: the file has no Swedish terms for the concept (it keeps its headword)
     line: int | None = None
     definition: str | None = None
     pos: str | None = None
@@ -232,6 +232,9 @@ class ImportedConcept:
     variants: list[str] | None = None
     terms: dict[str, list[str]] = field(default_factory=dict)
     translator_comments: dict[str, str] = field(default_factory=dict)
+    # Languages whose TBX langSet held one term only: if it is the preferred term already,
+    # the variants stay (tools that carry one term per language write it so).
+    single_term: set[str] = field(default_factory=set)
 
     def swedish(self, current: Concept | None) -> dict[str, str]:
         """The Swedish fields after the import: the file's, else the current concept's."""
@@ -469,7 +472,7 @@ def read_tbx(source: str | bytes, name: str) -> GlossaryImport:
 
 def _read_entry(entry: ET.Element, lines: dict, result: GlossaryImport) -> ImportedConcept:
     line = lines.get(entry)
-    concept = ImportedConcept((entry.get("id") or "").strip(), "", line)
+    concept = ImportedConcept((entry.get("id") or "").strip(), None, line)
     domains = _typed(entry, "descrip", "subjectField")
     definitions = _typed(entry, "descrip", "definition")
     notes = [_text(child) for child in _own(entry) if _local(child.tag) == "note"]
@@ -495,18 +498,19 @@ def _read_entry(entry: ET.Element, lines: dict, result: GlossaryImport) -> Impor
         terms, part_of_speech = _read_terms(lang_set, lines, result)
         if code == SOURCE_LANGUAGE:
             concept.headword = terms[0] if terms else ""
-            concept.variants = terms[1:]
-            concept.pos = part_of_speech
+            # Tools that know no variants write the headword alone: that changes no variants.
+            concept.variants = terms[1:] or None
+            concept.pos = part_of_speech or None
             definitions += _typed(lang_set, "descrip", "definition")
         else:
             result.languages.setdefault(code, where)
             concept.terms[code] = terms
-    concept.definition = " ".join(definitions)
-    concept.domain = " ".join(domains)
-    concept.note = " ".join(notes)
-    if concept.variants is None:
-        concept.variants = []
-        concept.pos = concept.pos or ""
+            if len(terms) == 1:
+                concept.single_term.add(code)
+    # A field the entry does not carry (as TBX written by other tools) stays as it is.
+    concept.definition = " ".join(definitions) if definitions else None
+    concept.domain = " ".join(domains) if domains else None
+    concept.note = " ".join(notes) if notes else None
     return concept
 
 
@@ -654,6 +658,9 @@ def check_import(imported: GlossaryImport, glossary: Glossary) -> list[Problem]:
     seen: dict[str, int | None] = {}
     for concept in imported.concepts:
         line = concept.line
+        known = glossary.get(concept.id) if concept.id else None
+        if concept.headword is None and known is not None:
+            concept.headword = known.headword  # no Swedish terms in the file: the headword stays
         if not concept.headword:
             problem(line, "a concept without a Swedish headword")
         if not concept.id:
@@ -690,9 +697,25 @@ def check_import(imported: GlossaryImport, glossary: Glossary) -> list[Problem]:
 
 
 @dataclass
-class ImportResult:
-    """What an import changed."""
+class FieldChange:
+    """One value an import changes: a Swedish field of a concept, or its terms in a language."""
 
+    concept: str
+    field: str  # headword, definition, pos, domain, variants, note, a language code, or "LANG comment"
+    old: str
+    new: str
+
+    @property
+    def swedish(self) -> bool:
+        return self.field == "headword" or self.field in COMMENT_KEYS
+
+
+@dataclass
+class ImportResult:
+    """What an import changed (or, with ``dry_run``, would change)."""
+
+    changes: list[FieldChange] = field(default_factory=list)  # concept by concept, in file order
+    dry_run: bool = False
     added: list[str] = field(default_factory=list)    # new concept IDs
     changed: list[str] = field(default_factory=list)  # concepts whose Swedish fields changed
     terms: dict[str, int] = field(default_factory=dict)  # language -> concepts whose terms changed
@@ -701,7 +724,7 @@ class ImportResult:
 
     @property
     def unchanged(self) -> bool:
-        return not self.written
+        return not self.changes and not self.written
 
 
 def _merged_comment(old: str, values: dict[str, str]) -> str:
@@ -720,12 +743,32 @@ def _glossary_header(lang: str) -> str:
             "This file is distributed under the same license as the amif-search package.\n")
 
 
+def _swedish_changes(concept: ImportedConcept, current: Concept | None, values: dict[str, str]) -> list[FieldChange]:
+    old = {"headword": current.headword, **_swedish_values(current)} if current is not None else {}
+    new = {"headword": concept.headword, **values}
+    return [FieldChange(concept.id, key, old.get(key, ""), new[key]) for key in ("headword",) + COMMENT_KEYS
+            if new[key] != old.get(key, "")]
+
+
+def _master_problems(imported: GlossaryImport, changes: list[FieldChange], lang: str) -> list[Problem]:
+    lines = {c.id: c.line for c in imported.concepts}
+    return [Problem(imported.file, lines.get(change.concept),
+                    f"{change.concept}: the import would change the Swedish {change.field} "
+                    f"({change.old!r} -> {change.new!r}); an import of {lang} changes only its terms unless "
+                    "changes to the Swedish master are allowed (--allow-master-changes)")
+            for change in changes if change.swedish]
+
+
 def apply_import(imported: GlossaryImport, locales: Path, lang: str | None = None,
-                 now: datetime | None = None) -> ImportResult:
+                 now: datetime | None = None, *, dry_run: bool = False,
+                 allow_master_changes: bool = False) -> ImportResult:
     """Check ``imported`` and write it into the catalogs under ``locales``.
 
-    ``lang`` limits the import to the terms of one language (the Swedish fields are always
-    imported). Raises :class:`GlossaryError` with every problem before writing anything.
+    ``lang`` limits the import to the terms of one language; it then refuses to change
+    the Swedish master (headword, definition, pos, domain, variants, note, new concepts)
+    unless ``allow_master_changes``. A field the file does not carry stays as it is.
+    With ``dry_run`` nothing is written and the result lists what would change. Raises
+    :class:`GlossaryError` with every problem before writing anything.
     """
     import polib  # noqa: PLC0415
 
@@ -775,6 +818,7 @@ def apply_import(imported: GlossaryImport, locales: Path, lang: str | None = Non
     for concept in imported.concepts:
         current = glossary.get(concept.id)
         values = concept.swedish(current)
+        result.changes += _swedish_changes(concept, current, values)
         if current is None:
             source = polib.POEntry(msgctxt=concept.id, msgid=concept.headword, msgstr="",
                                    comment=format_comments(values))
@@ -794,6 +838,12 @@ def apply_import(imported: GlossaryImport, locales: Path, lang: str | None = Non
                 entry.msgid, entry.comment = source.msgid, source.comment
                 changed.add(code)
 
+    if lang is not None and not allow_master_changes:
+        problems = _master_problems(imported, result.changes, _normalize_language(lang))
+        if problems:
+            raise GlossaryError(f"{imported.file}: the import would change the Swedish master; nothing was "
+                                "imported", problems)
+
     for code in imported.languages:
         if code not in catalogs and any(c.terms.get(code) for c in imported.concepts):
             catalog = init_catalog(template, code, now=moment)
@@ -810,8 +860,11 @@ def apply_import(imported: GlossaryImport, locales: Path, lang: str | None = Non
                 continue
             wanted = concept.terms.get(code, [])
             have = current.terms.get(code, []) if current is not None else []
+            if code in concept.single_term and wanted == have[:1]:
+                wanted = have
             entry = entry_in(code, template_index[concept.id])
             if wanted != have:
+                result.changes.append(FieldChange(concept.id, code, join_terms(have), join_terms(wanted)))
                 entry.msgstr = join_terms(wanted)
                 if "fuzzy" in entry.flags:
                     entry.flags.remove("fuzzy")
@@ -820,9 +873,16 @@ def apply_import(imported: GlossaryImport, locales: Path, lang: str | None = Non
                 changed.add(code)
             comment = concept.translator_comments.get(code)
             if comment and comment != entry.tcomment:
+                result.changes.append(FieldChange(concept.id, f"{code} comment", entry.tcomment or "", comment))
                 entry.tcomment = comment
                 changed.add(code)
 
+    # Concept by concept, Swedish fields before the terms of each language.
+    order = {c.id: n for n, c in enumerate(imported.concepts)}
+    result.changes.sort(key=lambda change: (order.get(change.concept, 0), not change.swedish))
+    if dry_run:
+        result.dry_run = True
+        return result
     if "" in changed and write_po_path(template, template_path):
         result.written.append(template_path)
     for code in sorted(changed - {""}):
@@ -834,7 +894,8 @@ def apply_import(imported: GlossaryImport, locales: Path, lang: str | None = Non
 
 
 def import_glossary(path: Path | str, fmt: str, locales: Path, lang: str | None = None,
-                    now: datetime | None = None) -> ImportResult:
+                    now: datetime | None = None, *, dry_run: bool = False,
+                    allow_master_changes: bool = False) -> ImportResult:
     """Import the file at ``path`` (csv, tbx or json) into the catalogs under ``locales``."""
     path = Path(path)
     try:
@@ -843,4 +904,5 @@ def import_glossary(path: Path | str, fmt: str, locales: Path, lang: str | None 
         reason = exc.strerror or str(exc)
         raise GlossaryError(f"cannot read {path}: {reason}", [Problem(str(path), None, f"cannot read: {reason}")]) \
             from None
-    return apply_import(read_import(data, str(path), fmt, lang), locales, lang, now)
+    return apply_import(read_import(data, str(path), fmt, lang), locales, lang, now, dry_run=dry_run,
+                        allow_master_changes=allow_master_changes)

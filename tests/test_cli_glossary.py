@@ -265,3 +265,29 @@ def test_the_command_line_starts_without_loading_the_glossary():
             "'snowballstemmer', 'xml.etree.ElementTree') if m in sys.modules])")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert done.stdout.strip() == "[]"
+
+
+def test_import_dry_run_prints_each_change_by_concept_and_writes_nothing(capsys, locales, tmp_path):
+    code, _out, _err = run(capsys, "--lang", "en", "glossary", "export", "--format", "csv", "-o",
+                           str(tmp_path / "all.csv"), "--locales", str(locales))
+    text = (tmp_path / "all.csv").read_text(encoding="utf-8").replace("kiintiöpakolainen", "kiintiöpakolainen X")
+    (tmp_path / "all.csv").write_text(text, encoding="utf-8")
+    before = {p: p.read_bytes() for p in locales.rglob("*.po*")}
+    code, out, err = run(capsys, "--lang", "en", "glossary", "import", str(tmp_path / "all.csv"), "--format", "csv",
+                         "--dry-run", "--locales", str(locales))
+    assert (code, err) == (0, "")
+    assert out.splitlines()[:2] == ["kvotflykting", "  terms (fi): 'kiintiöpakolainen' → 'kiintiöpakolainen X'"]
+    assert out.splitlines()[-1] == "1 concept would change; nothing was written (--dry-run)"
+    assert {p: p.read_bytes() for p in locales.rglob("*.po*")} == before
+
+
+def test_a_language_import_changing_the_swedish_master_exits_2_unless_allowed(capsys, locales, tmp_path):
+    run(capsys, "glossary", "export", "--format", "csv", "-o", str(tmp_path / "all.csv"), "--locales", str(locales))
+    text = (tmp_path / "all.csv").read_text(encoding="utf-8").replace(",substantiv,", ",verb,", 1)
+    (tmp_path / "all.csv").write_text(text, encoding="utf-8")
+    args = ("glossary", "import", str(tmp_path / "all.csv"), "--format", "csv", "--lang", "fi", "--locales",
+            str(locales))
+    code, _out, err = run(capsys, *args)
+    assert code == 2 and "would change the Swedish pos ('substantiv' -> 'verb')" in err
+    code, _out, _err = run(capsys, *args, "--allow-master-changes")
+    assert code == 0
