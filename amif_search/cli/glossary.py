@@ -249,7 +249,10 @@ def export(fmt, lang, output, locales):
 def import_command(file, fmt, lang, dry_run, allow_master_changes, locales):
     from ..glossary_exchange import import_glossary  # noqa: PLC0415
 
-    result = import_glossary(file, fmt, _locales(locales), lang, dry_run=dry_run,
+    from .catalog import checkout_locales  # noqa: PLC0415
+
+    # An import writes catalogs: those of the checkout, never the installed package's.
+    result = import_glossary(file, fmt, checkout_locales(locales), lang, dry_run=dry_run,
                              allow_master_changes=allow_master_changes)
     if result.unchanged:
         click.echo(_("Inga ändringar: katalogerna är redan som {file}").format(file=file))
