@@ -223,7 +223,8 @@ def export(fmt, lang, output, locales):
         reason = exc.strerror or str(exc)
         raise GlossaryError(f"cannot write {output}: {reason}", [Problem(output, None, f"cannot write: {reason}")]) \
             from None
-    click.echo(_("{count} begrepp exporterade till {file}").format(count=len(terms), file=output))
+    click.echo(ngettext("{count} begrepp exporterat till {file}", "{count} begrepp exporterade till {file}",
+                        len(terms)).format(count=len(terms), file=output))
     return 0
 
 

@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from ..i18n import N_, _, get_language
+from ..i18n import N_, _, get_language, ngettext
 from .helptext import TranslatedCommand
 from .render import Style, render_hit, render_project, render_project_line
 
@@ -107,7 +107,8 @@ def search(query, limit, offset, objective, year, implementer, query_lang, as_js
         click.echo(_("Inga träffar för {query}").format(query=query))
         return 1
     shown_to = offset + len(result.hits)
-    click.echo(_("{total} träffar för {query} (visar {first}–{last})").format(
+    click.echo(ngettext("{total} träff för {query} (visar {first}–{last})",
+                        "{total} träffar för {query} (visar {first}–{last})", result.total).format(
         total=result.total, query=query, first=offset + 1 if result.hits else 0, last=shown_to))
     for number, hit in enumerate(result.hits, start=offset + 1):
         click.echo("")
