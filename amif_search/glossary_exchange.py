@@ -75,6 +75,9 @@ _POS_TO_TBX = {"substantiv": ("noun", None), "verb": ("verb", None), "adjektiv":
                "organisation": ("properNoun", None), "fras": ("other", "phrase"),
                "förkortning": ("noun", "abbreviation")}
 _TBX_TO_POS = {"noun": "substantiv", "verb": "verb", "adjective": "adjektiv", "properNoun": "organisation"}
+# 'other' without a termType (a one-word term of a phrase concept) says no part of speech:
+# the concept keeps its own.
+_UNSAID_POS = ("", "other")
 _TERM_TYPE_TO_POS = {"phrase": "fras", "abbreviation": "förkortning"}
 _ENTRY_TAGS = ("termEntry", "conceptEntry")
 _LANG_TAGS = ("langSet", "langSec")
@@ -107,7 +110,7 @@ def _element(parent: ET.Element, tag: str, text: str, **attributes: str) -> ET.E
 def export_tbx(glossary: Glossary, lang: str | None = None) -> str:
     """The glossary as TBX-Basic: every language, or Swedish and ``lang``."""
     languages = _languages(glossary, lang)
-    root = ET.Element("martif", {"type": "TBX", _XML_LANG: SOURCE_LANGUAGE})
+    root = ET.Element("martif", {"type": "TBX-Basic", _XML_LANG: SOURCE_LANGUAGE})
     header = ET.SubElement(root, "martifHeader")
     description = ET.SubElement(header, "fileDesc")
     _element(ET.SubElement(description, "titleStmt"), "title", "amif-search glossary")
@@ -135,7 +138,8 @@ def export_tbx(glossary: Glossary, lang: str | None = None) -> str:
                 _element(tig, "term", term)
                 if part_of_speech:
                     _element(tig, "termNote", part_of_speech, type="partOfSpeech")
-                if term_type:
+                # TBX-Basic's 'phrase' is a term of more than one word, whatever the concept's.
+                if term_type and (term_type != "phrase" or len(term.split()) > 1):
                     _element(tig, "termNote", term_type, type="termType")
                 _element(tig, "termNote", _PREFERRED if number == 0 else _ADMITTED, type="administrativeStatus")
     ET.indent(root, space="  ")
@@ -534,7 +538,7 @@ def _read_terms(lang_set: ET.Element, lines: dict, result: GlossaryImport) -> tu
         part_of_speech = _TERM_TYPE_TO_POS.get(notes.get("termType", ""))
         if part_of_speech is None:
             raw = notes.get("partOfSpeech", "")
-            part_of_speech = _TBX_TO_POS.get(raw, raw)
+            part_of_speech = "" if raw in _UNSAID_POS else _TBX_TO_POS.get(raw, raw)
         found.append((status != _PREFERRED, text, part_of_speech))
     found.sort(key=lambda item: item[0])  # stable: the preferred term first, the rest in file order
     return [text for _rest, text, _pos in found], (found[0][2] if found else "")

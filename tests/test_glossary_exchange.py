@@ -93,7 +93,7 @@ def test_tbx_export_is_read_by_lxml(shipped):
     etree = pytest.importorskip("lxml.etree")
     root = etree.fromstring(export_glossary(shipped, "tbx").encode("utf-8"))
     xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
-    assert (root.tag, root.get("type"), root.get(xml_lang)) == ("martif", "TBX", "sv")
+    assert (root.tag, root.get("type"), root.get(xml_lang)) == ("martif", "TBX-Basic", "sv")
     entries = root.findall("text/body/termEntry")
     assert len(entries) == len(shipped) >= 150
     assert [e.get("id") for e in entries] == [c.id for c in shipped]
@@ -545,3 +545,12 @@ def test_a_dry_run_lists_the_changes_and_writes_nothing(tmp_path):
     assert [(c.concept, c.field, c.new) for c in result.changes] == [("kvotflykting", "definition",
                                                                        "En ny definition.")]
     assert result.written == [] and snapshot(locales) == before
+
+
+def test_tbx_export_marks_only_terms_of_several_words_as_phrases(shipped):
+    etree = pytest.importorskip("lxml.etree")
+    root = etree.fromstring(export_glossary(shipped, "tbx").encode("utf-8"))
+    phrases = [tig.findtext("term") for tig in root.iter("tig")
+               if any(note.get("type") == "termType" and note.text == "phrase" for note in tig.iter("termNote"))]
+    assert phrases and all(len(term.split()) > 1 for term in phrases)
+    assert root.get("type") == "TBX-Basic"
