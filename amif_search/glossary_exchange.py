@@ -850,7 +850,7 @@ def apply_import(imported: GlossaryImport, locales: Path, lang: str | None = Non
 
     for code in imported.languages:
         if code not in catalogs and any(c.terms.get(code) for c in imported.concepts):
-            catalog = init_catalog(template, code, now=moment)
+            catalog = init_catalog(template, code, now=moment, domain="glossary")
             catalog.header = _glossary_header(code)
             catalogs[code], indexes[code] = catalog, index(catalog)
             catalog_paths[code] = locales / code / "LC_MESSAGES" / "glossary.po"

@@ -252,3 +252,35 @@ def test_an_installed_package_edits_the_checkout_and_refuses_without_one(tmp_pat
     assert (checkout / "locales" / "amif_search.pot").is_file()
     assert amif_search("update", cwd=checkout / "locales" / "fi").returncode == 0
     assert snapshot(site) == installed
+
+
+@pytest.mark.parametrize("path", sorted(LOCALES.rglob("*.po")) + sorted(LOCALES.glob("*.pot")),
+                         ids=lambda p: str(p.relative_to(LOCALES)))
+def test_every_catalog_says_where_to_report_a_wrong_msgid(path):
+    from amif_search.l10n.layout import bug_address
+
+    project = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert bug_address() and f'Issues = "{bug_address()}"' in project
+    assert read_po_path(path).metadata["Report-Msgid-Bugs-To"] == bug_address()
+
+
+def _poedit_finds_the_sources(po: Path) -> None:
+    catalog = read_po_path(po)
+    base = (po.parent / catalog.metadata["X-Poedit-Basepath"]).resolve()
+    assert (base / catalog.metadata["X-Poedit-SearchPath-0"]).is_dir()
+    for entry in catalog:
+        for path, line in entry.occurrences:
+            assert len((base / path).read_text(encoding="utf-8").splitlines()) >= int(line)
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_poedit_finds_the_source_of_every_message(lang):
+    _poedit_finds_the_sources(LOCALES / lang / "LC_MESSAGES" / "amif_search.po")
+
+
+def test_a_new_language_gets_poedits_headers(capsys, locales):
+    code, _out, err = run(capsys, "init", "de", "--locales", locales, "--domain", "amif_search")
+    assert code == 0, err
+    catalog = read_po_path(locales / "de" / "LC_MESSAGES" / "amif_search.po")
+    assert catalog.metadata["X-Poedit-Basepath"] == "../../.."
+    assert catalog.metadata["X-Poedit-SearchPath-0"] == "amif_search"

@@ -9,6 +9,7 @@ from pathlib import Path
 import polib
 
 from ..errors import CatalogError, Problem
+from .layout import POEDIT_HEADERS, UI_DOMAIN, bug_address
 from .plurals import parse_plural_forms, plural_forms_for, plural_forms_problem
 from .pofile import read_po_path, write_po_path
 
@@ -53,7 +54,7 @@ def init_catalog(template: polib.POFile, lang: str, plural_forms: str | None = N
     meta = template.metadata
     catalog.metadata = {
         "Project-Id-Version": meta.get("Project-Id-Version") or "amif-search",
-        "Report-Msgid-Bugs-To": meta.get("Report-Msgid-Bugs-To", ""),
+        "Report-Msgid-Bugs-To": meta.get("Report-Msgid-Bugs-To") or bug_address(),
         "POT-Creation-Date": meta.get("POT-Creation-Date", moment),
         "PO-Revision-Date": moment,
         "Last-Translator": translator or "amif-search translators",
@@ -65,6 +66,8 @@ def init_catalog(template: polib.POFile, lang: str, plural_forms: str | None = N
         "Plural-Forms": forms,
         "X-Source-Language": meta.get("X-Source-Language", "sv"),
     }
+    if domain == UI_DOMAIN:
+        catalog.metadata.update(POEDIT_HEADERS)
     for wanted in template:
         if wanted.obsolete:
             continue

@@ -22,6 +22,7 @@ from pathlib import Path
 import polib
 
 from ..errors import CatalogError, Problem
+from .layout import bug_address
 from .pofile import read_po_path, write_po_path
 
 __all__ = ["extract_messages", "build_template", "extract", "ExtractResult", "SOURCE_LANGUAGE"]
@@ -147,7 +148,7 @@ def _header(version: str) -> dict[str, str]:
     # init' writes each language's own.
     return {
         "Project-Id-Version": f"amif-search {version}",
-        "Report-Msgid-Bugs-To": "",
+        "Report-Msgid-Bugs-To": bug_address(),
         "POT-Creation-Date": "",
         "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE",
         "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
