@@ -192,3 +192,11 @@ def test_concept_id_problem(concept_id, valid):
 def test_term_problem(term, problem):
     found = term_problem(term)
     assert found is None if problem is None else problem in found
+
+
+def test_capacity_building_is_no_english_term_for_kapacitet():
+    # Capacity building is the building up of capacity, not the capacity itself.
+    glossary = load_glossary()
+    assert glossary.get("kapacitet").terms["en"] == ["capacity", "capability"]
+    assert glossary.lookup("capacity building", "en") == []
+
