@@ -86,14 +86,16 @@ def _grouped(matches):
 def _render_concept(concept, hits, languages: list[str]) -> str:
     lines = [f"{concept.headword} ({concept.id})"]
     matched = ", ".join(f"{m.term} ({m.lang})" for m in hits)
-    lines.append(f"  {_('Träff')}: {matched}")
+    # Marked outside the f-strings, where xgettext (and so Poedit) finds them too.
+    hit_label, variants_label = _("Träff"), _("Varianter")
+    lines.append(f"  {hit_label}: {matched}")
     for lang in languages:
         terms = concept.terms.get(lang) or []
         if not terms:
             continue
         lines.append(f"  {_name(lang)} ({lang}): {terms[0]}")
         if terms[1:]:
-            lines.append(f"    {_('Varianter')}: {'; '.join(terms[1:])}")
+            lines.append(f"    {variants_label}: {'; '.join(terms[1:])}")
     for label, value in ((_("Ordklass"), concept.pos), (_("Område"), concept.domain),
                          (_("Definition"), concept.definition), (_("Anmärkning"), concept.note)):
         if value:
