@@ -50,6 +50,7 @@ from .glossary import (
     split_terms,
     term_problem,
 )
+from .i18n import _, ngettext
 
 __all__ = [
     "EXPORT_FORMATS", "IMPORT_FORMATS", "WIDE_COLUMNS", "WEBLATE_COLUMNS",
@@ -638,8 +639,8 @@ def _known_language(code: str, glossary: Glossary) -> str | None:
 
     if code in glossary.languages or plural_forms_for(code):
         return None
-    return (f"unknown language {code!r}: there is no catalog for it and no plural forms are known; start it "
-            f"with 'amif-search catalog init {code} --domain glossary --plural-forms ...'")
+    return _("okänt språk {code}: det finns ingen katalog för det och inga kända pluralformer; påbörja det med "
+             "'amif-search catalog init {lang} --domain glossary --plural-forms ...'").format(code=repr(code), lang=code)
 
 
 def check_import(imported: GlossaryImport, glossary: Glossary) -> list[Problem]:
@@ -666,18 +667,23 @@ def check_import(imported: GlossaryImport, glossary: Glossary) -> list[Problem]:
         if concept.headword is None and known is not None:
             concept.headword = known.headword  # no Swedish terms in the file: the headword stays
         if not concept.headword:
-            problem(line, "a concept without a Swedish headword")
+            problem(line, _("ett begrepp utan svenskt uppslagsord"))
         if not concept.id:
             found = by_headword.get(concept.headword, [])
             if len(found) == 1:
                 concept.id = found[0]
             else:
-                problem(line, f"the concept {concept.headword!r} has no concept ID and its headword names "
-                              f"{'no' if not found else 'more than one'} concept of the glossary")
+                message = (_("begreppet {headword} har inget begrepps-id och dess uppslagsord hör inte till något "
+                             "begrepp i ordlistan") if not found else
+                           _("begreppet {headword} har inget begrepps-id och dess uppslagsord hör till flera begrepp "
+                             "i ordlistan"))
+                problem(line, message.format(headword=repr(concept.headword)))
                 continue
         if concept.id in seen:
             first = seen[concept.id]
-            problem(line, f"duplicate concept {concept.id!r}" + (f" (first at line {first})" if first else ""))
+            problem(line, _("begreppet {id} förekommer två gånger (först på rad {first})").format(
+                id=repr(concept.id), first=first) if first else
+                _("begreppet {id} förekommer två gånger").format(id=repr(concept.id)))
             continue
         seen[concept.id] = line
         current = glossary.get(concept.id)
@@ -686,7 +692,7 @@ def check_import(imported: GlossaryImport, glossary: Glossary) -> list[Problem]:
         for key in ("definition", "pos", "domain", "note"):
             value = getattr(concept, key)
             if value and ("\n" in value or "\r" in value):
-                problem(line, f"the {key} contains a line break")
+                problem(line, _("fältet {key} innehåller en radbrytning").format(key=key))
         for term in [concept.headword] + (concept.variants or []) + \
                 [t for terms in concept.terms.values() for t in terms]:
             if term and term_problem(term):
@@ -694,9 +700,11 @@ def check_import(imported: GlossaryImport, glossary: Glossary) -> list[Problem]:
         values = concept.swedish(current)
         old = _swedish_values(current) if current is not None else {}
         if values["pos"] and values["pos"] != old.get("pos") and values["pos"] not in PARTS_OF_SPEECH:
-            problem(line, f"unknown part of speech {values['pos']!r} (expected {', '.join(PARTS_OF_SPEECH)})")
+            problem(line, _("okänd ordklass {pos} (väntade {allowed})").format(
+                pos=repr(values["pos"]), allowed=", ".join(PARTS_OF_SPEECH)))
         if values["domain"] and values["domain"] != old.get("domain") and values["domain"] not in DOMAINS:
-            problem(line, f"unknown domain {values['domain']!r} (expected {', '.join(DOMAINS)})")
+            problem(line, _("okänd domän {domain} (väntade {allowed})").format(
+                domain=repr(values["domain"]), allowed=", ".join(DOMAINS)))
     return sorted(problems, key=lambda p: (p.line or 0))
 
 
@@ -757,9 +765,10 @@ def _swedish_changes(concept: ImportedConcept, current: Concept | None, values: 
 def _master_problems(imported: GlossaryImport, changes: list[FieldChange], lang: str) -> list[Problem]:
     lines = {c.id: c.line for c in imported.concepts}
     return [Problem(imported.file, lines.get(change.concept),
-                    f"{change.concept}: the import would change the Swedish {change.field} "
-                    f"({change.old!r} -> {change.new!r}); an import of {lang} changes only its terms unless "
-                    "changes to the Swedish master are allowed (--allow-master-changes)")
+                    _("{concept}: importen skulle ändra det svenska fältet {field} ({old} -> {new}); en import av "
+                      "{lang} ändrar bara dess termer om inte ändringar i den svenska förlagan tillåts "
+                      "(--allow-master-changes)").format(concept=change.concept, field=change.field,
+                                                         old=repr(change.old), new=repr(change.new), lang=lang))
             for change in changes if change.swedish]
 
 
@@ -790,7 +799,9 @@ def apply_import(imported: GlossaryImport, locales: Path, lang: str | None = Non
         imported.languages = {key: line for key, line in imported.languages.items() if key == code}
     problems = check_import(imported, glossary)
     if problems:
-        raise GlossaryError(f"{imported.file}: {len(problems)} problem(s); nothing was imported", problems)
+        raise GlossaryError(ngettext("{file}: {count} problem; ingenting importerades",
+                                     "{file}: {count} problem; ingenting importerades", len(problems))
+                            .format(file=imported.file, count=len(problems)), problems)
 
     moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
     template_path, catalog_paths = glossary_paths(locales)
@@ -845,8 +856,8 @@ def apply_import(imported: GlossaryImport, locales: Path, lang: str | None = Non
     if lang is not None and not allow_master_changes:
         problems = _master_problems(imported, result.changes, _normalize_language(lang))
         if problems:
-            raise GlossaryError(f"{imported.file}: the import would change the Swedish master; nothing was "
-                                "imported", problems)
+            raise GlossaryError(_("{file}: importen skulle ändra den svenska förlagan; ingenting importerades")
+                                .format(file=imported.file), problems)
 
     for code in imported.languages:
         if code not in catalogs and any(c.terms.get(code) for c in imported.concepts):

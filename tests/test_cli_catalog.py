@@ -284,3 +284,19 @@ def test_a_new_language_gets_poedits_headers(capsys, locales):
     catalog = read_po_path(locales / "de" / "LC_MESSAGES" / "amif_search.po")
     assert catalog.metadata["X-Poedit-Basepath"] == "../../.."
     assert catalog.metadata["X-Poedit-SearchPath-0"] == "amif_search"
+
+
+@pytest.mark.parametrize("lang, stats, problem", [
+    ("fi", "amif_search fi: käännettyjä ", ": kääntämättä"),
+    ("sv", "amif_search fi: översatta ", ": oöversatt"),
+    ("en", "amif_search fi: ", ": untranslated"),
+])
+def test_catalog_check_speaks_the_interface_language(capsys, locales, lang, stats, problem):
+    po = locales / "fi" / "LC_MESSAGES" / "amif_search.po"
+    text = po.read_text(encoding="utf-8")
+    po.write_text(text.replace('msgstr "Lähde"', 'msgstr ""', 1), encoding="utf-8")
+    code = main(["--lang", lang, "catalog", "check", "--locales", str(locales), "--domain", "amif_search",
+                 "--lang", "fi"])
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert out.startswith(stats) and problem in out

@@ -221,8 +221,8 @@ def test_import_reports_what_it_changed_then_nothing(capsys, locales, tmp_path):
 
 
 @pytest.mark.parametrize("name,lines", [
-    ("no_headword.csv", [":3: a concept without a Swedish headword"]),
-    ("duplicate.tbx", [":12: duplicate concept 'barn' (first at line 5)"]),
+    ("no_headword.csv", [":3: ett begrepp utan svenskt uppslagsord"]),
+    ("duplicate.tbx", [":12: begreppet 'barn' förekommer två gånger (först på rad 5)"]),
     ("malformed.tbx", [":11: malformed XML: mismatched tag"]),
     ("wrong_fields.csv", [":3: 10 fields, but the header has 9", ":4: 3 fields, but the header has 9"]),
 ], ids=["no-headword", "duplicate", "malformed-xml", "wrong-fields"])
@@ -287,7 +287,7 @@ def test_a_language_import_changing_the_swedish_master_exits_2_unless_allowed(ca
     (tmp_path / "all.csv").write_text(text, encoding="utf-8")
     args = ("glossary", "import", str(tmp_path / "all.csv"), "--format", "csv", "--lang", "fi", "--locales",
             str(locales))
-    code, _out, err = run(capsys, *args)
+    code, _out, err = run(capsys, "--lang", "en", *args)
     assert code == 2 and "would change the Swedish pos ('substantiv' -> 'verb')" in err
-    code, _out, _err = run(capsys, *args, "--allow-master-changes")
+    code, _out, _err = run(capsys, "--lang", "en", *args, "--allow-master-changes")
     assert code == 0

@@ -28,6 +28,9 @@ from amif_search.glossary_exchange import (
     translator_comments,
 )
 
+# The problems are read in English (their msgids are Swedish).
+pytestmark = pytest.mark.usefixtures("english")
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "glossary"
 SMALL = FIXTURES / "locales"
