@@ -32,6 +32,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import GlossaryError, Problem
+from .i18n import _
 
 __all__ = ["Concept", "Glossary", "TermMatch", "load_glossary", "glossary_digest", "glossary_to_json",
            "glossary_from_json", "GLOSSARY_DOMAIN", "SOURCE_LANGUAGE",
@@ -349,17 +350,17 @@ def join_terms(terms: list[str]) -> str:
 def concept_id_problem(concept_id: str) -> str | None:
     """Why ``concept_id`` cannot be a concept ID, or None when it can."""
     if not _CONCEPT_ID.match(concept_id):
-        return (f"the concept ID {concept_id!r} must be lowercase ASCII letters, digits and single hyphens "
-                "(å/ä→a, ö→o)")
+        return _("begrepps-id:t {id} får bara ha små ASCII-bokstäver, siffror och enkla bindestreck "
+                 "(å/ä→a, ö→o)").format(id=repr(concept_id))
     return None
 
 
 def term_problem(term: str) -> str | None:
     """Why ``term`` cannot be stored as one term of a concept, or None when it can."""
     if "\n" in term or "\r" in term:
-        return f"the term {term!r} contains a line break"
+        return _("termen {term} innehåller en radbrytning").format(term=repr(term))
     if ";" in term:
-        return f"the term {term!r} contains ';', which separates terms in the catalogs"
+        return _("termen {term} innehåller ';', som skiljer termer åt i katalogerna").format(term=repr(term))
     return None
 
 

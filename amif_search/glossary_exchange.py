@@ -271,7 +271,7 @@ def _normalize_language(code: str) -> str:
 
 def _language_problem(code: str) -> str | None:
     if not _LANG_CODE.match(code):
-        return f"{code!r} is not a language code such as fi, en, so or pt_BR"
+        return _("{code} är ingen språkkod som fi, en, so eller pt_BR").format(code=repr(code))
     return None
 
 
@@ -288,8 +288,8 @@ def _decode(source: str | bytes, result: GlossaryImport) -> str:
         try:
             raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            result.problem(number, f"invalid UTF-8 (byte 0x{raw[exc.start:exc.start + 1].hex().upper()} at "
-                                   f"column {exc.start + 1}); save the file as UTF-8")
+            result.problem(number, _("ogiltig UTF-8 (byte 0x{byte} i kolumn {column}); spara filen som UTF-8").format(
+                byte=raw[exc.start:exc.start + 1].hex().upper(), column=exc.start + 1))
     return source.decode("utf-8", errors="replace")
 
 
@@ -304,7 +304,7 @@ def _csv_records(text: str, result: GlossaryImport) -> list[tuple[int, list[str]
             if any(cell.strip() for cell in cells):
                 records.append((start, cells))
     except csv.Error as exc:
-        result.problem(reader.line_num or 1, f"malformed CSV: {exc}")
+        result.problem(reader.line_num or 1, _("felaktig CSV: {reason}").format(reason=exc))
     return records
 
 
@@ -314,14 +314,14 @@ def read_csv(source: str | bytes, name: str, lang: str | None = None) -> Glossar
     records = _csv_records(_decode(source, result), result)
     if not records:
         if not result.problems:
-            result.problem(1, "the file has no header row (and no concepts)")
+            result.problem(1, _("filen har ingen rubrikrad (och inga begrepp)"))
         return result
     header_line, header = records[0]
     columns = [cell.strip().lstrip("\ufeff") for cell in header]
     lowered = [column.lower() for column in columns]
     for number, column in enumerate(lowered):
         if column in lowered[:number]:
-            result.problem(header_line, f"the column {columns[number]!r} appears twice")
+            result.problem(header_line, _("kolumnen {column} förekommer två gånger").format(column=repr(columns[number])))
     if "source" in lowered:
         _read_weblate_rows(result, records, lowered, lang)
     else:
@@ -331,7 +331,8 @@ def read_csv(source: str | bytes, name: str, lang: str | None = None) -> Glossar
 
 def _check_width(result: GlossaryImport, line: int, cells: list[str], width: int) -> bool:
     if len(cells) != width:
-        result.problem(line, f"{len(cells)} fields, but the header has {width}")
+        result.problem(line, ngettext("{count} fält, men rubrikraden har {width}", "{count} fält, men rubrikraden har {width}",
+                                      len(cells)).format(count=len(cells), width=width))
         return False
     return True
 
@@ -346,17 +347,19 @@ def _read_wide_rows(result: GlossaryImport, records, columns: list[str]) -> None
             continue
         code = _normalize_language(column)
         if code.split("_")[0] == SOURCE_LANGUAGE:
-            result.problem(header_line, f"a column {column!r}: Swedish terms go in the headword and variants columns")
+            result.problem(header_line, _("en kolumn {column}: svenska termer hör hemma i kolumnerna headword och "
+                                          "variants").format(column=repr(column)))
         elif _language_problem(code):
-            result.problem(header_line, f"unknown column {column!r} (expected {', '.join(WIDE_COLUMNS)} and "
-                                        "language codes such as fi or en)")
+            result.problem(header_line, _("okänd kolumn {column} (väntade {columns} och språkkoder som fi eller en)")
+                           .format(column=repr(column), columns=", ".join(WIDE_COLUMNS)))
         else:
             languages.setdefault(code, index)
             result.languages.setdefault(code, header_line)
     for required in ("id", "headword"):
         if required not in fields:
-            result.problem(header_line, f"no {required!r} column (a glossary CSV has {', '.join(WIDE_COLUMNS)} and "
-                                        "one column per language; Weblate's has source, target, context ...)")
+            result.problem(header_line, _("ingen kolumn {column} (en ordliste-CSV har {columns} och en kolumn per "
+                                          "språk; Weblates har source, target, context ...)").format(
+                column=repr(required), columns=", ".join(WIDE_COLUMNS)))
     if result.problems:
         return
     for line, cells in records[1:]:
@@ -378,14 +381,14 @@ def _read_weblate_rows(result: GlossaryImport, records, columns: list[str], lang
     header_line = records[0][0]
     for column in columns:
         if column not in WEBLATE_COLUMNS:
-            result.problem(header_line, f"unknown column {column!r} (a Weblate glossary CSV has "
-                                        f"{', '.join(WEBLATE_COLUMNS)})")
+            result.problem(header_line, _("okänd kolumn {column} (Weblates ordliste-CSV har {columns})").format(
+                column=repr(column), columns=", ".join(WEBLATE_COLUMNS)))
     if "target" not in columns:
-        result.problem(header_line, "no 'target' column: there are no terms to import")
+        result.problem(header_line, _("ingen kolumn 'target': det finns inga termer att importera"))
     if lang is None:
-        result.problem(header_line, "a Weblate glossary CSV does not say its language; give it with --lang")
+        result.problem(header_line, _("en ordliste-CSV från Weblate säger inte sitt språk; ange det med --lang"))
     elif _normalize_language(lang).split("_")[0] == SOURCE_LANGUAGE:
-        result.problem(header_line, "Swedish is the source language; a Weblate CSV's target must be another one")
+        result.problem(header_line, _("svenska är källspråket; målspråket i en Weblate-CSV måste vara ett annat"))
     elif _language_problem(_normalize_language(lang)):
         result.problem(header_line, _language_problem(_normalize_language(lang)))
     if result.problems:
@@ -405,8 +408,8 @@ def _read_weblate_rows(result: GlossaryImport, records, columns: list[str], lang
             # changes nothing.
             values, stray = read_comment_fields(text)
             for part in stray:
-                result.problem(line, f"developer_comments: {part.strip()[:40]!r} is not a 'key: value' line "
-                                     f"with a key among {', '.join(COMMENT_KEYS)}")
+                result.problem(line, _("developer_comments: {line} är ingen rad 'nyckel: värde' med en nyckel bland "
+                                       "{keys}").format(line=repr(part.strip()[:40]), keys=", ".join(COMMENT_KEYS)))
             concept.definition, concept.pos = values.get("definition"), values.get("pos")
             concept.domain, concept.note = values.get("domain"), values.get("note")
             concept.variants = split_terms(values["variants"]) if "variants" in values else None
@@ -453,7 +456,7 @@ def _parse_xml(data: bytes, result: GlossaryImport) -> tuple[ET.Element | None, 
     except ET.ParseError as exc:
         line, column = exc.position
         message = re.sub(r": line \d+, column \d+$", "", str(exc))
-        result.problem(line, f"malformed XML: {message} (column {column + 1})")
+        result.problem(line, _("felaktig XML: {reason} (kolumn {column})").format(reason=message, column=column + 1))
         return None, {}
     return root, lines
 
@@ -466,8 +469,8 @@ def read_tbx(source: str | bytes, name: str) -> GlossaryImport:
     if root is None:
         return result
     if _local(root.tag) not in ("martif", "tbx"):
-        result.problem(lines.get(root, 1), f"not a TBX file: the root element is <{_local(root.tag)}>, "
-                                           "expected <martif>")
+        result.problem(lines.get(root, 1), _("ingen TBX-fil: rotelementet är <{tag}>, väntade <martif>").format(
+            tag=_local(root.tag)))
         return result
     for entry in root.iter():
         if _local(entry.tag) in _ENTRY_TAGS:
@@ -488,7 +491,7 @@ def _read_entry(entry: ET.Element, lines: dict, result: GlossaryImport) -> Impor
         where = lines.get(lang_set, line)
         raw = lang_set.get(_XML_LANG) or lang_set.get("lang") or ""
         if not raw.strip():
-            result.problem(where, "a langSet without xml:lang")
+            result.problem(where, _("en langSet utan xml:lang"))
             continue
         code = _normalize_language(raw)
         if code.split("_")[0] == SOURCE_LANGUAGE:
@@ -497,7 +500,7 @@ def _read_entry(entry: ET.Element, lines: dict, result: GlossaryImport) -> Impor
             result.problem(where, _language_problem(code))
             continue
         if code in seen:
-            result.problem(where, f"a second langSet for {raw!r} in the concept")
+            result.problem(where, _("en andra langSet för {lang} i begreppet").format(lang=repr(raw)))
             continue
         seen.add(code)
         terms, part_of_speech = _read_terms(lang_set, lines, result)
@@ -529,12 +532,13 @@ def _read_terms(lang_set: ET.Element, lines: dict, result: GlossaryImport) -> tu
         text = _text(term) if term is not None else ""
         where = lines.get(holder)
         if not text:
-            result.problem(where, f"a <{_local(holder.tag)}> without a term")
+            result.problem(where, _("en <{tag}> utan term").format(tag=_local(holder.tag)))
             continue
         notes = {child.get("type"): _text(child) for child in holder.iter() if _local(child.tag) == "termNote"}
         status = notes.get("administrativeStatus", "")
         if status in _REJECTED:
-            result.problem(where, f"the term {text!r} is marked {status}; the glossary keeps only terms in use")
+            result.problem(where, _("termen {term} är märkt {status}; ordlistan har bara termer som används").format(
+                term=repr(text), status=status))
             continue
         part_of_speech = _TERM_TYPE_TO_POS.get(notes.get("termType", ""))
         if part_of_speech is None:
@@ -557,11 +561,11 @@ def read_json(source: str | bytes, name: str) -> GlossaryImport:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        result.problem(exc.lineno, f"malformed JSON: {exc.msg} (column {exc.colno})")
+        result.problem(exc.lineno, _("felaktig JSON: {reason} (kolumn {column})").format(reason=exc.msg, column=exc.colno))
         return result
     concepts = data.get("concepts") if isinstance(data, dict) else data
     if not isinstance(concepts, list):
-        result.problem(1, "expected an object with a list 'concepts' (as 'glossary export --format json' writes)")
+        result.problem(1, _("väntade ett objekt med en lista 'concepts' (som 'glossary export --format json' skriver)"))
         return result
     declared = data.get("languages") if isinstance(data, dict) else None
     position = 0
@@ -591,27 +595,29 @@ def read_json(source: str | bytes, name: str) -> GlossaryImport:
 def _json_concept(item, number: int, line: int | None, result: GlossaryImport) -> ImportedConcept | None:
     what = f"concept {number}"
     if not isinstance(item, dict):
-        result.problem(line, f"{what} is not an object")
+        result.problem(line, _("{what} är inget objekt").format(what=what))
         return None
     for key in item:
         if key not in _JSON_KEYS:
-            result.problem(line, f"{what}: unknown key {key!r} (expected {', '.join(sorted(_JSON_KEYS - {'line'}))})")
+            result.problem(line, _("{what}: okänd nyckel {key} (väntade {keys})").format(
+                what=what, key=repr(key), keys=", ".join(sorted(_JSON_KEYS - {"line"}))))
     strings = {}
     for key in ("id", "headword", "pos", "domain", "definition", "note"):
         value = item.get(key, "")
         if not isinstance(value, str):
-            result.problem(line, f"{what}: {key!r} must be a string")
+            result.problem(line, _("{what}: {key} måste vara en sträng").format(what=what, key=repr(key)))
             value = ""
         strings[key] = value.strip()
     terms = item.get("terms", {})
     if not isinstance(terms, dict) or not all(
             isinstance(v, list) and all(isinstance(t, str) for t in v) for v in terms.values()):
-        result.problem(line, f"{what}: 'terms' must map language codes to lists of strings")
+        result.problem(line, _("{what}: 'terms' måste koppla språkkoder till listor av strängar").format(what=what))
         terms = {}
     terms = {_normalize_language(code): [t.strip() for t in values if t.strip()] for code, values in terms.items()}
     swedish = terms.pop(SOURCE_LANGUAGE, [strings["headword"]] if strings["headword"] else [])
     if swedish and strings["headword"] and swedish[0] != strings["headword"]:
-        result.problem(line, f"{what}: terms.sv must begin with the headword {strings['headword']!r}")
+        result.problem(line, _("{what}: terms.sv måste börja med uppslagsordet {headword}").format(
+            what=what, headword=repr(strings["headword"])))
     for code in terms:
         if _language_problem(code):
             result.problem(line, f"{what}: {_language_problem(code)}")

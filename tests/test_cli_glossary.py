@@ -223,8 +223,8 @@ def test_import_reports_what_it_changed_then_nothing(capsys, locales, tmp_path):
 @pytest.mark.parametrize("name,lines", [
     ("no_headword.csv", [":3: ett begrepp utan svenskt uppslagsord"]),
     ("duplicate.tbx", [":12: begreppet 'barn' förekommer två gånger (först på rad 5)"]),
-    ("malformed.tbx", [":11: malformed XML: mismatched tag"]),
-    ("wrong_fields.csv", [":3: 10 fields, but the header has 9", ":4: 3 fields, but the header has 9"]),
+    ("malformed.tbx", [":11: felaktig XML: mismatched tag"]),
+    ("wrong_fields.csv", [":3: 10 fält, men rubrikraden har 9", ":4: 3 fält, men rubrikraden har 9"]),
 ], ids=["no-headword", "duplicate", "malformed-xml", "wrong-fields"])
 def test_a_bad_import_is_one_line_per_problem_exit_2_and_nothing_written(capsys, locales, name, lines):
     before = snapshot(locales)
