@@ -20,6 +20,7 @@ from typing import IO
 import polib
 
 from ..errors import CatalogError, Problem
+from ..i18n import ngettext
 from .syntax import ScannedEntry, decode_po, scan_po
 from .wrapping import string_lines
 
@@ -48,7 +49,8 @@ def read_po(source: str | bytes | IO, name: str, template: bool | None = None) -
     entries, found = scan_po(text, name, template)
     problems = sorted(problems + found, key=lambda p: p.line or 0)
     if problems:
-        raise CatalogError(f"{name}: {len(problems)} problem(s) in the catalog", problems)
+        raise CatalogError(ngettext("{name}: {count} problem i katalogen", "{name}: {count} problem i katalogen",
+                                    len(problems)).format(name=name, count=len(problems)), problems)
     return _parse_with_polib(text, name, entries)
 
 
