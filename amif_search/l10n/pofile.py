@@ -20,7 +20,7 @@ from typing import IO
 import polib
 
 from ..errors import CatalogError, Problem
-from ..i18n import ngettext
+from ..i18n import _, ngettext
 from .syntax import ScannedEntry, decode_po, scan_po
 from .wrapping import string_lines
 
@@ -61,16 +61,16 @@ def _parse_with_polib(text: str, name: str, scanned: list[ScannedEntry]) -> poli
         catalog = polib.pofile(text, encoding="utf-8", wrapwidth=WRAP_WIDTH)
     except (OSError, ValueError) as exc:
         line = re.search(r"line (\d+)", str(exc))
-        raise CatalogError(f"{name}: {exc}", [Problem(name, int(line[1]) if line else None,
-                                                      f"polib cannot read the catalog: {exc}")]) from exc
+        message = _("polib kan inte läsa katalogen: {reason}").format(reason=exc)
+        raise CatalogError(f"{name}: {message}", [Problem(name, int(line[1]) if line else None, message)]) from exc
     ours = [e for e in scanned if not (e.msgid == "" and e.msgctxt is None and not e.obsolete)]
     theirs = list(catalog)
     # polib lists active entries first, then the obsolete ones, in file order.
     ours = [e for e in ours if not e.obsolete] + [e for e in ours if e.obsolete]
     theirs = [e for e in theirs if not e.obsolete] + [e for e in theirs if e.obsolete]
     if [(e.msgctxt, e.msgid) for e in ours] != [(e.msgctxt, e.msgid) for e in theirs]:
-        raise CatalogError(f"{name}: polib read the catalog differently from the syntax check",
-                           [Problem(name, None, "polib read the entries differently from the syntax check")])
+        message = _("polib läste posterna på ett annat sätt än syntaxkontrollen")
+        raise CatalogError(f"{name}: {message}", [Problem(name, None, message)])
     for seen, entry in zip(ours, theirs):
         entry.linenum = seen.msgid_line
     header = scanned[0] if scanned and scanned[0].msgid == "" and scanned[0].msgctxt is None else None
@@ -85,8 +85,8 @@ def read_po_path(path: Path | str, template: bool | None = None) -> polib.POFile
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise CatalogError(f"cannot read {path}: {exc.strerror or exc}",
-                           [Problem(str(path), None, f"cannot read the catalog: {exc.strerror or exc}")]) from exc
+        message = _("kan inte läsa katalogen: {reason}").format(reason=exc.strerror or exc)
+        raise CatalogError(f"{path}: {message}", [Problem(str(path), None, message)]) from exc
     catalog = read_po(data, str(path), template=template)
     catalog.fpath = str(path)
     return catalog
@@ -170,12 +170,13 @@ def format_po(catalog: polib.POFile) -> str:
 def write_po_path(catalog: polib.POFile, path: Path | str) -> bool:
     """Write ``catalog`` to ``path`` unless the file already holds that text; True if written."""
     path = Path(path)
-    return write_if_changed(path, format_po(catalog).encode("utf-8"), "the catalog")
+    return write_if_changed(path, format_po(catalog).encode("utf-8"),
+                            _("kan inte skriva katalogen: {reason}"))
 
 
-def write_if_changed(path: Path, data: bytes, what: str) -> bool:
+def write_if_changed(path: Path, data: bytes, message: str) -> bool:
     """Write ``data`` to ``path`` through a temporary file, unless it holds them already;
-    True when written. ``what`` names the file in the error."""
+    True when written. ``message`` is the error, with a ``{reason}`` placeholder."""
     try:
         if path.is_file() and path.read_bytes() == data:
             return False
@@ -184,8 +185,8 @@ def write_if_changed(path: Path, data: bytes, what: str) -> bool:
         tmp.write_bytes(data)
         tmp.replace(path)
     except OSError as exc:
-        raise CatalogError(f"cannot write {path}: {exc.strerror or exc}",
-                           [Problem(str(path), None, f"cannot write {what}: {exc.strerror or exc}")]) from exc
+        text = message.format(reason=exc.strerror or exc)
+        raise CatalogError(f"{path}: {text}", [Problem(str(path), None, text)]) from exc
     return True
 
 
