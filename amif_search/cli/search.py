@@ -9,7 +9,7 @@ import sys
 import click
 
 from .. import fields as F
-from ..i18n import N_, _, get_language
+from ..i18n import N_, _, get_language, ngettext
 from .helptext import TranslatedCommand
 from .render import Style, render_hit, render_project, render_project_line
 
@@ -135,7 +135,8 @@ def search(query, limit, offset, query_lang, as_json, index_dir, color, **option
         click.echo(_("Inga träffar för {query}").format(query=query))
         return 1
     shown_to = offset + len(result.hits)
-    click.echo(_("{total} träffar för {query} (visar {first}–{last})").format(
+    click.echo(ngettext("{total} träff för {query} (visar {first}–{last})",
+                        "{total} träffar för {query} (visar {first}–{last})", result.total).format(
         total=result.total, query=query, first=offset + 1 if result.hits else 0, last=shown_to))
     for number, hit in enumerate(result.hits, start=offset + 1):
         click.echo("")
