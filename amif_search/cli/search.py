@@ -209,7 +209,8 @@ def search(words, limit, offset, query_lang, sort, show_facets, fmt, as_json, fi
                             result.total).format(total=result.total, first=offset + 1), err=True)
         return 1
     shown_to = offset + len(result.hits)
-    click.echo(_("{total} träffar för {query} (visar {first}–{last})").format(
+    click.echo(ngettext("{total} träff för {query} (visar {first}–{last})",
+                        "{total} träffar för {query} (visar {first}–{last})", result.total).format(
         total=result.total, query=query, first=offset + 1 if result.hits else 0, last=shown_to))
     click.echo(_summary_line(result.total, result.eu_support_total, lang))
     width = _width()
