@@ -108,9 +108,11 @@ def test_facets_are_links_that_filter(app):
     links = _parse(reply.text).facet_links
     objective = next(link for link in links if "objective=6.1" in link).replace("&amp;", "&")
     narrowed = call(app, objective)
-    assert "3 hits for flyktingar" in narrowed.text
+    assert "3 results for flyktingar" in narrowed.text
     implementer = next(link for link in links if "implementer=" in link).replace("&amp;", "&")
-    assert re.search(r"1 hits? for flyktingar|[0-9]+ hits? for flyktingar", call(app, implementer).text)
+    narrowed_text = call(app, implementer).text
+    total = int(re.search(r'role="status"[^>]*>([0-9]+) results? for flyktingar<', narrowed_text).group(1))
+    assert 0 < total < 12
     assert "Remove the filter" in call(app, implementer).text
 
 
