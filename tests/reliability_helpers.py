@@ -87,15 +87,16 @@ class Finished:
         return lines[0]
 
 
-def _address_space_limit(megabytes: int | None):
+# Sets the memory cap, then becomes the command: started without a preexec_fn, the child is not
+# a fork of this (large) test process, whose resident size a fork's ru_maxrss would inherit.
+_CAPPED = ("import os, resource, sys; limit = int(sys.argv[1]) << 20; "
+           "resource.setrlimit(resource.RLIMIT_AS, (limit, limit)); os.execv(sys.argv[2], sys.argv[2:])")
+
+
+def _capped(command: list[str], megabytes: int | None) -> list[str]:
     if megabytes is None:
-        return None
-
-    def limit() -> None:
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_AS, (megabytes << 20, megabytes << 20))
-    return limit
+        return command
+    return [sys.executable, "-c", _CAPPED, str(megabytes), *command]
 
 
 def run(command: list[str], timeout: float = 120.0, env: dict | None = None,
@@ -107,9 +108,8 @@ def run(command: list[str], timeout: float = 120.0, env: dict | None = None,
     """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.monotonic()
-        process = subprocess.Popen(command, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-                                   env=env or cli_env(), cwd=ROOT,
-                                   preexec_fn=_address_space_limit(address_space_mb))
+        process = subprocess.Popen(_capped(command, address_space_mb), stdout=out, stderr=err,
+                                   stdin=subprocess.DEVNULL, env=env or cli_env(), cwd=ROOT)
         deadline = started + timeout
         while True:
             pid, status, usage = os.wait4(process.pid, os.WNOHANG)
