@@ -92,12 +92,14 @@ KEY_ENV = "AMIF_SEARCH_KEY_FILE"
 MIN_KEY_BYTES = 32
 GENERATION_KEY = "generation"   # in a manifest's extra: the generation it was signed for
 
-# (st_dev, st_ino, st_size) of a file when it was checked: what a later open must find again.
-Identity = tuple[int, int, int]
+# (st_dev, st_ino, st_size, st_mtime_ns) of a file when it was checked: what a later open must
+# find again. The modification time is part of it because a file deleted and written anew can
+# get the freed inode back with the same size; a hard link (as an update makes) keeps it.
+Identity = tuple[int, int, int, int]
 
 
 def identity_of(result: os.stat_result) -> Identity:
-    return (result.st_dev, result.st_ino, result.st_size)
+    return (result.st_dev, result.st_ino, result.st_size, result.st_mtime_ns)
 
 
 def read_regular(path: Path, *, follow: bool = False) -> bytes:
@@ -526,7 +528,7 @@ def _sealed_manifest(generation: Path, key: bytes) -> Manifest | None:
         return None
     manifest.signature = seal["manifest"]
     manifest.files_checked = True
-    manifest.identities = {name: (entry[0], entry[1], entry[2]) for name, entry in files.items()}
+    manifest.identities = {name: (entry[0], entry[1], entry[2], entry[3]) for name, entry in files.items()}
     return manifest
 
 
@@ -733,7 +735,7 @@ def check_files(generation: Path, manifest: Manifest, *, rehash: bool = False) -
     manifest_entry = seal.get("manifest_stat") if seal is not None else None
     if manifest_entry is not None and manifest_entry != _stat_or_none(generation / MANIFEST):
         manifest_entry = None
-    identities = {name: (sealed[name][0], sealed[name][1], sealed[name][2]) for name in names
+    identities = {name: (sealed[name][0], sealed[name][1], sealed[name][2], sealed[name][3]) for name in names
                   if name not in unsealed}
     if not unsealed and manifest_entry is not None:
         manifest.identities = identities
