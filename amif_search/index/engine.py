@@ -29,6 +29,7 @@ from . import plan as P
 
 from .. import fields as F
 from ..text.analysis import Lexicon, SwedishAnalyzer, Token, fold, is_stopword, stem
+from ..text.distance import edit_distance
 from ..errors import IndexStateError
 from ..i18n import _
 from ..text.highlight import MatchForms
@@ -362,11 +363,11 @@ class Engine:
             letters = frozenset(folded)
             distance = None
             if abs(len(folded) - len(typed)) <= limit and len(letters ^ typed_letters) <= 2 * limit:
-                distance = _bounded_distance(typed, folded, limit)
+                distance = edit_distance(typed, folded, limit)
             if distance is None:
                 if len(folded) < len(typed_stem) - limit or len(stem_letters - letters) > limit:
                     continue
-                distance = _bounded_distance(typed_stem, fold(stem(candidate)), limit)
+                distance = edit_distance(typed_stem, fold(stem(candidate)), limit)
                 if distance is None:
                     continue
                 distance += 0.5  # a match of stems only is a little less sure
@@ -458,25 +459,3 @@ def _all_text() -> tuple:
 
 def _text(value) -> str:
     return value.decode("utf-8") if isinstance(value, bytes) else str(value)
-
-
-def _bounded_distance(a: str, b: str, limit: int) -> int | None:
-    """Damerau-Levenshtein (adjacent swaps) distance of a and b, or None when above limit."""
-    if abs(len(a) - len(b)) > limit:
-        return None
-    previous2 = None
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        low = current[0]
-        for j in range(1, len(b) + 1):
-            cost = a[i - 1] != b[j - 1]
-            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if previous2 is not None and i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                value = min(value, previous2[j - 2] + 1)
-            current[j] = value
-            low = min(low, value)
-        if low > limit:
-            return None
-        previous2, previous = previous, current
-    return previous[-1] if previous[-1] <= limit else None
