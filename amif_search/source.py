@@ -35,6 +35,7 @@ from .errors import Problem, SourceError
 from .i18n import _
 from .model import Objective, Project
 from .text.distance import edit_distance
+from .text.folding import fold
 
 __all__ = ["parse_document", "read_source", "read_sources", "slugify", "MAX_SOURCE_BYTES"]
 
@@ -378,8 +379,7 @@ def split_short_name(title: str) -> tuple[str | None, str]:
 
 def slugify(text: str, max_words: int = 4, max_length: int = 40) -> str:
     """An ASCII slug of the first words of ``text``: 'Öppet arbetsliv' -> 'oppet-arbetsliv'."""
-    folded = unicodedata.normalize("NFKD", text)
-    folded = "".join(c for c in folded if not unicodedata.combining(c)).lower()
+    folded = fold(text).lower()
     words = re.findall(r"[a-z0-9]+", folded)
     content = [w for w in words if w not in _SLUG_SKIP]
     words = content or words

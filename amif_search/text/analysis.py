@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable, Iterator
 
+from .folding import fold
+
 __all__ = [
     "is_stopword", "Part", "Token", "Lexicon", "SwedishAnalyzer", "WordTokenizer", "LowercaseFilter",
     "CompoundSplitFilter", "SnowballStemFilter", "DerivationFilter", "DiacriticFoldFilter",
@@ -48,8 +50,7 @@ varför varit varje vars vart vem vi vid vilka vilkas vilken vilket vår våra v
 över
 """.split())
 
-_FOLDED_STOPWORDS = frozenset(
-    "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c)) for w in STOPWORDS)
+_FOLDED_STOPWORDS = frozenset(fold(w) for w in STOPWORDS)
 
 
 def is_stopword(word: str) -> bool:
@@ -166,13 +167,6 @@ def derivation_root(stemmed: str) -> str:
     if len(stemmed) > _MIN_ROOT + 1 and stemmed[-1] in "aeiouy":
         stemmed = stemmed[:-1]
     return stemmed
-
-
-@lru_cache(maxsize=200_000)
-def fold(word: str) -> str:
-    """The word as typed without diacritics: å ä ö -> a a o, é -> e."""
-    decomposed = unicodedata.normalize("NFKD", word)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 class Lexicon:
