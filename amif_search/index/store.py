@@ -61,6 +61,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from .. import __version__
 from ..errors import IndexLockedError, IndexNotFoundError, IndexStateError
+from ..files import write_atomically
 from ..i18n import _
 from ..model import Project
 
@@ -463,15 +464,10 @@ def _write_seal(generation: Path, manifest: Manifest, key: bytes, manifest_entry
     body = {"kind": SEAL_KIND, "manifest": manifest.signature, "manifest_stat": manifest_entry,
             "header": manifest.header(), "files": entries}
     body["signature"] = _signature(key, body)
-    tmp = generation / f"{SEAL}.tmp-{os.getpid()}-{threading.get_ident()}"
     try:
-        with open(tmp, "w", encoding="utf-8") as handle:
-            handle.write(json.dumps(body, ensure_ascii=False))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, generation / SEAL)
+        write_atomically(generation / SEAL, json.dumps(body, ensure_ascii=False))
     except OSError:
-        _discard(tmp)
+        pass  # without a seal, opening the generation hashes its files
 
 
 def _discard(path: Path) -> None:
@@ -791,10 +787,10 @@ def publish_generation(index_dir: Path, generation: Path, sources: list[SourceIn
     body = manifest.to_json()
     manifest.signature = body["signature"] = _signature(key, manifest.to_json())
     text = json.dumps(body, ensure_ascii=False, indent=1)
-    _write_atomically(generation / MANIFEST, text)
+    write_atomically(generation / MANIFEST, text)
     _seal_new(generation, manifest, key, entries, text.encode("utf-8"))
     _fsync_dir(generation)
-    _write_atomically(index_dir / CURRENT, generation.name + "\n")
+    write_atomically(index_dir / CURRENT, generation.name + "\n")
     _fsync_dir(index_dir)
     cleanup_leftovers(index_dir)
     return manifest
@@ -929,15 +925,6 @@ def cleanup_leftovers(index_dir: Path, keep_previous: int = 1) -> None:
 def _is_own_unfinished(path: Path) -> bool:
     """A generation being written by this very process (never removed under its feet)."""
     return path.name.endswith(f"-{os.getpid()}") and not (path / MANIFEST).exists()
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
 
 
 def _fsync_dir(path: Path) -> None:
