@@ -31,6 +31,7 @@ from .. import fields as F
 from ..text.analysis import Lexicon, SwedishAnalyzer, Token, fold, is_stopword, stem
 from ..text.distance import edit_distance
 from ..errors import IndexStateError
+from ..memo import BoundedCache
 from ..i18n import _
 from ..text.highlight import MatchForms
 from ..query import And, FieldFilter, Not, Or, ParsedQuery, Phrase, Word
@@ -88,8 +89,7 @@ class Engine:
         self.lexicon = lexicon
         self.analyzer = SwedishAnalyzer(lexicon)
         self._local = threading.local()
-        self._df_cache: dict[tuple[str, str], int] = {}
-        self._corrections: dict[tuple[str, int | None], str | None] = {}
+        self._corrections: BoundedCache[tuple[str, int | None], str | None] = BoundedCache(50_000)
         self._buckets: dict[str, list[tuple[str, int, str]]] | None = None
 
     def _searcher(self):
@@ -122,14 +122,9 @@ class Engine:
         return None
 
     def _df(self, field: str, text: str) -> int:
-        """Document frequency of a term, remembered: the index of a generation never changes."""
-        key = (field, text)
-        df = self._df_cache.get(key)
-        if df is None:
-            df = self._searcher().doc_frequency(field, text)
-            if len(self._df_cache) < 200_000:
-                self._df_cache[key] = df
-        return df
+        """Document frequency of a term, remembered by this thread's searcher."""
+        self._searcher()
+        return self._local.segments.doc_frequency(field, text)
 
     def _terms(self, suffix: str, text: str, weight: float, sources) -> list:
         """The terms of ``text`` in the given form over the sources, leaving out absent ones:
@@ -323,9 +318,7 @@ class Engine:
         key = (word, limit)
         if key in self._corrections:
             return self._corrections[key]
-        corrected = self._correct(word, limit)
-        if len(self._corrections) < 50_000:
-            self._corrections[key] = corrected
+        corrected = self._corrections[key] = self._correct(word, limit)
         return corrected
 
     def _candidates(self, first: str) -> list[tuple[str, int]]:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable, Iterator
 
+from ..memo import BoundedCache
 from .folding import fold
 
 __all__ = [
@@ -186,14 +187,14 @@ class Lexicon:
         self._stems = set(stems)
         self._roots = set(roots) if roots is not None else {derivation_root(s) for s in self._stems if len(s) >= 5}
         self._total = sum(self.counts.values()) or 1
-        self._cache: dict[str, tuple[tuple[int, int], ...]] = {}
-        self._split_memo: dict[tuple[str, int], object] = {}
-        self._member_cache: dict[str, list[str]] = {}
+        self._cache: BoundedCache[str, tuple[tuple[int, int], ...]] = BoundedCache(500_000)
+        self._split_memo: BoundedCache[tuple[str, int], object] = BoundedCache(500_000)
+        self._member_cache: BoundedCache[str, list[str]] = BoundedCache(100_000)
         self._joined: tuple[str, list[int], list[str]] | None = None
         # known() and known_root() of the pieces tried by the splitter: the same prefixes
         # and heads recur across thousands of words.
-        self._known: dict[str, bool] = {}
-        self._known_roots: dict[str, bool] = {}
+        self._known: BoundedCache[str, bool] = BoundedCache(_PIECE_CACHE)
+        self._known_roots: BoundedCache[str, bool] = BoundedCache(_PIECE_CACHE)
 
     @classmethod
     def from_texts(cls, texts: Iterable[str], extra_words: Iterable[str] = ()) -> "Lexicon":
@@ -232,20 +233,14 @@ class Lexicon:
         """known(), remembered."""
         found = self._known.get(piece)
         if found is None:
-            found = self.known(piece)
-            if len(self._known) >= _PIECE_CACHE:
-                self._known.clear()
-            self._known[piece] = found
+            found = self._known[piece] = self.known(piece)
         return found
 
     def _is_known_root(self, piece: str) -> bool:
         """known_root(), remembered."""
         found = self._known_roots.get(piece)
         if found is None:
-            found = self.known_root(piece)
-            if len(self._known_roots) >= _PIECE_CACHE:
-                self._known_roots.clear()
-            self._known_roots[piece] = found
+            found = self._known_roots[piece] = self.known_root(piece)
         return found
 
     def known_root(self, piece: str) -> bool:
@@ -280,8 +275,7 @@ class Lexicon:
                     if len(found) >= limit:
                         break
         found.sort(key=lambda w: -self.counts.get(w, 0))   # the most frequent first
-        if len(self._member_cache) < 100_000:
-            self._member_cache[word] = found
+        self._member_cache[word] = found
         return found
 
     def _containing(self, stemmed: str, word: str) -> list[str]:
@@ -342,8 +336,7 @@ class Lexicon:
             cached = tuple(best[0]) if best and len(best[0]) > 1 else ()
             if cached and stem(word) == stem(word[cached[0][0]:cached[0][1]]):
                 cached = ()  # kommunernas is kommun inflected, not kommun + ernas
-            if len(self._cache) < 500_000:
-                self._cache[word] = cached
+            self._cache[word] = cached
         return cached
 
     def _best_split(self, word: str, offset: int, depth: int = 0):
@@ -354,10 +347,7 @@ class Lexicon:
         if key in memo:
             found = memo[key]
         else:
-            found = self._best_split_at(word, depth)
-            if len(memo) >= 500_000:
-                memo.clear()
-            memo[key] = found
+            found = memo[key] = self._best_split_at(word, depth)
         if found is None or not offset:
             return found
         spans, unknown, score = found
