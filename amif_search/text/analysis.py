@@ -533,7 +533,7 @@ class SwedishAnalyzer:
             DerivationFilter(),
             DiacriticFoldFilter(),
         ]
-        self._words: dict[str, Token] = {}
+        self._words: BoundedCache[str, Token] = BoundedCache(self.CACHE_WORDS)
 
     def analyse_word(self, word: str) -> Token:
         """One word (as the tokenizer gives it) through every stage, at offset 0; not remembered."""
@@ -549,10 +549,7 @@ class SwedishAnalyzer:
         for token in tokens:
             known = words.get(token.text)
             if known is None:
-                known = self.analyse_word(token.text)
-                if len(words) >= self.CACHE_WORDS:
-                    words.clear()
-                words[token.text] = known
+                known = words[token.text] = self.analyse_word(token.text)
             token.norm, token.stem, token.root, token.fold = known.norm, known.stem, known.root, known.fold
             if known.parts:
                 start = token.start
