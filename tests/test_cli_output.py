@@ -12,7 +12,12 @@ from amif_search.cli import main
 
 
 def run(capsys, *args):
-    code = main(list(args))
+    from amif_search.i18n import detect_language, set_language
+
+    try:
+        code = main(list(args))
+    finally:
+        set_language(detect_language())  # --ui en is for this command only, not for the tests after it
     out, err = capsys.readouterr()
     return code, out, err
 

@@ -18,9 +18,8 @@ from .concepts import SOURCE_LANGUAGE, Glossary, TermMatch, _words
 from ..text.analysis import is_stopword
 from ..query import And, FieldFilter, Or, ParsedQuery, Phrase, Word
 
-__all__ = ["Expansion", "expand_query", "SYNONYM_WEIGHT"]
+__all__ = ["Expansion", "expand_query"]
 
-SYNONYM_WEIGHT = 0.5
 _ORGANISATION = {"organisation", "förkortning"}
 
 
