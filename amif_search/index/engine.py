@@ -13,16 +13,17 @@ Whoosh's postings, not to a Whoosh query walked document by document.
 
 from __future__ import annotations
 
-import heapq
 import threading
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as Q
 from whoosh import scoring
 
+from . import internals
 from . import plan as P
 
 from ..analysis import Lexicon, SwedishAnalyzer, Token, fold, is_stopword, stem
@@ -74,6 +75,7 @@ class Engine:
     """Searches one generation's Whoosh index. Safe to share between threads."""
 
     def __init__(self, folder: Path, lexicon: Lexicon) -> None:
+        internals.check_whoosh()
         try:
             self._ix = whoosh_index.open_dir(str(folder))
         except Exception as exc:  # Whoosh raises many kinds on damaged files
@@ -391,32 +393,31 @@ class Engine:
         allowed = evaluation.run(P.All(required + [P.Without(q) for q in excluded])) \
             if required or excluded else None
         if not concepts:
-            docnums = sorted(allowed if allowed is not None else evaluation.every())
+            docnums = (allowed if allowed is not None else evaluation.every()).ids.tolist()
             ids = self._ids(docnums[offset:want])
             hits = [EngineHit(ids[d], 0.0, 0) for d in docnums[offset:want]]
             return EngineResult(hits, len(docnums), 0, corrections, forms)
 
-        # Every document matching a concept, with its summed score and how many concepts it
-        # matches: those matching all come first, then by coverage, then by score.
-        scores: dict[int, float] = {}
-        coverage: dict[int, int] = {}
-        for concept in concepts:
-            matched = evaluation.run(concept)
-            get_score, get_count = scores.get, coverage.get
-            for docnum, score in matched.items():
-                scores[docnum] = get_score(docnum, 0.0) + score
-                coverage[docnum] = get_count(docnum, 0) + 1
+        # Every document matching a concept, with its summed score (added concept by
+        # concept, in the query's order) and how many concepts it matches: those matching
+        # all come first, then by coverage, then by score, then in index order.
+        matched = [evaluation.run(concept) for concept in concepts]
+        found = [m for m in matched if m]
+        docnums = np.unique(np.concatenate([m.ids for m in found])) if found else np.zeros(0, dtype=np.int64)
+        scores = np.zeros(len(docnums))
+        coverage = np.zeros(len(docnums), dtype=np.int64)
+        for m in found:
+            at = np.searchsorted(docnums, m.ids)
+            scores[at] += m.scores
+            coverage[at] += 1
         if allowed is not None:
-            scores = {d: s for d, s in scores.items() if d in allowed}
-        key = lambda d: (-coverage[d], -scores[d], d)  # noqa: E731
-        if want is None:
-            ranked = sorted(scores, key=key)
-        else:
-            ranked = heapq.nsmallest(want, scores, key=key)
-        page = ranked[offset:want]
-        ids = self._ids(page)
-        return EngineResult([EngineHit(ids[d], scores[d], coverage[d]) for d in page], len(scores),
-                            len(concepts), corrections, forms)
+            keep = np.isin(docnums, allowed.ids, assume_unique=True)
+            docnums, scores, coverage = docnums[keep], scores[keep], coverage[keep]
+        order = np.lexsort((docnums, -scores, -coverage))
+        page = order[offset:want].tolist()
+        ids = self._ids(docnums[page].tolist())
+        return EngineResult([EngineHit(ids[int(docnums[i])], float(scores[i]), int(coverage[i])) for i in page],
+                            len(docnums), len(concepts), corrections, forms)
 
     def _ids(self, docnums: list[int]) -> dict[int, str]:
         column = getattr(self._local, "ids", None)
