@@ -403,7 +403,7 @@ class Engine:
         # all come first, then by coverage, then by score, then in index order.
         matched = [evaluation.run(concept) for concept in concepts]
         found = [m for m in matched if m]
-        docnums = np.unique(np.concatenate([m.ids for m in found])) if found else np.zeros(0, dtype=np.int64)
+        docnums = P.unique(np.concatenate([m.ids for m in found])) if found else np.zeros(0, dtype=np.int64)
         scores = np.zeros(len(docnums))
         coverage = np.zeros(len(docnums), dtype=np.int64)
         for m in found:
