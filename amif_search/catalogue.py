@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
 
-from .analysis import SwedishAnalyzer
+from .text.analysis import SwedishAnalyzer
 from .errors import IndexNotFoundError, IndexStateError, NotFoundError, QueryError
 from .i18n import _
-from .highlight import MatchForms, make_snippet, match_spans
+from .text.highlight import MatchForms, make_snippet, match_spans
 from .index import store
 from .model import Project
 from .query import FieldFilter, ParsedQuery, parse_query
@@ -199,7 +199,7 @@ class Catalogue:
     def glossary(self):
         """The glossary as it was when the index was built."""
         if self._glossary is None:
-            from .glossary import glossary_from_json  # noqa: PLC0415
+            from .glossary.concepts import glossary_from_json  # noqa: PLC0415
 
             path = self.generation / store.GLOSSARY
             try:
@@ -297,7 +297,7 @@ class Catalogue:
         return self._retrying(lambda: self._search(query, parsed, filters, limit, offset, query_lang))
 
     def _search(self, query: str, parsed: ParsedQuery, filters, limit, offset, query_lang) -> SearchResult:
-        from .expansion import expand_query  # noqa: PLC0415
+        from .glossary.expansion import expand_query  # noqa: PLC0415
 
         engine, records = self.engine, self.records
         expanded = expand_query(parsed, self.glossary, engine.knows, query_lang,
@@ -337,7 +337,7 @@ class Catalogue:
 
 def concepts_in_text(glossary, text: str):
     """Concepts of ``glossary`` whose Swedish terms occur in ``text`` (inflected too)."""
-    from .glossary import SOURCE_LANGUAGE, _words  # noqa: PLC0415
+    from .glossary.concepts import SOURCE_LANGUAGE, _words  # noqa: PLC0415
 
     found = []
     seen = set()

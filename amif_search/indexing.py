@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .analysis import Lexicon
+from .text.analysis import Lexicon
 from .errors import IndexNotFoundError, SourceError
 from .i18n import _
 from .index import store
@@ -108,7 +108,7 @@ def _source_infos(paths: list[Path], projects: list[Project]) -> list[store.Sour
 
 
 def _write(location: Path, projects: list[Project], infos, progress: Progress | None):
-    from .glossary import glossary_to_json, load_glossary  # noqa: PLC0415
+    from .glossary.concepts import glossary_to_json, load_glossary  # noqa: PLC0415
     from .index.writer import write_whoosh  # noqa: PLC0415
 
     glossary = load_glossary()
@@ -221,7 +221,7 @@ def update_index(sources: Iterable[str | Path] | None = None, index_dir: str | P
 
 
 def rebuild_reason(manifest: store.Manifest, sources_too: bool = True) -> str | None:
-    from .analysis import ANALYSIS_VERSION  # noqa: PLC0415
+    from .text.analysis import ANALYSIS_VERSION  # noqa: PLC0415
     from .index.schema import SCHEMA_VERSION  # noqa: PLC0415
 
     if manifest.schema_version != SCHEMA_VERSION or manifest.analysis_version != ANALYSIS_VERSION:
@@ -232,7 +232,7 @@ def rebuild_reason(manifest: store.Manifest, sources_too: bool = True) -> str | 
     for source in manifest.sources if sources_too else ():
         if source.changed():
             return _("källan {path} har ändrats sedan indexet byggdes").format(path=source.path)
-    from .glossary import glossary_digest  # noqa: PLC0415
+    from .glossary.concepts import glossary_digest  # noqa: PLC0415
 
     digest = glossary_digest()
     if digest and digest != manifest.extra.get("glossary_digest"):

@@ -174,7 +174,7 @@ def worker_fts(source: str, db_path: str, reps: int) -> dict:
     import sqlite3  # noqa: PLC0415
 
     sys.path.insert(0, str(code_root()))
-    from amif_search.analysis import SwedishAnalyzer, is_stopword  # noqa: PLC0415
+    from amif_search.text.analysis import SwedishAnalyzer, is_stopword  # noqa: PLC0415
     from amif_search.errors import AmifSearchError  # noqa: PLC0415
     from amif_search.source import read_sources  # noqa: PLC0415
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from amif_search.analysis import Lexicon, SwedishAnalyzer, derivation_root, fold, is_stopword, stem
+from amif_search.text.analysis import Lexicon, SwedishAnalyzer, derivation_root, fold, is_stopword, stem
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,8 @@ import unicodedata
 
 import pytest
 
-from amif_search import analysis
-from amif_search.analysis import (
+from amif_search.text import analysis
+from amif_search.text.analysis import (
     _ENDING, _NOT_MODIFIERS, _VOWEL, MAX_COMPOUND_LENGTH, STOPWORDS, Lexicon, SwedishAnalyzer, _links,
     _plausible_head, derivation_root, stem,
 )

@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from amif_search import i18n
 from amif_search.cli import main
 from amif_search.cli.glossary import glossary as glossary_group
-from amif_search.glossary import load_glossary
-from amif_search.glossary_exchange import export_glossary
+from amif_search.glossary.concepts import load_glossary
+from amif_search.glossary.exchange import export_glossary
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "glossary"
@@ -261,7 +261,7 @@ def test_a_new_language_from_catalog_init_shows_up_once_translated(capsys, local
 
 def test_the_command_line_starts_without_loading_the_glossary():
     code = ("import sys, amif_search.cli; "
-            "print([m for m in ('amif_search.glossary', 'amif_search.glossary_exchange', 'polib', "
+            "print([m for m in ('amif_search.glossary.concepts', 'amif_search.glossary.exchange', 'polib', "
             "'snowballstemmer', 'xml.etree.ElementTree') if m in sys.modules])")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert done.stdout.strip() == "[]"

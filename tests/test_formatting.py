@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from amif_search.formatting import format_amount, format_date, format_number, format_period
+from amif_search.i18n.formatting import format_amount, format_date, format_number, format_period
 
 
 @pytest.mark.parametrize(("value", "lang", "expected"), [

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from amif_search.errors import GlossaryError
-from amif_search.glossary import (
+from amif_search.glossary.concepts import (
     COMMENT_KEYS,
     DOMAINS,
     PARTS_OF_SPEECH,

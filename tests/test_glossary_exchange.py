@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from amif_search.errors import GlossaryError
-from amif_search.glossary import load_glossary
-from amif_search.glossary_exchange import (
+from amif_search.glossary.concepts import load_glossary
+from amif_search.glossary.exchange import (
     apply_import,
     check_import,
     export_glossary,

@@ -42,7 +42,7 @@ def test_a_changed_source_triggers_a_rebuild(tmp_path, source_text):
 
 def test_an_index_of_another_analysis_version_is_rebuilt(private_index, monkeypatch):
     generation = _generation(private_index)
-    import amif_search.analysis as analysis
+    import amif_search.text.analysis as analysis
 
     monkeypatch.setattr(analysis, "ANALYSIS_VERSION", analysis.ANALYSIS_VERSION + 1)
     open_catalogue(private_index)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from amif_search.analysis import Lexicon, stem
+from amif_search.text.analysis import Lexicon, stem
 
 letters = st.text(alphabet="abdeiklnorstuvåäö", min_size=1, max_size=14)
 

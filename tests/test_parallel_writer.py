@@ -7,7 +7,7 @@ import multiprocessing
 import pytest
 from whoosh import index as whoosh_index
 
-from amif_search.analysis import Lexicon
+from amif_search.text.analysis import Lexicon
 from amif_search.index import writer
 from amif_search.index.engine import Engine
 from amif_search.query import parse_query
@@ -71,7 +71,7 @@ def test_a_failing_writer_process_raises_its_own_error_and_leaves_none_behind(tm
 def test_repeated_updates_index_what_whoosh_own_writer_indexes(tmp_path, projects, lexicon):
     """Updates that delete and add, often enough for Whoosh to merge segments, leave the
     postings and the frequency statistics Whoosh's own writer leaves."""
-    from amif_search.analysis import SwedishAnalyzer
+    from amif_search.text.analysis import SwedishAnalyzer
     from amif_search.index.schema import build_schema
 
     steps = [(projects[3 * n:3 * n + 3], [p.id for p in projects[3 * n - 3:3 * n - 2]] if n else [])

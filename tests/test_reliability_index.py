@@ -23,7 +23,7 @@ from reliability_helpers import SOURCE, cli_env, live_name, python_command, run,
 # schema with a field this release no longer has. argv: what, then CLI arguments.
 OLDER_RELEASE = r"""
 import sys
-from amif_search import analysis
+from amif_search.text import analysis
 from amif_search.index import engine, schema
 
 what = sys.argv[1]
@@ -93,7 +93,7 @@ def _refused(index: Path, *command: str) -> str:
 
 @pytest.mark.parametrize("what", ["analysis", "schema"])
 def test_an_index_of_an_older_release_is_rebuilt_when_searched(tmp_path, reference, what):
-    from amif_search import analysis
+    from amif_search.text import analysis
     from amif_search.index import schema
 
     index = tmp_path / "index"
@@ -111,7 +111,7 @@ def test_an_index_of_an_older_release_is_rebuilt_when_searched(tmp_path, referen
 
 
 def test_an_index_of_an_older_release_is_refused_when_building_is_not_allowed(tmp_path):
-    from amif_search import analysis
+    from amif_search.text import analysis
     from amif_search.catalogue import open_catalogue
     from amif_search.errors import IndexStateError
 

@@ -270,7 +270,7 @@ def test_a_file_changed_in_the_same_tick_as_the_seal_is_not_sealed():
 
 
 def test_the_lexicon_loads_as_it_was_written(tmp_path):
-    from amif_search.analysis import Lexicon
+    from amif_search.text.analysis import Lexicon
 
     lexicon = Lexicon.from_texts(["Krigstraumatiserade barn får stöd av socialarbetare.", "trauma barn"])
     path = tmp_path / store.LEXICON

@@ -1,7 +1,7 @@
 """``glossary lookup|list|stats|export|import``: the domain glossary from the command line.
 
 Every command reads the catalogs under ``--locales`` (default: the package's) through
-:func:`~amif_search.glossary.load_glossary`, so a language shows up as soon as its
+:func:`~amif_search.glossary.concepts.load_glossary`, so a language shows up as soon as its
 catalog has a translation. The glossary modules load inside the commands, to keep the
 start of every other command light.
 """
@@ -37,7 +37,7 @@ def _locales(value: str | None) -> Path:
 
 
 def _load(locales: str | None):
-    from ..glossary import load_glossary  # noqa: PLC0415
+    from ..glossary.concepts import load_glossary  # noqa: PLC0415
 
     return load_glossary(_locales(locales))
 
@@ -52,7 +52,7 @@ def _language(glossary, lang: str | None, param: str = "--lang") -> str | None:
 
 
 def _name(lang: str) -> str:
-    from ..glossary import LANGUAGE_NAMES  # noqa: PLC0415
+    from ..glossary.concepts import LANGUAGE_NAMES  # noqa: PLC0415
 
     return LANGUAGE_NAMES.get(lang, lang)
 
@@ -208,7 +208,7 @@ def stats(as_json, locales):
 @locales_option
 def export(fmt, lang, output, locales):
     from ..errors import GlossaryError, Problem  # noqa: PLC0415
-    from ..glossary_exchange import export_glossary, translator_comments  # noqa: PLC0415
+    from ..glossary.exchange import export_glossary, translator_comments  # noqa: PLC0415
 
     terms = _load(locales)
     _language(terms, lang)
@@ -241,7 +241,7 @@ def export(fmt, lang, output, locales):
               help=N_("Importera bara termerna på LANG (och de svenska fälten); krävs för en Weblate-CSV."))
 @locales_option
 def import_command(file, fmt, lang, locales):
-    from ..glossary_exchange import import_glossary  # noqa: PLC0415
+    from ..glossary.exchange import import_glossary  # noqa: PLC0415
 
     result = import_glossary(file, fmt, _locales(locales), lang)
     if result.unchanged:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..formatting import format_amount, format_period
+from ..i18n.formatting import format_amount, format_period
 from ..i18n import N_, _
 
 if TYPE_CHECKING:

@@ -1,6 +1,6 @@
 """Writing projects into Whoosh and answering parsed queries with it.
 
-Each word is indexed under four forms (see :mod:`amif_search.analysis`) in four fields per
+Each word is indexed under four forms (see :mod:`amif_search.text.analysis`) in four fields per
 text (title, short name, description, implementer). A query word becomes a *concept*: the
 union of its forms over those fields, weighted so that an exact or inflected match counts
 most, then a compound member, then a spelling without å/ä/ö, then a derivational relative,
@@ -26,10 +26,10 @@ from whoosh import scoring
 from . import internals
 from . import plan as P
 
-from ..analysis import Lexicon, SwedishAnalyzer, Token, fold, is_stopword, stem
+from ..text.analysis import Lexicon, SwedishAnalyzer, Token, fold, is_stopword, stem
 from ..errors import IndexStateError
 from ..i18n import _
-from ..highlight import MatchForms
+from ..text.highlight import MatchForms
 from ..query import And, FieldFilter, Not, Or, ParsedQuery, Phrase, Word
 from .schema import TEXT_SOURCES
 

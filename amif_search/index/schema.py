@@ -2,10 +2,10 @@
 
 Whoosh stores the schema, analyzers included, by pickling it into the index, and unpickles
 it when the index is opened. Everything language-specific therefore happens before Whoosh
-sees the text (in :mod:`amif_search.analysis`); the schema holds only
+sees the text (in :mod:`amif_search.text.analysis`); the schema holds only
 :class:`PositionedTokenizer`, which reads the analysed forms back. Its import path is part
 of the index format: do not move or rename it. Any change here or in the analysis bumps
-:data:`SCHEMA_VERSION` or :data:`amif_search.analysis.ANALYSIS_VERSION`, which every index
+:data:`SCHEMA_VERSION` or :data:`amif_search.text.analysis.ANALYSIS_VERSION`, which every index
 records and checks.
 """
 

@@ -64,7 +64,7 @@ from ..i18n import _
 from ..model import Project
 
 if TYPE_CHECKING:
-    from ..analysis import Lexicon
+    from ..text.analysis import Lexicon
 
 __all__ = ["Manifest", "SourceInfo", "write_generation", "read_manifest", "check_files", "live_generation",
            "build_lock", "user_data_dir", "FORMAT_NAME", "INDEX_ENV"]
@@ -126,7 +126,7 @@ def _schema_version() -> int:
 
 
 def _analysis_version() -> int:
-    from ..analysis import ANALYSIS_VERSION  # noqa: PLC0415
+    from ..text.analysis import ANALYSIS_VERSION  # noqa: PLC0415
 
     return ANALYSIS_VERSION
 
@@ -831,7 +831,7 @@ class RecordStore:
 
 def load_lexicon(path: Path) -> "Lexicon":
     """The lexicon of a checked generation (of format 1 too, whose lexicon is JSON)."""
-    from ..analysis import Lexicon  # noqa: PLC0415
+    from ..text.analysis import Lexicon  # noqa: PLC0415
 
     try:
         if not path.exists() and path.name == LEXICON and path.with_name(LEXICON_JSON).exists():
@@ -850,7 +850,7 @@ def load_lexicon(path: Path) -> "Lexicon":
 
 
 def _load_json_lexicon(path: Path) -> "Lexicon":
-    from ..analysis import Lexicon  # noqa: PLC0415
+    from ..text.analysis import Lexicon  # noqa: PLC0415
 
     data = json.loads(path.read_text(encoding="utf-8"))
     stems, roots = data.get("stems"), data.get("roots")

@@ -17,7 +17,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.writing import IndexingError, PostingPool, SegmentWriter
 
-from ..analysis import Lexicon, SwedishAnalyzer, Token
+from ..text.analysis import Lexicon, SwedishAnalyzer, Token
 from ..model import Project
 from .schema import FORM_SEPARATOR, FORMS, GROUP_SEPARATOR, build_schema
 

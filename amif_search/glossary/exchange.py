@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .errors import GlossaryError, Problem
-from .glossary import (
+from ..errors import GlossaryError, Problem
+from .concepts import (
     COMMENT_KEYS,
     DOMAINS,
     PARTS_OF_SPEECH,
@@ -201,8 +201,8 @@ def export_glossary(glossary: Glossary, fmt: str, lang: str | None = None,
 
 def translator_comments(locales: Path, lang: str) -> dict[str, str]:
     """The translator comments (``# ...``) of ``lang``'s glossary catalog, by concept ID."""
-    from .errors import CatalogError  # noqa: PLC0415
-    from .l10n.pofile import read_po_path  # noqa: PLC0415
+    from ..errors import CatalogError  # noqa: PLC0415
+    from ..l10n.pofile import read_po_path  # noqa: PLC0415
 
     path = glossary_paths(Path(locales))[1].get(lang)
     if path is None:
@@ -625,7 +625,7 @@ def read_import(source: str | bytes, name: str, fmt: str, lang: str | None = Non
 
 
 def _known_language(code: str, glossary: Glossary) -> str | None:
-    from .l10n.plurals import plural_forms_for  # noqa: PLC0415
+    from ..l10n.plurals import plural_forms_for  # noqa: PLC0415
 
     if code in glossary.languages or plural_forms_for(code):
         return None
@@ -711,7 +711,7 @@ def _merged_comment(old: str, values: dict[str, str]) -> str:
 
 
 def _glossary_header(lang: str) -> str:
-    from .l10n.create import LANGUAGE_NAMES  # noqa: PLC0415
+    from ..l10n.create import LANGUAGE_NAMES  # noqa: PLC0415
 
     name = LANGUAGE_NAMES.get(lang.split("_")[0].split("@")[0], lang)
     return (f"amif-search glossary: {name} equivalents of the Swedish source terms.\n"
@@ -728,9 +728,9 @@ def apply_import(imported: GlossaryImport, locales: Path, lang: str | None = Non
     """
     import polib  # noqa: PLC0415
 
-    from .errors import CatalogError  # noqa: PLC0415
-    from .l10n.create import init_catalog  # noqa: PLC0415
-    from .l10n.pofile import read_po_path, write_po_path  # noqa: PLC0415
+    from ..errors import CatalogError  # noqa: PLC0415
+    from ..l10n.create import init_catalog  # noqa: PLC0415
+    from ..l10n.pofile import read_po_path, write_po_path  # noqa: PLC0415
 
     locales = Path(locales)
     glossary = load_glossary(locales)

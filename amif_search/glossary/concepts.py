@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import GlossaryError, Problem
+from ..errors import GlossaryError, Problem
 
 __all__ = ["Concept", "Glossary", "TermMatch", "load_glossary", "glossary_digest", "glossary_to_json",
            "glossary_from_json", "GLOSSARY_DOMAIN", "SOURCE_LANGUAGE",
@@ -336,7 +336,7 @@ def glossary_paths(locales: Path) -> tuple[Path, dict[str, Path]]:
 
 def glossary_digest(locales: Path | None = None) -> str:
     """A digest of the glossary catalogs' bytes: a changed catalog gives another digest."""
-    from .resources import locales_dir  # noqa: PLC0415
+    from ..resources import locales_dir  # noqa: PLC0415
 
     locales = Path(locales) if locales is not None else locales_dir()
     template_path, catalog_paths = glossary_paths(locales)
@@ -368,9 +368,9 @@ def glossary_from_json(data: dict) -> Glossary:
 
 def load_glossary(locales: Path | None = None) -> Glossary:
     """Read the glossary catalogs; raises :class:`GlossaryError` naming file and line."""
-    from .errors import CatalogError  # noqa: PLC0415
-    from .l10n.pofile import read_po_path  # noqa: PLC0415
-    from .resources import locales_dir  # noqa: PLC0415
+    from ..errors import CatalogError  # noqa: PLC0415
+    from ..l10n.pofile import read_po_path  # noqa: PLC0415
+    from ..resources import locales_dir  # noqa: PLC0415
 
     locales = Path(locales) if locales is not None else locales_dir()
     template_path, catalog_paths = glossary_paths(locales)

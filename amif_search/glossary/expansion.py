@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
-from .glossary import SOURCE_LANGUAGE, Glossary, TermMatch, _words
-from .analysis import is_stopword
-from .query import And, FieldFilter, Or, ParsedQuery, Phrase, Word
+from .concepts import SOURCE_LANGUAGE, Glossary, TermMatch, _words
+from ..text.analysis import is_stopword
+from ..query import And, FieldFilter, Or, ParsedQuery, Phrase, Word
 
 __all__ = ["Expansion", "expand_query", "SYNONYM_WEIGHT"]
 

@@ -121,7 +121,7 @@ def translations(lang: str, domain: str = DOMAIN, locales_dir: Path | None = Non
     if lang == SOURCE_LANGUAGE:
         return _gettext.NullTranslations()
     if locales_dir is None:
-        from .resources import locales_dir as default_locales  # noqa: PLC0415
+        from ..resources import locales_dir as default_locales  # noqa: PLC0415
 
         locales_dir = default_locales()
     key = (str(locales_dir), domain, lang)
@@ -190,8 +190,8 @@ def _cached_mo(domain: str, lang: str, digest: str) -> bytes | None:
 
 def _compile_and_cache(data: bytes, po: Path, domain: str, lang: str, digest: str) -> bytes:
     """The .mo bytes of a .po's text, kept in the cache (when it is writable) for the next run."""
-    from .errors import CatalogError  # noqa: PLC0415
-    from .l10n.compile import compile_po_bytes  # noqa: PLC0415  (polib loads only here)
+    from ..errors import CatalogError  # noqa: PLC0415
+    from ..l10n.compile import compile_po_bytes  # noqa: PLC0415  (polib loads only here)
 
     try:
         mo = compile_po_bytes(data, str(po))
