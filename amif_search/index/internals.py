@@ -24,7 +24,8 @@ WHOOSH_VERSION = (2, 7, 4)
 
 # What is relied on: (module, class or None, attribute, the names its code must use). An
 # attribute set in ``__init__`` is checked through the names ``__init__``'s code assigns.
-RELIED_ON = [
+# Reading (index/plan.py), checked when an index is opened: these modules are loaded then.
+READING = [
     ("whoosh.codec.whoosh3", "W3LeafMatcher", "__init__", ("_byteids", "_postfile", "format")),
     ("whoosh.codec.whoosh3", "W3LeafMatcher", "_goto", ("_data", "_blocklength", "_maxid")),
     ("whoosh.codec.whoosh3", "W3LeafMatcher", "_read_data", ("_data", "loads")),
@@ -38,6 +39,9 @@ RELIED_ON = [
     ("whoosh.matching.wrappers", "FilterMatcher", "__init__", ("child", "_exclude")),
     ("whoosh.reading", "SegmentReader", "__init__", ("_perdoc",)),
     ("whoosh.formats", "Positions", "decode_positions", ()),
+]
+# Writing (index/writer.py), checked before an index is written.
+WRITING = [
     ("whoosh.writing", "PostingPool", "__init__", ("fieldnames", "currentsize", "limit")),
     ("whoosh.externalsort", "SortingPool", "__init__", ("current", "runs")),
     ("whoosh.writing", "PostingPool", "save", ()),
@@ -54,12 +58,14 @@ RELIED_ON = [
     ("whoosh.writing", "SegmentWriter", "_finish", ()),
     ("whoosh.writing", "SegmentWriter", "per_document_reader", ()),
 ]
+RELIED_ON = {"reading": READING, "writing": WRITING}
 
-_checked: str | None = None
+_checked: dict[str, str] = {}
 
 
-def problems() -> list[str]:
-    """What differs from what amif-search relies on in the installed Whoosh (none: [])."""
+def problems(part: str = "reading") -> list[str]:
+    """What differs from what ``part`` (reading or writing) relies on in the installed
+    Whoosh (none: [])."""
     import importlib  # noqa: PLC0415
 
     import whoosh  # noqa: PLC0415
@@ -69,7 +75,7 @@ def problems() -> list[str]:
     if version != WHOOSH_VERSION:
         found.append("version {} (not {})".format(".".join(map(str, version)) or "unknown",
                                                   ".".join(map(str, WHOOSH_VERSION))))
-    for module_name, class_name, attribute, names in RELIED_ON:
+    for module_name, class_name, attribute, names in RELIED_ON[part]:
         try:
             owner = importlib.import_module(module_name)
             for part in (class_name or "").split(".") if class_name else ():
@@ -85,18 +91,17 @@ def problems() -> list[str]:
     return found
 
 
-def check_whoosh() -> None:
-    """Raise :class:`IndexStateError` unless the installed Whoosh is the one relied on."""
-    global _checked
-    if _checked == "":
-        return
-    if _checked is None:
-        _checked = "; ".join(problems())
-    if _checked:
+def check_whoosh(part: str = "reading") -> None:
+    """Raise :class:`IndexStateError` unless the installed Whoosh is the one ``part``
+    (reading or writing) relies on. Checked once per process."""
+    found = _checked.get(part)
+    if found is None:
+        found = _checked[part] = "; ".join(problems(part))
+    if found:
         raise IndexStateError(
             f"amif-search needs Whoosh {'.'.join(map(str, WHOOSH_VERSION))} exactly, as pinned "
             f"(pip install 'whoosh=={'.'.join(map(str, WHOOSH_VERSION))}'): its index reader and writer "
-            f"use that version's private attributes, and the installed one differs: {_checked}")
+            f"use that version's private attributes, and the installed one differs: {found}")
 
 
 def _unfiltered(matcher):

@@ -19,6 +19,7 @@ from whoosh.writing import IndexingError, PostingPool, SegmentWriter
 
 from ..text.analysis import Lexicon, SwedishAnalyzer, Token
 from ..model import Project
+from . import internals
 from .schema import FORM_SEPARATOR, FORMS, GROUP_SEPARATOR, build_schema
 
 __all__ = ["write_whoosh", "update_whoosh", "document", "project_texts", "WordForms"]
@@ -213,6 +214,7 @@ def write_whoosh(folder: Path, projects: list[Project], lexicon: Lexicon, progre
     writes a contiguous share of the projects as a segment of its own, so the documents keep
     their order and numbers; the index then has one segment per process.
     """
+    internals.check_whoosh("writing")
     ix = whoosh_index.create_in(str(folder), build_schema())
     processes = _process_count(len(projects)) if processes is None else processes
     if processes > 1:
@@ -241,6 +243,7 @@ def update_whoosh(folder: Path, remove_ids: list[str], add: list[Project], lexic
     segments with deletions the several-process commit counts document frequencies without
     the deleted documents, where Whoosh's own commit counts them (the postings are the same).
     """
+    internals.check_whoosh("writing")
     ix = whoosh_index.open_dir(str(folder))
     processes = 1 if processes is None else processes
     writer = _SegmentWriter(ix, limitmb=_LIMIT_MB)
