@@ -57,6 +57,18 @@ WRITING = [
     ("whoosh.writing", "SegmentWriter", "_commit_toc", ()),
     ("whoosh.writing", "SegmentWriter", "_finish", ()),
     ("whoosh.writing", "SegmentWriter", "per_document_reader", ()),
+    ("whoosh.writing", "SegmentWriter", "add_document", ("docnum", "perdocwriter", "pool", "_added")),
+    ("whoosh.codec.whoosh3", "W3PerDocWriter", "add_field", ("_fieldlengths", "add_column_value")),
+    ("whoosh.codec.whoosh3", "W3PerDocWriter", "finish_doc", ("_indoc",)),
+    ("whoosh.codec.whoosh3", "W3FieldWriter", "start_field", ("_postwriter",)),
+    ("whoosh.codec.whoosh3", "W3FieldWriter", "start_term", ()),
+    ("whoosh.codec.whoosh3", "W3FieldWriter", "finish_term", ()),
+    ("whoosh.codec.whoosh3", "W3FieldWriter", "finish_field", ()),
+    ("whoosh.codec.whoosh3", "W3PostingsWriter", "add_posting",
+     ("_blocklimit", "_ids", "_weights", "_values", "_maxweight", "_minlength", "_maxlength", "_write_block")),
+    ("whoosh.formats", "Positions", "encode", ("pack_uint", "dumps")),
+    ("whoosh.system", None, "pack_uint", ()),
+    ("whoosh.util", None, "random_name", ()),
 ]
 RELIED_ON = {"reading": READING, "writing": WRITING}
 
