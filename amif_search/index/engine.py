@@ -402,14 +402,14 @@ class Engine:
         # concept, in the query's order) and how many concepts it matches: those matching
         # all come first, then by coverage, then by score, then in index order.
         matched = [evaluation.run(concept) for concept in concepts]
-        found = [m for m in matched if m]
-        docnums = P.unique(np.concatenate([m.ids for m in found])) if found else np.zeros(0, dtype=np.int64)
-        scores = np.zeros(len(docnums))
-        coverage = np.zeros(len(docnums), dtype=np.int64)
-        for m in found:
-            at = np.searchsorted(docnums, m.ids)
-            scores[at] += m.scores
-            coverage[at] += 1
+        size = evaluation.segments.doc_count_all
+        scores = np.zeros(size)
+        coverage = np.zeros(size, dtype=np.int64)
+        for m in matched:
+            scores[m.ids] += m.scores
+            coverage[m.ids] += 1
+        docnums = np.flatnonzero(coverage)
+        scores, coverage = scores[docnums], coverage[docnums]
         if allowed is not None:
             keep = np.isin(docnums, allowed.ids, assume_unique=True)
             docnums, scores, coverage = docnums[keep], scores[keep], coverage[keep]

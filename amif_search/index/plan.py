@@ -309,9 +309,9 @@ class Evaluation:
         if isinstance(node, Term):
             return self.term(node.field, node.text, node.boost)
         if isinstance(node, Sum):
-            return _sum([self.run(c) for c in node.children], node.boost)
+            return _sum([self.run(c) for c in node.children], node.boost, self.segments.doc_count_all)
         if isinstance(node, Max):
-            return _max([self.run(c) for c in node.children])
+            return _max([self.run(c) for c in node.children], self.segments.doc_count_all)
         if isinstance(node, All):
             return self._all_of(node.children)
         if isinstance(node, Without):
@@ -511,13 +511,19 @@ def _by_size(parts: list[Matches]) -> list[Matches]:
     return sorted((p for p in parts if p), key=len, reverse=True)
 
 
-def _sum(parts: list[Matches], boost: float = 1.0) -> Matches:
+def _sparse(parts: list[Matches], size: int) -> bool:
+    """Whether to combine ``parts`` by merging their sorted documents, rather than in arrays
+    with a slot for every document of the collection: for few documents, merging is cheaper."""
+    return sum(len(p) for p in parts) * 16 < size
+
+
+def _sum(parts: list[Matches], boost: float = 1.0, size: int = 0) -> Matches:
     parts = _by_size(parts)
     if not parts:
         return EMPTY
     if len(parts) == 1:
         result = parts[0]
-    else:
+    elif _sparse(parts, size):
         ids, where = _union(parts)
         # Added part by part, each document's scores in the parts' order; a document's first
         # score is added to 0.0, which leaves it as it is.
@@ -525,19 +531,33 @@ def _sum(parts: list[Matches], boost: float = 1.0) -> Matches:
         for part, at in zip(parts, where):
             totals[at] += part.scores
         result = Matches(ids, totals)
+    else:
+        totals = np.zeros(size)   # the same additions, in the same order, a slot a document
+        present = np.zeros(size, dtype=bool)
+        for part in parts:
+            totals[part.ids] += part.scores
+            present[part.ids] = True
+        ids = np.flatnonzero(present)
+        result = Matches(ids, totals[ids])
     if boost != 1.0:
         result = Matches(result.ids, result.scores * boost)
     return result
 
 
-def _max(parts: list[Matches]) -> Matches:
+def _max(parts: list[Matches], size: int = 0) -> Matches:
     parts = _by_size(parts)
     if not parts:
         return EMPTY
     if len(parts) == 1:
         return parts[0]
-    ids, where = _union(parts)
-    best = np.full(len(ids), -1.0)   # every score is 0 or more
-    for part, at in zip(parts, where):
-        best[at] = np.maximum(best[at], part.scores)
-    return Matches(ids, best)
+    if _sparse(parts, size):
+        ids, where = _union(parts)
+        best = np.full(len(ids), -1.0)   # every score is 0 or more
+        for part, at in zip(parts, where):
+            best[at] = np.maximum(best[at], part.scores)
+        return Matches(ids, best)
+    best = np.full(size, -1.0)
+    for part in parts:
+        best[part.ids] = np.maximum(best[part.ids], part.scores)
+    ids = np.flatnonzero(best >= 0)
+    return Matches(ids, best[ids])
