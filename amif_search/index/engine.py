@@ -14,17 +14,18 @@ Whoosh's postings, not to a Whoosh query walked document by document.
 
 from __future__ import annotations
 
-import heapq
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as Q
 from whoosh import scoring
 
+from . import internals
 from . import plan as P
 
 from .. import fields as F
@@ -78,6 +79,7 @@ class Engine:
     def __init__(self, folder: Path, lexicon: Lexicon, files: Mapping[str, Identity]) -> None:
         """Open the Whoosh index in ``folder`` through its checked ``files`` alone (name →
         identity when checked): Whoosh lists and opens nothing else, now or later."""
+        internals.check_whoosh()
         try:
             self._ix = whoosh_index.FileIndex(VerifiedStorage(folder, files))
         except IndexStateError:
@@ -337,32 +339,31 @@ class Engine:
         allowed = evaluation.run(P.All(required + [P.Without(q) for q in excluded])) \
             if required or excluded else None
         if not concepts:
-            docnums = sorted(allowed if allowed is not None else evaluation.every())
+            docnums = (allowed if allowed is not None else evaluation.every()).ids.tolist()
             ids = self._ids(docnums[offset:want])
             hits = [EngineHit(ids[d], 0.0, 0) for d in docnums[offset:want]]
             return EngineResult(hits, len(docnums), 0, corrections, forms)
 
-        # Every document matching a concept, with its summed score and how many concepts it
-        # matches: those matching all come first, then by coverage, then by score.
-        scores: dict[int, float] = {}
-        coverage: dict[int, int] = {}
-        for concept in concepts:
-            matched = evaluation.run(concept)
-            get_score, get_count = scores.get, coverage.get
-            for docnum, score in matched.items():
-                scores[docnum] = get_score(docnum, 0.0) + score
-                coverage[docnum] = get_count(docnum, 0) + 1
+        # Every document matching a concept, with its summed score (added concept by
+        # concept, in the query's order) and how many concepts it matches: those matching
+        # all come first, then by coverage, then by score, then in index order.
+        matched = [evaluation.run(concept) for concept in concepts]
+        size = evaluation.segments.doc_count_all
+        scores = np.zeros(size)
+        coverage = np.zeros(size, dtype=np.int64)
+        for m in matched:
+            scores[m.ids] += m.scores
+            coverage[m.ids] += 1
+        docnums = np.flatnonzero(coverage)
+        scores, coverage = scores[docnums], coverage[docnums]
         if allowed is not None:
-            scores = {d: s for d, s in scores.items() if d in allowed}
-        key = lambda d: (-coverage[d], -scores[d], d)  # noqa: E731
-        if want is None:
-            ranked = sorted(scores, key=key)
-        else:
-            ranked = heapq.nsmallest(want, scores, key=key)
-        page = ranked[offset:want]
-        ids = self._ids(page)
-        return EngineResult([EngineHit(ids[d], scores[d], coverage[d]) for d in page], len(scores),
-                            len(concepts), corrections, forms)
+            keep = np.isin(docnums, allowed.ids, assume_unique=True)
+            docnums, scores, coverage = docnums[keep], scores[keep], coverage[keep]
+        order = np.lexsort((docnums, -scores, -coverage))
+        page = order[offset:want].tolist()
+        ids = self._ids(docnums[page].tolist())
+        return EngineResult([EngineHit(ids[int(docnums[i])], float(scores[i]), int(coverage[i])) for i in page],
+                            len(docnums), len(concepts), corrections, forms)
 
     def _ids(self, docnums: list[int]) -> dict[int, str]:
         column = getattr(self._local, "ids", None)
