@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from .text.analysis import SwedishAnalyzer
-from .errors import IndexNotFoundError, IndexStateError, NotFoundError, QueryError
+from .errors import AmifSearchError, IndexNotFoundError, IndexStateError, NotFoundError, QueryError
 from .i18n import _
 from .text.highlight import MatchForms, make_snippet, match_spans
 from .index import store
 from .model import Project
-from .query import FieldFilter, ParsedQuery, parse_query
+from .query import FieldFilter, ParsedQuery, filter_for, parse_query
 from .indexing import (  # noqa: F401  (re-exported: the index's life is part of this API)
     IndexInfo, UpdateReport, Verification, build_index, rebuild_reason, resolve_index_dir, update_index,
 )
@@ -52,9 +52,7 @@ class Hit:
     title_highlights: list[tuple[int, int]]
 
     def to_json(self) -> dict:
-        data = self.project.to_json()
-        data.pop("description")
-        data.pop("objective_title")
+        data = self.project.to_json(hit=True)
         data["score"] = round(self.score, 4)
         data["matched_concepts"] = self.coverage
         data["snippet"] = self.snippet
@@ -120,7 +118,14 @@ def open_catalogue(index_dir: str | Path | None = None, *, build: bool = True,
                     lock_timeout=lock_timeout)
     elif stale and build:
         present = [Path(s.path) for s in manifest.sources if s.changed() is not None]
-        update_index(present, location, progress=progress, lock_timeout=lock_timeout)
+        try:
+            update_index(present, location, progress=progress, lock_timeout=lock_timeout)
+        except AmifSearchError as exc:
+            # A search needs no writing: answer from the whole old index, and say it is stale.
+            catalogue = Catalogue(location, _read=(generation, manifest))
+            catalogue.warnings.append(_("indexet är inaktuellt (källan {source} har ändrats) och kunde inte "
+                                        "uppdateras: {reason}").format(source=stale[0].path, reason=exc.lines()[0]))
+            return catalogue
     elif stale:
         reason = _("källan {path} har ändrats sedan indexet byggdes").format(path=stale[0].path)
         raise IndexStateError(_("{path}: {reason}; bygg om det med 'amif-search index build'").format(
@@ -147,6 +152,8 @@ class Catalogue:
 
         self.location = resolve_index_dir(index_dir)
         self._rehash = rehash
+        # What every answer should say about the index itself (that it is stale).
+        self.warnings: list[str] = []
         try:
             self._open(Engine, _read)
         except (IndexStateError, OSError):
@@ -161,9 +168,9 @@ class Catalogue:
         else:
             generation, manifest = read
             store.check_files(generation, manifest, rehash=self._rehash)
-        lexicon = store.load_lexicon(generation / store.LEXICON)
-        records = store.RecordStore(generation / store.RECORDS)
-        engine = engine_class(generation / store.WHOOSH_DIR, lexicon)
+        lexicon = store.open_lexicon(generation)
+        records = store.open_records(generation)
+        engine = engine_class(store.whoosh_folder(generation), lexicon, store.whoosh_identities(manifest))
         # Swapped in together, once everything opened: a thread mid-search keeps what it had.
         (self.generation, self.manifest, self.lexicon, self.records, self.engine, self._analyzer,
          self._glossary) = (generation, manifest, lexicon, records, engine, SwedishAnalyzer(lexicon), None)
@@ -173,15 +180,13 @@ class Catalogue:
         process); True when it moved. Long-lived users (the web server) call it per request."""
         from .index.engine import Engine  # noqa: PLC0415
 
-        try:
-            name = (self.location / store.CURRENT).read_text(encoding="utf-8").strip()
-        except OSError:
-            return False
-        if name == self.generation.name:
+        name = store.live_name(self.location)
+        if name is None or name == self.generation.name:
             return False
         with self._lock:
             if name != self.generation.name:
                 self._open(Engine)
+                self.warnings = []   # a newer generation: no longer the stale one
         return True
 
     def _retrying(self, action):
@@ -201,7 +206,7 @@ class Catalogue:
         if self._glossary is None:
             from .glossary.concepts import glossary_from_json  # noqa: PLC0415
 
-            path = self.generation / store.GLOSSARY
+            path = store.glossary_path(self.generation)
             try:
                 self._glossary = glossary_from_json(json.loads(path.read_text(encoding="utf-8")))
             except (OSError, ValueError, KeyError, TypeError):
@@ -254,10 +259,10 @@ class Catalogue:
             raise NotFoundError(_("inget projekt har ID:t {id}").format(id=project_id))
         return found[project_id]
 
-    def projects(self, *, objective: str | None = None, year: int | None = None,
-                 implementer: str | None = None) -> list[Project]:
-        """All projects in source order, optionally filtered."""
-        filters = _filters(objective, year, implementer)
+    def projects(self, *, filters: Mapping[str, object] | None = None, objective: str | None = None,
+                 year: int | None = None, implementer: str | None = None) -> list[Project]:
+        """All projects in source order, optionally filtered (``filters`` as for :meth:`search`)."""
+        filters = _filters(filters, objective=objective, year=year, implementer=implementer)
         return self._retrying(lambda: self._projects(filters))
 
     def _projects(self, filters) -> list[Project]:
@@ -274,26 +279,19 @@ class Catalogue:
                query_lang: str | None = None) -> SearchResult:
         """Search; raises :class:`QueryError` for a query that cannot be understood.
 
-        ``filters`` may hold ``objective`` (a code such as "6.2"), ``year`` (active during
-        that year) and ``implementer`` (text), the same as the keyword arguments of those
-        names. Finnish and English words are read through the glossary; ``lang`` (or
-        ``query_lang``) forces the language of the query: sv, fi, en, or any language the
-        glossary has.
+        ``filters`` maps the name of a filterable field (:mod:`amif_search.fields`) to a value:
+        ``objective`` (a code such as "6.2"), ``year`` (active during that year), ``start_year``,
+        ``end_year``, ``implementer`` (text); ``objective``, ``year`` and ``implementer`` may also
+        be given as keyword arguments. Finnish and English words are read through the glossary;
+        ``lang`` (or ``query_lang``) forces the language of the query: sv, fi, en, or any
+        language the glossary has.
         """
 
         if limit is not None and limit < 0 or offset < 0:
             raise QueryError(_("limit och offset kan inte vara negativa"))
-        if filters:
-            unknown = set(filters) - {"objective", "year", "implementer"}
-            if unknown:
-                raise QueryError(_("okänt filter {name} (kända: objective, year, implementer)").format(
-                    name=sorted(unknown)[0]))
-            objective = objective or filters.get("objective")  # type: ignore[assignment]
-            year = year if year is not None else filters.get("year")  # type: ignore[assignment]
-            implementer = implementer or filters.get("implementer")  # type: ignore[assignment]
         query_lang = query_lang or lang
         parsed = parse_query(query)
-        filters = _filters(objective, year, implementer)
+        filters = _filters(filters, objective=objective, year=year, implementer=implementer)
         return self._retrying(lambda: self._search(query, parsed, filters, limit, offset, query_lang))
 
     def _search(self, query: str, parsed: ParsedQuery, filters, limit, offset, query_lang) -> SearchResult:
@@ -316,7 +314,7 @@ class Catalogue:
         return SearchResult(
             query=query, total=result.total, hits=hits, offset=offset, limit=limit,
             concepts=result.concepts, corrections=corrections,
-            suggestion=_suggestion(query, corrections), warnings=list(parsed.warnings),
+            suggestion=_suggestion(query, corrections), warnings=self.warnings + list(parsed.warnings),
             expansions=expanded.expansions,
         )
 
@@ -349,15 +347,18 @@ def concepts_in_text(glossary, text: str):
     return found
 
 
-def _filters(objective: str | None, year: int | None, implementer: str | None) -> list[FieldFilter]:
-    filters = []
-    if objective:
-        filters.append(FieldFilter("objective", str(objective)))
-    if year is not None:
-        filters.append(FieldFilter("year", str(year), int(year), int(year)))
-    if implementer:
-        filters.append(FieldFilter("implementer", implementer))
-    return filters
+def _filters(given: Mapping[str, object] | None, **keywords) -> list[FieldFilter]:
+    """The conditions of ``given`` and the keyword filters (a keyword wins over ``given``)."""
+    from .fields import filterable_fields  # noqa: PLC0415
+
+    known = [f.name for f in filterable_fields()]
+    values = dict(given or {})
+    unknown = set(values) - set(known)
+    if unknown:
+        raise QueryError(_("okänt filter {name} (kända: {known})").format(
+            name=sorted(unknown)[0], known=", ".join(known)))
+    values.update({name: value for name, value in keywords.items() if value is not None and value != ""})
+    return [filter_for(name, values[name]) for name in known if values.get(name) not in (None, "")]
 
 
 def _suggestion(query: str, corrections: list[Correction]) -> str | None:

@@ -124,6 +124,7 @@ def test_msgfmt_check_on_the_template_warns_only_about_placeholder_headers():
     ("no_concept_id.pot", 12, "the concept 'familj' has no msgctxt (concept ID)"),
     ("syntax_error.pot", 9, "unterminated string"),
 ], ids=["no-headword", "duplicate-concept", "no-concept-id", "syntax-error"])
+@pytest.mark.usefixtures("english")  # the problems are read in English
 def test_a_bad_template_raises_with_file_and_line(tmp_path, name, line, message):
     shutil.copyfile(BAD / name, tmp_path / "glossary.pot")
     with pytest.raises(GlossaryError) as caught:
@@ -189,6 +190,15 @@ def test_concept_id_problem(concept_id, valid):
 @pytest.mark.parametrize("term,problem", [
     ("quota refugee", None), ("a;b", "contains ';'"), ("two\nlines", "line break"),
 ], ids=["good", "semicolon", "line-break"])
+@pytest.mark.usefixtures("english")
 def test_term_problem(term, problem):
     found = term_problem(term)
     assert found is None if problem is None else problem in found
+
+
+def test_capacity_building_is_no_english_term_for_kapacitet():
+    # Capacity building is the building up of capacity, not the capacity itself.
+    glossary = load_glossary()
+    assert glossary.get("kapacitet").terms["en"] == ["capacity", "capability"]
+    assert glossary.lookup("capacity building", "en") == []
+

@@ -18,7 +18,7 @@ from whoosh.util.numeric import length_to_byte
 from amif_search.catalogue import Catalogue
 from amif_search.errors import IndexStateError
 from amif_search.index import internals
-from amif_search.index.schema import TEXT_SOURCES
+from amif_search.fields import text_fields
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,8 +36,8 @@ def test_every_private_attribute_relied_on_is_there(part):
 
 
 def _fields(reader):
-    return [source + form for source in TEXT_SOURCES for form in ("", "_part", "_fold", "_root")
-            if source + form in reader.schema]
+    return [field.index_name + form for field in text_fields() for form in ("", "_part", "_fold", "_root")
+            if field.index_name + form in reader.schema]
 
 
 def test_postings_positions_and_lengths_read_privately_are_whooshs(catalogue):

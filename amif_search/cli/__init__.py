@@ -14,12 +14,31 @@ import click
 
 from .. import __version__
 from ..errors import AmifSearchError
-from ..i18n import N_, _, detect_language, pop_warnings, set_language
+from ..i18n import N_, _, detect_languages, ngettext, pop_warnings, set_language
+from ..i18n.languages import best_language, interface_languages
 from .helptext import TranslatedGroup, click_messages
 
 __all__ = ["main", "cli"]
 
-LANGUAGE_CHOICES = ("sv", "fi", "en")
+
+
+class _InterfaceLanguage(click.ParamType):
+    """An interface language: Swedish or one with a catalog (looked for when the option is read)."""
+
+    name = "lang"
+
+    def get_metavar(self, param, *args, **kwargs) -> str:
+        return "[" + "|".join(interface_languages()) + "]"
+
+    def convert(self, value, param, ctx):
+        available = interface_languages()
+        chosen = best_language(value, available)
+        if chosen is None:
+            # click's own message for a choice, so that it reads as before
+            choices = ", ".join(map(repr, available))
+            self.fail(ngettext("{value!r} är inte {choice}.", "{value!r} är inte något av {choices}.",
+                               len(available)).format(value=value, choice=choices, choices=choices), param, ctx)
+        return chosen
 
 
 # name -> (module, attribute, short help): a command's module is imported only when the
@@ -35,6 +54,10 @@ _COMMANDS = {
     "catalog": ("catalog", "catalog", "Underhåll gettext-katalogerna."),
     "serve": ("serve", "serve", "Kör söksidan och JSON-API:t."),
 }
+class _OutputClosed(Exception):
+    """The reader of our output went away (``| head -1``): not an error of ours."""
+
+
 _LISTING = "amif_search.listing"   # ctx.meta key: set while --help lists the commands
 
 
@@ -49,6 +72,13 @@ class _Group(TranslatedGroup):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return [name for name in _COMMANDS if self.get_command(ctx, name) is not None]
+
+    def invoke(self, ctx: click.Context):
+        # click turns a broken pipe into exit code 1 before main() could see it.
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            raise _OutputClosed from None
 
     def format_commands(self, ctx: click.Context, formatter) -> None:
         ctx.meta[_LISTING] = True
@@ -87,8 +117,8 @@ def _has_module(name: str) -> bool:
 
 
 def _use_language(lang: str | None) -> str:
-    chosen = detect_language(lang)
-    set_language(chosen)
+    chosen, *fallbacks = detect_languages(lang)
+    set_language(chosen, fallbacks=fallbacks)
     for warning in pop_warnings():  # a catalog that cannot be used: said once, texts fall back to Swedish
         click.echo(f"amif-search: {warning}", err=True)
     return chosen
@@ -103,16 +133,24 @@ def _choose_language(ctx: click.Context, param: click.Parameter, value: str | No
              help=N_("Sök bland projekten inom EU:s asyl-, migrations- och integrationsfond (AMIF) i Finland."))
 @click.version_option(__version__, "--version", prog_name="amif-search", message="%(prog)s %(version)s",
                       help=N_("Visa versionen och avsluta."))
-@click.option("--lang", type=click.Choice(LANGUAGE_CHOICES), default=None, is_eager=True, callback=_choose_language,
+@click.option("--lang", type=_InterfaceLanguage(), default=None, is_eager=True, callback=_choose_language,
               help=N_("Gränssnittets språk (standard: LANGUAGE, LC_ALL, LC_MESSAGES, LANG, annars sv)."))
-@click.pass_context
-def cli(ctx: click.Context, lang: str) -> None:
-    ctx.obj = {"lang": lang}
+def cli(lang: str) -> None:
+    # --lang has done its work in its callback.
+    pass
 
 
 @click_messages()  # click's own texts (usage errors) in the user's language, also where they are printed below
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code instead of raising it."""
+    try:
+        return _main(argv)
+    finally:
+        for warning in pop_warnings():  # a translation that could not be used, met during the command
+            click.echo(f"amif-search: {warning}", err=True)
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         result = cli.main(args=argv, prog_name="amif-search", standalone_mode=False)
     except AmifSearchError as exc:
@@ -135,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo(_("amif-search: avbrutet"), err=True)
         return 130
-    except BrokenPipeError:
+    except (BrokenPipeError, _OutputClosed):
         # Output piped into 'head' and closed early: not an error of ours.
         try:
             sys.stdout = open(os.devnull, "w")

@@ -25,20 +25,22 @@ from __future__ import annotations
 
 import hashlib
 import re
+import textwrap
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from ..errors import GlossaryError, Problem
+from ..i18n import _
+from ..i18n.languages import SOURCE_LANGUAGE, language
 
 __all__ = ["Concept", "Glossary", "TermMatch", "load_glossary", "glossary_digest", "glossary_to_json",
            "glossary_from_json", "GLOSSARY_DOMAIN", "SOURCE_LANGUAGE",
-           "LANGUAGE_NAMES", "stem_for", "PARTS_OF_SPEECH", "DOMAINS", "format_comments", "join_terms",
+           "stem_for", "PARTS_OF_SPEECH", "DOMAINS", "format_comments", "read_comment_fields", "join_terms",
            "concept_id_problem", "term_problem"]
 
 GLOSSARY_DOMAIN = "glossary"
-SOURCE_LANGUAGE = "sv"
 VARIANT_SEPARATOR = "; "
 COMMENT_KEYS = ("definition", "pos", "domain", "variants", "note")
 # The documented values of ``pos:`` and ``domain:`` (locales/GLOSSARY.md).
@@ -47,26 +49,12 @@ DOMAINS = ("mottagande", "skydd", "placering", "integration", "psykisk-hälsa", 
            "utbildning", "tolkning", "boende", "social-trygghet", "finansiering", "myndighet")
 _CONCEPT_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
-# Snowball stemmers by language code (None: compare lower-case words only).
-_STEMMER_NAMES = {
-    "sv": "swedish", "fi": "finnish", "en": "english", "ar": "arabic", "fa": "persian", "de": "german",
-    "fr": "french", "ru": "russian", "et": "estonian", "es": "spanish", "tr": "turkish", "da": "danish",
-    "no": "norwegian", "nb": "norwegian", "nl": "dutch", "it": "italian", "pt": "portuguese",
-}
-LANGUAGE_NAMES = {"sv": "svenska", "fi": "suomi", "en": "English", "ar": "العربية", "fa": "فارسی",
-                  "so": "Soomaali", "ti": "ትግርኛ", "ru": "русский", "uk": "українська", "et": "eesti"}
-# Function words left out when terms are compared (mental health = mental health care's head words).
-_FUNCTION_WORDS = {
-    "sv": {"och", "för", "av", "i", "till", "som", "med", "på", "om", "den", "det", "de", "en", "ett"},
-    "fi": {"ja", "tai", "sekä"},
-    "en": {"of", "the", "and", "for", "in", "to", "a", "an", "on", "with", "or"},
-}
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 
 
 @lru_cache(maxsize=32)
 def _stemmer(lang: str):
-    name = _STEMMER_NAMES.get(lang)
+    name = language(lang).stemmer
     if name is None:
         return None
     import snowballstemmer  # noqa: PLC0415
@@ -87,7 +75,7 @@ def _words(text: str) -> list[str]:
 
 
 def _content(lang: str, words: list[str]) -> list[str]:
-    skip = _FUNCTION_WORDS.get(lang, set())
+    skip = language(lang).function_words
     kept = [w for w in words if w.lower() not in skip]
     return kept or words
 
@@ -202,7 +190,7 @@ class Glossary:
         stems = [stem_for(lang, w) for w in words]
         found = []
         i = 0
-        skip = _FUNCTION_WORDS.get(lang, set())
+        skip = language(lang).function_words
         while i < len(words):
             if words[i].lower() in skip:
                 i += 1
@@ -278,23 +266,61 @@ def _unique(matches):
     return result
 
 
-def parse_comments(comment: str) -> dict[str, str]:
-    """The ``key: value`` lines of an entry's extracted comments."""
+# A field longer than this is written on several '#.' lines. polib rewraps a comment line
+# longer than 79 columns ('#. ' included) and Babel one whose text is longer than 76, so a
+# line of at most 76 is saved by both as it is; GNU gettext never rewraps comments.
+COMMENT_WIDTH = 76
+_FIELD_LINE = re.compile(r"^(%s):(?:\s(.*)|$)" % "|".join(COMMENT_KEYS))
+
+
+def read_comment_fields(comment: str) -> tuple[dict[str, str], list[str]]:
+    """The fields of an entry's extracted comments, and the lines that are no field.
+
+    A field starts with ``key: value``; the lines after it that start no later field
+    continue its value (as polib, Babel and the writer wrap a long one). A key that comes
+    again, or before one it should follow, is read as text of the field before it.
+    """
     values: dict[str, str] = {}
-    for line in (comment or "").splitlines():
-        key, sep, value = line.partition(":")
-        key = key.strip().lower()
-        if sep and key in COMMENT_KEYS:
-            values[key] = value.strip()
-    return values
+    stray: list[str] = []
+    current: str | None = None
+    for line in (comment or "").split("\n"):
+        text = line.strip()
+        match = _FIELD_LINE.match(text)
+        if match and (current is None or COMMENT_KEYS.index(match[1]) > COMMENT_KEYS.index(current)):
+            current = match[1]
+            values[current] = (match[2] or "").strip()
+        elif current is not None:
+            if text:
+                values[current] = f"{values[current]} {text}".strip()
+        elif text:
+            stray.append(line)
+    return values, stray
 
 
-def format_comments(values: dict[str, str]) -> str:
-    """The extracted comment of an entry: ``key: value`` lines in the documented order, empty ones left out.
+def parse_comments(comment: str) -> dict[str, str]:
+    """The fields of an entry's extracted comments (see :func:`read_comment_fields`)."""
+    return read_comment_fields(comment)[0]
+
+
+def _field_text(key: str, value: str, width: int | None) -> str:
+    text = f"{key}: {value}"
+    if width is None or len(text) <= width:
+        return text
+    lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+    # A continued line that would read as a later field stays unwrapped.
+    if any(_FIELD_LINE.match(line) for line in lines[1:]):
+        return text
+    return "\n".join(lines)
+
+
+def format_comments(values: dict[str, str], width: int | None = COMMENT_WIDTH) -> str:
+    """The extracted comment of an entry: ``key: value`` lines in the documented order, empty ones
+    left out, a long value continued on lines of at most ``width`` columns (None: one line each).
 
     The inverse of :func:`parse_comments` for the keys of :data:`COMMENT_KEYS`.
     """
-    return "\n".join(f"{key}: {values[key]}" for key in COMMENT_KEYS if values.get(key, "").strip())
+    return "\n".join(_field_text(key, " ".join(values[key].split()), width)
+                     for key in COMMENT_KEYS if values.get(key, "").strip())
 
 
 def split_terms(text: str) -> list[str]:
@@ -310,17 +336,17 @@ def join_terms(terms: list[str]) -> str:
 def concept_id_problem(concept_id: str) -> str | None:
     """Why ``concept_id`` cannot be a concept ID, or None when it can."""
     if not _CONCEPT_ID.match(concept_id):
-        return (f"the concept ID {concept_id!r} must be lowercase ASCII letters, digits and single hyphens "
-                "(å/ä→a, ö→o)")
+        return _("begrepps-id:t {id} får bara ha små ASCII-bokstäver, siffror och enkla bindestreck "
+                 "(å/ä→a, ö→o)").format(id=repr(concept_id))
     return None
 
 
 def term_problem(term: str) -> str | None:
     """Why ``term`` cannot be stored as one term of a concept, or None when it can."""
     if "\n" in term or "\r" in term:
-        return f"the term {term!r} contains a line break"
+        return _("termen {term} innehåller en radbrytning").format(term=repr(term))
     if ";" in term:
-        return f"the term {term!r} contains ';', which separates terms in the catalogs"
+        return _("termen {term} innehåller ';', som skiljer termer åt i katalogerna").format(term=repr(term))
     return None
 
 

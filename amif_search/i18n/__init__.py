@@ -19,18 +19,19 @@ compiled.
 
 from __future__ import annotations
 
+import copy
 import gettext as _gettext
 import os
 from pathlib import Path
 
+from .languages import SOURCE_LANGUAGE, UI_DOMAIN, best_language, interface_languages
+
 __all__ = [
-    "_", "N_", "N_plural", "ngettext", "set_language", "get_language", "SUPPORTED", "detect_language",
+    "_", "N_", "N_plural", "ngettext", "set_language", "get_language", "detect_language", "detect_languages",
     "translations", "warnings", "pop_warnings", "cache_dir", "forget_translations",
 ]
 
-DOMAIN = "amif_search"
-SOURCE_LANGUAGE = "sv"
-SUPPORTED = ("sv", "fi", "en")
+DOMAIN = UI_DOMAIN
 # Bump when the compiled form changes, so that old cached .mo files are not reused.
 _CACHE_FORMAT = "1"
 
@@ -51,12 +52,56 @@ def N_plural(singular: str, plural: str) -> tuple[str, str]:
 
 def _(message: str) -> str:
     """Translate ``message`` into the current language."""
-    return _state["trans"].gettext(message)
+    return _Message(_state["trans"].gettext(message), message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """Translate a message with a plural form."""
-    return _state["trans"].ngettext(singular, plural, n)
+    return _Message(_state["trans"].ngettext(singular, plural, n), singular if n == 1 else plural, plural)
+
+
+class _Message(str):
+    """A translated message whose ``format`` uses only its msgid's fields, with bounded widths
+    (see :mod:`amif_search.i18n.message_format`); a translation that cannot be formatted so gives
+    way to the Swedish msgid, with one warning."""
+
+    def __new__(cls, text: str, source: str, *others: str) -> "_Message":
+        message = super().__new__(cls, text)
+        message._sources = (source, *others)
+        return message
+
+    def format(self, *args, **kwargs) -> str:  # noqa: A003
+        from .message_format import UnsafeMessage, safe_format  # noqa: PLC0415
+
+        if args:
+            return str.format(self._sources[0], *args, **kwargs)
+        try:
+            return safe_format(self, list(self._sources), kwargs)
+        except (UnsafeMessage, KeyError) as exc:
+            if str(self) != self._sources[0]:
+                _warn_once(_plain(N_("varning: en översättning kan inte användas och visas på svenska: {msgid}: "
+                                     "{reason}"), msgid=repr(self._sources[0]), reason=exc))
+            return str.format(self._sources[0], **kwargs)
+
+
+def _plain(message: str, **kwargs) -> str:
+    """A warning about a catalog, in its language when that translation can be used, else in
+    Swedish (never through a translation that could fail again)."""
+    from .message_format import UnsafeMessage, safe_format  # noqa: PLC0415
+
+    try:
+        return safe_format(_state["trans"].gettext(message), [message], kwargs)
+    except (UnsafeMessage, KeyError):
+        return message.format(**kwargs)
+
+
+def _warn_once(warning: str) -> None:
+    if warning not in _warnings and warning not in _warned:
+        _warnings.append(warning)
+        _warned.add(warning)
+
+
+_warned: set[str] = set()
 
 
 def get_language() -> str:
@@ -64,30 +109,39 @@ def get_language() -> str:
     return _state["lang"]
 
 
-def detect_language(explicit: str | None = None, environ: dict | None = None) -> str:
-    """Choose a language: explicit, else LANGUAGE, LC_ALL, LC_MESSAGES, LANG, else Swedish."""
+def detect_languages(explicit: str | None = None, environ: dict | None = None,
+                     locales_dir: Path | None = None) -> list[str]:
+    """The interface languages asked for, best first: ``explicit``; else each language of
+    LANGUAGE (a list such as ``de:fi``) that has a catalog, in its order; else the language of
+    the first of LC_ALL, LC_MESSAGES, LANG that is set, when it has a catalog; else Swedish.
+    Messages a language lacks are looked up in the next (:func:`set_language`), then in Swedish."""
+    available = interface_languages(locales_dir)
     if explicit:
-        return explicit
+        return [best_language(explicit, available) or explicit]
     env = os.environ if environ is None else environ
     for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         value = env.get(var, "")
         if not value:
             continue
-        for candidate in value.split(":"):
-            code = candidate.split(".")[0].split("@")[0].split("_")[0].lower()
-            if code in ("c", "posix", ""):
-                continue
-            if code in SUPPORTED:
-                return code
+        chosen = [code for code in (best_language(c, available) for c in value.split(":")) if code]
+        if chosen:
+            return list(dict.fromkeys(chosen))
         if var != "LANGUAGE":
-            # A set locale variable that names an unsupported language decides.
+            # A set locale variable that names a language without a catalog (or C) decides.
             break
-    return SOURCE_LANGUAGE
+    return [SOURCE_LANGUAGE]
 
 
-def set_language(lang: str, locales_dir: Path | None = None) -> None:
-    """Make ``lang`` the language of every later ``_()`` call."""
-    _state["trans"] = translations(lang, DOMAIN, locales_dir)
+def detect_language(explicit: str | None = None, environ: dict | None = None,
+                    locales_dir: Path | None = None) -> str:
+    """The interface language: the first of :func:`detect_languages`."""
+    return detect_languages(explicit, environ, locales_dir)[0]
+
+
+def set_language(lang: str, locales_dir: Path | None = None, fallbacks: tuple[str, ...] | list[str] = ()) -> None:
+    """Make ``lang`` the language of every later ``_()`` call; a message it lacks is looked up
+    in each of ``fallbacks`` in turn, then left in Swedish."""
+    _state["trans"] = translations(lang, DOMAIN, locales_dir, fallbacks)
     _state["lang"] = lang
 
 
@@ -111,13 +165,36 @@ def cache_dir(environ: dict | None = None) -> Path:
     return root / "amif-search" / "locales"
 
 
-def translations(lang: str, domain: str = DOMAIN, locales_dir: Path | None = None) -> _gettext.NullTranslations:
+def translations(lang: str, domain: str = DOMAIN, locales_dir: Path | None = None,
+                 fallbacks: tuple[str, ...] | list[str] = ()) -> _gettext.NullTranslations:
     """The translations of ``domain`` into ``lang``, without touching the current language.
 
     For a web layer that answers each request in its own language. Swedish, and any
     language whose catalog cannot be used, gives the untranslated (Swedish) messages;
-    the latter also records a warning, once.
+    the latter also records a warning, once. A message ``lang`` lacks is looked up in each
+    of ``fallbacks`` in turn.
     """
+    chain = []
+    for code in dict.fromkeys([lang, *fallbacks]):
+        if code == SOURCE_LANGUAGE:
+            break   # Swedish has every message: nothing after it is asked
+        found = _translations(code, domain, locales_dir)
+        if isinstance(found, _gettext.GNUTranslations):
+            chain.append(found)
+    if len(chain) <= 1:
+        return chain[0] if chain else _gettext.NullTranslations()
+    # Linked copies: the loaded catalogs are shared, and each chain is its own.
+    linked = None
+    for found in reversed(chain):
+        link = copy.copy(found)
+        link._fallback = None
+        if linked is not None:
+            link.add_fallback(linked)
+        linked = link
+    return linked
+
+
+def _translations(lang: str, domain: str, locales_dir: Path | None) -> _gettext.NullTranslations:
     if lang == SOURCE_LANGUAGE:
         return _gettext.NullTranslations()
     if locales_dir is None:
@@ -148,9 +225,34 @@ def _read_mo(data: bytes, name: str) -> _gettext.GNUTranslations:
     import io  # noqa: PLC0415
 
     try:
-        return _gettext.GNUTranslations(io.BytesIO(data))
+        translations = _gettext.GNUTranslations(io.BytesIO(data))
     except Exception as exc:  # OSError, struct.error, ValueError (plural forms): all mean "damaged"
         raise _CatalogUnusable(f"{name}: not a valid compiled catalog ({type(exc).__name__}: {exc})") from exc
+    _drop_unusable(translations, name)
+    return translations
+
+
+def _drop_unusable(translations: _gettext.GNUTranslations, name: str) -> None:
+    """Forget the messages that cannot be formatted safely (their msgid is shown instead) and
+    a plural rule that fails (the source language's is used), with one warning."""
+    from .message_format import unusable_translations  # noqa: PLC0415
+
+    catalog = translations._catalog  # type: ignore[attr-defined]
+    try:
+        nplurals = int(translations.info().get("plural-forms", "").split("nplurals=")[1].split(";")[0])
+    except (IndexError, ValueError):
+        nplurals = 2
+    plural = getattr(translations, "plural", None)
+    bad, plural_bad = unusable_translations(catalog, plural, nplurals)
+    for key in bad:
+        del catalog[key]
+    if plural_bad:
+        translations.plural = lambda n: int(n != 1)  # type: ignore[method-assign]  (Swedish)
+    if bad or plural_bad:
+        reasons = list(bad.values()) + (["Plural-Forms"] if plural_bad else [])
+        more = f" (+{len(reasons) - 1})" if len(reasons) > 1 else ""
+        _warn_once(_plain(N_("varning: {path}: översättningar som inte kan användas visas på svenska: "
+                             "{reason}{more}"), path=name, reason=reasons[0], more=more))
 
 
 def _load(locales: Path, domain: str, lang: str) -> _gettext.GNUTranslations:
@@ -191,21 +293,27 @@ def _cached_mo(domain: str, lang: str, digest: str) -> bytes | None:
 def _compile_and_cache(data: bytes, po: Path, domain: str, lang: str, digest: str) -> bytes:
     """The .mo bytes of a .po's text, kept in the cache (when it is writable) for the next run."""
     from ..errors import CatalogError  # noqa: PLC0415
+    from ..files import write_atomically  # noqa: PLC0415
     from ..l10n.compile import compile_po_bytes  # noqa: PLC0415  (polib loads only here)
+    from ..l10n.safety import with_usable_plural_forms  # noqa: PLC0415
 
+    # A plural rule that cannot be evaluated gives way to Swedish's; the translations stay.
+    data, plural_reason = with_usable_plural_forms(data)
     try:
         mo = compile_po_bytes(data, str(po))
     except CatalogError as exc:
         more = f" (+{len(exc.problems) - 1})" if len(exc.problems) > 1 else ""
         raise _CatalogUnusable((exc.lines()[0] if exc.problems else exc.message) + more) from exc
+    if plural_reason is not None:
+        _warn_once(_plain(N_("varning: {path}: översättningar som inte kan användas visas på svenska: "
+                             "{reason}{more}"), path=str(po), reason=plural_reason, more=""))
+        return mo   # not cached, so that every run says it
     folder = cache_dir() / lang
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for old in folder.glob(f"{domain}-*.mo"):
             old.unlink()
-        tmp = folder / f".{domain}-{digest}.{os.getpid()}.tmp"
-        tmp.write_bytes(mo)
-        tmp.replace(folder / f"{domain}-{digest}.mo")
+        write_atomically(folder / f"{domain}-{digest}.mo", mo, durable=False)
     except OSError:
         pass  # no writable cache: compile again next time, still correct
     return mo

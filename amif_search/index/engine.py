@@ -1,7 +1,8 @@
-"""Writing projects into Whoosh and answering parsed queries with it.
+"""Answering parsed queries with Whoosh.
 
-Each word is indexed under four forms (see :mod:`amif_search.text.analysis`) in four fields per
-text (title, short name, description, implementer). A query word becomes a *concept*: the
+Each word is indexed under four forms (see :mod:`amif_search.text.analysis`), a field per form
+of each text field of :mod:`amif_search.fields`, whose weights say how much a match in
+each counts. A query word becomes a *concept*: the
 union of its forms over those fields, weighted so that an exact or inflected match counts
 most, then a compound member, then a spelling without å/ä/ö, then a derivational relative,
 then a typo correction. Projects that match every concept come first (best BM25F score
@@ -14,6 +15,7 @@ Whoosh's postings, not to a Whoosh query walked document by document.
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -26,24 +28,24 @@ from whoosh import scoring
 from . import internals
 from . import plan as P
 
+from .. import fields as F
 from ..text.analysis import Lexicon, SwedishAnalyzer, Token, fold, is_stopword, stem
+from ..text.spelling import SpellingCorrector
 from ..errors import IndexStateError
 from ..i18n import _
 from ..text.highlight import MatchForms
 from ..query import And, FieldFilter, Not, Or, ParsedQuery, Phrase, Word
-from .schema import TEXT_SOURCES
+from .store import Identity
+from .verified import VerifiedStorage
 
 __all__ = ["Engine", "EngineHit", "EngineResult", "Correction", "MatchForms"]
 
-# How much a match in each text counts: title and short name above description above implementer.
-SOURCE_WEIGHTS = {"title": 3.0, "short": 3.0, "desc": 1.0, "impl": 0.9}
 # How much each form of a word counts.
 FORM_WEIGHTS = {"": 1.0, "_part": 0.6, "_fold": 0.5, "_root": 0.4}
 MEMBERS_WEIGHT = 0.6      # a compound query word found through its members
 COMPOUND_WEIGHT = 0.35    # a compound of the collection that contains the query word
 MAX_COMPOUNDS = 8         # at most this many of them, the most frequent: each widens the query
 CORRECTION_WEIGHT = 0.3   # a typo corrected to a word of the collection
-TIEBREAK = 0.1            # how much a word's other forms add to its best one
 SYNONYM_WEIGHT = 0.5      # another Swedish term of the same glossary concept
 
 
@@ -74,19 +76,21 @@ class EngineResult:
 class Engine:
     """Searches one generation's Whoosh index. Safe to share between threads."""
 
-    def __init__(self, folder: Path, lexicon: Lexicon) -> None:
+    def __init__(self, folder: Path, lexicon: Lexicon, files: Mapping[str, Identity]) -> None:
+        """Open the Whoosh index in ``folder`` through its checked ``files`` alone (name →
+        identity when checked): Whoosh lists and opens nothing else, now or later."""
         internals.check_whoosh()
         try:
-            self._ix = whoosh_index.open_dir(str(folder))
+            self._ix = whoosh_index.FileIndex(VerifiedStorage(folder, files))
+        except IndexStateError:
+            raise
         except Exception as exc:  # Whoosh raises many kinds on damaged files
             raise IndexStateError(_("{path}: Whoosh-indexet kan inte öppnas ({kind}); bygg om indexet").format(
                 path=folder, kind=type(exc).__name__)) from None
         self.lexicon = lexicon
         self.analyzer = SwedishAnalyzer(lexicon)
         self._local = threading.local()
-        self._df_cache: dict[tuple[str, str], int] = {}
-        self._corrections: dict[tuple[str, int | None], str | None] = {}
-        self._buckets: dict[str, list[tuple[str, int, str]]] | None = None
+        self.speller = SpellingCorrector(lexicon)
 
     def _searcher(self):
         searcher = getattr(self._local, "searcher", None)
@@ -118,23 +122,20 @@ class Engine:
         return None
 
     def _df(self, field: str, text: str) -> int:
-        """Document frequency of a term, remembered: the index of a generation never changes."""
-        key = (field, text)
-        df = self._df_cache.get(key)
-        if df is None:
-            df = self._searcher().doc_frequency(field, text)
-            if len(self._df_cache) < 200_000:
-                self._df_cache[key] = df
-        return df
+        """Document frequency of a term, remembered by this thread's searcher."""
+        self._searcher()
+        return self._local.segments.doc_frequency(field, text)
 
     def _terms(self, suffix: str, text: str, weight: float, sources) -> list:
         """The terms of ``text`` in the given form over the sources, leaving out absent ones:
         a query of hundreds of clauses that cannot match costs Whoosh as much as one that can."""
-        return [P.Term(source + suffix, text, boost=SOURCE_WEIGHTS[source] * weight)
-                for source in sources if text and self._df(source + suffix, text)]
+        return [P.Term(source.index_name + suffix, text, boost=source.weight * weight)
+                for source in sources if text and self._df(source.index_name + suffix, text)]
 
-    def _word_query(self, token: Token, sources=TEXT_SOURCES, weight: float = 1.0, derivations: bool = True):
+    def _word_query(self, token: Token, sources=None, weight: float = 1.0, derivations: bool = True):
         """One query word: the best of its forms counts (DisjunctionMax), each form summed over fields."""
+        sources = _all_text() if sources is None else sources
+
         def over_fields(suffix: str, text: str, form_weight: float):
             terms = self._terms(suffix, text, weight * form_weight, sources)
             return P.Sum(terms) if len(terms) > 1 else (terms[0] if terms else None)
@@ -166,7 +167,8 @@ class Engine:
             return P.Sum([])   # a word the index lacks: it matches nothing, it is not ignored
         return P.Max(kinds) if len(kinds) > 1 else kinds[0]
 
-    def _phrase_query(self, words, sources=TEXT_SOURCES):
+    def _phrase_query(self, words, sources=None):
+        sources = _all_text() if sources is None else sources
         tokens = [t for w in words for t in self.analyzer(w)]
         if not tokens:
             return None, []
@@ -174,24 +176,25 @@ class Engine:
             return self._word_query(tokens[0], sources), tokens
         alternatives = []
         for source in sources:
-            w = SOURCE_WEIGHTS[source]
-            alternatives.append(P.Phrase(source, [t.stem for t in tokens], boost=w))
-            alternatives.append(P.Phrase(source + "_fold", [t.fold for t in tokens], boost=w * FORM_WEIGHTS["_fold"]))
+            name, w = source.index_name, source.weight
+            alternatives.append(P.Phrase(name, [t.stem for t in tokens], boost=w))
+            alternatives.append(P.Phrase(name + "_fold", [t.fold for t in tokens], boost=w * FORM_WEIGHTS["_fold"]))
         return P.Sum(alternatives), tokens
 
-    def _prefix_query(self, text: str, sources=TEXT_SOURCES):
+    def _prefix_query(self, text: str, sources=None):
+        sources = _all_text() if sources is None else sources
         norm = text.lower()
         stemmed = stem(norm)
         prefix = stemmed if len(stemmed) < len(norm) else norm
         alternatives = []
         for source in sources:
-            w = SOURCE_WEIGHTS[source]
-            alternatives.append(P.Prefix(source, prefix, boost=w))
-            alternatives.append(P.Prefix(source + "_part", prefix, boost=w * FORM_WEIGHTS["_part"]))
-            alternatives.append(P.Prefix(source + "_fold", fold(prefix), boost=w * FORM_WEIGHTS["_fold"]))
+            name, w = source.index_name, source.weight
+            alternatives.append(P.Prefix(name, prefix, boost=w))
+            alternatives.append(P.Prefix(name + "_part", prefix, boost=w * FORM_WEIGHTS["_part"]))
+            alternatives.append(P.Prefix(name + "_fold", fold(prefix), boost=w * FORM_WEIGHTS["_fold"]))
         return P.Sum(alternatives), prefix
 
-    def _compile(self, node, forms: MatchForms, corrections: list[Correction], sources=TEXT_SOURCES,
+    def _compile(self, node, forms: MatchForms, corrections: list[Correction], sources=None,
                  correct: bool = True, evaluation: P.Evaluation | None = None):
         """A plan for one node of the parsed query (None when it has no content)."""
         if evaluation is None:
@@ -245,25 +248,31 @@ class Engine:
 
     def _field_query(self, node: FieldFilter, forms: MatchForms, corrections: list[Correction],
                      evaluation: P.Evaluation):
-        if node.field == "objective":
+        field = F.field_named(node.field)
+        if field.kind == F.CODE:
             if "." in node.text:
-                return P.Filter(Q.Term("objective", node.text))
-            return P.Filter(Q.Prefix("objective", node.text + "."))
-        if node.field == "year":
+                return P.Filter(Q.Term(field.index_name, node.text))
+            return P.Filter(Q.Prefix(field.index_name, node.text + "."))
+        if field.kind == F.YEAR_RANGE:
             # Active during some part of [low, high]: starts by high, ends from low on.
+            first, last = (F.field_named(name).index_name for name in field.spans)
             conditions = []
             if node.high is not None:
-                conditions.append(Q.NumericRange("start_year", None, int(node.high)))
+                conditions.append(Q.NumericRange(first, None, int(node.high)))
             if node.low is not None:
-                conditions.append(Q.NumericRange("end_year", int(node.low), None))
+                conditions.append(Q.NumericRange(last, int(node.low), None))
             return P.Filter(Q.And(conditions) if conditions else Q.Every())
-        if node.field == "support":
+        if field.kind == F.YEAR:
+            low = None if node.low is None else int(node.low)
+            high = None if node.high is None else int(node.high)
+            return P.Filter(Q.NumericRange(field.index_name, low, high))
+        if field.kind == F.AMOUNT:
             low = None if node.low is None else int((Decimal(node.low) * 100).to_integral_value())
             high = None if node.high is None else int((Decimal(node.high) * 100).to_integral_value())
-            return P.Filter(Q.NumericRange("support_cents", low, high))
-        if node.field == "id":
-            return P.Filter(Q.Term("id", node.text.lower()))
-        sources = {"implementer": ("impl",), "title": ("title", "short"), "description": ("desc",)}[node.field]
+            return P.Filter(Q.NumericRange(field.index_name, low, high))
+        if field.kind == F.ID:
+            return P.Filter(Q.Term(field.index_name, node.text.lower()))
+        sources = field.text_fields()
         words = node.text.split()
         if len(words) > 1 and not node.text.startswith('"'):
             # All words of the value, each in any of its forms, in that field.
@@ -284,9 +293,10 @@ class Engine:
         if is_stopword(word):
             return True
         searcher = self._searcher()
-        for source in TEXT_SOURCES:
-            if searcher.doc_frequency(source, token.stem) or searcher.doc_frequency(source + "_part", token.stem) \
-                    or searcher.doc_frequency(source + "_fold", token.fold):
+        for source in F.text_fields():
+            name = source.index_name
+            if searcher.doc_frequency(name, token.stem) or searcher.doc_frequency(name + "_part", token.stem) \
+                    or searcher.doc_frequency(name + "_fold", token.fold):
                 return True
         return False
 
@@ -295,73 +305,9 @@ class Engine:
         corrected = self.correct(word.lower(), limit=1)
         return corrected is not None
 
-    # -- typo correction ----------------------------------------------------------------
-
     def correct(self, word: str, limit: int | None = None) -> str | None:
-        """The closest word of the collection within 1 or 2 edits (by length), if any.
-
-        Words and their stems are both compared, so 'arbtesgivare' reaches 'arbetsgivarna'
-        through the stems arbtesgivar ~ arbetsgivar.
-        """
-        if len(word) < 4 or word.isdigit():
-            return None
-        key = (word, limit)
-        if key in self._corrections:
-            return self._corrections[key]
-        corrected = self._correct(word, limit)
-        if len(self._corrections) < 50_000:
-            self._corrections[key] = corrected
-        return corrected
-
-    def _candidates(self, first: str) -> list[tuple[str, int]]:
-        """The collection's words that begin (typed without å/ä/ö) with ``first``: a typo
-        seldom hits the first letter, and scanning one letter's words, not all of them,
-        keeps a correction fast in a large collection."""
-        buckets = self._buckets
-        if buckets is None:
-            buckets = {}
-            initials: dict[str, str] = {}
-            for word, count in self.lexicon.counts.items():
-                initial = initials.get(word[0])
-                if initial is None:
-                    initial = initials[word[0]] = fold(word[0])[:1]
-                buckets.setdefault(initial, []).append((word, count))
-            self._buckets = buckets
-        return buckets.get(first, [])
-
-    def _correct(self, word: str, limit: int | None) -> str | None:
-        if limit is None:
-            limit = 1 if len(word) <= 7 else 2
-        typed = fold(word)
-        typed_stem = fold(stem(word))
-        typed_letters, stem_letters = frozenset(typed), frozenset(typed_stem)
-        best = None
-        # Cheap bounds before the edit distance: one edit adds at most one letter to a
-        # word's set of letters and removes at most one, so words within ``limit`` edits
-        # differ in at most 2 × limit letters; a stem is its word less a suffix, so a stem
-        # within reach needs all but ``limit`` of the typed stem's letters in the word.
-        # (Folding keeps a Swedish word's length: å, ä, ö become one letter each.)
-        for candidate, count in self._candidates(typed[0]):
-            if candidate == word or abs(len(candidate) - len(typed)) > limit + 3:
-                continue
-            folded = fold(candidate)
-            letters = frozenset(folded)
-            distance = None
-            if abs(len(folded) - len(typed)) <= limit and len(letters ^ typed_letters) <= 2 * limit:
-                distance = _bounded_distance(typed, folded, limit)
-            if distance is None:
-                if len(folded) < len(typed_stem) - limit or len(stem_letters - letters) > limit:
-                    continue
-                distance = _bounded_distance(typed_stem, fold(stem(candidate)), limit)
-                if distance is None:
-                    continue
-                distance += 0.5  # a match of stems only is a little less sure
-            key = (distance, -count, candidate)
-            if best is None or key < best[0]:
-                best = (key, candidate)
-        return best[1] if best else None
-
-    # -- searching ---------------------------------------------------------------------
+        """The closest word of the collection within 1 or 2 edits (by length), if any."""
+        return self.speller.correct(word, limit)
 
     def search(self, parsed: ParsedQuery, extra_filters: list[FieldFilter] | None = None,
                limit: int | None = 10, offset: int = 0, expansions: dict | None = None) -> EngineResult:
@@ -422,41 +368,24 @@ class Engine:
     def _ids(self, docnums: list[int]) -> dict[int, str]:
         column = getattr(self._local, "ids", None)
         if column is None:
-            column = self._searcher().reader().column_reader("id")
+            column = self._searcher().reader().column_reader(F.field_named("id").index_name)
             self._local.ids = column
         return {d: _text(column[d]) for d in docnums}
 
     def all_ids(self) -> set[str]:
         """The IDs of every live (not deleted) document."""
         reader = self._searcher().reader()
-        column = reader.column_reader("id")
+        column = reader.column_reader(F.field_named("id").index_name)
         return {_text(column[d]) for d in reader.all_doc_ids()}
 
     def doc_count(self) -> int:
         return self._ix.doc_count()
 
 
+def _all_text() -> tuple:
+    """Every text field: what a word without a field name is searched in."""
+    return tuple(F.text_fields())
+
+
 def _text(value) -> str:
     return value.decode("utf-8") if isinstance(value, bytes) else str(value)
-
-
-def _bounded_distance(a: str, b: str, limit: int) -> int | None:
-    """Damerau-Levenshtein (adjacent swaps) distance of a and b, or None when above limit."""
-    if abs(len(a) - len(b)) > limit:
-        return None
-    previous2 = None
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        low = current[0]
-        for j in range(1, len(b) + 1):
-            cost = a[i - 1] != b[j - 1]
-            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if previous2 is not None and i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                value = min(value, previous2[j - 2] + 1)
-            current[j] = value
-            low = min(low, value)
-        if low > limit:
-            return None
-        previous2, previous = previous, current
-    return previous[-1] if previous[-1] <= limit else None

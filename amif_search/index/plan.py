@@ -24,15 +24,20 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from itertools import islice
 from math import log
 
 import numpy as np
 from whoosh.util.numeric import byte_to_length
 
+from ..memo import BoundedCache
 from . import internals
 
 __all__ = ["Term", "Prefix", "Phrase", "Sum", "Max", "All", "Without", "Filter", "Segments", "Evaluation",
-           "Matches"]
+           "Matches", "MAX_PREFIX_TERMS"]
+
+# The most terms one prefix (per field and segment) expands to; the rest are not searched.
+MAX_PREFIX_TERMS = 512
 
 B = 0.75
 K1 = 1.2
@@ -155,7 +160,7 @@ class Segments:
         self._live = [_live_docs(reader) for reader, _base in self.leaves]
         self._every: Matches | None = None
         self._postings: OrderedDict = OrderedDict()
-        self._df: dict = {}
+        self._df: BoundedCache = BoundedCache(200_000)
         self._cached_bytes = 0
 
     def _remember(self, key, value, size: int) -> None:
@@ -227,10 +232,7 @@ class Segments:
         key = (fieldname, text)
         df = self._df.get(key)
         if df is None:
-            df = self.searcher.doc_frequency(fieldname, text)
-            if len(self._df) >= 200_000:
-                self._df.clear()
-            self._df[key] = df
+            df = self._df[key] = self.searcher.doc_frequency(fieldname, text)
         return df
 
     def idf(self, fieldname: str, text: str) -> float:
@@ -375,8 +377,9 @@ class Evaluation:
     def prefix(self, fieldname: str, prefix: str, boost: float) -> Matches:
         found = []
         for leaf, (reader, base) in enumerate(self.segments.leaves):
+            # Bounded: a short prefix of a large collection could otherwise read thousands of lists.
             parts = [self.segments.postings(leaf, fieldname, text)[0]
-                     for text in reader.expand_prefix(fieldname, prefix)]
+                     for text in islice(reader.expand_prefix(fieldname, prefix), MAX_PREFIX_TERMS)]
             if not parts:
                 continue
             ids = unique(np.concatenate(parts))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import polib
 
+from ..i18n import _
 from .pofile import read_po, read_po_path, write_if_changed
 
 __all__ = ["compile_catalog", "compile_po_bytes", "compile_path", "CompileResult"]
@@ -37,8 +38,15 @@ def compile_po_bytes(data: bytes, name: str) -> bytes:
 
 def compile_path(po_path: Path, mo_path: Path | None = None) -> CompileResult:
     """Compile the catalog at ``po_path`` next to it (or to ``mo_path``), unless it is up to date."""
+    from ..errors import CatalogError  # noqa: PLC0415
+    from .safety import unusable_entries  # noqa: PLC0415
+
     mo_path = mo_path or po_path.with_suffix(".mo")
     catalog = read_po_path(po_path, template=False)
+    unusable = unusable_entries(catalog, str(po_path))
+    if unusable:
+        raise CatalogError(str(unusable[0]), unusable)
     data = compile_catalog(catalog)
     count = len(catalog.translated_entries())
-    return CompileResult(mo_path, count, write_if_changed(mo_path, data, "the compiled catalog"))
+    written = write_if_changed(mo_path, data, _("kan inte skriva den kompilerade katalogen: {reason}"))
+    return CompileResult(mo_path, count, written)

@@ -9,26 +9,23 @@ from pathlib import Path
 import polib
 
 from ..errors import CatalogError, Problem
+from ..i18n import _
+from ..i18n.languages import SOURCE_LANGUAGE, language
+from .layout import POEDIT_HEADERS, UI_DOMAIN, bug_address
 from .plurals import parse_plural_forms, plural_forms_for, plural_forms_problem
 from .pofile import read_po_path, write_po_path
 
 __all__ = ["init_catalog", "init_path"]
 
-# English names for the header's comment and Language-Team (any other code is shown as is).
-LANGUAGE_NAMES = {
-    "sv": "Swedish", "fi": "Finnish", "en": "English", "ar": "Arabic", "so": "Somali", "fa": "Persian",
-    "ti": "Tigrinya", "de": "German", "ru": "Russian", "et": "Estonian", "uk": "Ukrainian", "fr": "French",
-    "es": "Spanish", "ku": "Kurdish", "ps": "Pashto", "am": "Amharic", "tr": "Turkish", "pl": "Polish",
-    "zh": "Chinese", "vi": "Vietnamese", "sq": "Albanian", "da": "Danish", "nb": "Norwegian Bokmål",
-}
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:_[A-Z]{2})?(?:@[a-z]+)?$")
 
 
 def _plural_forms(lang: str, plural_forms: str | None) -> str:
     value = plural_forms or plural_forms_for(lang)
     if value is None:
-        raise CatalogError(f"no plural forms are known for {lang!r}; give them with --plural-forms "
-                           "(see https://www.gnu.org/software/gettext/manual/html_node/Plural-forms.html)")
+        raise CatalogError(_("inga pluralformer är kända för {lang}; ange dem med --plural-forms (se "
+                             "https://www.gnu.org/software/gettext/manual/html_node/Plural-forms.html)")
+                           .format(lang=repr(lang)))
     problem = plural_forms_problem(value, lang)
     if problem:
         raise CatalogError(problem)
@@ -40,12 +37,12 @@ def init_catalog(template: polib.POFile, lang: str, plural_forms: str | None = N
                  domain: str = "amif_search") -> polib.POFile:
     """A new, untranslated catalog for ``lang`` with every message of ``template``."""
     if not _LANGUAGE_CODE.match(lang):
-        raise CatalogError(f"{lang!r} is not a language code such as fi, sv, pt_BR or sr@latin")
+        raise CatalogError(_("{lang} är ingen språkkod som fi, sv, pt_BR eller sr@latin").format(lang=repr(lang)))
     forms = _plural_forms(lang, plural_forms)
     nplurals = parse_plural_forms(forms)[0]
     moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
     catalog = polib.POFile(encoding="utf-8")
-    name = LANGUAGE_NAMES.get(lang.split("_")[0].split("@")[0], lang)
+    name = language(lang).english_name
     guide = "locales/GLOSSARY.md" if domain == "glossary" else "locales/README.md"
     what = "the amif-search glossary" if domain == "glossary" else "amif-search"
     catalog.header = (f"{name} translation of {what}. The msgids are Swedish, the source language.\n"
@@ -53,7 +50,7 @@ def init_catalog(template: polib.POFile, lang: str, plural_forms: str | None = N
     meta = template.metadata
     catalog.metadata = {
         "Project-Id-Version": meta.get("Project-Id-Version") or "amif-search",
-        "Report-Msgid-Bugs-To": meta.get("Report-Msgid-Bugs-To", ""),
+        "Report-Msgid-Bugs-To": meta.get("Report-Msgid-Bugs-To") or bug_address(),
         "POT-Creation-Date": meta.get("POT-Creation-Date", moment),
         "PO-Revision-Date": moment,
         "Last-Translator": translator or "amif-search translators",
@@ -63,8 +60,10 @@ def init_catalog(template: polib.POFile, lang: str, plural_forms: str | None = N
         "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",
         "Plural-Forms": forms,
-        "X-Source-Language": meta.get("X-Source-Language", "sv"),
+        "X-Source-Language": meta.get("X-Source-Language", SOURCE_LANGUAGE),
     }
+    if domain == UI_DOMAIN:
+        catalog.metadata.update(POEDIT_HEADERS)
     for wanted in template:
         if wanted.obsolete:
             continue
@@ -85,9 +84,8 @@ def init_path(pot_path: Path, po_path: Path, lang: str, plural_forms: str | None
               translator: str | None = None) -> polib.POFile:
     """Write a new catalog for ``lang`` at ``po_path``; CatalogError if one is already there."""
     if po_path.exists():
-        advice = "use 'amif-search catalog update' to bring it up to date"
-        raise CatalogError(f"{po_path} already exists; {advice}",
-                           [Problem(str(po_path), None, f"the catalog already exists; {advice}")])
+        message = _("katalogen finns redan; använd 'amif-search catalog update' för att få den i takt med mallen")
+        raise CatalogError(f"{po_path}: {message}", [Problem(str(po_path), None, message)])
     catalog = init_catalog(read_po_path(pot_path, template=True), lang, plural_forms, translator,
                            domain=pot_path.stem)
     write_po_path(catalog, po_path)
