@@ -47,7 +47,7 @@ def test_small_glossary_loads_every_field_in_catalog_order(small):
     assert thl.definition.startswith("Statlig forsknings- och expertinrättning")
     assert thl.variants == ["THL"]
     assert thl.terms["fi"] == ["Terveyden ja hyvinvoinnin laitos", "THL"]
-    assert thl.line == 48  # the line of the msgid
+    assert thl.line == 50  # the line of the msgid
 
 
 def test_a_fuzzy_translation_is_not_a_term(small):
@@ -192,3 +192,43 @@ def test_concept_id_problem(concept_id, valid):
 def test_term_problem(term, problem):
     found = term_problem(term)
     assert found is None if problem is None else problem in found
+
+
+def test_small_glossary_loads_the_thesaurus_fields(small):
+    quota = small.get("kvotflykting")
+    assert quota.hidden == {"sv": ["kvotflyktning"], "fi": ["kiintiopakolainen"]}
+    assert (quota.broader, quota.related) == ([], ["vidarebosattning"])
+    # Related is read from both ends; a hidden label finds its concept but is no term.
+    assert small.neighbours("vidarebosattning") == {"broader": [], "narrower": [], "related": ["kvotflykting"]}
+    assert "kvotflyktning" not in quota.terms["sv"]
+    assert [m.concept.id for m in small.lookup("kvotflyktning", "sv")] == ["kvotflykting"]
+
+
+def test_narrower_is_the_inverse_of_broader(shipped):
+    for concept in shipped:
+        for target in concept.broader:
+            assert concept.id in shipped.neighbours(target)["narrower"]
+
+
+def test_shipped_thesaurus_has_no_broken_relation(shipped):
+    from amif_search.glossary.concepts import relation_problems
+
+    assert relation_problems(shipped) == []
+    assert sum(len(c.broader) + len(c.related) for c in shipped) >= 300
+    labels = sum(len(v) for c in shipped for v in c.hidden.values()) + sum(
+        len(v) - 1 for c in shipped for v in c.terms.values())
+    assert labels >= 250
+
+
+@pytest.mark.parametrize("broader, related, message", [
+    ({"a": ["zz"]}, {}, "broader: 'zz' of 'a' is no concept of the glossary"),
+    ({}, {"a": ["a"]}, "the concept 'a' is related to itself"),
+    ({"a": ["b"], "b": ["c"], "c": ["a"]}, {}, "a cycle of broader links: a → b → c → a"),
+], ids=["unknown", "self-related", "cycle"])
+def test_relation_problems_name_the_entry(broader, related, message):
+    from amif_search.glossary.concepts import Concept, Glossary, relation_problems
+
+    concepts = [Concept(cid, cid, line=n * 10, broader=broader.get(cid, []), related=related.get(cid, []))
+                for n, cid in enumerate("abc", start=1)]
+    problems = relation_problems(Glossary(concepts, []), "glossary.pot")
+    assert [(p.file, p.line, p.message) for p in problems] == [("glossary.pot", 10, message)]

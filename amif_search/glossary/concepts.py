@@ -35,12 +35,17 @@ from ..errors import GlossaryError, Problem
 __all__ = ["Concept", "Glossary", "TermMatch", "load_glossary", "glossary_digest", "glossary_to_json",
            "glossary_from_json", "GLOSSARY_DOMAIN", "SOURCE_LANGUAGE",
            "LANGUAGE_NAMES", "stem_for", "PARTS_OF_SPEECH", "DOMAINS", "format_comments", "join_terms",
-           "concept_id_problem", "term_problem"]
+           "concept_id_problem", "term_problem", "RELATIONS", "hidden_labels", "with_hidden_labels",
+           "relation_problems"]
 
 GLOSSARY_DOMAIN = "glossary"
 SOURCE_LANGUAGE = "sv"
 VARIANT_SEPARATOR = "; "
-COMMENT_KEYS = ("definition", "pos", "domain", "variants", "note")
+COMMENT_KEYS = ("definition", "pos", "domain", "variants", "hidden", "broader", "related", "note")
+# The thesaurus relations a concept's entry names; narrower is the inverse of broader.
+RELATIONS = ("broader", "related")
+# A translator comment line of a language catalog that holds that language's hidden labels.
+HIDDEN_PREFIX = "hidden:"
 # The documented values of ``pos:`` and ``domain:`` (locales/GLOSSARY.md).
 PARTS_OF_SPEECH = ("substantiv", "verb", "adjektiv", "fras", "organisation", "förkortning")
 DOMAINS = ("mottagande", "skydd", "placering", "integration", "psykisk-hälsa", "barn-familj", "sysselsättning",
@@ -118,6 +123,9 @@ class Concept:
     note: str = ""
     terms: dict[str, list[str]] = field(default_factory=dict)
     line: int = 0
+    hidden: dict[str, list[str]] = field(default_factory=dict)
+    broader: list[str] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)
 
     @property
     def variants(self) -> list[str]:
@@ -128,10 +136,16 @@ class Concept:
         values = self.terms.get(lang)
         return values[0] if values else None
 
+    def labels(self, lang: str) -> list[str]:
+        """Every word of ``lang`` that names the concept: its terms, then its hidden labels."""
+        return self.terms.get(lang, []) + self.hidden.get(lang, [])
+
     def to_json(self) -> dict:
         return {"id": self.id, "headword": self.headword, "pos": self.pos, "domain": self.domain,
                 "definition": self.definition, "note": self.note,
-                "terms": {lang: list(values) for lang, values in self.terms.items()}}
+                "terms": {lang: list(values) for lang, values in self.terms.items()},
+                "hidden": {lang: list(values) for lang, values in self.hidden.items() if values},
+                "broader": list(self.broader), "related": list(self.related)}
 
 
 @dataclass(frozen=True)
@@ -164,8 +178,17 @@ class Glossary:
         self.languages = languages
         self.digest = digest
         self._terms: dict[str, list[_Term]] = {}
+        self._narrower: dict[str, list[str]] = {}
+        self._related: dict[str, list[str]] = {}
         for concept in concepts:
-            for lang, values in concept.terms.items():
+            for target in concept.broader:
+                self._narrower.setdefault(target, []).append(concept.id)
+            for target in concept.related:
+                # Related is symmetric: written once, read from both ends.
+                self._related.setdefault(concept.id, []).append(target)
+                self._related.setdefault(target, []).append(concept.id)
+            for lang in list(dict.fromkeys(list(concept.terms) + list(concept.hidden))):
+                values = concept.labels(lang)
                 known = (term_stems or {}).get(concept.id, {}).get(lang)
                 for index, value in enumerate(values):
                     if known is not None and index < len(known):
@@ -189,6 +212,21 @@ class Glossary:
 
     def get(self, concept_id: str) -> Concept | None:
         return self.concepts.get(concept_id)
+
+    def narrower(self, concept_id: str) -> list[str]:
+        """The concepts whose broader concept is ``concept_id`` (the inverse of broader)."""
+        return list(self._narrower.get(concept_id, []))
+
+    def related(self, concept_id: str) -> list[str]:
+        """The concepts related to ``concept_id``, whichever of the two entries names the link."""
+        return list(dict.fromkeys(self._related.get(concept_id, [])))
+
+    def neighbours(self, concept_id: str) -> dict[str, list[str]]:
+        """The concepts next to ``concept_id`` in the thesaurus, by relation (known concepts only)."""
+        concept = self.concepts.get(concept_id)
+        found = {"broader": list(concept.broader) if concept else [], "narrower": self.narrower(concept_id),
+                 "related": self.related(concept_id)}
+        return {kind: [c for c in ids if c in self.concepts and c != concept_id] for kind, ids in found.items()}
 
     def swedish_words(self) -> list[str]:
         """Every Swedish term, for the compound lexicon."""
@@ -297,6 +335,24 @@ def format_comments(values: dict[str, str]) -> str:
     return "\n".join(f"{key}: {values[key]}" for key in COMMENT_KEYS if values.get(key, "").strip())
 
 
+def hidden_labels(translator_comment: str | None) -> list[str]:
+    """The hidden labels a language catalog's translator comment holds (``# hidden: a; b``)."""
+    labels: list[str] = []
+    for line in (translator_comment or "").split("\n"):
+        text = line.strip()
+        if text.lower().startswith(HIDDEN_PREFIX):
+            labels += split_terms(text[len(HIDDEN_PREFIX):])
+    return labels
+
+
+def with_hidden_labels(translator_comment: str | None, labels: list[str]) -> str:
+    """``translator_comment`` with its hidden-labels line set to ``labels`` (left out when none);
+    the translator's other lines stay as they are."""
+    others = [line for line in (translator_comment or "").split("\n")
+              if line.strip() and not line.strip().lower().startswith(HIDDEN_PREFIX)]
+    return "\n".join(([f"{HIDDEN_PREFIX} {join_terms(labels)}"] if labels else []) + others)
+
+
 def split_terms(text: str) -> list[str]:
     """The terms of a ``msgstr`` or ``variants:`` value, preferred first."""
     return [t.strip() for t in text.split(";") if t.strip()]
@@ -352,15 +408,17 @@ def glossary_digest(locales: Path | None = None) -> str:
 
 def glossary_to_json(glossary: Glossary) -> dict:
     """The glossary with the stems of its terms, so that loading it needs no stemming."""
-    stems = {c.id: {lang: [[stem_for(lang, w) for w in _content(lang, _words(value))] for value in values]
-                    for lang, values in c.terms.items()} for c in glossary}
+    stems = {c.id: {lang: [[stem_for(lang, w) for w in _content(lang, _words(value))] for value in c.labels(lang)]
+                    for lang in dict.fromkeys(list(c.terms) + list(c.hidden))} for c in glossary}
     return {"digest": glossary.digest, "languages": glossary.languages,
             "concepts": [dict(c.to_json(), line=c.line, stems=stems.get(c.id, {})) for c in glossary]}
 
 
 def glossary_from_json(data: dict) -> Glossary:
     concepts = [Concept(c["id"], c["headword"], c.get("definition", ""), c.get("pos", ""), c.get("domain", ""),
-                        c.get("note", ""), {k: list(v) for k, v in c["terms"].items()}, c.get("line", 0))
+                        c.get("note", ""), {k: list(v) for k, v in c["terms"].items()}, c.get("line", 0),
+                        {k: list(v) for k, v in c.get("hidden", {}).items()}, list(c.get("broader", [])),
+                        list(c.get("related", [])))
                 for c in data["concepts"]]
     term_stems = {c["id"]: c.get("stems", {}) for c in data["concepts"]}
     return Glossary(concepts, list(data["languages"]), data.get("digest", ""), term_stems)
@@ -405,6 +463,11 @@ def load_glossary(locales: Path | None = None) -> Glossary:
         concept = Concept(concept_id, entry.msgid.strip(), info.get("definition", ""), info.get("pos", ""),
                           info.get("domain", ""), info.get("note", ""), line=line)
         concept.terms[SOURCE_LANGUAGE] = [concept.headword] + split_terms(info.get("variants", ""))
+        hidden = split_terms(info.get("hidden", ""))
+        if hidden:
+            concept.hidden[SOURCE_LANGUAGE] = hidden
+        concept.broader = split_terms(info.get("broader", ""))
+        concept.related = split_terms(info.get("related", ""))
         concepts.append(concept)
     if problems:
         raise GlossaryError(str(problems[0]), problems)
@@ -421,4 +484,50 @@ def load_glossary(locales: Path | None = None) -> Glossary:
             concept = by_id.get(entry.msgctxt or "")
             if concept is not None:
                 concept.terms[lang] = split_terms(entry.msgstr)
+                hidden = hidden_labels(entry.tcomment)
+                if hidden:
+                    concept.hidden[lang] = hidden
     return Glossary(concepts, languages, glossary_digest(locales))
+
+
+def relation_problems(glossary: Glossary, path: str = "") -> list[Problem]:
+    """Broken thesaurus relations, at the line of the entry that names them: a relation to an
+    unknown concept, a concept broader than or related to itself, and a cycle of broader links."""
+    problems: list[Problem] = []
+    for concept in glossary:
+        for kind in RELATIONS:
+            for target in getattr(concept, kind):
+                if target == concept.id:
+                    problems.append(Problem(path, concept.line, f"the concept {concept.id!r} is {kind} to itself"))
+                elif target not in glossary.concepts:
+                    problems.append(Problem(path, concept.line,
+                                            f"{kind}: {target!r} of {concept.id!r} is no concept of the glossary"))
+    # A cycle of broader links: walk up from each concept; reported once, at its first concept.
+    state: dict[str, int] = {}   # 1: on the current path, 2: done
+    for start in glossary.concepts:
+        if state.get(start):
+            continue
+        path_ids: list[str] = []
+        stack = [(start, iter(glossary.concepts[start].broader))]
+        state[start] = 1
+        path_ids.append(start)
+        while stack:
+            node, targets = stack[-1]
+            target = next(targets, None)
+            if target is None:
+                stack.pop()
+                path_ids.pop()
+                state[node] = 2
+                continue
+            if target == node or target not in glossary.concepts:
+                continue
+            if state.get(target) == 1:
+                cycle = path_ids[path_ids.index(target):] + [target]
+                first = glossary.concepts[cycle[0]]
+                problems.append(Problem(path, first.line, "a cycle of broader links: " + " → ".join(cycle)))
+                continue
+            if not state.get(target):
+                state[target] = 1
+                path_ids.append(target)
+                stack.append((target, iter(glossary.concepts[target].broader)))
+    return problems

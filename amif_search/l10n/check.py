@@ -225,4 +225,20 @@ def check_locales(locales: Path, domains: list[str] | None = None,
             stats, problems = check_catalog(catalog, str(path), domain, lang, template)
             report.stats.append(stats)
             report.problems += problems
+        if template is not None:
+            report.problems += _thesaurus_problems(locales, domain, str(pot))
     return report
+
+
+def _thesaurus_problems(locales: Path, domain: str, name: str) -> list[Problem]:
+    """The glossary's broken thesaurus relations (a problem, so ``--strict`` fails on them)."""
+    from ..glossary.concepts import GLOSSARY_DOMAIN, load_glossary, relation_problems  # noqa: PLC0415
+    from ..errors import GlossaryError  # noqa: PLC0415
+
+    if domain != GLOSSARY_DOMAIN:
+        return []
+    try:
+        glossary = load_glossary(locales)
+    except GlossaryError as exc:
+        return list(exc.problems)
+    return relation_problems(glossary, name)
