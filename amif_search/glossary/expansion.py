@@ -17,9 +17,15 @@ from .concepts import SOURCE_LANGUAGE, Glossary, TermMatch, _words
 from ..text.analysis import is_stopword
 from ..query import And, FieldFilter, Or, ParsedQuery, Phrase, Word
 
-__all__ = ["Expansion", "expand_query", "SYNONYM_WEIGHT"]
+__all__ = ["Expansion", "expand_query", "SYNONYM_WEIGHT", "RELATION_WEIGHTS"]
 
+# How much a match through the thesaurus counts beside the word itself (1.0): another label of
+# the same concept, a narrower or broader concept, a related one. A translation is the word itself.
 SYNONYM_WEIGHT = 0.5
+RELATION_WEIGHTS = {"narrower": 0.3, "broader": 0.25, "related": 0.2}
+# A concept with more neighbours than this of one kind is a hub (flykting, integration): its
+# neighbours would make a word match nearly everything, so they are not followed from it.
+MAX_NEIGHBOURS = 12
 _ORGANISATION = {"organisation", "förkortning"}
 
 
@@ -31,7 +37,7 @@ class Expansion:
     lang: str
     concepts: list[str]
     swedish: list[str]
-    kind: str = "translation"   # or "synonym"
+    kind: str = "translation"   # or "synonym", "narrower", "broader", "related"
 
     def to_json(self) -> dict:
         return {"from": self.original, "language": self.lang, "to": list(self.swedish),
@@ -64,6 +70,33 @@ def _swedish_terms(matches: list[TermMatch], all_languages: bool = False) -> lis
                 if lang != SOURCE_LANGUAGE:
                     terms += values
     return list(dict.fromkeys(terms))
+
+
+def _neighbours(glossary: Glossary, matches: list[TermMatch], original: str, lang: str,
+                exclude: set[str]) -> tuple[list[tuple[object, float]], list[Expansion]]:
+    """The Swedish terms of the concepts next to the matched ones in the thesaurus, each kind
+    at its weight, and an expansion per kind for the output."""
+    alternatives: list[tuple[object, float]] = []
+    expansions: list[Expansion] = []
+    seen = set(exclude)
+    own = {m.concept.id for m in matches}
+    for kind, weight in RELATION_WEIGHTS.items():
+        ids: list[str] = []
+        for match in matches:
+            found = glossary.neighbours(match.concept.id)[kind]
+            if len(found) <= MAX_NEIGHBOURS:
+                ids += [c for c in found if c not in own and c not in ids]
+        terms = []
+        for concept_id in ids:
+            for term in glossary.concepts[concept_id].terms.get(SOURCE_LANGUAGE, []):
+                if term.lower() not in seen:
+                    seen.add(term.lower())
+                    terms.append(term)
+        nodes = [n for n in (_term_node(t) for t in terms) if n is not None]
+        if nodes:
+            alternatives += [(node, weight) for node in nodes]
+            expansions.append(Expansion(original, lang, ids, terms, kind))
+    return alternatives, expansions
 
 
 def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Callable[[str], bool],
@@ -123,8 +156,12 @@ def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Cal
             dropped.update(run[start + 1:end])
             for k in range(start, end):
                 handled[k] = True
-            expansions.append(Expansion(" ".join(words[start:end]), best_lang, [m.concept.id for m in matches],
-                                        swedish))
+            original = " ".join(words[start:end])
+            expansions.append(Expansion(original, best_lang, [m.concept.id for m in matches], swedish))
+            near, shown = _neighbours(glossary, matches, original, best_lang, {t.lower() for t in swedish})
+            if near:
+                extras.setdefault(run[start], []).extend(near)
+                expansions += shown
         # A Swedish-looking word that is exactly a foreign term ('kotoutuminen' is also a
         # web address on the page) keeps its own reading and gains the Swedish terms.
         if best_lang is None and not query_lang:
@@ -138,7 +175,7 @@ def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Cal
                     swedish = [t for t in _swedish_terms(matches) if t.lower() != words[start].lower()]
                     nodes = [n for n in (_term_node(t) for t in swedish) if n is not None]
                     if nodes:
-                        extras.setdefault(run[start], []).extend(nodes)
+                        extras.setdefault(run[start], []).extend((n, 1.0) for n in nodes)
                         handled[start] = True
                         expansions.append(Expansion(words[start], lang, [m.concept.id for m in matches], swedish))
         # Swedish words: the concept's other Swedish terms as weaker alternatives.
@@ -149,15 +186,21 @@ def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Cal
             own = " ".join(words[start:end]).lower()
             synonyms = [t for t in _swedish_terms(matches) if t.lower() != own]
             nodes = [n for n in (_term_node(t) for t in synonyms) if n is not None]
-            if not nodes:
+            original = " ".join(words[start:end])
+            near, shown = _neighbours(glossary, matches, original, SOURCE_LANGUAGE,
+                                      {own} | {t.lower() for t in synonyms})
+            if not nodes and not near:
                 continue
             if end - start > 1:
                 # A term of several words becomes one concept: all its words, or a synonym.
                 replaced[run[start]] = And(tuple(concepts[i] for i in run[start:end]))
                 dropped.update(run[start + 1:end])
-            extras.setdefault(run[start], []).extend(nodes)
-            expansions.append(Expansion(" ".join(words[start:end]), SOURCE_LANGUAGE,
-                                        [m.concept.id for m in matches], synonyms, "synonym"))
+            extras.setdefault(run[start], []).extend((n, SYNONYM_WEIGHT) for n in nodes)
+            extras[run[start]].extend(near)
+            if nodes:
+                expansions.append(Expansion(original, SOURCE_LANGUAGE, [m.concept.id for m in matches], synonyms,
+                                            "synonym"))
+            expansions += shown
 
     # Phrases: a phrase that is a glossary term gains the concept's other terms.
     for index, node in enumerate(concepts):
@@ -172,7 +215,7 @@ def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Cal
             others = [t for t in _swedish_terms(matches) if t.lower() != text.lower()]
             nodes = [n for n in (_term_node(t) for t in others) if n is not None]
             if nodes:
-                extras.setdefault(index, []).extend(nodes)
+                extras.setdefault(index, []).extend((n, SYNONYM_WEIGHT) for n in nodes)
                 expansions.append(Expansion(text, lang, [m.concept.id for m in matches], others,
                                             "synonym" if lang == SOURCE_LANGUAGE else "translation"))
 

@@ -372,16 +372,28 @@ class Engine:
             if isinstance(node, Word) and not node.prefix and is_stopword(node.text) \
                     and len(parsed.concepts) > 1:
                 continue
-            query = self._compile(node, forms, corrections, evaluation=evaluation)
             extra = (expansions or {}).get(index)
-            if extra:
-                extra_queries = [self._compile(n, forms, [], correct=False, evaluation=evaluation) for n in extra]
-                extra_queries = [q for q in extra_queries if q is not None]
-                if extra_queries:
-                    synonyms = P.Sum(extra_queries, boost=SYNONYM_WEIGHT)
-                    query = P.Max([query, synonyms]) if query is not None else synonyms
-            if query is not None:
-                concepts.append(query)
+            # A word of the user's that the glossary knows is no typo: its own terms carry it.
+            correct = not (extra and _typed_by_user(node))
+            query = self._compile(node, forms, corrections, correct=correct, evaluation=evaluation)
+            groups: dict[float, list] = {}
+            for item in extra or ():
+                # Alternatives by weight (a synonym, a narrower, a related concept).
+                alternative, weight = item if isinstance(item, tuple) else (item, SYNONYM_WEIGHT)
+                # Only the concept's own labels are highlighted, not its neighbours' terms.
+                own_label = weight in (SYNONYM_WEIGHT, 1.0)
+                compiled = self._compile(alternative, forms if own_label else MatchForms(), [], correct=False,
+                                         evaluation=evaluation)
+                if compiled is not None:
+                    groups.setdefault(weight, []).append(compiled)
+            # Another label of the concept is the word itself (at the synonym weight); a neighbour
+            # in the thesaurus is scaled below the word (see _concept_scores).
+            same = groups.pop(SYNONYM_WEIGHT, []) + groups.pop(1.0, [])
+            if same:
+                synonyms = P.Sum(same, boost=SYNONYM_WEIGHT)
+                query = P.Max([query, synonyms]) if query is not None else synonyms
+            if query is not None or groups:
+                concepts.append((query, [(weight, P.Sum(group)) for weight, group in groups.items()]))
         required = [q for q in (self._compile(n, forms, corrections, evaluation=evaluation)
                                 for n in list(parsed.required) + list(extra_filters or [])) if q is not None]
         excluded = [q for q in (self._compile(n, MatchForms(), [], correct=False, evaluation=evaluation)
@@ -400,8 +412,8 @@ class Engine:
         # matches: those matching all come first, then by coverage, then by score.
         scores: dict[int, float] = {}
         coverage: dict[int, int] = {}
-        for concept in concepts:
-            matched = evaluation.run(concept)
+        for own, alternatives in concepts:
+            matched = _concept_scores(evaluation, own, alternatives)
             get_score, get_count = scores.get, coverage.get
             for docnum, score in matched.items():
                 scores[docnum] = get_score(docnum, 0.0) + score
@@ -433,6 +445,34 @@ class Engine:
 
     def doc_count(self) -> int:
         return self._ix.doc_count()
+
+
+def _concept_scores(evaluation: P.Evaluation, own, alternatives: list[tuple[float, object]]) -> dict[int, float]:
+    """Scores of one concept: the word's own match, or the best of its alternatives, each scaled
+    so that its best document scores its weight times the word's best: a term of a related
+    concept that a text repeats never outweighs the word itself."""
+    scores = dict(evaluation.run(own)) if own is not None else {}
+    if not alternatives:
+        return scores
+    found = [(weight, evaluation.run(plan)) for weight, plan in alternatives]
+    found = [(weight, matched) for weight, matched in found if matched]
+    if not found:
+        return scores
+    reference = max(scores.values()) if scores else max(max(matched.values()) for _w, matched in found)
+    for weight, matched in found:
+        top = max(matched.values()) or 1.0
+        for docnum, score in matched.items():
+            scaled = weight * reference * score / top
+            if scaled > scores.get(docnum, 0.0):
+                scores[docnum] = scaled
+    return scores
+
+
+def _typed_by_user(node) -> bool:
+    """True for the user's own words (not Swedish terms the glossary put in their place)."""
+    if isinstance(node, Word):
+        return not node.glossary
+    return isinstance(node, And) and all(_typed_by_user(n) for n in node.nodes)
 
 
 def _text(value) -> str:

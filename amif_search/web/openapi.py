@@ -80,7 +80,7 @@ SCHEMAS = {
             "language": _STRING,
             "to": _array(_STRING),
             "concepts": _array(_STRING),
-            "kind": {"type": "string", "enum": ["translation", "synonym"]},
+            "kind": {"type": "string", "enum": ["translation", "synonym", "narrower", "broader", "related"]},
         })),
         "warnings": _array(_STRING),
     }),
@@ -89,6 +89,9 @@ SCHEMAS = {
         "note": _STRING,
         "terms": {"type": "object", "additionalProperties": _array(_STRING),
                   "description": "Every term in each language, the preferred one first."},
+        "hidden": {"type": "object", "additionalProperties": _array(_STRING),
+                   "description": "Hidden labels per language: misspellings that find the concept, never shown."},
+        "broader": _array(_STRING), "narrower": _array(_STRING), "related": _array(_STRING),
     }),
     "GlossaryResult": _object({
         "query": _STRING,
