@@ -10,8 +10,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Set from the measured overall nDCG@5, a little below it to absorb tie order.
-FLOOR = {"overall": 0.88}
+# Set from the measured nDCG@5 of the kinds the benchmark had before issue 13 ("earlier"), a little
+# below it to absorb tie order. The kinds added for issue 13 (everyday words, questions, structure,
+# organisation names) are expected to score low until the search reads them; raise a floor for
+# "overall" when it does.
+FLOOR = {"earlier": 0.88}
 
 
 @pytest.fixture(scope="module")
@@ -23,11 +26,17 @@ def results():
     return module.evaluate()
 
 
-def test_overall_ndcg_stays_above_the_floor(results):
-    assert results["amif_search"]["table"]["overall"]["ndcg@5"] >= FLOOR["overall"]
+def test_earlier_kinds_stay_above_the_floor(results):
+    assert results["amif_search"]["table"]["earlier"]["ndcg@5"] >= FLOOR["earlier"]
 
 
-def test_the_baseline_is_measured_in_the_same_run_and_is_beaten(results):
+@pytest.mark.parametrize("baseline", ["baseline", "baseline_any"], ids=["all-words", "any-word"])
+def test_each_baseline_is_measured_in_the_same_run_and_is_beaten(results, baseline):
     ours = results["amif_search"]["table"]["overall"]["ndcg@5"]
-    baseline = results["baseline"]["table"]["overall"]["ndcg@5"]
-    assert 0 < baseline < ours
+    theirs = results[baseline]["table"]["overall"]["ndcg@5"]
+    assert 0 < theirs < ours
+
+
+def test_no_topic_queries_and_the_lookup_set_are_scored(results):
+    assert results["amif_search"]["notopic"]["queries"] >= 15
+    assert results["lookup"]["table"]["overall"]["words"] + results["lookup"]["outside"] >= 150
