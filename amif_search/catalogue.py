@@ -76,6 +76,7 @@ class SearchResult:
     suggestion: str | None = None
     expansions: list = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    interpretations: list = field(default_factory=list)
 
     def to_json(self) -> dict:
         return {
@@ -87,6 +88,7 @@ class SearchResult:
             "corrections": [{"from": c.original, "to": c.corrected} for c in self.corrections],
             "did_you_mean": self.suggestion,
             "expansions": [e.to_json() for e in self.expansions],
+            "interpretations": [i.to_json() for i in self.interpretations],
             "warnings": list(self.warnings),
         }
 
@@ -298,8 +300,11 @@ class Catalogue:
 
     def _search(self, query: str, parsed: ParsedQuery, filters, limit, offset, query_lang) -> SearchResult:
         from .glossary.expansion import expand_query  # noqa: PLC0415
+        from .understanding import read_structure  # noqa: PLC0415
 
         engine, records = self.engine, self.records
+        understood = read_structure(parsed)
+        parsed = understood.parsed
         expanded = expand_query(parsed, self.glossary, engine.knows, query_lang,
                                 is_swedish_typo=engine.is_near_known)
         result = engine.search(expanded.parsed, extra_filters=filters, limit=limit, offset=offset,
@@ -317,7 +322,7 @@ class Catalogue:
             query=query, total=result.total, hits=hits, offset=offset, limit=limit,
             concepts=result.concepts, corrections=corrections,
             suggestion=_suggestion(query, corrections), warnings=list(parsed.warnings),
-            expansions=expanded.expansions,
+            expansions=expanded.expansions, interpretations=understood.interpretations,
         )
 
     def lookup(self, word: str, lang: str | None = None):

@@ -143,3 +143,13 @@ def test_every_command_has_help(capsys, path):
 def test_version_and_module_entry_point():
     done = subprocess.run([sys.executable, "-m", "amif_search", "--version"], capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout.strip().startswith("amif-search 0.")
+
+
+def test_structure_in_words_is_read_shown_and_filtered(capsys, built_index):
+    code, out, _err = run(capsys, "search", "vuonna 2022 alkaneet", "--index", str(built_index), "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert data["interpretations"] == [{"from": "vuonna 2022 alkaneet", "as": "startår:2022", "field": "start_year"}]
+    assert data["hits"] and all(hit["start"].startswith("2022-") for hit in data["hits"])
+    code, out, _err = run(capsys, "search", "trauma år 2022", "--index", str(built_index))
+    assert "år 2022 lästes som år:2022" in out.splitlines()[0]

@@ -96,6 +96,8 @@ def search(query, limit, offset, objective, year, implementer, query_lang, as_js
     for correction in result.corrections:
         click.echo(_("Sökte efter {corrected} i stället för {original}").format(
             corrected=style.strong(correction.corrected), original=correction.original), color=style.color)
+    for reading in result.interpretations:
+        click.echo(_("{original} lästes som {reading}").format(original=reading.original, reading=reading.reading))
     for expansion in result.expansions:
         if expansion.kind == "translation" and expansion.original.lower() not in \
                 {t.lower() for t in expansion.swedish[:1]}:

@@ -255,6 +255,10 @@ class Engine:
             if node.low is not None:
                 conditions.append(Q.NumericRange("end_year", int(node.low), None))
             return P.Filter(Q.And(conditions) if conditions else Q.Every())
+        if node.field in ("start_year", "end_year"):
+            low = None if node.low is None else int(node.low)
+            high = None if node.high is None else int(node.high)
+            return P.Filter(Q.NumericRange(node.field, low, high))
         if node.field == "support":
             low = None if node.low is None else int((Decimal(node.low) * 100).to_integral_value())
             high = None if node.high is None else int((Decimal(node.high) * 100).to_integral_value())
