@@ -20,7 +20,7 @@ from .i18n import _
 from .text.highlight import MatchForms, make_snippet, match_spans
 from .index import store
 from .model import Project
-from .query import FieldFilter, ParsedQuery, parse_query
+from .query import FieldFilter, ParsedQuery, Word, parse_query
 from .indexing import (  # noqa: F401  (re-exported: the index's life is part of this API)
     IndexInfo, UpdateReport, Verification, build_index, rebuild_reason, resolve_index_dir, update_index,
 )
@@ -77,6 +77,7 @@ class SearchResult:
     expansions: list = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     interpretations: list = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return {
@@ -84,11 +85,13 @@ class SearchResult:
             "total": self.total,
             "offset": self.offset,
             "limit": self.limit,
+            "query_concepts": self.concepts,
             "hits": [hit.to_json() for hit in self.hits],
             "corrections": [{"from": c.original, "to": c.corrected} for c in self.corrections],
             "did_you_mean": self.suggestion,
             "expansions": [e.to_json() for e in self.expansions],
             "interpretations": [i.to_json() for i in self.interpretations],
+            "unknown": list(self.unknown),
             "warnings": list(self.warnings),
         }
 
@@ -307,8 +310,11 @@ class Catalogue:
         parsed = understood.parsed
         expanded = expand_query(parsed, self.glossary, engine.knows, query_lang,
                                 is_swedish_typo=engine.is_near_known)
+        # A word the glossary knows in Finnish or English is no Swedish typo.
+        words = {n.text.lower() for n in expanded.parsed.concepts if isinstance(n, Word)}
+        keep = {w for w in words if self.glossary.is_foreign_word(w)}
         result = engine.search(expanded.parsed, extra_filters=filters, limit=limit, offset=offset,
-                               expansions=expanded.extras)
+                               expansions=expanded.extras, keep=keep)
         projects = records.get_many([h.id for h in result.hits])
         hits = []
         for engine_hit in result.hits:
@@ -322,7 +328,7 @@ class Catalogue:
             query=query, total=result.total, hits=hits, offset=offset, limit=limit,
             concepts=result.concepts, corrections=corrections,
             suggestion=_suggestion(query, corrections), warnings=list(parsed.warnings),
-            expansions=expanded.expansions, interpretations=understood.interpretations,
+            expansions=expanded.expansions, interpretations=understood.interpretations, unknown=result.unknown,
         )
 
     def lookup(self, word: str, lang: str | None = None):

@@ -187,8 +187,8 @@ def _fresh_events(browser):
     browser.events.clear()
 
 
-RESULT_IDS = "Array.from(document.querySelectorAll('#results > li')).map(li => li.dataset.id)"
-LOADED = ("document.querySelectorAll('#results > li').length > 0 && "
+RESULT_IDS = "Array.from(document.querySelectorAll('#results > li.hit')).map(li => li.dataset.id)"
+LOADED = ("document.querySelectorAll('#results > li.hit').length > 0 && "
           "!document.getElementById('status').textContent.includes('…')")
 
 
@@ -211,9 +211,10 @@ def test_search_then_switch_to_finnish(browser, server_url):
     status = browser.evaluate("document.getElementById('status').textContent")
     assert status == f"{len(ids)} träffar för trauma barn"
     assert browser.evaluate("document.getElementById('status').getAttribute('aria-live')") == "polite"
-    marks = browser.evaluate("Array.from(document.querySelectorAll('#results > li:first-child mark'))"
+    marks = browser.evaluate("Array.from(document.querySelector('#results > li.hit').querySelectorAll('mark'))"
                              ".map(m => m.textContent)")
-    assert marks and all(mark.lower().startswith(("trauma", "barn")) for mark in marks), marks
+    # unga is marked too: unge is another label of the concept barn.
+    assert marks and all(mark.lower().startswith(("trauma", "barn", "ung")) for mark in marks), marks
     assert "Projektgenomförare" in browser.evaluate(
         "Array.from(document.querySelectorAll('#results dt')).map(dt => dt.textContent)")
     assert "q=trauma+barn" in browser.evaluate("location.search")
@@ -257,3 +258,13 @@ def test_an_error_is_announced(browser, server_url):
                               "(document.getElementById('status').textContent)", "the error message")
     assert "year must be a whole number from 1900 to 2200" in status
     assert browser.evaluate("document.querySelectorAll('#results > li').length") == 0
+
+
+def test_page_heads_full_and_partial_matches(browser, server_url):
+    browser.open(f"{server_url}/?q=trauma+barn&ui=en")   # the order in which the page keeps them
+    browser.wait_for(LOADED, "the hits of 'trauma barn'")
+    items = browser.evaluate("Array.from(document.querySelectorAll('#results > li'))"
+                             ".map(li => li.className === 'hit' ? li.dataset.id : li.textContent)")
+    assert items[0] == "Match the whole query:"
+    assert set(items[1:3]) == {"lanu-2022", "lanu-2019"}
+    assert items[3] == "Match part of the query:"

@@ -103,15 +103,27 @@ def search(query, limit, offset, objective, year, implementer, query_lang, as_js
                 {t.lower() for t in expansion.swedish[:1]}:
             click.echo(_("Sökte efter {original} som {swedish}").format(
                 original=expansion.original, swedish=" | ".join(expansion.swedish[:6])))
+    if result.unknown:
+        click.echo(_("Finns inte i projekten: {words}").format(words=", ".join(result.unknown)))
     if result.suggestion:
         click.echo(_("Menade du: {suggestion}").format(suggestion=result.suggestion))
     if not result.total:
         click.echo(_("Inga träffar för {query}").format(query=query))
         return 1
     shown_to = offset + len(result.hits)
+    # With several concepts, projects that match all of them are told apart from the rest.
+    split = result.concepts > 1 and any(hit.coverage < result.concepts for hit in result.hits)
+    if split and not any(hit.coverage >= result.concepts for hit in result.hits) and not offset:
+        click.echo(_("Inget projekt matchar hela frågan; de här matchar en del av den."))
     click.echo(_("{total} träffar för {query} (visar {first}–{last})").format(
         total=result.total, query=query, first=offset + 1 if result.hits else 0, last=shown_to))
+    heading = None
     for number, hit in enumerate(result.hits, start=offset + 1):
+        full = hit.coverage >= result.concepts
+        if split and full != heading:
+            heading = full
+            click.echo("")
+            click.echo(_("Matchar hela frågan:") if full else _("Matchar en del av frågan:"))
         click.echo("")
         # click strips colour codes when stdout is no terminal unless told otherwise.
         click.echo(render_hit(number, hit, lang, style), color=style.color)

@@ -202,6 +202,7 @@ class Glossary:
             index = self._by_first.setdefault(lang, {})
             for term in terms:
                 index.setdefault(term.stems[0][:3], []).append(term)
+        self._foreign: dict[str, set[str]] | None = None
         self.max_words = max((len(t.stems) for ts in self._terms.values() for t in ts), default=1)
 
     def __len__(self) -> int:
@@ -289,6 +290,13 @@ class Glossary:
         # Exact stems first, then the source language, then the order of the catalogs.
         order = {lang: n for n, lang in enumerate(self.all_languages())}
         return sorted(_unique(matches), key=lambda m: (not m.exact, order.get(m.lang, 99), m.concept.id))
+
+    def is_foreign_word(self, word: str) -> bool:
+        """True when ``word`` is (an inflection of) a word of a term in a language other than Swedish."""
+        if self._foreign is None:
+            self._foreign = {lang: {stem for term in terms for stem in term.stems}
+                             for lang, terms in self._terms.items() if lang != SOURCE_LANGUAGE}
+        return any(stem_for(lang, word) in stems for lang, stems in self._foreign.items())
 
     def all_languages(self) -> list[str]:
         return [SOURCE_LANGUAGE] + [lang for lang in self.languages if lang != SOURCE_LANGUAGE]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import heapq
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -31,6 +31,7 @@ from ..i18n import _
 from ..text.highlight import MatchForms
 from ..query import And, FieldFilter, Not, Or, ParsedQuery, Phrase, Word
 from .schema import TEXT_SOURCES
+from .stopwords import is_query_stopword
 
 __all__ = ["Engine", "EngineHit", "EngineResult", "Correction", "MatchForms"]
 
@@ -44,6 +45,8 @@ MAX_COMPOUNDS = 8         # at most this many of them, the most frequent: each w
 CORRECTION_WEIGHT = 0.3   # a typo corrected to a word of the collection
 TIEBREAK = 0.1            # how much a word's other forms add to its best one
 SYNONYM_WEIGHT = 0.5      # another Swedish term of the same glossary concept
+GENERIC_SHARE = 0.6       # a concept whose own words occur in this share of the projects is generic
+MIN_DOCS_FOR_GENERIC = 5  # below this many projects, no concept is called generic
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ class EngineResult:
     concepts: int
     corrections: list[Correction]
     forms: MatchForms
+    unknown: list[str] = field(default_factory=list)   # the user's words that matched nothing
 
 
 class Engine:
@@ -83,7 +87,7 @@ class Engine:
         self.analyzer = SwedishAnalyzer(lexicon)
         self._local = threading.local()
         self._df_cache: dict[tuple[str, str], int] = {}
-        self._corrections: dict[tuple[str, int | None], str | None] = {}
+        self._corrections: dict[tuple[str, int | None, bool], str | None] = {}
         self._buckets: dict[str, list[tuple[str, int, str]]] | None = None
 
     def _searcher(self):
@@ -209,7 +213,7 @@ class Engine:
             for word in self.lexicon.compounds_with(token.norm):
                 forms.stems.add(stem(word))
             if correct and not evaluation.run(query):
-                corrected = self.correct(token.norm)
+                corrected = self.correct(token.norm, loose=node.glossary)
                 if corrected:
                     # A glossary term's inflection the index lacks (vuxen for vuxna) is
                     # found the same way, but the user typed no typo: nothing to report.
@@ -299,18 +303,21 @@ class Engine:
 
     # -- typo correction ----------------------------------------------------------------
 
-    def correct(self, word: str, limit: int | None = None) -> str | None:
+    def correct(self, word: str, limit: int | None = None, loose: bool = False) -> str | None:
         """The closest word of the collection within 1 or 2 edits (by length), if any.
 
         Words and their stems are both compared, so 'arbtesgivare' reaches 'arbetsgivarna'
-        through the stems arbtesgivar ~ arbetsgivar.
+        through the stems arbtesgivar ~ arbetsgivar; for a word shorter than seven letters only
+        when ``loose`` (a glossary term's inflection, vuxen for vuxna), since a short typo's stem
+        is near too many unrelated words. A function word is never corrected, and a correction
+        never lands on one.
         """
-        if len(word) < 4 or word.isdigit():
+        if len(word) < 4 or word.isdigit() or is_query_stopword(word):
             return None
-        key = (word, limit)
+        key = (word, limit, loose)
         if key in self._corrections:
             return self._corrections[key]
-        corrected = self._correct(word, limit)
+        corrected = self._correct(word, limit, loose)
         if len(self._corrections) < 50_000:
             self._corrections[key] = corrected
         return corrected
@@ -331,7 +338,7 @@ class Engine:
             self._buckets = buckets
         return buckets.get(first, [])
 
-    def _correct(self, word: str, limit: int | None) -> str | None:
+    def _correct(self, word: str, limit: int | None, loose: bool = False) -> str | None:
         if limit is None:
             limit = 1 if len(word) <= 7 else 2
         typed = fold(word)
@@ -346,13 +353,17 @@ class Engine:
         for candidate, count in self._candidates(typed[0]):
             if candidate == word or abs(len(candidate) - len(typed)) > limit + 3:
                 continue
+            # A correction lands on a content word, never on a function word or a fragment.
+            if len(candidate) < 4 or is_query_stopword(candidate):
+                continue
             folded = fold(candidate)
             letters = frozenset(folded)
             distance = None
             if abs(len(folded) - len(typed)) <= limit and len(letters ^ typed_letters) <= 2 * limit:
                 distance = _bounded_distance(typed, folded, limit)
             if distance is None:
-                if len(folded) < len(typed_stem) - limit or len(stem_letters - letters) > limit:
+                # Stems alone are too loose a likeness for a short word.
+                if len(typed) < 7 and not loose or len(folded) < len(typed_stem) - limit or len(stem_letters - letters) > limit:
                     continue
                 distance = _bounded_distance(typed_stem, fold(stem(candidate)), limit)
                 if distance is None:
@@ -366,19 +377,25 @@ class Engine:
     # -- searching ---------------------------------------------------------------------
 
     def search(self, parsed: ParsedQuery, extra_filters: list[FieldFilter] | None = None,
-               limit: int | None = 10, offset: int = 0, expansions: dict | None = None) -> EngineResult:
-        """Run a parsed query; ``expansions`` maps a concept index to extra alternatives."""
+               limit: int | None = 10, offset: int = 0, expansions: dict | None = None,
+               keep: frozenset[str] | set[str] = frozenset()) -> EngineResult:
+        """Run a parsed query; ``expansions`` maps a concept index to extra alternatives;
+        ``keep`` holds words never to correct (known words of another language)."""
         forms = MatchForms()
         corrections: list[Correction] = []
         evaluation = self._evaluation()
         concepts = []
+        # Function words of sv, fi and en are not searched, unless the query has nothing else.
+        function = [isinstance(n, Word) and not n.prefix and is_query_stopword(n.text) for n in parsed.concepts]
+        skip_function_words = not all(function)
         for index, node in enumerate(parsed.concepts):
-            if isinstance(node, Word) and not node.prefix and is_stopword(node.text) \
-                    and len(parsed.concepts) > 1:
+            if function[index] and skip_function_words:
                 continue
             extra = (expansions or {}).get(index)
-            # A word of the user's that the glossary knows is no typo: its own terms carry it.
-            correct = not (extra and _typed_by_user(node))
+            # A word of the user's that the glossary knows is no typo: its own terms carry it;
+            # nor is a known word of another language.
+            correct = not (extra and _typed_by_user(node)) and not (
+                isinstance(node, Word) and node.text.lower() in keep)
             query = self._compile(node, forms, corrections, correct=correct, evaluation=evaluation)
             groups: dict[float, list] = {}
             for item in extra or ():
@@ -397,7 +414,7 @@ class Engine:
                 synonyms = P.Sum(same, boost=SYNONYM_WEIGHT)
                 query = P.Max([query, synonyms]) if query is not None else synonyms
             if query is not None or groups:
-                concepts.append((query, [(weight, P.Sum(group)) for weight, group in groups.items()]))
+                concepts.append((node, query, [(weight, P.Sum(group)) for weight, group in groups.items()]))
         required = [q for q in (self._compile(n, forms, corrections, evaluation=evaluation)
                                 for n in list(parsed.required) + list(extra_filters or [])) if q is not None]
         excluded = [q for q in (self._compile(n, MatchForms(), [], correct=False, evaluation=evaluation)
@@ -411,17 +428,35 @@ class Engine:
             ids = self._ids(docnums[offset:want])
             hits = [EngineHit(ids[d], 0.0, 0) for d in docnums[offset:want]]
             return EngineResult(hits, len(docnums), 0, corrections, forms)
+        unknown: list[str] = []
 
         # Every document matching a concept, with its summed score and how many concepts it
         # matches: those matching all come first, then by coverage, then by score.
         scores: dict[int, float] = {}
         coverage: dict[int, int] = {}
-        for own, alternatives in concepts:
+        # A concept whose own words occur in most of the collection (projekt, flykting) is
+        # generic: in a query with a more specific concept that finds something, it cannot
+        # carry a project alone.
+        total = self.doc_count()
+        generic_share = None if len(concepts) < 2 or total < MIN_DOCS_FOR_GENERIC else GENERIC_SHARE * total
+        specific: dict[int, int] = {}
+        any_generic = any_specific = False
+        for node, own, alternatives in concepts:
             matched = _concept_scores(evaluation, own, alternatives)
+            if not matched and _typed_by_user(node):
+                unknown.append(node.text if isinstance(node, Word) else " ".join(n.text for n in node.nodes))
+            own_count = len(evaluation.run(own)) if own is not None and generic_share is not None else 0
+            generic = generic_share is not None and own_count >= generic_share
+            # A specific concept that finds nothing leaves the generic ones to answer (partly).
+            any_generic, any_specific = any_generic or generic, any_specific or (not generic and bool(matched))
             get_score, get_count = scores.get, coverage.get
             for docnum, score in matched.items():
                 scores[docnum] = get_score(docnum, 0.0) + score
                 coverage[docnum] = get_count(docnum, 0) + 1
+                if not generic:
+                    specific[docnum] = specific.get(docnum, 0) + 1
+        if any_generic and any_specific:
+            scores = {d: s for d, s in scores.items() if d in specific}
         if allowed is not None:
             scores = {d: s for d, s in scores.items() if d in allowed}
         key = lambda d: (-coverage[d], -scores[d], d)  # noqa: E731
@@ -432,7 +467,7 @@ class Engine:
         page = ranked[offset:want]
         ids = self._ids(page)
         return EngineResult([EngineHit(ids[d], scores[d], coverage[d]) for d in page], len(scores),
-                            len(concepts), corrections, forms)
+                            len(concepts), corrections, forms, unknown)
 
     def _ids(self, docnums: list[int]) -> dict[int, str]:
         column = getattr(self._local, "ids", None)

@@ -72,6 +72,9 @@ SCHEMAS = {
         "total": {"type": "integer", "minimum": 0},
         "offset": {"type": "integer", "minimum": 0},
         "limit": {"type": ["integer", "null"], "minimum": 0},
+        "query_concepts": {"type": "integer", "minimum": 0,
+                           "description": "How many concepts the query has; a hit whose matched_concepts "
+                                          "equals it matches the whole query."},
         "hits": _array(_ref("Hit")),
         "corrections": _array(_object({"from": _STRING, "to": _STRING})),
         "did_you_mean": {"type": ["string", "null"]},
@@ -82,6 +85,8 @@ SCHEMAS = {
             "concepts": _array(_STRING),
             "kind": {"type": "string", "enum": ["translation", "synonym", "narrower", "broader", "related"]},
         })),
+        "interpretations": _array(_object({"from": _STRING, "as": _STRING, "field": _STRING})),
+        "unknown": _array(_STRING),
         "warnings": _array(_STRING),
     }),
     "Concept": _object({

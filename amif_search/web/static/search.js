@@ -86,6 +86,9 @@
   function showNotes(answer) {
     notes.textContent = "";
     var parts = [];
+    (answer.interpretations || []).forEach(function (reading) {
+      parts.push(document.createTextNode(format(labels.read, {original: reading.from, reading: reading.as})));
+    });
     answer.expansions.forEach(function (expansion) {
       if (expansion.kind === "translation") {
         parts.push(document.createTextNode(format(labels.translated, {
@@ -145,9 +148,23 @@
   }
 
   function showPage(answer, params, append) {
-    if (!append) { results.textContent = ""; }
-    answer.hits.forEach(function (hit) { results.append(renderHit(hit)); });
-    current = {params: params, offset: answer.offset + answer.hits.length, total: answer.total};
+    if (!append) { results.textContent = ""; current = null; }
+    // With several concepts, projects that match all of them are told apart from the rest.
+    var wanted = answer.query_concepts || 0;
+    var split = wanted > 1 && answer.hits.some(function (hit) { return hit.matched_concepts < wanted; });
+    if (split && !append && !answer.hits.some(function (hit) { return hit.matched_concepts >= wanted; })) {
+      results.append(element("li", "match-heading", labels.nofull));
+    }
+    var heading = append && current ? current.heading : null;
+    answer.hits.forEach(function (hit) {
+      var full = hit.matched_concepts >= wanted;
+      if (split && full !== heading) {
+        heading = full;
+        results.append(element("li", "match-heading", full ? labels.full : labels.partial));
+      }
+      results.append(renderHit(hit));
+    });
+    current = {params: params, offset: answer.offset + answer.hits.length, total: answer.total, heading: heading};
     moreButton.hidden = current.offset >= answer.total;
     var query = params.get("q");
     statusLine.textContent = answer.total ? format(
