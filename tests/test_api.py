@@ -152,7 +152,8 @@ def test_projects_and_lookup(catalogue):
     active = catalogue.projects(year=2022)
     assert len(everything) == 12
     assert active and all(p.active_in(2022) for p in active) and len(active) < len(everything)
-    assert [(m.term, m.concept.id) for m in catalogue.lookup("lapset", lang="fi")] == [("lapsi", "barn")]
+    assert [(m.term, m.concept.id) for m in catalogue.lookup("lapset", lang="fi") if m.how != "related"] == [
+        ("lapsi", "barn")]
 
 
 # -- one catalogue, many threads --------------------------------------------------------

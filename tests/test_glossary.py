@@ -77,7 +77,7 @@ def test_lookup_finds_the_concept_from_an_inflected_term(shipped, word, lang, co
 
 
 def test_lookup_in_one_language_ignores_the_others(shipped):
-    assert [m.concept.id for m in shipped.lookup("lapset", "fi")] == ["barn"]
+    assert [m.concept.id for m in shipped.lookup("lapset", "fi") if m.how != "related"] == ["barn"]
     assert shipped.lookup("lapset", "en") == []
 
 
@@ -201,7 +201,7 @@ def test_small_glossary_loads_the_thesaurus_fields(small):
     # Related is read from both ends; a hidden label finds its concept but is no term.
     assert small.neighbours("vidarebosattning") == {"broader": [], "narrower": [], "related": ["kvotflykting"]}
     assert "kvotflyktning" not in quota.terms["sv"]
-    assert [m.concept.id for m in small.lookup("kvotflyktning", "sv")] == ["kvotflykting"]
+    assert [m.concept.id for m in small.lookup("kvotflyktning", "sv") if m.how != "related"] == ["kvotflykting"]
 
 
 def test_narrower_is_the_inverse_of_broader(shipped):
@@ -232,3 +232,36 @@ def test_relation_problems_name_the_entry(broader, related, message):
                 for n, cid in enumerate("abc", start=1)]
     problems = relation_problems(Glossary(concepts, []), "glossary.pot")
     assert [(p.file, p.line, p.message) for p in problems] == [("glossary.pot", 10, message)]
+
+
+@pytest.mark.parametrize("word, lang, concept, how", [
+    ("kommunerna", "sv", "kommun", "exact"),      # the same stem: exact
+    ("lapsille", "fi", "barn", "inflected"),
+    ("valbefinnande", "sv", "valbefinnande", "spelling"),
+    ("aidinkieli", "fi", "modersmal", "spelling"),
+    ("kvot-flykting", "sv", "kvotflykting", "spelling"),
+    ("EU stöd", "sv", "eu-stod", "spelling"),
+    ("flyktingfamilj", "sv", "familj", "compound"),
+    ("pakolaisperhe", "fi", "familj", "compound"),
+    ("kalkylerad", "sv", "kalkylerad-ersattning", "part"),
+    ("trafficking", "en", "manniskohandel", "part"),
+    ("doktor", "sv", "lakare", "exact"),
+], ids=["inflection", "fi-stem-change", "sv-without-diacritics", "fi-without-diacritics", "hyphen-for-nothing", "space-for-hyphen",
+        "sv-compound-head", "fi-compound-head", "part-of-term", "head-of-term", "everyday-label"])
+def test_lookup_reads_words_as_search_does(shipped, word, lang, concept, how):
+    first = shipped.lookup(word, lang)[0]
+    assert (first.concept.id, first.how) == (concept, how)
+
+
+def test_lookup_ranks_exact_above_inflected_above_compound_and_ends_with_related(shipped):
+    matches = shipped.lookup("läkare", "sv")
+    assert matches[0].how == "exact" and matches[0].concept.id == "lakare"
+    hows = [m.how for m in matches]
+    assert hows == sorted(hows, key=lambda h: h == "related") and "related" in hows
+    related = {m.concept.id for m in matches if m.how == "related"}
+    assert related <= set(sum(shipped.neighbours("lakare").values(), []))
+
+
+@pytest.mark.parametrize("word", ["fotboll", "jalkapallo", "football", "pizza", "bilverkstad"])
+def test_lookup_of_a_word_outside_the_domain_finds_nothing(shipped, word):
+    assert shipped.lookup(word) == []

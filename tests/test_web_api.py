@@ -133,7 +133,9 @@ def test_one_project_has_its_glossary_concepts(app):
 
 def test_glossary_lookup(app):
     data = call(app, "/api/glossary?q=lapset&lang=fi").json()
-    assert data["total"] == 1
+    # The concept the word names, then its neighbours in the thesaurus.
+    assert [m["how"] for m in data["matches"]][:2] == ["inflected", "related"]
+    assert {m["how"] for m in data["matches"][1:]} == {"related"} and data["total"] == len(data["matches"])
     assert (data["matches"][0]["term"], data["matches"][0]["concept"]["id"]) == ("lapsi", "barn")
     assert call(app, "/api/glossary?q=" + q("mental health")).json()["total"] >= 1
 

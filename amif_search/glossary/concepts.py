@@ -24,6 +24,7 @@ lapset/lapsi, kiintiöpakolaiset/kiintiöpakolainen, English children/child) sti
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -156,6 +157,10 @@ class TermMatch:
     lang: str
     term: str
     exact: bool
+    # How lookup found it, best first: exact, inflected, spelling (without å/ä/ö, a hyphen for a
+    # space), compound (a part of the word is the term), part (the word is part of the term),
+    # related (a neighbour in the thesaurus of a concept found so).
+    how: str = field(default="", compare=False)
 
     def __hash__(self) -> int:
         return hash((self.concept.id, self.lang, self.term))
@@ -202,6 +207,10 @@ class Glossary:
             index = self._by_first.setdefault(lang, {})
             for term in terms:
                 index.setdefault(term.stems[0][:3], []).append(term)
+        # The same terms as typed without diacritics (välbefinnande as valbefinnande), built when
+        # first needed; and every content word's stem, for a word that is part of a term.
+        self._folded: dict[str, dict[str, list[_Term]]] | None = None
+        self._by_word: dict[str, dict[str, list[_Term]]] | None = None
         self._foreign: dict[str, set[str]] | None = None
         self.max_words = max((len(t.stems) for ts in self._terms.values() for t in ts), default=1)
 
@@ -233,12 +242,25 @@ class Glossary:
         """Every Swedish term, for the compound lexicon."""
         return [value for c in self for value in c.terms.get(SOURCE_LANGUAGE, [])]
 
-    def _candidates(self, lang: str, first_stem: str) -> list[_Term]:
+    def _candidates(self, lang: str, first_stem: str, folded: bool = False) -> list[_Term]:
+        if folded:
+            if self._folded is None:
+                self._folded = {}
+                for language, terms in self._terms.items():
+                    index = self._folded.setdefault(language, {})
+                    for term in terms:
+                        # Folded before stemming, as a query word typed so is.
+                        stems = tuple(_fold(stem_for(language, _fold(w))) for w in _content(language, _words(term.text)))
+                        copy = _Term(term.concept_id, language, term.text, stems or term.stems)
+                        index.setdefault(copy.stems[0][:3], []).append(copy)
+            return self._folded.get(lang, {}).get(first_stem[:3], [])
         return self._by_first.get(lang, {}).get(first_stem[:3], [])
 
-    def match_words(self, words: list[str], lang: str) -> list[tuple[int, int, list[TermMatch]]]:
-        """Longest glossary terms of ``lang`` in ``words``: (start, end, matches), left to right."""
-        stems = [stem_for(lang, w) for w in words]
+    def match_words(self, words: list[str], lang: str, folded: bool = False) -> list[tuple[int, int, list[TermMatch]]]:
+        """Longest glossary terms of ``lang`` in ``words``: (start, end, matches), left to right.
+
+        ``folded``: compare the words as typed without diacritics (halsa for hälsa)."""
+        stems = [_fold(stem_for(lang, _fold(w))) if folded else stem_for(lang, w) for w in words]
         found = []
         i = 0
         skip = _FUNCTION_WORDS.get(lang, set())
@@ -247,7 +269,7 @@ class Glossary:
                 i += 1
                 continue
             best_end, best = i, []
-            for term in self._candidates(lang, stems[i]):
+            for term in self._candidates(lang, stems[i], folded):
                 n = len(term.stems)
                 # Match the term's content words against the next content words of the query.
                 j, k, exact = i, 0, True
@@ -277,19 +299,107 @@ class Glossary:
                 i += 1
         return found
 
+    def _whole(self, words: list[str], lang: str, folded: bool = False) -> list[TermMatch]:
+        """Terms of ``lang`` that are all of ``words`` (any inflection)."""
+        return [m for start, end, found in self.match_words(words, lang, folded)
+                if start == 0 and end == len(words) for m in found]
+
     def lookup(self, text: str, lang: str | None = None) -> list[TermMatch]:
-        """Concepts one of whose terms is ``text`` (any inflection), in ``lang`` or in any language."""
+        """Concepts that ``text`` names, in ``lang`` or in any language, best first.
+
+        Read as search reads words: a term in any inflection, or typed without å/ä/ö or with a
+        hyphen for a space (or the other way round); else a compound whose parts are terms
+        (flyktingfamilj, pakolaisperhe: the head first); else a word that is part of a term of
+        several words (kalkylerad). Exact before inflected before spelling before compound
+        before part; then the source language, then the order of the catalogs. The concepts
+        related to the best ones follow, marked ``related``.
+        """
         words = _words(text)
         if not words:
             return []
-        matches: list[TermMatch] = []
-        for language in ([lang] if lang else self.all_languages()):
-            for start, end, found in self.match_words(words, language):
-                if start == 0 and end == len(words):
-                    matches.extend(found)
-        # Exact stems first, then the source language, then the order of the catalogs.
-        order = {lang: n for n, lang in enumerate(self.all_languages())}
-        return sorted(_unique(matches), key=lambda m: (not m.exact, order.get(m.lang, 99), m.concept.id))
+        languages = [lang] if lang else self.all_languages()
+        found: list[TermMatch] = []
+        for language in languages:
+            for match in self._whole(words, language):
+                found.append(_how(match, "exact" if match.exact else "inflected"))
+        if not any(m.exact for m in found):
+            for variant in _spelling_variants(words):
+                for language in languages:
+                    for folded in (False, True):
+                        if variant == words and not folded:
+                            continue
+                        found += [_how(m, "spelling") for m in self._whole(variant, language, folded)
+                                  if m.exact or not found]
+        if not found and len(words) == 1:
+            for language in languages:
+                found += self._compound(words[0], language)
+        if not found and len(words) == 1:
+            for language in languages:
+                found += self._part_of_term(words[0], language)
+        order = {code: n for n, code in enumerate(self.all_languages())}
+        rank = {"exact": 0, "spelling": 1, "inflected": 2, "compound": 3, "modifier": 4, "part": 5}
+        typed = " ".join(words).lower()
+        found = sorted(_unique(found), key=lambda m: (rank.get(m.how, 9) + (0.5 if m.how == "spelling" and not m.exact else 0),
+                                                      m.term.lower() != typed, -_common_prefix(m.term.lower(), typed),
+                                                      order.get(m.lang, 99)))
+        seen = {m.concept.id for m in found}
+        related: list[TermMatch] = []
+        for match in found[:1]:
+            for kind in ("narrower", "broader", "related"):
+                for concept_id in self.neighbours(match.concept.id)[kind]:
+                    if concept_id not in seen:
+                        seen.add(concept_id)
+                        concept = self.concepts[concept_id]
+                        term = concept.preferred(match.lang) or concept.headword
+                        related.append(TermMatch(concept, match.lang, term, False, "related"))
+        return found + related
+
+    def _compound(self, word: str, lang: str) -> list[TermMatch]:
+        """A word made of two terms of ``lang`` (flykting + familj, pakolais + perhe): the head's
+        concepts, then the modifier's."""
+        lowered = word.lower()
+        for folded in (False, True):
+            for i in range(3, len(lowered) - 2):
+                head = lowered[i:]
+                heads = [m for m in self._whole([head], lang, folded) if len(m.term) >= 3]
+                if not heads:
+                    continue
+                modifier = lowered[:i]
+                modifiers = self._whole([modifier], lang, folded) or (
+                    self._whole([modifier[:-1]], lang, folded) if modifier[-1:] in ("s", "e") else [])
+                if not modifiers:
+                    modifiers = self._modifier_stem(modifier, lang, folded)
+                if modifiers:
+                    return [_how(m, "compound") for m in heads] + [_how(m, "modifier") for m in modifiers]
+        return []
+
+    def _modifier_stem(self, modifier: str, lang: str, folded: bool) -> list[TermMatch]:
+        """Terms of one word whose stem begins the modifier (pakolais- of pakolainen)."""
+        found = []
+        key = _fold(modifier) if folded else modifier
+        for term in self._candidates(lang, key, folded):
+            if len(term.stems) == 1 and len(term.stems[0]) >= 4 and key.startswith(term.stems[0]) \
+                    and len(key) - len(term.stems[0]) <= 2:
+                found.append(TermMatch(self.concepts[term.concept_id], lang, term.text, False))
+        return found
+
+    def _part_of_term(self, word: str, lang: str) -> list[TermMatch]:
+        """Terms of several words of which ``word`` is one (kalkylerad → kalkylerad ersättning)."""
+        if self._by_word is None:
+            self._by_word = {}
+            for language, terms in self._terms.items():
+                index = self._by_word.setdefault(language, {})
+                for term in terms:
+                    if len(term.stems) > 1:
+                        for term_stem in term.stems:
+                            index.setdefault(term_stem, []).append(term)
+        if word.lower() in _FUNCTION_WORDS.get(lang, set()):
+            return []
+        key = stem_for(lang, word)
+        # The term whose head the word is (human trafficking), then the shortest.
+        terms = sorted(self._by_word.get(lang, {}).get(key, []), key=lambda t: (t.stems[-1] != key, len(t.stems))) \
+            if len(key) >= 4 else []
+        return [TermMatch(self.concepts[t.concept_id], lang, t.text, False, "part") for t in terms]
 
     def is_foreign_word(self, word: str) -> bool:
         """True when ``word`` is (an inflection of) a word of a term in a language other than Swedish."""
@@ -305,6 +415,35 @@ class Glossary:
         """Per language: (concepts with a term, all concepts)."""
         total = len(self.concepts)
         return {lang: (sum(1 for c in self if c.terms.get(lang)), total) for lang in self.all_languages()}
+
+
+def _fold(text: str) -> str:
+    """``text`` as typed without diacritics (hälsa → halsa, työ → tyo)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """How many letters ``a`` and ``b`` share at the start (employer/employers before employment)."""
+    return len(os.path.commonprefix([a, b]))
+
+
+def _how(match: TermMatch, how: str) -> TermMatch:
+    return TermMatch(match.concept, match.lang, match.term, match.exact, how)
+
+
+def _spelling_variants(words: list[str]) -> list[list[str]]:
+    """The words with a hyphen for a space and the other way round, and joined (kvot-flykting,
+    kvot flykting, kvotflykting; EU stöd, EU-stöd)."""
+    pieces = [p for w in words for p in w.split("-") if p]
+    variants: list[list[str]] = []
+    if 1 < len(pieces) <= 5:
+        # Each gap between two pieces as a space, a hyphen or nothing.
+        texts = [pieces[0]]
+        for piece in pieces[1:]:
+            texts = [t + joiner + piece for t in texts for joiner in (" ", "-", "")]
+        variants = [t.split(" ") for t in texts]
+    variants.append(list(words))
+    return [v for n, v in enumerate(variants) if v not in variants[:n]]
 
 
 def _distance(match: TermMatch, query_stems: list[str], lang: str) -> int:

@@ -103,6 +103,11 @@ SCHEMAS = {
         "lang": {"type": ["string", "null"]},
         "total": {"type": "integer", "minimum": 0},
         "matches": _array(_object({"lang": _STRING, "term": _STRING, "exact": {"type": "boolean"},
+                                   "how": {"type": "string", "enum": ["exact", "inflected", "spelling", "compound",
+                                                                      "modifier", "part", "related"],
+                                           "description": "How the word was read: the term itself, an inflection, "
+                                                          "another spelling, a part of a compound, a word of the "
+                                                          "term, or a concept related to the first one found."},
                                    "concept": _ref("Concept")})),
     }),
     "Error": _object({"error": _object({
