@@ -205,3 +205,15 @@ def test_one_catalogue_serves_many_threads(built_index):
                 assert answer == expected[(thread * 5 + n) % len(THREAD_QUERIES)], (thread, n)
     finally:
         catalogue.close()
+
+
+@pytest.mark.parametrize("query, concepts", [
+    ("terveysneuvontaa", ["halsa", "vagledning-och-radgivning"]),
+    ("pakolaislapset", ["flykting", "barn"]),
+    ("tyonohjaus", ["arbetshandledning"]),
+], ids=["compound-of-two-terms", "compound-inflected", "without-diacritics"])
+def test_finnish_words_reach_their_concepts_through_compounds_and_plain_spellings(catalogue, query, concepts):
+    result = catalogue.search(query, lang="fi")
+    translated = [e for e in result.expansions if e.kind == "translation"]
+    assert [e.concepts for e in translated] == [concepts]
+    assert result.total > 0 and result.unknown == []

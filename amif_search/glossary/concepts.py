@@ -299,6 +299,22 @@ class Glossary:
                 i += 1
         return found
 
+    def read_words(self, words: list[str], lang: str) -> list[tuple[int, int, list[TermMatch]]]:
+        """Terms of ``lang`` in ``words`` as search and lookup read them: :meth:`match_words`,
+        then a word left over that is a term typed without diacritics, or a compound of two
+        terms (its matches marked ``compound`` for the head and ``modifier``)."""
+        found = self.match_words(words, lang)
+        covered = {k for start, end, _m in found for k in range(start, end)}
+        for k, word in enumerate(words):
+            if k in covered or word.lower() in _FUNCTION_WORDS.get(lang, set()) or len(word) < 4:
+                continue
+            matches = [_how(m, "spelling") for m in self._whole([word], lang, folded=True) if m.exact]
+            if not matches and len(word) >= 7:
+                matches = self._compound(word, lang)
+            if matches:
+                found.append((k, k + 1, matches))
+        return sorted(found, key=lambda span: span[0])
+
     def _whole(self, words: list[str], lang: str, folded: bool = False) -> list[TermMatch]:
         """Terms of ``lang`` that are all of ``words`` (any inflection)."""
         return [m for start, end, found in self.match_words(words, lang, folded)

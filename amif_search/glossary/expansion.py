@@ -60,6 +60,14 @@ def _term_node(text: str):
     return And(tuple(Word(w, glossary=True) for w in words))
 
 
+def _any_of(terms: list[str]):
+    """One node that matches any of ``terms``."""
+    nodes = [n for n in (_term_node(t) for t in terms) if n is not None]
+    if not nodes:
+        return None
+    return Or(tuple(nodes)) if len(nodes) > 1 else nodes[0]
+
+
 def _swedish_terms(matches: list[TermMatch], all_languages: bool = False) -> list[str]:
     terms: list[str] = []
     for match in matches:
@@ -138,7 +146,7 @@ def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Cal
         best_lang, best_spans, best_covered = None, [], 0
         for lang in foreign_languages:
             spans = []
-            for s, e, m in glossary.match_words(words, lang):
+            for s, e, m in glossary.read_words(words, lang):
                 if query_lang != lang and not all(x.exact for x in m) \
                         and any(is_swedish_typo(w) for w, k in zip(words[s:e], known[s:e]) if not k):
                     continue
@@ -148,6 +156,21 @@ def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Cal
             if covered > best_covered:
                 best_lang, best_spans, best_covered = lang, spans, covered
         for start, end, matches in best_spans:
+            heads = [m for m in matches if m.how == "compound"]
+            modifiers = [m for m in matches if m.how == "modifier"]
+            if heads and modifiers:
+                # A compound of two terms (työ + valmennus): both parts, or the head alone.
+                head = _any_of(_swedish_terms(heads))
+                modifier = _any_of(_swedish_terms(modifiers))
+                if head is None:
+                    continue
+                swedish = _swedish_terms(modifiers) + _swedish_terms(heads)
+                replaced[run[start]] = Or((And((modifier, head)), head)) if modifier is not None else head
+                for k in range(start, end):
+                    handled[k] = True
+                expansions.append(Expansion(" ".join(words[start:end]), best_lang,
+                                            [m.concept.id for m in modifiers + heads], swedish))
+                continue
             swedish = _swedish_terms(matches)
             nodes = [n for n in (_term_node(t) for t in swedish) if n is not None]
             if not nodes:
