@@ -265,3 +265,9 @@ def test_lookup_ranks_exact_above_inflected_above_compound_and_ends_with_related
 @pytest.mark.parametrize("word", ["fotboll", "jalkapallo", "football", "pizza", "bilverkstad"])
 def test_lookup_of_a_word_outside_the_domain_finds_nothing(shipped, word):
     assert shipped.lookup(word) == []
+
+
+@pytest.mark.parametrize("word, concept", [("äidit", "mamma"), ("velat", "skuld")], ids=["d-t", "lost-k"])
+def test_finnish_consonant_gradation_reaches_the_term(shipped, word, concept):
+    first = shipped.lookup(word, "fi")[0]
+    assert (first.concept.id, first.how) == (concept, "inflected")

@@ -309,6 +309,8 @@ class Glossary:
             if k in covered or word.lower() in _FUNCTION_WORDS.get(lang, set()) or len(word) < 4:
                 continue
             matches = [_how(m, "spelling") for m in self._whole([word], lang, folded=True) if m.exact]
+            if not matches:
+                matches = self._gradation(word, lang)
             if not matches and len(word) >= 7:
                 matches = self._compound(word, lang)
             if matches:
@@ -348,6 +350,9 @@ class Glossary:
                                   if m.exact or not found]
         if not found and len(words) == 1:
             for language in languages:
+                found += self._gradation(words[0], language)
+        if not found and len(words) == 1:
+            for language in languages:
                 found += self._compound(words[0], language)
         if not found and len(words) == 1:
             for language in languages:
@@ -369,6 +374,17 @@ class Glossary:
                         term = concept.preferred(match.lang) or concept.headword
                         related.append(TermMatch(concept, match.lang, term, False, "related"))
         return found + related
+
+    def _gradation(self, word: str, lang: str) -> list[TermMatch]:
+        """A Finnish word whose stem is a term's in its weak grade (äidit: äiti, velat: velka),
+        which Snowball leaves apart: the strong grade is tried, and only an exact stem counts."""
+        if lang != "fi" or len(word) < 4:
+            return []
+        for variant in _strong_grades(word.lower()):
+            found = [_how(m, "inflected") for m in self._whole([variant], lang) if m.exact]
+            if found:
+                return found
+        return []
 
     def _compound(self, word: str, lang: str) -> list[TermMatch]:
         """A word made of two terms of ``lang`` (flykting + familj, pakolais + perhe): the head's
@@ -436,6 +452,29 @@ class Glossary:
 def _fold(text: str) -> str:
     """``text`` as typed without diacritics (hälsa → halsa, työ → tyo)."""
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+# Finnish consonant gradation, weak grade -> strong grade (äidin -> äiti, tavat -> tapa).
+_GRADES = (("nn", "nt"), ("ll", "lt"), ("rr", "rt"), ("mm", "mp"), ("ng", "nk"), ("d", "t"), ("v", "p"),
+           ("t", "tt"), ("p", "pp"), ("k", "kk"))
+_VOWELS = "aeiouyäö"
+
+
+def _strong_grades(word: str) -> list[str]:
+    """``word`` with its last weak-grade consonant made strong, each way it could be (and with a
+    lost k restored: velat -> velkat)."""
+    variants = []
+    body = word[:-1]   # the last letter is an ending's
+    for weak, strong in _GRADES:
+        at = body.rfind(weak)
+        if at > 0 and (len(weak) == 2 or body[at - 1] in _VOWELS + "lrnh"):
+            variants.append(word[:at] + strong + word[at + len(weak):])
+    inserted = 0
+    for at in range(len(body) - 1, 1, -1):
+        if word[at] in _VOWELS and word[at - 1] in _VOWELS + "lrh" and inserted < 2:
+            variants.append(word[:at] + "k" + word[at:])
+            inserted += 1
+    return variants
 
 
 def _common_prefix(a: str, b: str) -> int:

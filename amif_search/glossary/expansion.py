@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
-from .concepts import SOURCE_LANGUAGE, Glossary, TermMatch, _words
+from .concepts import SOURCE_LANGUAGE, Glossary, TermMatch, _words, stem_for
 from ..text.analysis import is_stopword
 from ..query import And, FieldFilter, Or, ParsedQuery, Phrase, Word
 
@@ -58,6 +58,16 @@ def _term_node(text: str):
     if len(words) == 1:
         return Word(words[0], glossary=True)
     return And(tuple(Word(w, glossary=True) for w in words))
+
+
+def _near_inflection(match: TermMatch, words: list[str]) -> bool:
+    """A Swedish term of one word whose stem differs from the word's by one final letter."""
+    term = _words(match.term)
+    if len(term) != 1 or len(words) != 1:
+        return False
+    a, b = stem_for(SOURCE_LANGUAGE, term[0]), stem_for(SOURCE_LANGUAGE, words[0])
+    short, long = sorted((a, b), key=len)
+    return len(short) >= 5 and len(long) - len(short) == 1 and long.startswith(short)
 
 
 def _any_of(terms: list[str]):
@@ -203,7 +213,9 @@ def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Cal
                         expansions.append(Expansion(words[start], lang, [m.concept.id for m in matches], swedish))
         # Swedish words: the concept's other Swedish terms as weaker alternatives.
         for start, end, matches in glossary.match_words(words, SOURCE_LANGUAGE):
-            matches = [m for m in matches if m.exact]
+            # The same stem, or one letter more or less (föräldrar, förälder: föräldr, föräld).
+            # (Only for a word the texts have: one they lack may be a typo, left to correction.)
+            matches = [m for m in matches if m.exact or all(known[start:end]) and _near_inflection(m, words[start:end])]
             if not matches or any(handled[start:end]):
                 continue
             own = " ".join(words[start:end]).lower()

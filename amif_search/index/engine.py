@@ -45,6 +45,7 @@ MAX_COMPOUNDS = 8         # at most this many of them, the most frequent: each w
 CORRECTION_WEIGHT = 0.3   # a typo corrected to a word of the collection
 TIEBREAK = 0.1            # how much a word's other forms add to its best one
 SYNONYM_WEIGHT = 0.5      # another Swedish term of the same glossary concept
+RELATED_COVERAGE = 0.5    # a concept met only through a neighbour counts this much in the ranking
 GENERIC_SHARE = 0.6       # a concept whose own words occur in this share of the projects is generic
 MIN_DOCS_FOR_GENERIC = 5  # below this many projects, no concept is called generic
 
@@ -434,32 +435,35 @@ class Engine:
         # matches: those matching all come first, then by coverage, then by score.
         scores: dict[int, float] = {}
         coverage: dict[int, int] = {}
-        # A concept whose own words occur in most of the collection (projekt, flykting) is
-        # generic: in a query with a more specific concept that finds something, it cannot
-        # carry a project alone.
+        # A concept whose own words occur in most of the collection (flykting, stöd) is
+        # generic: in a query with a more specific concept, it cannot carry a project alone
+        # (when the specific one finds nothing, nothing is found: no project is about it).
         total = self.doc_count()
         generic_share = None if len(concepts) < 2 or total < MIN_DOCS_FOR_GENERIC else GENERIC_SHARE * total
         specific: dict[int, int] = {}
+        strength: dict[int, float] = {}
         any_generic = any_specific = False
         for node, own, alternatives in concepts:
             matched = _concept_scores(evaluation, own, alternatives)
             if not matched and _typed_by_user(node):
                 unknown.append(node.text if isinstance(node, Word) else " ".join(n.text for n in node.nodes))
-            own_count = len(evaluation.run(own)) if own is not None and generic_share is not None else 0
-            generic = generic_share is not None and own_count >= generic_share
-            # A specific concept that finds nothing leaves the generic ones to answer (partly).
-            any_generic, any_specific = any_generic or generic, any_specific or (not generic and bool(matched))
+            own_docs = evaluation.run(own) if own is not None else {}
+            generic = generic_share is not None and len(own_docs) >= generic_share
+            any_generic, any_specific = any_generic or generic, any_specific or not generic
             get_score, get_count = scores.get, coverage.get
             for docnum, score in matched.items():
                 scores[docnum] = get_score(docnum, 0.0) + score
                 coverage[docnum] = get_count(docnum, 0) + 1
+                # Ranked by how well each concept is met: by its own words fully, only
+                # through a neighbouring concept in part.
+                strength[docnum] = strength.get(docnum, 0.0) + (1.0 if docnum in own_docs else RELATED_COVERAGE)
                 if not generic:
                     specific[docnum] = specific.get(docnum, 0) + 1
         if any_generic and any_specific:
             scores = {d: s for d, s in scores.items() if d in specific}
         if allowed is not None:
             scores = {d: s for d, s in scores.items() if d in allowed}
-        key = lambda d: (-coverage[d], -scores[d], d)  # noqa: E731
+        key = lambda d: (-strength[d], -scores[d], d)  # noqa: E731
         if want is None:
             ranked = sorted(scores, key=key)
         else:
