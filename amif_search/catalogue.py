@@ -20,7 +20,7 @@ from .i18n import _
 from .text.highlight import MatchForms, make_snippet, match_spans
 from .index import store
 from .model import Project
-from .query import FieldFilter, ParsedQuery, Word, parse_query
+from .query import FieldFilter, ParsedQuery, Word, filter_for, parse_query
 from .indexing import (  # noqa: F401  (re-exported: the index's life is part of this API)
     IndexInfo, UpdateReport, Verification, build_index, rebuild_reason, resolve_index_dir, update_index,
 )
@@ -52,9 +52,7 @@ class Hit:
     title_highlights: list[tuple[int, int]]
 
     def to_json(self) -> dict:
-        data = self.project.to_json()
-        data.pop("description")
-        data.pop("objective_title")
+        data = self.project.to_json(hit=True)
         data["score"] = round(self.score, 4)
         data["matched_concepts"] = self.coverage
         data["snippet"] = self.snippet
@@ -259,10 +257,10 @@ class Catalogue:
             raise NotFoundError(_("inget projekt har ID:t {id}").format(id=project_id))
         return found[project_id]
 
-    def projects(self, *, objective: str | None = None, year: int | None = None,
-                 implementer: str | None = None) -> list[Project]:
-        """All projects in source order, optionally filtered."""
-        filters = _filters(objective, year, implementer)
+    def projects(self, *, filters: Mapping[str, object] | None = None, objective: str | None = None,
+                 year: int | None = None, implementer: str | None = None) -> list[Project]:
+        """All projects in source order, optionally filtered (``filters`` as for :meth:`search`)."""
+        filters = _filters(filters, objective=objective, year=year, implementer=implementer)
         return self._retrying(lambda: self._projects(filters))
 
     def _projects(self, filters) -> list[Project]:
@@ -279,26 +277,19 @@ class Catalogue:
                query_lang: str | None = None) -> SearchResult:
         """Search; raises :class:`QueryError` for a query that cannot be understood.
 
-        ``filters`` may hold ``objective`` (a code such as "6.2"), ``year`` (active during
-        that year) and ``implementer`` (text), the same as the keyword arguments of those
-        names. Finnish and English words are read through the glossary; ``lang`` (or
-        ``query_lang``) forces the language of the query: sv, fi, en, or any language the
-        glossary has.
+        ``filters`` maps the name of a filterable field (:mod:`amif_search.fields`) to a value:
+        ``objective`` (a code such as "6.2"), ``year`` (active during that year), ``start_year``,
+        ``end_year``, ``implementer`` (text); ``objective``, ``year`` and ``implementer`` may also
+        be given as keyword arguments. Finnish and English words are read through the glossary;
+        ``lang`` (or ``query_lang``) forces the language of the query: sv, fi, en, or any
+        language the glossary has.
         """
 
         if limit is not None and limit < 0 or offset < 0:
             raise QueryError(_("limit och offset kan inte vara negativa"))
-        if filters:
-            unknown = set(filters) - {"objective", "year", "implementer"}
-            if unknown:
-                raise QueryError(_("okänt filter {name} (kända: objective, year, implementer)").format(
-                    name=sorted(unknown)[0]))
-            objective = objective or filters.get("objective")  # type: ignore[assignment]
-            year = year if year is not None else filters.get("year")  # type: ignore[assignment]
-            implementer = implementer or filters.get("implementer")  # type: ignore[assignment]
         query_lang = query_lang or lang
         parsed = parse_query(query)
-        filters = _filters(objective, year, implementer)
+        filters = _filters(filters, objective=objective, year=year, implementer=implementer)
         return self._retrying(lambda: self._search(query, parsed, filters, limit, offset, query_lang))
 
     def _search(self, query: str, parsed: ParsedQuery, filters, limit, offset, query_lang) -> SearchResult:
@@ -360,15 +351,18 @@ def concepts_in_text(glossary, text: str):
     return found
 
 
-def _filters(objective: str | None, year: int | None, implementer: str | None) -> list[FieldFilter]:
-    filters = []
-    if objective:
-        filters.append(FieldFilter("objective", str(objective)))
-    if year is not None:
-        filters.append(FieldFilter("year", str(year), int(year), int(year)))
-    if implementer:
-        filters.append(FieldFilter("implementer", implementer))
-    return filters
+def _filters(given: Mapping[str, object] | None, **keywords) -> list[FieldFilter]:
+    """The conditions of ``given`` and the keyword filters (a keyword wins over ``given``)."""
+    from .fields import filterable_fields  # noqa: PLC0415
+
+    known = [f.name for f in filterable_fields()]
+    values = dict(given or {})
+    unknown = set(values) - set(known)
+    if unknown:
+        raise QueryError(_("okänt filter {name} (kända: {known})").format(
+            name=sorted(unknown)[0], known=", ".join(known)))
+    values.update({name: value for name, value in keywords.items() if value is not None and value != ""})
+    return [filter_for(name, values[name]) for name in known if values.get(name) not in (None, "")]
 
 
 def _suggestion(query: str, corrections: list[Correction]) -> str | None:

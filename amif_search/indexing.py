@@ -10,6 +10,7 @@ from typing import Callable, Iterable
 
 from .text.analysis import Lexicon
 from .errors import IndexNotFoundError, SourceError
+from .fields import text_fields
 from .i18n import _
 from .index import store
 from .model import Project
@@ -113,7 +114,7 @@ def _write(location: Path, projects: list[Project], infos, progress: Progress | 
 
     glossary = load_glossary()
     # The glossary's Swedish terms join the corpus in the lexicon of compound members.
-    lexicon = Lexicon.from_texts((f"{p.title} {p.description} {p.implementer}" for p in projects),
+    lexicon = Lexicon.from_texts((_texts(p) for p in projects),
                                  extra_words=glossary.swedish_words())
     total = len(projects)
 
@@ -143,7 +144,8 @@ class UpdateReport:
 
 
 def _texts(project: Project) -> str:
-    return f"{project.title} {project.description} {project.implementer}"
+    """The words of a project that the lexicon of compound members learns from."""
+    return " ".join(field.value(project) or "" for field in text_fields() if field.in_lexicon)
 
 
 def update_index(sources: Iterable[str | Path] | None = None, index_dir: str | Path | None = None, *,

@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from .fields import json_values
+
 __all__ = ["Objective", "Project"]
 
 
@@ -55,20 +57,10 @@ class Project:
         ]
         return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
-    def to_json(self) -> dict:
-        """The stable, language-neutral JSON form (dates ISO, amount a string)."""
-        return {
-            "id": self.id,
-            "title": self.title,
-            "short_name": self.short_name,
-            "objective": self.objective.code,
-            "objective_title": self.objective.title,
-            "implementer": self.implementer,
-            "start": self.start.isoformat(),
-            "end": self.end.isoformat(),
-            "eu_support": f"{self.eu_support:.2f}",
-            "description": self.description,
-        }
+    def to_json(self, hit: bool = False) -> dict:
+        """The stable, language-neutral JSON form (dates ISO, amount a string); ``hit``:
+        the shorter form of a search hit. The keys are those of :mod:`amif_search.fields`."""
+        return {value.key: value.get(self) for value in json_values(hit)}
 
     def to_record(self) -> dict:
         """Everything needed to rebuild the object, for storage in the index."""

@@ -7,12 +7,13 @@
     NOT vuxna, -vuxna           without the word
     +barn                       required
     trauma*                     a prefix
-    mål:6.2  år:2022  år:2019-2021  stöd:>500000  stöd:100000-600000
+    mål:6.2  år:2022  år:2019-2021  startår:2021  slutår:<2022  stöd:>500000  stöd:100000-600000
     genomförare:Diakonissanstalten  titel:LANU  beskrivning:"psykisk hälsa"  id:lanu-2022
 
-Field names have English aliases (objective:, year:, support:, implementer:, title:,
-description:). Faults a user can make are either read sensibly, with a warning (a missing
-closing quote or parenthesis), or refused with a :class:`QueryError` that says what is wrong.
+Field names have English aliases (objective:, year:, start:, end:, support:, implementer:,
+title:, description:); the fields and their names are those of :mod:`amif_search.fields`.
+Faults a user can make are either read sensibly, with a warning (a missing closing quote or
+parenthesis), or refused with a :class:`QueryError` that says what is wrong.
 """
 
 from __future__ import annotations
@@ -22,12 +23,13 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from . import fields as F
 from .errors import QueryError
 from .i18n import _
 
 __all__ = [
     "Word", "Phrase", "FieldFilter", "Not", "Or", "And", "ParsedQuery", "parse_query",
-    "FIELDS", "MAX_QUERY_LENGTH", "MAX_QUERY_TERMS", "MAX_QUERY_DEPTH",
+    "filter_for", "MAX_QUERY_LENGTH", "MAX_QUERY_TERMS", "MAX_QUERY_DEPTH",
 ]
 
 MAX_QUERY_LENGTH = 2000
@@ -35,17 +37,6 @@ MAX_QUERY_TERMS = 64
 # Parentheses are read recursively: without a bound, '((((…' of a long query exhausts the stack.
 MAX_QUERY_DEPTH = 20
 
-# Canonical field -> the names a user may type.
-FIELDS: dict[str, tuple[str, ...]] = {
-    "objective": ("mål", "mal", "objective"),
-    "year": ("år", "ar", "year"),
-    "support": ("stöd", "stod", "eu-stöd", "support"),
-    "implementer": ("genomförare", "genomforare", "projektgenomförare", "implementer"),
-    "title": ("titel", "title"),
-    "description": ("beskrivning", "description"),
-    "id": ("id",),
-}
-_FIELD_BY_NAME = {alias: canonical for canonical, aliases in FIELDS.items() for alias in aliases}
 _ABBREVIATION_ENDINGS = frozenset("s n t ns ts en et ar er or ens ets na".split())
 _OPERATORS = {"AND": "AND", "OCH": "AND", "OR": "OR", "ELLER": "OR", "NOT": "NOT", "INTE": "NOT"}
 
@@ -319,11 +310,11 @@ class _Parser:
         return Phrase(words) if len(words) > 1 else Word(words[0].rstrip("*"), words[0].endswith("*"))
 
     def field(self, name: str, value: str):
-        canonical = _FIELD_BY_NAME.get(name.lower())
-        if canonical is None and value.lower() in _ABBREVIATION_ENDINGS:
+        known_field = F.by_query_name(name)
+        if known_field is None and value.lower() in _ABBREVIATION_ENDINGS:
             return self.word(name)  # 'ANM:s', 'THL:n': an abbreviation inflected, not a field
-        if canonical is None:
-            known = ", ".join(f"{aliases[0]}:" for aliases in FIELDS.values())
+        if known_field is None:
+            known = ", ".join(f"{f.query_name}:" for f in F.FIELDS if f.query_names)
             raise QueryError(_("okänt fält {field}: (kända fält: {known})").format(field=name, known=known))
         if value.startswith('"'):
             if not value.endswith('"') or len(value) == 1:
@@ -334,18 +325,13 @@ class _Parser:
         if not value:
             raise QueryError(_("fältet {field}: behöver ett värde").format(field=name))
         self._count()
-        if canonical == "year":
-            low, high = _parse_range(value, name, integer=True)
-            return FieldFilter("year", value, low, high)
-        if canonical == "support":
-            low, high = _parse_range(value, name, integer=False)
-            return FieldFilter("support", value, low, high)
-        if canonical == "objective":
-            if not re.fullmatch(r"\d+(?:\.\d+)*", value):
-                raise QueryError(_("{field}: väntar sig en målkod som 6.2, inte {value!r}").format(
-                    field=name, value=value))
-            return FieldFilter("objective", value)
-        return FieldFilter(canonical, value)
+        if known_field.kind in (F.YEAR_RANGE, F.YEAR, F.AMOUNT):
+            low, high = _parse_range(value, name, integer=known_field.kind != F.AMOUNT)
+            return FieldFilter(known_field.name, value, low, high)
+        if known_field.kind == F.CODE and not re.fullmatch(r"\d+(?:\.\d+)*", value):
+            raise QueryError(_("{field}: väntar sig en målkod som 6.2, inte {value!r}").format(
+                field=name, value=value))
+        return FieldFilter(known_field.name, value)
 
     def _count(self, n: int = 1) -> None:
         self.terms += n
@@ -400,3 +386,14 @@ def _parse_range(value: str, name: str, integer: bool):
         _number(value, name, integer)
     raise QueryError(_("{field}: väntar sig ett belopp i euro som >500000 eller 100000-600000, "
                        "inte {value!r}").format(field=name, value=value))
+
+
+def filter_for(name: str, value) -> FieldFilter:
+    """The condition that field ``name`` has ``value`` (a year, a code, words, an amount), as
+    the filters of the Python and HTTP APIs give it; KeyError for an unknown field."""
+    known_field = F.field_named(name)
+    if known_field.kind in (F.YEAR_RANGE, F.YEAR):
+        return FieldFilter(name, str(value), int(value), int(value))
+    if known_field.kind == F.AMOUNT:
+        return FieldFilter(name, str(value), Decimal(value), Decimal(value))
+    return FieldFilter(name, str(value))

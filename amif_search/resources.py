@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -39,8 +40,10 @@ def data_dir() -> Path:
 
 
 def locales_dir() -> Path:
-    """The folder of the gettext catalogs."""
-    return _resource("locales")
+    """The folder of the gettext catalogs: ``AMIF_SEARCH_LOCALES`` when set (a translator's
+    working copy), else the packaged ones."""
+    chosen = os.environ.get("AMIF_SEARCH_LOCALES")
+    return Path(chosen) if chosen else _resource("locales")
 
 
 def default_sources() -> list[Path]:

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
+from .fields import field_named
 from .query import FieldFilter, ParsedQuery, Word
 
 __all__ = ["Interpretation", "Understood", "read_structure", "WORDS"]
@@ -226,7 +227,7 @@ class _Reader:
                 return 0
             k += currency
             self.take(i, k, FieldFilter("support", f"{low}-{high}", low, high),
-                      f"stöd:{_amount_text(low)}-{_amount_text(high)}")
+                      f"{_name('support')}:{_amount_text(low)}-{_amount_text(high)}")
             return k
         if inline:
             first = _decimal(inline.group(1))
@@ -251,7 +252,7 @@ class _Reader:
             if not (currency or second.scaled) or high < low:
                 return 0
             self.take(i, k + currency, FieldFilter("support", f"{low}-{high}", low, high),
-                      f"stöd:{_amount_text(low)}-{_amount_text(high)}")
+                      f"{_name('support')}:{_amount_text(low)}-{_amount_text(high)}")
             return k + currency
         currency = currency or _match(words, k, "currency")
         value = number.value
@@ -265,8 +266,8 @@ class _Reader:
             "more": (value + step, None, ">"), "at_least": (value, None, ">="),
             "less": (None, value - step, "<"), "at_most": (None, value, "<="),
         }.get(op or "", (value * Decimal("0.75"), value * Decimal("1.25"), None))
-        reading = f"stöd:{sign}{_amount_text(value)}" if sign else \
-            f"stöd:{_amount_text(low)}-{_amount_text(high)}"
+        reading = f"{_name('support')}:{sign}{_amount_text(value)}" if sign else \
+            f"{_name('support')}:{_amount_text(low)}-{_amount_text(high)}"
         self.take(i, k + currency, FieldFilter("support", reading.split(":", 1)[1], low, high), reading)
         return k + currency
 
@@ -279,10 +280,10 @@ class _Reader:
             if size and self.free(i, i + size + 1) and i + size < len(words) \
                     and _OBJECTIVE_CODE.match(words[i + size]):
                 code = words[i + size]
-                self.take(i, i + size + 1, FieldFilter("objective", code), f"mål:{code}")
+                self.take(i, i + size + 1, FieldFilter("objective", code), f"{_name('objective')}:{code}")
         for i, word in enumerate(words):
             if self.free(i, i + 1) and _DOTTED_CODE.match(word):
-                self.take(i, i + 1, FieldFilter("objective", word), f"mål:{word}")
+                self.take(i, i + 1, FieldFilter("objective", word), f"{_name('objective')}:{word}")
 
     # -- years ---------------------------------------------------------------------------
 
@@ -317,8 +318,8 @@ class _Reader:
             # The words that say 'in the year' just before it go too ('vuonna 2022 alkaneet').
             while start > 0 and self.free(start - 1, start) and _ends_with(words, start, "active"):
                 start -= _ends_with(words, start, "active")
-            name, field_name = {"start": ("startår", "start_year"), "end": ("slutår", "end_year")}.get(
-                kind, ("år", "year"))
+            field_name = {"start": "start_year", "end": "end_year"}.get(kind, "year")
+            name = _name(field_name)
             value = str(low) if low == high else f"{low}-{high}"
             self.take(start, end, FieldFilter(field_name, value, low, high), f"{name}:{value}")
             i = end
@@ -343,6 +344,11 @@ class _Reader:
             if size and self.free(k, k + size):
                 return start, k + size, kind
         return start, end, "active"
+
+
+def _name(field_name: str) -> str:
+    """The name a user types for the field (its Swedish query name in the registry)."""
+    return field_named(field_name).query_name
 
 
 def _scale(number: _Number) -> Decimal:

@@ -62,7 +62,10 @@ def normalized(text: str) -> str:
 
 def own_help_texts(command: click.Command) -> list[str]:
     """The msgids that a command's --help shows: its help, its options' and its subcommands' short help."""
-    texts = [command.help] + [param.help for param in command.params if getattr(param, "help", None)]
+    ctx = click.Context(command)
+    params = command.get_params(ctx)   # the registry's filter options too, not click's own --help
+    texts = [command.help] + [param.help for param in params if getattr(param, "help", None)
+                              and param is not command.get_help_option(ctx)]
     if isinstance(command, click.Group):
         ctx = click.Context(command)
         texts += [command.get_command(ctx, name).short_help for name in command.list_commands(ctx)]

@@ -22,7 +22,8 @@ from amif_search.i18n.formatting import format_amount, format_date, format_numbe
     pytest.param(Decimal("-1234.5"), "sv", "-1 234,50 €", id="negative-sv"),
     pytest.param(Decimal("-0.001"), "sv", "0,00 €", id="no-negative-zero"),
     pytest.param(Decimal("2679894.24"), "en_GB", "€2,679,894.24", id="region-code"),
-    pytest.param(Decimal("2679894.24"), "de", "2 679 894,24 €", id="other-language-as-swedish"),
+    pytest.param(Decimal("2679894.24"), "de_DE.UTF-8", "2.679.894,24 €", id="german-from-the-table"),
+    pytest.param(Decimal("2679894.24"), "xx", "2 679 894,24 €", id="unknown-language-as-swedish"),
 ])
 def test_format_amount(value, lang, expected):
     assert format_amount(value, lang) == expected

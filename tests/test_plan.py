@@ -16,7 +16,9 @@ from whoosh import query as Q
 
 from amif_search.catalogue import build_index, open_catalogue, update_index
 from amif_search.index import plan as P
-from amif_search.index.schema import TEXT_SOURCES
+from amif_search.fields import text_fields
+
+TEXT_SOURCES = tuple(f.index_name for f in text_fields())
 
 
 def _whoosh_scores(searcher, query) -> dict[int, float]:

@@ -67,7 +67,8 @@ def test_malformed_queries_are_read_sensibly_with_a_warning(text, warning, conce
 @pytest.mark.parametrize("text,message", [
     ("", "frågan är tom"),
     ("   \t ", "frågan är tom"),
-    ("färg:röd", "okänt fält färg: (kända fält: mål:, år:, stöd:, genomförare:, titel:, beskrivning:, id:)"),
+    ("färg:röd", "okänt fält färg: (kända fält: id:, titel:, mål:, genomförare:, år:, startår:, slutår:, stöd:, "
+                 "beskrivning:)"),
     ("NOT", "NOT behöver ett ord efter sig"),
     ("-", "frågan har inget ord"),
     ("AND", "frågan har inget ord att söka efter"),

@@ -462,13 +462,13 @@ def test_openapi_describes_every_route_and_parameter(app, openapi):
     assert openapi["openapi"].startswith("3.1")
     assert set(openapi["paths"]) == {"/api/search", "/api/projects", "/api/projects/{id}", "/api/glossary",
                                      "/api/openapi.json"}
-    for path, names in [("/api/search", api.SEARCH_PARAMETERS), ("/api/projects", api.PROJECTS_PARAMETERS),
+    for path, names in [("/api/search", api.search_parameters()), ("/api/projects", api.projects_parameters()),
                         ("/api/glossary", api.GLOSSARY_PARAMETERS)]:
         assert tuple(p["name"] for p in openapi["paths"][path]["get"]["parameters"]) == names
         for parameter in openapi["paths"][path]["get"]["parameters"]:
             # Every documented parameter is accepted, not refused as unknown.
             value = {"q": "barn", "lang": "fi", "objective": "6.2", "year": "2022", "implementer": "Institutet",
-                     "limit": "5", "offset": "1"}[parameter["name"]]
+                     "start_year": "2021", "end_year": "2022", "limit": "5", "offset": "1"}[parameter["name"]]
             extra = "" if parameter["name"] == "q" or path == "/api/projects" else "q=barn&"
             assert call(app, f"{path}?{extra}{parameter['name']}={value}").status == 200, parameter["name"]
     search_q = next(p for p in openapi["paths"]["/api/search"]["get"]["parameters"] if p["name"] == "q")

@@ -14,12 +14,31 @@ import click
 
 from .. import __version__
 from ..errors import AmifSearchError
-from ..i18n import N_, _, detect_language, pop_warnings, set_language
+from ..i18n import N_, _, detect_languages, ngettext, pop_warnings, set_language
+from ..i18n.languages import best_language, interface_languages
 from .helptext import TranslatedGroup, click_messages
 
 __all__ = ["main", "cli"]
 
-LANGUAGE_CHOICES = ("sv", "fi", "en")
+
+
+class _InterfaceLanguage(click.ParamType):
+    """An interface language: Swedish or one with a catalog (looked for when the option is read)."""
+
+    name = "lang"
+
+    def get_metavar(self, param, *args, **kwargs) -> str:
+        return "[" + "|".join(interface_languages()) + "]"
+
+    def convert(self, value, param, ctx):
+        available = interface_languages()
+        chosen = best_language(value, available)
+        if chosen is None:
+            # click's own message for a choice, so that it reads as before
+            choices = ", ".join(map(repr, available))
+            self.fail(ngettext("{value!r} är inte {choice}.", "{value!r} är inte något av {choices}.",
+                               len(available)).format(value=value, choice=choices, choices=choices), param, ctx)
+        return chosen
 
 
 # name -> (module, attribute, short help): a command's module is imported only when the
@@ -87,8 +106,8 @@ def _has_module(name: str) -> bool:
 
 
 def _use_language(lang: str | None) -> str:
-    chosen = detect_language(lang)
-    set_language(chosen)
+    chosen, *fallbacks = detect_languages(lang)
+    set_language(chosen, fallbacks=fallbacks)
     for warning in pop_warnings():  # a catalog that cannot be used: said once, texts fall back to Swedish
         click.echo(f"amif-search: {warning}", err=True)
     return chosen
@@ -103,7 +122,7 @@ def _choose_language(ctx: click.Context, param: click.Parameter, value: str | No
              help=N_("Sök bland projekten inom EU:s asyl-, migrations- och integrationsfond (AMIF) i Finland."))
 @click.version_option(__version__, "--version", prog_name="amif-search", message="%(prog)s %(version)s",
                       help=N_("Visa versionen och avsluta."))
-@click.option("--lang", type=click.Choice(LANGUAGE_CHOICES), default=None, is_eager=True, callback=_choose_language,
+@click.option("--lang", type=_InterfaceLanguage(), default=None, is_eager=True, callback=_choose_language,
               help=N_("Gränssnittets språk (standard: LANGUAGE, LC_ALL, LC_MESSAGES, LANG, annars sv)."))
 @click.pass_context
 def cli(ctx: click.Context, lang: str) -> None:

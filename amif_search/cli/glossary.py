@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from ..i18n import N_, _
+from ..i18n.languages import interface_languages, language
 from .helptext import TranslatedGroup
 
 __all__ = ["glossary"]
@@ -52,14 +53,12 @@ def _language(glossary, lang: str | None, param: str = "--lang") -> str | None:
 
 
 def _name(lang: str) -> str:
-    from ..glossary.concepts import LANGUAGE_NAMES  # noqa: PLC0415
-
-    return LANGUAGE_NAMES.get(lang, lang)
+    return language(lang).name
 
 
 def _ordered(languages: list[str]) -> list[str]:
-    """Swedish, Finnish and English first, then the other languages in catalog order."""
-    first = [lang for lang in ("sv", "fi", "en") if lang in languages]
+    """The interface languages first, Swedish leading, then the other languages in catalog order."""
+    first = [lang for lang in interface_languages() if lang in languages]
     return first + [lang for lang in languages if lang not in first]
 
 

@@ -7,24 +7,21 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..fields import label as field_label
 from ..i18n.formatting import format_amount, format_period
 from ..i18n import N_, _
+from ..i18n.languages import SOURCE_LANGUAGE
 
 if TYPE_CHECKING:
     from ..model import Project
 
 __all__ = ["Style", "render_hit", "render_project", "render_project_line", "LABELS"]
 
-# Field labels: the msgids are the labels of the Swedish source page.
+# Labels of what is shown but is no field of the registry (whose labels are in amif_search.fields);
+# the msgids are the labels of the Swedish source page.
 LABELS = {
-    "description": N_("Projektbeskrivning"),
-    "implementer": N_("Projektgenomförare"),
     "period": N_("Verksamhetsperiod"),
-    "support": N_("EU-stöd"),
-    "objective": N_("Nationellt mål"),
     "specific_objective": N_("Särskilt mål"),
-    "short_name": N_("Kortnamn"),
-    "id": N_("ID"),
     "source": N_("Källa"),
 }
 
@@ -59,7 +56,7 @@ class Style:
 
 
 def label(key: str) -> str:
-    return _(LABELS[key])
+    return _(LABELS[key] if key in LABELS else field_label(key))
 
 
 def objective_title(project: Project) -> str:
@@ -119,6 +116,6 @@ def render_project(project: Project, lang: str, concepts=None) -> str:
     if concepts:
         lines += ["", _("Begrepp i ordlistan:")]
         for concept in concepts:
-            term = concept.preferred(lang) if lang != "sv" else None
+            term = concept.preferred(lang) if lang != SOURCE_LANGUAGE else None
             lines.append(f"  {concept.headword}" + (f" – {term}" if term else ""))
     return "\n".join(lines)

@@ -8,6 +8,7 @@ import sys
 
 import click
 
+from .. import fields as F
 from ..i18n import N_, _, get_language
 from .helptext import TranslatedCommand
 from .render import Style, render_hit, render_project, render_project_line
@@ -22,13 +23,38 @@ color_option = click.option("--color", type=click.Choice(["auto", "always", "nev
                                                        "NO_COLOR är satt)."))
 
 
-def _filters(f):
-    f = click.option("--objective", metavar="CODE", help=N_("Bara detta nationella mål, t.ex. 6.2."))(f)
-    f = click.option("--year", type=click.IntRange(1900, 2200), metavar="YEAR",
-                     help=N_("Bara projekt som pågår under året YEAR."))(f)
-    f = click.option("--implementer", metavar="TEXT",
-                     help=N_("Bara projekt vars projektgenomförare motsvarar TEXT."))(f)
-    return f
+# The option of each kind of filterable field: its type and metavar.
+_OPTION_TYPES = {
+    F.CODE: (str, "CODE"), F.TEXT: (str, "TEXT"), F.ID: (str, "ID"), F.AMOUNT: (str, "EUR"),
+    F.YEAR_RANGE: (click.IntRange(1900, 2200), "YEAR"), F.YEAR: (click.IntRange(1900, 2200), "YEAR"),
+}
+
+
+class _FilteredCommand(TranslatedCommand):
+    """A command with an option for each filterable field of the registry, named after its API
+    parameter, placed after the option ``--offset`` or else first. The options are made when
+    the command is used, so that they are those of the registry as it is then."""
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        params = super().get_params(ctx)
+        names = [p.name for p in params]
+        at = names.index("offset") + 1 if "offset" in names else 0
+        return params[:at] + _filter_options() + params[at:]
+
+
+def _filter_options() -> list[click.Option]:
+    options = []
+    for field in F.filterable_fields():
+        kind, metavar = _OPTION_TYPES[field.kind]
+        options.append(click.Option(["--" + field.api_parameter.replace("_", "-"), field.api_parameter],
+                                    type=kind, metavar=metavar, help=field.option_help))
+    return options
+
+
+def _chosen(options: dict) -> dict:
+    """The filters given on the command line, by field name."""
+    return {field.name: options[field.api_parameter] for field in F.filterable_fields()
+            if options.get(field.api_parameter) is not None}
 
 
 def _open(index_dir: str | None):
@@ -58,7 +84,7 @@ def _echo_json(data) -> None:
 
 
 @click.command(
-    cls=TranslatedCommand,
+    cls=_FilteredCommand,
     short_help=N_("Sök bland projekten."),
     # Translators: keep the line \b, which keeps the examples from being rewrapped; the example
     # queries may be kept as they are (a search finds Swedish projects from Finnish or English words too).
@@ -76,16 +102,14 @@ def _echo_json(data) -> None:
               help=N_("Visa högst så här många träffar."))
 @click.option("--offset", type=click.IntRange(0, None), default=0,
               help=N_("Hoppa först över så här många träffar (för bläddring)."))
-@_filters
 @click.option("--query-lang", metavar="LANG", default=None,
               help=N_("Frågans språk (sv, fi, en, ...); standard: avgörs ord för ord."))
 @click.option("--json", "as_json", is_flag=True, help=N_("Skriv ut ett JSON-objekt (stabila nycklar, ISO-datum)."))
 @index_option
 @color_option
-def search(query, limit, offset, objective, year, implementer, query_lang, as_json, index_dir, color):
+def search(query, limit, offset, query_lang, as_json, index_dir, color, **options):
     catalogue = _open(index_dir)
-    result = catalogue.search(query, limit=limit, offset=offset, objective=objective, year=year,
-                              implementer=implementer, query_lang=query_lang)
+    result = catalogue.search(query, limit=limit, offset=offset, filters=_chosen(options), query_lang=query_lang)
     if as_json:
         _echo_json(result.to_json())
         return 0 if result.total else 1
@@ -130,14 +154,13 @@ def search(query, limit, offset, objective, year, implementer, query_lang, as_js
     return 0
 
 
-@click.command("list", cls=TranslatedCommand, short_help=N_("Lista alla projekt."),
+@click.command("list", cls=_FilteredCommand, short_help=N_("Lista alla projekt."),
                help=N_("Lista alla projekt i källans ordning; slutstatus 1 när filtren inte lämnar något."))
-@_filters
 @click.option("--json", "as_json", is_flag=True, help=N_("Skriv ut JSON med samma fält som search."))
 @index_option
-def list_projects(objective, year, implementer, as_json, index_dir):
+def list_projects(as_json, index_dir, **options):
     catalogue = _open(index_dir)
-    projects = catalogue.projects(objective=objective, year=year, implementer=implementer)
+    projects = catalogue.projects(filters=_chosen(options))
     if as_json:
         _echo_json({"total": len(projects), "projects": [p.to_json() for p in projects]})
         return 0 if projects else 1

@@ -32,15 +32,15 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import GlossaryError, Problem
+from ..i18n.languages import SOURCE_LANGUAGE, language
 
 __all__ = ["Concept", "Glossary", "TermMatch", "load_glossary", "glossary_digest", "glossary_to_json",
            "glossary_from_json", "GLOSSARY_DOMAIN", "SOURCE_LANGUAGE",
-           "LANGUAGE_NAMES", "stem_for", "PARTS_OF_SPEECH", "DOMAINS", "format_comments", "join_terms",
+           "stem_for", "PARTS_OF_SPEECH", "DOMAINS", "format_comments", "join_terms",
            "concept_id_problem", "term_problem", "RELATIONS", "hidden_labels", "with_hidden_labels",
            "relation_problems"]
 
 GLOSSARY_DOMAIN = "glossary"
-SOURCE_LANGUAGE = "sv"
 VARIANT_SEPARATOR = "; "
 COMMENT_KEYS = ("definition", "pos", "domain", "variants", "hidden", "broader", "related", "note")
 # The thesaurus relations a concept's entry names; narrower is the inverse of broader.
@@ -53,26 +53,12 @@ DOMAINS = ("mottagande", "skydd", "placering", "integration", "psykisk-hälsa", 
            "utbildning", "tolkning", "boende", "social-trygghet", "finansiering", "myndighet")
 _CONCEPT_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
-# Snowball stemmers by language code (None: compare lower-case words only).
-_STEMMER_NAMES = {
-    "sv": "swedish", "fi": "finnish", "en": "english", "ar": "arabic", "fa": "persian", "de": "german",
-    "fr": "french", "ru": "russian", "et": "estonian", "es": "spanish", "tr": "turkish", "da": "danish",
-    "no": "norwegian", "nb": "norwegian", "nl": "dutch", "it": "italian", "pt": "portuguese",
-}
-LANGUAGE_NAMES = {"sv": "svenska", "fi": "suomi", "en": "English", "ar": "العربية", "fa": "فارسی",
-                  "so": "Soomaali", "ti": "ትግርኛ", "ru": "русский", "uk": "українська", "et": "eesti"}
-# Function words left out when terms are compared (mental health = mental health care's head words).
-_FUNCTION_WORDS = {
-    "sv": {"och", "för", "av", "i", "till", "som", "med", "på", "om", "den", "det", "de", "en", "ett"},
-    "fi": {"ja", "tai", "sekä"},
-    "en": {"of", "the", "and", "for", "in", "to", "a", "an", "on", "with", "or"},
-}
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 
 
 @lru_cache(maxsize=32)
 def _stemmer(lang: str):
-    name = _STEMMER_NAMES.get(lang)
+    name = language(lang).stemmer
     if name is None:
         return None
     import snowballstemmer  # noqa: PLC0415
@@ -93,7 +79,7 @@ def _words(text: str) -> list[str]:
 
 
 def _content(lang: str, words: list[str]) -> list[str]:
-    skip = _FUNCTION_WORDS.get(lang, set())
+    skip = language(lang).function_words
     kept = [w for w in words if w.lower() not in skip]
     return kept or words
 
@@ -246,12 +232,12 @@ class Glossary:
         if folded:
             if self._folded is None:
                 self._folded = {}
-                for language, terms in self._terms.items():
-                    index = self._folded.setdefault(language, {})
+                for code, terms in self._terms.items():
+                    index = self._folded.setdefault(code, {})
                     for term in terms:
                         # Folded before stemming, as a query word typed so is.
-                        stems = tuple(_fold(stem_for(language, _fold(w))) for w in _content(language, _words(term.text)))
-                        copy = _Term(term.concept_id, language, term.text, stems or term.stems)
+                        stems = tuple(_fold(stem_for(code, _fold(w))) for w in _content(code, _words(term.text)))
+                        copy = _Term(term.concept_id, code, term.text, stems or term.stems)
                         index.setdefault(copy.stems[0][:3], []).append(copy)
             return self._folded.get(lang, {}).get(first_stem[:3], [])
         return self._by_first.get(lang, {}).get(first_stem[:3], [])
@@ -263,7 +249,7 @@ class Glossary:
         stems = [_fold(stem_for(lang, _fold(w))) if folded else stem_for(lang, w) for w in words]
         found = []
         i = 0
-        skip = _FUNCTION_WORDS.get(lang, set())
+        skip = language(lang).function_words
         while i < len(words):
             if words[i].lower() in skip:
                 i += 1
@@ -306,7 +292,7 @@ class Glossary:
         found = self.match_words(words, lang)
         covered = {k for start, end, _m in found for k in range(start, end)}
         for k, word in enumerate(words):
-            if k in covered or word.lower() in _FUNCTION_WORDS.get(lang, set()) or len(word) < 4:
+            if k in covered or word.lower() in language(lang).function_words or len(word) < 4:
                 continue
             matches = [_how(m, "spelling") for m in self._whole([word], lang, folded=True) if m.exact]
             if not matches:
@@ -419,13 +405,13 @@ class Glossary:
         """Terms of several words of which ``word`` is one (kalkylerad → kalkylerad ersättning)."""
         if self._by_word is None:
             self._by_word = {}
-            for language, terms in self._terms.items():
-                index = self._by_word.setdefault(language, {})
+            for code, terms in self._terms.items():
+                index = self._by_word.setdefault(code, {})
                 for term in terms:
                     if len(term.stems) > 1:
                         for term_stem in term.stems:
                             index.setdefault(term_stem, []).append(term)
-        if word.lower() in _FUNCTION_WORDS.get(lang, set()):
+        if word.lower() in language(lang).function_words:
             return []
         key = stem_for(lang, word)
         # The term whose head the word is (human trafficking), then the shortest.

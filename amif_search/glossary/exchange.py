@@ -33,6 +33,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import GlossaryError, Problem
+from ..i18n.languages import language, normalise
 from .concepts import (
     COMMENT_KEYS,
     DOMAINS,
@@ -273,13 +274,6 @@ class GlossaryImport:
         self.problems.append(Problem(self.file, line, message))
 
 
-def _normalize_language(code: str) -> str:
-    """``pt-br`` → ``pt_BR``, ``FI`` → ``fi``: the form of the catalogs' folder names."""
-    code = code.strip().replace("-", "_")
-    base, sep, rest = code.partition("_")
-    return base.lower() + (sep + rest.upper() if sep and "@" not in rest else sep + rest)
-
-
 def _language_problem(code: str) -> str | None:
     if not _LANG_CODE.match(code):
         return f"{code!r} is not a language code such as fi, en, so or pt_BR"
@@ -355,8 +349,8 @@ def _read_wide_rows(result: GlossaryImport, records, columns: list[str]) -> None
         if column.lower() in WIDE_COLUMNS:
             fields.setdefault(column.lower(), index)
             continue
-        code = _normalize_language(column)
-        if code.split("_")[0] == SOURCE_LANGUAGE:
+        code = normalise(column, region=True)
+        if normalise(code) == SOURCE_LANGUAGE:
             result.problem(header_line, f"a column {column!r}: Swedish terms go in the headword and variants columns")
         elif _language_problem(code):
             result.problem(header_line, f"unknown column {column!r} (expected {', '.join(WIDE_COLUMNS)} and "
@@ -400,13 +394,13 @@ def _read_weblate_rows(result: GlossaryImport, records, columns: list[str], lang
         result.problem(header_line, "no 'target' column: there are no terms to import")
     if lang is None:
         result.problem(header_line, "a Weblate glossary CSV does not say its language; give it with --lang")
-    elif _normalize_language(lang).split("_")[0] == SOURCE_LANGUAGE:
+    elif normalise(lang) == SOURCE_LANGUAGE:
         result.problem(header_line, "Swedish is the source language; a Weblate CSV's target must be another one")
-    elif _language_problem(_normalize_language(lang)):
-        result.problem(header_line, _language_problem(_normalize_language(lang)))
+    elif _language_problem(normalise(lang, region=True)):
+        result.problem(header_line, _language_problem(normalise(lang, region=True)))
     if result.problems:
         return
-    code = _normalize_language(lang)
+    code = normalise(lang, region=True)
     result.languages[code] = header_line
     index = {column: number for number, column in enumerate(columns)}
     for line, cells in records[1:]:
@@ -518,8 +512,8 @@ def _read_entry(entry: ET.Element, lines: dict, result: GlossaryImport) -> Impor
         if not raw.strip():
             result.problem(where, "a langSet without xml:lang")
             continue
-        code = _normalize_language(raw)
-        if code.split("_")[0] == SOURCE_LANGUAGE:
+        code = normalise(raw, region=True)
+        if normalise(code) == SOURCE_LANGUAGE:
             code = SOURCE_LANGUAGE
         elif _language_problem(code):
             result.problem(where, _language_problem(code))
@@ -613,7 +607,7 @@ def read_json(source: str | bytes, name: str) -> GlossaryImport:
     languages = declared if isinstance(declared, list) else \
         sorted({code for c in result.concepts for code in c.terms})
     for code in languages:
-        code = _normalize_language(str(code))
+        code = normalise(str(code), region=True)
         if code != SOURCE_LANGUAGE:
             if _language_problem(code):
                 result.problem(1, _language_problem(code))
@@ -642,7 +636,7 @@ def _json_concept(item, number: int, line: int | None, result: GlossaryImport) -
             isinstance(v, list) and all(isinstance(t, str) for t in v) for v in terms.values()):
         result.problem(line, f"{what}: 'terms' must map language codes to lists of strings")
         terms = {}
-    terms = {_normalize_language(code): [t.strip() for t in values if t.strip()] for code, values in terms.items()}
+    terms = {normalise(code, region=True): [t.strip() for t in values if t.strip()] for code, values in terms.items()}
     lists = {}
     for key in ("broader", "related"):
         value = item.get(key, [])
@@ -655,7 +649,7 @@ def _json_concept(item, number: int, line: int | None, result: GlossaryImport) -
             isinstance(v, list) and all(isinstance(t, str) for t in v) for v in hidden.values()):
         result.problem(line, f"{what}: 'hidden' must map language codes to lists of strings")
         hidden = {}
-    hidden = {_normalize_language(code): [t.strip() for t in values if t.strip()] for code, values in hidden.items()} \
+    hidden = {normalise(code, region=True): [t.strip() for t in values if t.strip()] for code, values in hidden.items()} \
         if "hidden" in item else None
     if hidden is not None:
         for code in terms:
@@ -774,9 +768,7 @@ def _merged_comment(old: str, values: dict[str, str]) -> str:
 
 
 def _glossary_header(lang: str) -> str:
-    from ..l10n.create import LANGUAGE_NAMES  # noqa: PLC0415
-
-    name = LANGUAGE_NAMES.get(lang.split("_")[0].split("@")[0], lang)
+    name = language(lang).english_name
     return (f"amif-search glossary: {name} equivalents of the Swedish source terms.\n"
             "Translators edit only msgstr. See GLOSSARY.md.\n"
             "This file is distributed under the same license as the amif-search package.\n")
@@ -798,7 +790,7 @@ def apply_import(imported: GlossaryImport, locales: Path, lang: str | None = Non
     locales = Path(locales)
     glossary = load_glossary(locales)
     if lang is not None:
-        code = _normalize_language(lang)
+        code = normalise(lang, region=True)
         if code not in imported.languages and not imported.problems:
             imported.problem(None, f"the file has no terms in {lang!r} (it has "
                                    f"{', '.join(imported.languages) or 'Swedish only'})")

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
+from ..fields import TEXT, field_named
 from .concepts import SOURCE_LANGUAGE, Glossary, TermMatch, _words, stem_for
 from ..text.analysis import is_stopword
 from ..query import And, FieldFilter, Or, ParsedQuery, Phrase, Word
@@ -265,7 +266,7 @@ def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Cal
     # Field values that name an organisation or a term: all its names.
     required = []
     for node in parsed.required:
-        if isinstance(node, FieldFilter) and node.field in ("implementer", "title", "description"):
+        if isinstance(node, FieldFilter) and field_named(node.field).kind == TEXT:
             matches = glossary.lookup(node.text)
             names = [t for t in _swedish_terms(matches, all_languages=True) if t.lower() != node.text.lower()]
             if names:

@@ -19,18 +19,19 @@ compiled.
 
 from __future__ import annotations
 
+import copy
 import gettext as _gettext
 import os
 from pathlib import Path
 
+from .languages import SOURCE_LANGUAGE, UI_DOMAIN, best_language, interface_languages
+
 __all__ = [
-    "_", "N_", "N_plural", "ngettext", "set_language", "get_language", "SUPPORTED", "detect_language",
+    "_", "N_", "N_plural", "ngettext", "set_language", "get_language", "detect_language", "detect_languages",
     "translations", "warnings", "pop_warnings", "cache_dir", "forget_translations",
 ]
 
-DOMAIN = "amif_search"
-SOURCE_LANGUAGE = "sv"
-SUPPORTED = ("sv", "fi", "en")
+DOMAIN = UI_DOMAIN
 # Bump when the compiled form changes, so that old cached .mo files are not reused.
 _CACHE_FORMAT = "1"
 
@@ -64,30 +65,39 @@ def get_language() -> str:
     return _state["lang"]
 
 
-def detect_language(explicit: str | None = None, environ: dict | None = None) -> str:
-    """Choose a language: explicit, else LANGUAGE, LC_ALL, LC_MESSAGES, LANG, else Swedish."""
+def detect_languages(explicit: str | None = None, environ: dict | None = None,
+                     locales_dir: Path | None = None) -> list[str]:
+    """The interface languages asked for, best first: ``explicit``; else each language of
+    LANGUAGE (a list such as ``de:fi``) that has a catalog, in its order; else the language of
+    the first of LC_ALL, LC_MESSAGES, LANG that is set, when it has a catalog; else Swedish.
+    Messages a language lacks are looked up in the next (:func:`set_language`), then in Swedish."""
+    available = interface_languages(locales_dir)
     if explicit:
-        return explicit
+        return [best_language(explicit, available) or explicit]
     env = os.environ if environ is None else environ
     for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         value = env.get(var, "")
         if not value:
             continue
-        for candidate in value.split(":"):
-            code = candidate.split(".")[0].split("@")[0].split("_")[0].lower()
-            if code in ("c", "posix", ""):
-                continue
-            if code in SUPPORTED:
-                return code
+        chosen = [code for code in (best_language(c, available) for c in value.split(":")) if code]
+        if chosen:
+            return list(dict.fromkeys(chosen))
         if var != "LANGUAGE":
-            # A set locale variable that names an unsupported language decides.
+            # A set locale variable that names a language without a catalog (or C) decides.
             break
-    return SOURCE_LANGUAGE
+    return [SOURCE_LANGUAGE]
 
 
-def set_language(lang: str, locales_dir: Path | None = None) -> None:
-    """Make ``lang`` the language of every later ``_()`` call."""
-    _state["trans"] = translations(lang, DOMAIN, locales_dir)
+def detect_language(explicit: str | None = None, environ: dict | None = None,
+                    locales_dir: Path | None = None) -> str:
+    """The interface language: the first of :func:`detect_languages`."""
+    return detect_languages(explicit, environ, locales_dir)[0]
+
+
+def set_language(lang: str, locales_dir: Path | None = None, fallbacks: tuple[str, ...] | list[str] = ()) -> None:
+    """Make ``lang`` the language of every later ``_()`` call; a message it lacks is looked up
+    in each of ``fallbacks`` in turn, then left in Swedish."""
+    _state["trans"] = translations(lang, DOMAIN, locales_dir, fallbacks)
     _state["lang"] = lang
 
 
@@ -111,13 +121,36 @@ def cache_dir(environ: dict | None = None) -> Path:
     return root / "amif-search" / "locales"
 
 
-def translations(lang: str, domain: str = DOMAIN, locales_dir: Path | None = None) -> _gettext.NullTranslations:
+def translations(lang: str, domain: str = DOMAIN, locales_dir: Path | None = None,
+                 fallbacks: tuple[str, ...] | list[str] = ()) -> _gettext.NullTranslations:
     """The translations of ``domain`` into ``lang``, without touching the current language.
 
     For a web layer that answers each request in its own language. Swedish, and any
     language whose catalog cannot be used, gives the untranslated (Swedish) messages;
-    the latter also records a warning, once.
+    the latter also records a warning, once. A message ``lang`` lacks is looked up in each
+    of ``fallbacks`` in turn.
     """
+    chain = []
+    for code in dict.fromkeys([lang, *fallbacks]):
+        if code == SOURCE_LANGUAGE:
+            break   # Swedish has every message: nothing after it is asked
+        found = _translations(code, domain, locales_dir)
+        if isinstance(found, _gettext.GNUTranslations):
+            chain.append(found)
+    if len(chain) <= 1:
+        return chain[0] if chain else _gettext.NullTranslations()
+    # Linked copies: the loaded catalogs are shared, and each chain is its own.
+    linked = None
+    for found in reversed(chain):
+        link = copy.copy(found)
+        link._fallback = None
+        if linked is not None:
+            link.add_fallback(linked)
+        linked = link
+    return linked
+
+
+def _translations(lang: str, domain: str, locales_dir: Path | None) -> _gettext.NullTranslations:
     if lang == SOURCE_LANGUAGE:
         return _gettext.NullTranslations()
     if locales_dir is None:

@@ -1,13 +1,9 @@
 """Numbers, amounts and dates as each interface language writes them.
 
-Swedish here is Finland-Swedish, as on the source page: it groups thousands with a
-space, writes a decimal comma, puts the euro sign after the amount and writes dates
-day first with dots (1.10.2021), as Finnish does. English groups with commas, writes a
-decimal point, puts the euro sign first and names the month (1 Oct 2021).
-
-The thousands separator is a plain space, not a no-break space, so that output can be
-searched and compared as typed. A language code with a region (``fi_FI``, ``en-GB``)
-counts as its language; any other language is written the Swedish way.
+The conventions of each language (thousands and decimal separators, where the euro sign
+goes, how a date is written) are those of :mod:`amif_search.i18n.languages`; a language code with
+a region (``fi_FI``, ``en-GB``) counts as its language, and a language the table lacks is
+written the Swedish way.
 """
 
 from __future__ import annotations
@@ -15,13 +11,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from .languages import language
+
 __all__ = ["format_amount", "format_date", "format_period", "format_number"]
-
-_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def _english(lang: str) -> bool:
-    return lang.replace("-", "_").split("_")[0].lower() == "en"
 
 
 def _group(digits: str, separator: str) -> str:
@@ -40,28 +32,26 @@ def _decimal(value: Decimal | int | float | str) -> Decimal:
 
 def format_number(value: Decimal | int | float | str, lang: str, decimals: int = 0) -> str:
     """1234567.5 -> '1 234 567,50' (sv, fi) or '1,234,567.50' (en); halves round up."""
+    conventions = language(lang)
     number = _decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     text = f"{number:f}"
     sign = "-" if text.startswith("-") and number != 0 else ""
     whole, _point, fraction = text.lstrip("-").partition(".")
-    if _english(lang):
-        return sign + _group(whole, ",") + ("." + fraction if fraction else "")
-    return sign + _group(whole, " ") + ("," + fraction if fraction else "")
+    return sign + _group(whole, conventions.group) + (conventions.decimal + fraction if fraction else "")
 
 
 def format_amount(value: Decimal | int | float | str, lang: str) -> str:
-    """Euros, with cents: '2 679 894,24 €' (sv, fi), '€2,679,894.24' (en)."""
+    """Euros, with cents: '2 679 894,24 €' (sv, fi), '€2,679,894.24' (en); the sign first."""
     number = format_number(value, lang, decimals=2)
-    if _english(lang):
-        return f"-€{number[1:]}" if number.startswith("-") else f"€{number}"
-    return f"{number} €"
+    sign, digits = ("-", number[1:]) if number.startswith("-") else ("", number)
+    return sign + language(lang).amount.format(number=digits)
 
 
 def format_date(value: date, lang: str) -> str:
     """'1.10.2021' (sv as written in Finland, fi), '1 Oct 2021' (en)."""
-    if _english(lang):
-        return f"{value.day} {_MONTHS_EN[value.month - 1]} {value.year}"
-    return f"{value.day}.{value.month}.{value.year}"
+    conventions = language(lang)
+    mon = conventions.months[value.month - 1] if conventions.months else str(value.month)
+    return conventions.date.format(day=value.day, month=value.month, mon=mon, year=value.year)
 
 
 def format_period(start: date, end: date, lang: str) -> str:

@@ -1,7 +1,8 @@
-"""Writing projects into Whoosh and answering parsed queries with it.
+"""Answering parsed queries with Whoosh.
 
-Each word is indexed under four forms (see :mod:`amif_search.text.analysis`) in four fields per
-text (title, short name, description, implementer). A query word becomes a *concept*: the
+Each word is indexed under four forms (see :mod:`amif_search.text.analysis`), a field per form
+of each text field of :mod:`amif_search.fields`, whose weights say how much a match in
+each counts. A query word becomes a *concept*: the
 union of its forms over those fields, weighted so that an exact or inflected match counts
 most, then a compound member, then a spelling without å/ä/ö, then a derivational relative,
 then a typo correction. Projects that match every concept come first (best BM25F score
@@ -25,25 +26,22 @@ from whoosh import scoring
 
 from . import plan as P
 
+from .. import fields as F
 from ..text.analysis import Lexicon, SwedishAnalyzer, Token, fold, is_stopword, stem
 from ..errors import IndexStateError
 from ..i18n import _
 from ..text.highlight import MatchForms
 from ..query import And, FieldFilter, Not, Or, ParsedQuery, Phrase, Word
-from .schema import TEXT_SOURCES
 from .stopwords import is_query_stopword
 
 __all__ = ["Engine", "EngineHit", "EngineResult", "Correction", "MatchForms"]
 
-# How much a match in each text counts: title and short name above description above implementer.
-SOURCE_WEIGHTS = {"title": 3.0, "short": 3.0, "desc": 1.0, "impl": 0.9}
 # How much each form of a word counts.
 FORM_WEIGHTS = {"": 1.0, "_part": 0.6, "_fold": 0.5, "_root": 0.4}
 MEMBERS_WEIGHT = 0.6      # a compound query word found through its members
 COMPOUND_WEIGHT = 0.35    # a compound of the collection that contains the query word
 MAX_COMPOUNDS = 8         # at most this many of them, the most frequent: each widens the query
 CORRECTION_WEIGHT = 0.3   # a typo corrected to a word of the collection
-TIEBREAK = 0.1            # how much a word's other forms add to its best one
 SYNONYM_WEIGHT = 0.5      # another Swedish term of the same glossary concept
 RELATED_COVERAGE = 0.5    # a concept met only through a neighbour counts this much in the ranking
 GENERIC_SHARE = 0.6       # a concept whose own words occur in this share of the projects is generic
@@ -133,11 +131,13 @@ class Engine:
     def _terms(self, suffix: str, text: str, weight: float, sources) -> list:
         """The terms of ``text`` in the given form over the sources, leaving out absent ones:
         a query of hundreds of clauses that cannot match costs Whoosh as much as one that can."""
-        return [P.Term(source + suffix, text, boost=SOURCE_WEIGHTS[source] * weight)
-                for source in sources if text and self._df(source + suffix, text)]
+        return [P.Term(source.index_name + suffix, text, boost=source.weight * weight)
+                for source in sources if text and self._df(source.index_name + suffix, text)]
 
-    def _word_query(self, token: Token, sources=TEXT_SOURCES, weight: float = 1.0, derivations: bool = True):
+    def _word_query(self, token: Token, sources=None, weight: float = 1.0, derivations: bool = True):
         """One query word: the best of its forms counts (DisjunctionMax), each form summed over fields."""
+        sources = _all_text() if sources is None else sources
+
         def over_fields(suffix: str, text: str, form_weight: float):
             terms = self._terms(suffix, text, weight * form_weight, sources)
             return P.Sum(terms) if len(terms) > 1 else (terms[0] if terms else None)
@@ -169,7 +169,8 @@ class Engine:
             return P.Sum([])   # a word the index lacks: it matches nothing, it is not ignored
         return P.Max(kinds) if len(kinds) > 1 else kinds[0]
 
-    def _phrase_query(self, words, sources=TEXT_SOURCES):
+    def _phrase_query(self, words, sources=None):
+        sources = _all_text() if sources is None else sources
         tokens = [t for w in words for t in self.analyzer(w)]
         if not tokens:
             return None, []
@@ -177,24 +178,25 @@ class Engine:
             return self._word_query(tokens[0], sources), tokens
         alternatives = []
         for source in sources:
-            w = SOURCE_WEIGHTS[source]
-            alternatives.append(P.Phrase(source, [t.stem for t in tokens], boost=w))
-            alternatives.append(P.Phrase(source + "_fold", [t.fold for t in tokens], boost=w * FORM_WEIGHTS["_fold"]))
+            name, w = source.index_name, source.weight
+            alternatives.append(P.Phrase(name, [t.stem for t in tokens], boost=w))
+            alternatives.append(P.Phrase(name + "_fold", [t.fold for t in tokens], boost=w * FORM_WEIGHTS["_fold"]))
         return P.Sum(alternatives), tokens
 
-    def _prefix_query(self, text: str, sources=TEXT_SOURCES):
+    def _prefix_query(self, text: str, sources=None):
+        sources = _all_text() if sources is None else sources
         norm = text.lower()
         stemmed = stem(norm)
         prefix = stemmed if len(stemmed) < len(norm) else norm
         alternatives = []
         for source in sources:
-            w = SOURCE_WEIGHTS[source]
-            alternatives.append(P.Prefix(source, prefix, boost=w))
-            alternatives.append(P.Prefix(source + "_part", prefix, boost=w * FORM_WEIGHTS["_part"]))
-            alternatives.append(P.Prefix(source + "_fold", fold(prefix), boost=w * FORM_WEIGHTS["_fold"]))
+            name, w = source.index_name, source.weight
+            alternatives.append(P.Prefix(name, prefix, boost=w))
+            alternatives.append(P.Prefix(name + "_part", prefix, boost=w * FORM_WEIGHTS["_part"]))
+            alternatives.append(P.Prefix(name + "_fold", fold(prefix), boost=w * FORM_WEIGHTS["_fold"]))
         return P.Sum(alternatives), prefix
 
-    def _compile(self, node, forms: MatchForms, corrections: list[Correction], sources=TEXT_SOURCES,
+    def _compile(self, node, forms: MatchForms, corrections: list[Correction], sources=None,
                  correct: bool = True, evaluation: P.Evaluation | None = None):
         """A plan for one node of the parsed query (None when it has no content)."""
         if evaluation is None:
@@ -248,29 +250,31 @@ class Engine:
 
     def _field_query(self, node: FieldFilter, forms: MatchForms, corrections: list[Correction],
                      evaluation: P.Evaluation):
-        if node.field == "objective":
+        field = F.field_named(node.field)
+        if field.kind == F.CODE:
             if "." in node.text:
-                return P.Filter(Q.Term("objective", node.text))
-            return P.Filter(Q.Prefix("objective", node.text + "."))
-        if node.field == "year":
+                return P.Filter(Q.Term(field.index_name, node.text))
+            return P.Filter(Q.Prefix(field.index_name, node.text + "."))
+        if field.kind == F.YEAR_RANGE:
             # Active during some part of [low, high]: starts by high, ends from low on.
+            first, last = (F.field_named(name).index_name for name in field.spans)
             conditions = []
             if node.high is not None:
-                conditions.append(Q.NumericRange("start_year", None, int(node.high)))
+                conditions.append(Q.NumericRange(first, None, int(node.high)))
             if node.low is not None:
-                conditions.append(Q.NumericRange("end_year", int(node.low), None))
+                conditions.append(Q.NumericRange(last, int(node.low), None))
             return P.Filter(Q.And(conditions) if conditions else Q.Every())
-        if node.field in ("start_year", "end_year"):
+        if field.kind == F.YEAR:
             low = None if node.low is None else int(node.low)
             high = None if node.high is None else int(node.high)
-            return P.Filter(Q.NumericRange(node.field, low, high))
-        if node.field == "support":
+            return P.Filter(Q.NumericRange(field.index_name, low, high))
+        if field.kind == F.AMOUNT:
             low = None if node.low is None else int((Decimal(node.low) * 100).to_integral_value())
             high = None if node.high is None else int((Decimal(node.high) * 100).to_integral_value())
-            return P.Filter(Q.NumericRange("support_cents", low, high))
-        if node.field == "id":
-            return P.Filter(Q.Term("id", node.text.lower()))
-        sources = {"implementer": ("impl",), "title": ("title", "short"), "description": ("desc",)}[node.field]
+            return P.Filter(Q.NumericRange(field.index_name, low, high))
+        if field.kind == F.ID:
+            return P.Filter(Q.Term(field.index_name, node.text.lower()))
+        sources = field.text_fields()
         words = node.text.split()
         if len(words) > 1 and not node.text.startswith('"'):
             # All words of the value, each in any of its forms, in that field.
@@ -291,9 +295,10 @@ class Engine:
         if is_stopword(word):
             return True
         searcher = self._searcher()
-        for source in TEXT_SOURCES:
-            if searcher.doc_frequency(source, token.stem) or searcher.doc_frequency(source + "_part", token.stem) \
-                    or searcher.doc_frequency(source + "_fold", token.fold):
+        for source in F.text_fields():
+            name = source.index_name
+            if searcher.doc_frequency(name, token.stem) or searcher.doc_frequency(name + "_part", token.stem) \
+                    or searcher.doc_frequency(name + "_fold", token.fold):
                 return True
         return False
 
@@ -476,14 +481,14 @@ class Engine:
     def _ids(self, docnums: list[int]) -> dict[int, str]:
         column = getattr(self._local, "ids", None)
         if column is None:
-            column = self._searcher().reader().column_reader("id")
+            column = self._searcher().reader().column_reader(F.field_named("id").index_name)
             self._local.ids = column
         return {d: _text(column[d]) for d in docnums}
 
     def all_ids(self) -> set[str]:
         """The IDs of every live (not deleted) document."""
         reader = self._searcher().reader()
-        column = reader.column_reader("id")
+        column = reader.column_reader(F.field_named("id").index_name)
         return {_text(column[d]) for d in reader.all_doc_ids()}
 
     def doc_count(self) -> int:
@@ -516,6 +521,11 @@ def _typed_by_user(node) -> bool:
     if isinstance(node, Word):
         return not node.glossary
     return isinstance(node, And) and all(_typed_by_user(n) for n in node.nodes)
+
+
+def _all_text() -> tuple:
+    """Every text field: what a word without a field name is searched in."""
+    return tuple(F.text_fields())
 
 
 def _text(value) -> str:

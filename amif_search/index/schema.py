@@ -14,13 +14,14 @@ from __future__ import annotations
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, NUMERIC, TEXT, Schema
 
-__all__ = ["PositionedTokenizer", "build_schema", "SCHEMA_VERSION", "TEXT_SOURCES", "FORMS",
+from .. import fields as F
+
+__all__ = ["PositionedTokenizer", "build_schema", "SCHEMA_VERSION", "FORMS",
            "GROUP_SEPARATOR", "FORM_SEPARATOR"]
 
 SCHEMA_VERSION = 1
 
-# The text a project is searched by, and the forms each word is indexed under.
-TEXT_SOURCES = ("title", "short", "desc", "impl")
+# The forms each word of a text field (see :mod:`amif_search.fields`) is indexed under.
 FORMS = ("", "_part", "_root", "_fold")   # exact stem, compound member, derivational root, folded
 GROUP_SEPARATOR = " "    # between word positions
 FORM_SEPARATOR = "|"     # between forms at one position
@@ -54,19 +55,26 @@ class PositionedTokenizer(Tokenizer):
                 yield token
 
 
+def _whoosh_field(field: F.Field):
+    # Nothing is stored in Whoosh (its stored fields are pickles): the ID is read
+    # from a column, the project from records.sqlite.
+    if field.kind == F.ID:
+        return ID(unique=True, sortable=True)
+    if field.kind == F.CODE:
+        return ID()
+    if field.kind == F.YEAR:
+        return NUMERIC(int, bits=32)
+    if field.kind == F.AMOUNT:
+        return NUMERIC(int, bits=64)
+    raise ValueError(f"field {field.name!r}: no index field for the kind {field.kind!r}")  # pragma: no cover
+
+
 def build_schema() -> Schema:
-    """The schema of a project index."""
-    fields = {
-        # Nothing is stored in Whoosh (its stored fields are pickles): the ID is read
-        # from a column, the project from records.sqlite.
-        "id": ID(unique=True, sortable=True),
-        "objective": ID(),
-        "start_year": NUMERIC(int, bits=32),
-        "end_year": NUMERIC(int, bits=32),
-        "support_cents": NUMERIC(int, bits=64),
-    }
-    for source in TEXT_SOURCES:
+    """The schema of a project index: a field per indexed field of the registry, and one per
+    form of each text field."""
+    fields = {field.index_name: _whoosh_field(field) for field in F.indexed_fields()}
+    for field in F.text_fields():
         for form in FORMS:
             phrase = form in ("", "_fold")
-            fields[source + form] = TEXT(analyzer=PositionedTokenizer(), phrase=phrase)
+            fields[field.index_name + form] = TEXT(analyzer=PositionedTokenizer(), phrase=phrase)
     return Schema(**fields)

@@ -1,8 +1,8 @@
 """Writing projects into Whoosh: every text analysed before Whoosh sees it.
 
-Each word of a project's four texts (title, short name, description, implementer) is written
-under four forms (exact stem, compound member, derivational root, spelling without å/ä/ö),
-one field per text and form (see :mod:`amif_search.index.schema`).
+Each word of a project's text fields (:mod:`amif_search.fields`) is written under four forms
+(exact stem, compound member, derivational root, spelling without å/ä/ö), one field per text
+and form (see :mod:`amif_search.index.schema`).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.writing import IndexingError, PostingPool, SegmentWriter
 
+from .. import fields as F
 from ..text.analysis import Lexicon, SwedishAnalyzer, Token
 from ..model import Project
 from .schema import FORM_SEPARATOR, FORMS, GROUP_SEPARATOR, build_schema
@@ -69,26 +70,15 @@ class WordForms:
 
 
 def project_texts(project: Project) -> dict[str, str]:
-    """The raw text of each searchable source of a project."""
-    return {
-        "title": project.title,
-        "short": project.short_name or "",
-        "desc": project.description,
-        "impl": project.implementer,
-    }
+    """The raw text of each text field of a project, by its name in the index."""
+    return {field.index_name: field.value(project) or "" for field in F.text_fields()}
 
 
 def document(project: Project, analyzer: SwedishAnalyzer, forms: WordForms | None = None) -> dict:
     """The Whoosh document of a project (``forms``: the build's remembered words)."""
     if forms is None:
         forms = WordForms(analyzer)
-    doc = {
-        "id": project.id,
-        "objective": project.objective.code,
-        "start_year": project.start.year,
-        "end_year": project.end.year,
-        "support_cents": int(project.eu_support * 100),
-    }
+    doc = {field.index_name: field.index_value(project) for field in F.indexed_fields()}
     for source, text in project_texts(project).items():
         for form, value in forms.field_text(text).items():
             doc[source + form] = value
@@ -246,7 +236,7 @@ def update_whoosh(folder: Path, remove_ids: list[str], add: list[Project], lexic
     writer = _SegmentWriter(ix, limitmb=_LIMIT_MB)
     try:
         for pid in remove_ids:
-            writer.delete_by_term("id", pid)
+            writer.delete_by_term(F.field_named("id").index_name, pid)
         if processes > 1:
             _commit_segments(writer, _write_segments(ix, add, lexicon, progress, processes))
         else:

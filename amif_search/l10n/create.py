@@ -9,18 +9,12 @@ from pathlib import Path
 import polib
 
 from ..errors import CatalogError, Problem
+from ..i18n.languages import SOURCE_LANGUAGE, language
 from .plurals import parse_plural_forms, plural_forms_for, plural_forms_problem
 from .pofile import read_po_path, write_po_path
 
 __all__ = ["init_catalog", "init_path"]
 
-# English names for the header's comment and Language-Team (any other code is shown as is).
-LANGUAGE_NAMES = {
-    "sv": "Swedish", "fi": "Finnish", "en": "English", "ar": "Arabic", "so": "Somali", "fa": "Persian",
-    "ti": "Tigrinya", "de": "German", "ru": "Russian", "et": "Estonian", "uk": "Ukrainian", "fr": "French",
-    "es": "Spanish", "ku": "Kurdish", "ps": "Pashto", "am": "Amharic", "tr": "Turkish", "pl": "Polish",
-    "zh": "Chinese", "vi": "Vietnamese", "sq": "Albanian", "da": "Danish", "nb": "Norwegian Bokmål",
-}
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:_[A-Z]{2})?(?:@[a-z]+)?$")
 
 
@@ -45,7 +39,7 @@ def init_catalog(template: polib.POFile, lang: str, plural_forms: str | None = N
     nplurals = parse_plural_forms(forms)[0]
     moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
     catalog = polib.POFile(encoding="utf-8")
-    name = LANGUAGE_NAMES.get(lang.split("_")[0].split("@")[0], lang)
+    name = language(lang).english_name
     guide = "locales/GLOSSARY.md" if domain == "glossary" else "locales/README.md"
     what = "the amif-search glossary" if domain == "glossary" else "amif-search"
     catalog.header = (f"{name} translation of {what}. The msgids are Swedish, the source language.\n"
@@ -63,7 +57,7 @@ def init_catalog(template: polib.POFile, lang: str, plural_forms: str | None = N
         "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",
         "Plural-Forms": forms,
-        "X-Source-Language": meta.get("X-Source-Language", "sv"),
+        "X-Source-Language": meta.get("X-Source-Language", SOURCE_LANGUAGE),
     }
     for wanted in template:
         if wanted.obsolete:

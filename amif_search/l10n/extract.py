@@ -22,11 +22,11 @@ from pathlib import Path
 import polib
 
 from ..errors import CatalogError, Problem
+from ..i18n.languages import SOURCE_LANGUAGE
 from .pofile import format_po, read_po_path, write_po_path
 
 __all__ = ["extract_messages", "build_template", "extract", "ExtractResult", "SOURCE_LANGUAGE"]
 
-SOURCE_LANGUAGE = "sv"
 # keyword -> (index of msgctxt, of msgid, of msgid_plural) among the call's arguments
 _KEYWORDS: dict[str, tuple[int | None, int, int | None]] = {
     "_": (None, 0, None),

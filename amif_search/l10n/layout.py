@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..i18n.languages import UI_DOMAIN
+
 __all__ = ["UI_DOMAIN", "GLOSSARY_DOMAIN", "DOMAINS", "template_path", "catalog_path", "mo_path",
            "domains", "languages"]
 
-UI_DOMAIN = "amif_search"
+# The interface's domain is declared with the languages, which are those that have its catalog.
 # The glossary's template is written by a terminologist, not extracted from code.
 GLOSSARY_DOMAIN = "glossary"
 DOMAINS = (UI_DOMAIN, GLOSSARY_DOMAIN)

@@ -1,7 +1,7 @@
 """Plural forms: the ``Plural-Forms`` header each language needs, and a checker for it.
 
 A catalog's plural expression is C code that gettext evaluates for a count ``n``. The
-forms below are those of GNU gettext and the CLDR plural rules; a catalog whose
+forms of :mod:`amif_search.i18n.languages` are those of GNU gettext and the CLDR plural rules; a catalog whose
 expression gives other plural forms than these, for any count, has a wrong header.
 """
 
@@ -9,55 +9,21 @@ from __future__ import annotations
 
 import re
 
+from ..i18n.languages import LANGUAGES, normalise
+
 __all__ = ["PLURAL_FORMS", "plural_forms_for", "parse_plural_forms", "plural_forms_problem"]
 
-_ONE = "nplurals=2; plural=(n != 1);"
-_ONE_AND_ZERO = "nplurals=2; plural=(n > 1);"
-_EAST_SLAVIC = ("nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
-                "(n%100<10 || n%100>=20) ? 1 : 2);")
-
-PLURAL_FORMS: dict[str, str] = {
-    "sv": _ONE,
-    "fi": _ONE,
-    "en": _ONE,
-    "de": _ONE,
-    "et": _ONE,
-    "da": _ONE,
-    "nb": _ONE,
-    "nn": _ONE,
-    "es": _ONE,
-    "it": _ONE,
-    "so": _ONE,
-    "ku": _ONE,
-    "ps": _ONE,
-    "sq": _ONE,
-    "tr": _ONE,
-    "fa": _ONE_AND_ZERO,
-    "ti": _ONE_AND_ZERO,
-    "am": _ONE_AND_ZERO,
-    "fr": _ONE_AND_ZERO,
-    "ru": _EAST_SLAVIC,
-    "uk": _EAST_SLAVIC,
-    "pl": ("nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && "
-           "(n%100<10 || n%100>=20) ? 1 : 2);"),
-    "ar": ("nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : "
-           "n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5);"),
-    "zh": "nplurals=1; plural=0;",
-    "vi": "nplurals=1; plural=0;",
-}
+# The forms of each language known to amif-search, from the one table of languages.
+PLURAL_FORMS: dict[str, str] = {code: lang.plural_forms for code, lang in LANGUAGES.items() if lang.plural_forms}
 
 _HEADER = re.compile(r"^\s*nplurals\s*=\s*(?P<n>\d+)\s*;\s*plural\s*=\s*(?P<expr>[^;]+?)\s*;?\s*$")
 # Counts that tell every rule above apart (0-200 covers the n%100 rules, the rest the big numbers).
 _SAMPLES = tuple(range(0, 201)) + (1000, 1001, 1002, 1011, 1021, 100000, 1000000)
 
 
-def _language_code(language: str) -> str:
-    return language.replace("-", "_").split("_")[0].split("@")[0].lower()
-
-
 def plural_forms_for(language: str) -> str | None:
     """The ``Plural-Forms`` value for a language code (``fi``, ``pt_BR``), or None if unknown."""
-    return PLURAL_FORMS.get(language) or PLURAL_FORMS.get(_language_code(language))
+    return PLURAL_FORMS.get(normalise(language, region=True)) or PLURAL_FORMS.get(normalise(language))
 
 
 def parse_plural_forms(value: str):

@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .. import fields as F
 from ..catalogue import Catalogue
 from ..model import Project
 from .http import HttpError
 
 __all__ = ["ApiSettings", "search", "projects", "project", "glossary", "project_json",
-           "SEARCH_PARAMETERS", "PROJECTS_PARAMETERS", "GLOSSARY_PARAMETERS",
+           "search_parameters", "projects_parameters", "filter_parameters", "GLOSSARY_PARAMETERS",
            "MAX_LIMIT", "MAX_OFFSET", "MAX_TEXT", "YEARS"]
 
 MAX_LIMIT = 100
@@ -26,9 +27,20 @@ MAX_OFFSET = 10_000
 MAX_TEXT = 200
 YEARS = (1900, 2200)
 
-SEARCH_PARAMETERS = ("q", "lang", "objective", "year", "implementer", "limit", "offset")
-PROJECTS_PARAMETERS = ("objective", "year", "implementer")
 GLOSSARY_PARAMETERS = ("q", "lang")
+
+
+def filter_parameters() -> tuple[str, ...]:
+    """The parameters that filter by a field: those the field registry declares."""
+    return tuple(f.api_parameter for f in F.filterable_fields())
+
+
+def search_parameters() -> tuple[str, ...]:
+    return ("q", "lang", *filter_parameters(), "limit", "offset")
+
+
+def projects_parameters() -> tuple[str, ...]:
+    return filter_parameters()
 
 _OBJECTIVE = re.compile(r"\d{1,3}(?:\.\d{1,3})?\Z")
 
@@ -71,18 +83,39 @@ def _integer(params: dict[str, str], name: str, default: int | None, low: int, h
     return number
 
 
-def _objective(params: dict[str, str]) -> str | None:
-    value = _text(params, "objective", 20)
+def _year(params: dict[str, str], name: str) -> int | None:
+    value = params.get(name, "").strip()
+    if value and not re.fullmatch(r"[0-9]{4}", value):
+        raise HttpError(400, f"{name} must be a year such as 2022, not {value!r}")
+    return _integer(params, name, None, *YEARS)
+
+
+def _code(params: dict[str, str], name: str) -> str | None:
+    value = _text(params, name, 20)
     if value is not None and not _OBJECTIVE.match(value):
-        raise HttpError(400, f"objective must be an objective code such as 6.2, not {value!r}")
+        raise HttpError(400, f"{name} must be an objective code such as 6.2, not {value!r}")
     return value
 
 
-def _year(params: dict[str, str]) -> int | None:
-    value = params.get("year", "").strip()
-    if value and not re.fullmatch(r"[0-9]{4}", value):
-        raise HttpError(400, f"year must be a year such as 2022, not {value!r}")
-    return _integer(params, "year", None, *YEARS)
+def _amount(params: dict[str, str], name: str) -> str | None:
+    value = _text(params, name, 20)
+    if value is not None and not re.fullmatch(r"[0-9]{1,12}(?:\.[0-9]{1,2})?", value):
+        raise HttpError(400, f"{name} must be an amount in euros such as 500000, not {value!r}")
+    return value
+
+
+# How a parameter of each kind of field is read.
+_READERS = {F.YEAR_RANGE: _year, F.YEAR: _year, F.CODE: _code, F.AMOUNT: _amount, F.TEXT: _text, F.ID: _text}
+
+
+def _filters(params: dict[str, str]) -> dict[str, object]:
+    """The field filters of the request, by field name."""
+    values = {}
+    for field in F.filterable_fields():
+        value = _READERS[field.kind](params, field.api_parameter)
+        if value is not None:
+            values[field.name] = value
+    return values
 
 
 def _query_language(catalogue: Catalogue, params: dict[str, str]) -> str | None:
@@ -104,25 +137,22 @@ def _query(params: dict[str, str], max_length: int) -> str:
 
 def search(catalogue: Catalogue, params: dict[str, str], settings: ApiSettings) -> dict:
     """``/api/search``: a page of hits, as :meth:`SearchResult.to_json`."""
-    _only(params, SEARCH_PARAMETERS)
+    _only(params, search_parameters())
     query = _query(params, settings.max_query_length)
     result = catalogue.search(
         query,
         limit=_integer(params, "limit", 10, 1, MAX_LIMIT),
         offset=_integer(params, "offset", 0, 0, MAX_OFFSET) or 0,
         lang=_query_language(catalogue, params),
-        objective=_objective(params),
-        year=_year(params),
-        implementer=_text(params, "implementer"),
+        filters=_filters(params),
     )
     return result.to_json()
 
 
 def projects(catalogue: Catalogue, params: dict[str, str], settings: ApiSettings) -> dict:
     """``/api/projects``: every project in source order, optionally filtered."""
-    _only(params, PROJECTS_PARAMETERS)
-    found = catalogue.projects(objective=_objective(params), year=_year(params),
-                               implementer=_text(params, "implementer"))
+    _only(params, projects_parameters())
+    found = catalogue.projects(filters=_filters(params))
     return {"total": len(found), "projects": [p.to_json() for p in found]}
 
 

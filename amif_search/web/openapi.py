@@ -8,6 +8,7 @@ drift apart.
 from __future__ import annotations
 
 from .. import __version__
+from .. import fields as F
 from .api import MAX_LIMIT, MAX_OFFSET, MAX_TEXT, YEARS
 
 __all__ = ["openapi_document"]
@@ -27,94 +28,97 @@ def _array(items: dict) -> dict:
 
 
 _STRING = {"type": "string"}
-_DATE = {"type": "string", "format": "date"}
-_AMOUNT = {"type": "string", "pattern": r"^-?[0-9]+\.[0-9]{2}$", "description": "Euros with two decimals."}
-_OBJECTIVE_CODE = {"type": "string", "pattern": r"^[0-9]{1,3}(\.[0-9]{1,3})?$", "examples": ["6.2"]}
-
-_PROJECT_FIELDS = {
-    "id": {"type": "string", "examples": ["lanu-2022"]},
-    "title": _STRING,
-    "short_name": {"type": ["string", "null"]},
-    "objective": _OBJECTIVE_CODE,
-    "objective_title": _STRING,
-    "implementer": _STRING,
-    "start": _DATE,
-    "end": _DATE,
-    "eu_support": _AMOUNT,
-    "description": _STRING,
-}
-_HIT_FIELDS = {key: value for key, value in _PROJECT_FIELDS.items() if key not in ("description", "objective_title")}
 _SPAN = {"type": "array", "items": {"type": "integer", "minimum": 0}, "minItems": 2, "maxItems": 2,
          "description": "Start and end (exclusive) of a match, in characters (code points) of the snippet."}
 
-SCHEMAS = {
-    "Project": _object(_PROJECT_FIELDS),
-    "ProjectDetail": _object({
-        **_PROJECT_FIELDS,
-        "notes": _array(_STRING),
-        "concepts": _array(_object({
-            "id": _STRING,
-            "sv": {"type": "string", "description": "The Swedish headword."},
-            "terms": {"type": "object", "additionalProperties": _STRING,
-                      "description": "The preferred term in each language."},
-        })),
-    }),
-    "ProjectList": _object({"total": {"type": "integer", "minimum": 0}, "projects": _array(_ref("Project"))}),
-    "Hit": _object({
-        **_HIT_FIELDS,
-        "score": {"type": "number"},
-        "matched_concepts": {"type": "integer", "minimum": 0},
-        "snippet": _STRING,
-        "highlights": _array(_SPAN),
-    }),
-    "SearchResult": _object({
-        "query": _STRING,
-        "total": {"type": "integer", "minimum": 0},
-        "offset": {"type": "integer", "minimum": 0},
-        "limit": {"type": ["integer", "null"], "minimum": 0},
-        "query_concepts": {"type": "integer", "minimum": 0,
-                           "description": "How many concepts the query has; a hit whose matched_concepts "
-                                          "equals it matches the whole query."},
-        "hits": _array(_ref("Hit")),
-        "corrections": _array(_object({"from": _STRING, "to": _STRING})),
-        "did_you_mean": {"type": ["string", "null"]},
-        "expansions": _array(_object({
-            "from": _STRING,
-            "language": _STRING,
-            "to": _array(_STRING),
-            "concepts": _array(_STRING),
-            "kind": {"type": "string", "enum": ["translation", "synonym", "narrower", "broader", "related"]},
-        })),
-        "interpretations": _array(_object({"from": _STRING, "as": _STRING, "field": _STRING})),
-        "unknown": _array(_STRING),
-        "warnings": _array(_STRING),
-    }),
-    "Concept": _object({
-        "id": _STRING, "headword": _STRING, "pos": _STRING, "domain": _STRING, "definition": _STRING,
-        "note": _STRING,
-        "terms": {"type": "object", "additionalProperties": _array(_STRING),
-                  "description": "Every term in each language, the preferred one first."},
-        "hidden": {"type": "object", "additionalProperties": _array(_STRING),
-                   "description": "Hidden labels per language: misspellings that find the concept, never shown."},
-        "broader": _array(_STRING), "narrower": _array(_STRING), "related": _array(_STRING),
-    }),
-    "GlossaryResult": _object({
-        "query": _STRING,
-        "lang": {"type": ["string", "null"]},
-        "total": {"type": "integer", "minimum": 0},
-        "matches": _array(_object({"lang": _STRING, "term": _STRING, "exact": {"type": "boolean"},
-                                   "how": {"type": "string", "enum": ["exact", "inflected", "spelling", "compound",
-                                                                      "modifier", "part", "related"],
-                                           "description": "How the word was read: the term itself, an inflection, "
-                                                          "another spelling, a part of a compound, a word of the "
-                                                          "term, or a concept related to the first one found."},
-                                   "concept": _ref("Concept")})),
-    }),
-    "Error": _object({"error": _object({
-        "status": {"type": "integer", "minimum": 400, "maximum": 599},
-        "message": _STRING,
-    })}),
-}
+
+def _schemas() -> dict:
+    """The response schemas; a project's keys are those of the field registry."""
+    project_fields = {value.key: value.schema for value in F.json_values()}
+    hit_fields = {value.key: value.schema for value in F.json_values(hit=True)}
+    return {
+        "Project": _object(project_fields),
+        "ProjectDetail": _object({
+            **project_fields,
+            "notes": _array(_STRING),
+            "concepts": _array(_object({
+                "id": _STRING,
+                "sv": {"type": "string", "description": "The Swedish headword."},
+                "terms": {"type": "object", "additionalProperties": _STRING,
+                          "description": "The preferred term in each language."},
+            })),
+        }),
+        "ProjectList": _object({"total": {"type": "integer", "minimum": 0}, "projects": _array(_ref("Project"))}),
+        "Hit": _object({
+            **hit_fields,
+            "score": {"type": "number"},
+            "matched_concepts": {"type": "integer", "minimum": 0},
+            "snippet": _STRING,
+            "highlights": _array(_SPAN),
+        }),
+        "SearchResult": _object({
+            "query": _STRING,
+            "total": {"type": "integer", "minimum": 0},
+            "offset": {"type": "integer", "minimum": 0},
+            "limit": {"type": ["integer", "null"], "minimum": 0},
+            "query_concepts": {"type": "integer", "minimum": 0,
+                               "description": "How many concepts the query has; a hit whose matched_concepts "
+                                              "equals it matches the whole query."},
+            "hits": _array(_ref("Hit")),
+            "corrections": _array(_object({"from": _STRING, "to": _STRING})),
+            "did_you_mean": {"type": ["string", "null"]},
+            "expansions": _array(_object({
+                "from": _STRING,
+                "language": _STRING,
+                "to": _array(_STRING),
+                "concepts": _array(_STRING),
+                "kind": {"type": "string", "enum": ["translation", "synonym", "narrower", "broader", "related"]},
+            })),
+            "interpretations": _array(_object({"from": _STRING, "as": _STRING, "field": _STRING})),
+            "unknown": _array(_STRING),
+            "warnings": _array(_STRING),
+        }),
+        "Concept": _object({
+            "id": _STRING, "headword": _STRING, "pos": _STRING, "domain": _STRING, "definition": _STRING,
+            "note": _STRING,
+            "terms": {"type": "object", "additionalProperties": _array(_STRING),
+                      "description": "Every term in each language, the preferred one first."},
+            "hidden": {"type": "object", "additionalProperties": _array(_STRING),
+                       "description": "Hidden labels per language: misspellings that find the concept, never shown."},
+            "broader": _array(_STRING), "narrower": _array(_STRING), "related": _array(_STRING),
+        }),
+        "GlossaryResult": _object({
+            "query": _STRING,
+            "lang": {"type": ["string", "null"]},
+            "total": {"type": "integer", "minimum": 0},
+            "matches": _array(_object({"lang": _STRING, "term": _STRING, "exact": {"type": "boolean"},
+                                       "how": {"type": "string", "enum": ["exact", "inflected", "spelling",
+                                                                          "compound", "modifier", "part", "related"],
+                                               "description": "How the word was read: the term itself, an "
+                                                              "inflection, another spelling, a part of a compound, "
+                                                              "a word of the term, or a concept related to the "
+                                                              "first one found."},
+                                       "concept": _ref("Concept")})),
+        }),
+        "Error": _object({"error": _object({
+            "status": {"type": "integer", "minimum": 400, "maximum": 599},
+            "message": _STRING,
+        })}),
+    }
+
+
+def _filter_schema(field: F.Field) -> dict:
+    """The schema of the parameter that filters by ``field``, by the field's kind."""
+    if field.kind in (F.YEAR_RANGE, F.YEAR):
+        schema = {"type": "integer", "minimum": YEARS[0], "maximum": YEARS[1]}
+    elif field.kind == F.CODE:
+        schema = dict(F.OBJECTIVE_CODE_SCHEMA)
+    elif field.kind == F.AMOUNT:
+        schema = {"type": "string", "pattern": r"^[0-9]{1,12}(\.[0-9]{1,2})?$"}
+    else:
+        schema = {"type": "string", "maxLength": MAX_TEXT}
+    extensions = {f"x-{flag}": True for flag in ("sortable", "facetable") if getattr(field, flag)}
+    return {**schema, **extensions}
 
 
 def _parameter(name: str, description: str, schema: dict, required: bool = False) -> dict:
@@ -136,13 +140,7 @@ _ERRORS = {
 
 def openapi_document(*, max_query_length: int, languages: list[str]) -> dict:
     """The description of this application's API, with its limits filled in."""
-    filters = [
-        _parameter("objective", "Only projects of this national objective.", _OBJECTIVE_CODE),
-        _parameter("year", "Only projects active during some part of this year.",
-                   {"type": "integer", "minimum": YEARS[0], "maximum": YEARS[1]}),
-        _parameter("implementer", "Only projects whose implementer matches these words.",
-                   {"type": "string", "maxLength": MAX_TEXT}),
-    ]
+    filters = [_parameter(f.api_parameter, f.description, _filter_schema(f)) for f in F.filterable_fields()]
     lang = _parameter("lang", "The language of the query words (default: recognised word by word).",
                       {"type": "string", "enum": list(languages)})
 
@@ -187,5 +185,5 @@ def openapi_document(*, max_query_length: int, languages: list[str]) -> dict:
                 "content": {"application/json": {"schema": {"type": "object"}}},
             }),
         },
-        "components": {"schemas": SCHEMAS},
+        "components": {"schemas": _schemas()},
     }

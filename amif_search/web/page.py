@@ -13,21 +13,18 @@ from dataclasses import dataclass
 from html import escape
 from urllib.parse import urlencode
 
-from ..i18n import N_, SOURCE_LANGUAGE, SUPPORTED
+from ..fields import field_named, label
+from ..i18n import N_
+from ..i18n.languages import SOURCE_LANGUAGE, best_language, interface_languages, language
 from ..model import Objective, Project
 
-__all__ = ["PageContext", "choose_language", "render_page", "translations_for", "LANGUAGE_NAMES"]
-
-# Each language named in itself, so that a visitor finds their own.
-LANGUAGE_NAMES = {"sv": "svenska", "fi": "suomi", "en": "English"}
+__all__ = ["PageContext", "choose_language", "render_page", "translations_for"]
 
 TITLE = N_("AMIF-projekt i Finland")
 INTRO = N_("Sök bland de projekt i Finland som EU:s asyl-, migrations- och integrationsfond (AMIF) har stött.")
 QUERY_LABEL = N_("Sökord")
 SUBMIT = N_("Sök")
-OBJECTIVE_LABEL = N_("Nationellt mål")
 ALL_OBJECTIVES = N_("Alla mål")
-YEAR_LABEL = N_("År")
 ALL_YEARS = N_("Alla år")
 LANGUAGE_LABEL = N_("Språk")
 RESULTS_LABEL = N_("Träffar")
@@ -35,10 +32,10 @@ NO_SCRIPT = N_("Sökresultaten visas med JavaScript, som är avstängt i den hä
 
 # Labels the script uses; the same msgids as the command line where it has them.
 SCRIPT_LABELS = {
-    "implementer": N_("Projektgenomförare"),
+    "implementer": label("implementer"),
     "period": N_("Verksamhetsperiod"),
-    "support": N_("EU-stöd"),
-    "objective": N_("Nationellt mål"),
+    "support": label("support"),
+    "objective": label("objective"),
     "none": N_("Inga träffar för {query}"),
     "suggestion": N_("Menade du: {suggestion}"),
     "translated": N_("Sökte efter {original} som {swedish}"),
@@ -90,9 +87,13 @@ def translations_for(lang: str):
 
 
 def choose_language(explicit: str | None, accept_language: str) -> str:
-    """``explicit`` when supported, else the best supported language of Accept-Language, else Swedish."""
-    if explicit in SUPPORTED:
-        return explicit  # type: ignore[return-value]
+    """``explicit`` when it is an interface language, else the best interface language of
+    Accept-Language, else Swedish."""
+    available = interface_languages()
+    if explicit:
+        chosen = best_language(explicit, available)
+        if chosen is not None:
+            return chosen
     ranked = []
     for position, item in enumerate(accept_language.split(",")[:20]):
         tag, _sep, rest = item.strip().partition(";")
@@ -104,8 +105,8 @@ def choose_language(explicit: str | None, accept_language: str) -> str:
                     quality = float(value)
                 except ValueError:
                     quality = 0.0
-        code = tag.strip().split("-")[0].split("_")[0].lower()
-        if code in SUPPORTED and quality > 0:
+        code = best_language(tag, available)
+        if code is not None and quality > 0:
             ranked.append((-quality, position, code))
     return min(ranked)[2] if ranked else SOURCE_LANGUAGE
 
@@ -122,29 +123,41 @@ def render_page(lang: str, params: dict[str, str], context: PageContext, base: s
     trans = translations_for(lang)
     t = trans.gettext
     e = escape
+    nl = "\n"
     query = params.get("q", "")[:context.max_query_length]
-    chosen_objective = params.get("objective", "")
-    chosen_year = params.get("year", "")
 
     def option(value: str, text: str, chosen: str) -> str:
         selected = " selected" if value == chosen else ""
         return f'<option value="{e(value)}"{selected}>{e(text)}</option>'
 
-    objectives = [option("", t(ALL_OBJECTIVES), chosen_objective)] + [
-        option(o.code, f"{o.code} {t(o.title)}", chosen_objective) for o in context.objectives]
-    years = [option("", t(ALL_YEARS), chosen_year)] + [
-        option(str(year), str(year), chosen_year) for year in context.years]
-    state = {k: v for k, v in (("q", query), ("objective", chosen_objective), ("year", chosen_year)) if v}
+    # The filters the page offers, each a field of the registry: (field, "all" label, choices).
+    offered = [
+        (field_named("objective"), ALL_OBJECTIVES, [(o.code, f"{o.code} {t(o.title)}") for o in context.objectives]),
+        (field_named("year"), ALL_YEARS, [(str(year), str(year)) for year in context.years]),
+    ]
+    selects, state = [], {"q": query} if query else {}
+    for field, all_label, choices in offered:
+        name = field.api_parameter
+        chosen = params.get(name, "")
+        if chosen:
+            state[name] = chosen
+        options = [option("", t(all_label), chosen)] + [option(value, text, chosen) for value, text in choices]
+        selects.append(f"""<div class="field">
+<label for="{e(name)}">{e(t(field.label))}</label>
+<select id="{e(name)}" name="{e(name)}" data-filter>
+{nl.join(options)}
+</select>
+</div>""")
     languages = []
-    for code in SUPPORTED:
+    for code in interface_languages():
+        # Each language named in itself, so that a visitor finds their own.
         href = "?" + urlencode({"ui": code, **state})
         current = ' aria-current="page"' if code == lang else ""
-        languages.append(f'<li><a href="{e(href)}" hreflang="{code}" lang="{code}" data-ui="{code}"{current}>'
-                         f"{e(LANGUAGE_NAMES[code])}</a></li>")
+        languages.append(f'<li><a href="{e(href)}" hreflang="{e(code)}" lang="{e(code)}" data-ui="{e(code)}"'
+                         f'{current}>{e(language(code).name)}</a></li>')
     labels = {key: t(msgid) for key, msgid in SCRIPT_LABELS.items()}
     labels["count"] = {"one": t(COUNT_ONE), "other": t(COUNT_OTHER)}
-    config = {"lang": lang, "base": base, "labels": labels}
-    nl = "\n"
+    config = {"lang": lang, "base": base, "labels": labels, "format": language(lang).format_json()}
     return f"""<!DOCTYPE html>
 <html lang="{e(lang)}">
 <head>
@@ -170,18 +183,7 @@ def render_page(lang: str, params: dict[str, str], context: PageContext, base: s
 <input id="q" name="q" type="search" value="{e(query)}" maxlength="{context.max_query_length}" required
  autocomplete="off" spellcheck="false">
 </div>
-<div class="field">
-<label for="objective">{e(t(OBJECTIVE_LABEL))}</label>
-<select id="objective" name="objective">
-{nl.join(objectives)}
-</select>
-</div>
-<div class="field">
-<label for="year">{e(t(YEAR_LABEL))}</label>
-<select id="year" name="year">
-{nl.join(years)}
-</select>
-</div>
+{nl.join(selects)}
 <button type="submit">{e(t(SUBMIT))}</button>
 </form>
 <p id="status" role="status" aria-live="polite" aria-atomic="true"></p>

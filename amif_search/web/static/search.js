@@ -7,8 +7,8 @@
   var labels = config.labels;
   var form = document.getElementById("search-form");
   var queryBox = document.getElementById("q");
-  var objectiveBox = document.getElementById("objective");
-  var yearBox = document.getElementById("year");
+  // The filters the page offers: each a <select> whose name is an API parameter.
+  var filterBoxes = Array.prototype.slice.call(form.querySelectorAll("select[data-filter]"));
   var statusLine = document.getElementById("status");
   var notes = document.getElementById("notes");
   var results = document.getElementById("results");
@@ -23,18 +23,23 @@
     });
   }
 
+  // Numbers and dates as the server writes them for this language (its conventions come in the config).
+  var conventions = config.format;
+
   function formatAmount(text) {
-    var locale = {sv: "sv-FI", fi: "fi-FI", en: "en-GB"}[config.lang] || "sv-FI";
-    return new Intl.NumberFormat(locale, {style: "currency", currency: "EUR"}).format(Number(text));
+    var number = Number(text);
+    var parts = Math.abs(number).toFixed(2).split(".");
+    var whole = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, conventions.group);
+    var digits = whole + conventions.decimal + parts[1];
+    return (number < 0 ? "-" : "") + conventions.amount.replace("{number}", digits);
   }
 
   function formatDate(iso) {
     var parts = iso.split("-").map(Number);
-    if (config.lang === "en") {
-      var months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-      return parts[2] + " " + months[parts[1] - 1] + " " + parts[0];
-    }
-    return parts[2] + "." + parts[1] + "." + parts[0];
+    return format(conventions.date, {
+      day: parts[2], month: parts[1], year: parts[0],
+      mon: conventions.months.length ? conventions.months[parts[1] - 1] : parts[1]
+    });
   }
 
   // The snippet with its matches in <mark>; spans count code points, as Python does.
@@ -117,8 +122,9 @@
   function searchParams() {
     var params = new URLSearchParams();
     params.set("q", queryBox.value);
-    if (objectiveBox.value) { params.set("objective", objectiveBox.value); }
-    if (yearBox.value) { params.set("year", yearBox.value); }
+    filterBoxes.forEach(function (box) {
+      if (box.value) { params.set(box.name, box.value); }
+    });
     return params;
   }
 
