@@ -294,13 +294,14 @@ class Catalogue:
 
     def _search(self, query: str, parsed: ParsedQuery, filters, limit, offset, query_lang) -> SearchResult:
         from .glossary.expansion import expand_query  # noqa: PLC0415
+        from .index.stopwords import is_query_stopword  # noqa: PLC0415
         from .understanding import read_structure  # noqa: PLC0415
 
         engine, records = self.engine, self.records
         understood = read_structure(parsed)
         parsed = understood.parsed
         expanded = expand_query(parsed, self.glossary, engine.knows, query_lang,
-                                is_swedish_typo=engine.is_near_known)
+                                is_swedish_typo=engine.is_near_known, is_function_word=is_query_stopword)
         # A word the glossary knows in Finnish or English is no Swedish typo.
         words = {n.text.lower() for n in expanded.parsed.concepts if isinstance(n, Word)}
         keep = {w for w in words if self.glossary.is_foreign_word(w)}

@@ -120,7 +120,8 @@ def _neighbours(glossary: Glossary, matches: list[TermMatch], original: str, lan
 
 def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Callable[[str], bool],
                  query_lang: str | None = None,
-                 is_swedish_typo: Callable[[str], bool] = lambda word: False) -> ExpandedQuery:
+                 is_swedish_typo: Callable[[str], bool] = lambda word: False,
+                 is_function_word: Callable[[str], bool] = lambda word: False) -> ExpandedQuery:
     """Expand ``parsed`` through ``glossary``.
 
     ``is_swedish(word)`` says whether the index knows a word; ``is_swedish_typo(word)``
@@ -158,6 +159,8 @@ def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Cal
         for lang in foreign_languages:
             spans = []
             for s, e, m in glossary.read_words(words, lang):
+                if all(is_function_word(w) for w in words[s:e]):
+                    continue   # 'hankkeet', 'projects': words that are not searched
                 if query_lang != lang and not all(x.exact for x in m) \
                         and any(is_swedish_typo(w) for w, k in zip(words[s:e], known[s:e]) if not k):
                     continue
@@ -204,7 +207,7 @@ def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Cal
             for lang in foreign_languages:
                 for start, end, matches in glossary.match_words(words, lang):
                     matches = [m for m in matches if m.exact and m.concept.id not in swedish_terms]
-                    if end - start != 1 or handled[start] or not matches:
+                    if end - start != 1 or handled[start] or not matches or is_function_word(words[start]):
                         continue
                     swedish = [t for t in _swedish_terms(matches) if t.lower() != words[start].lower()]
                     nodes = [n for n in (_term_node(t) for t in swedish) if n is not None]
