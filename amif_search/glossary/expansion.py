@@ -61,6 +61,10 @@ def _term_node(text: str):
     return And(tuple(Word(w, glossary=True) for w in words))
 
 
+# Swedish plural and definite endings.
+_ENDINGS = ("ar", "er", "or", "na", "en", "et")
+
+
 def _near_inflection(match: TermMatch, words: list[str]) -> bool:
     """A Swedish term of one word whose stem differs from the word's by one final letter."""
     term = _words(match.term)
@@ -218,8 +222,10 @@ def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Cal
         # Swedish words: the concept's other Swedish terms as weaker alternatives.
         for start, end, matches in glossary.match_words(words, SOURCE_LANGUAGE):
             # The same stem, or one letter more or less (föräldrar, förälder: föräldr, föräld).
-            # (Only for a word the texts have: one they lack may be a typo, left to correction.)
-            matches = [m for m in matches if m.exact or all(known[start:end]) and _near_inflection(m, words[start:end])]
+            # (Only for a word of the texts or one with a plural or definite ending: another may
+            # be a typo, left to correction.)
+            matches = [m for m in matches if m.exact or _near_inflection(m, words[start:end]) and (
+                all(known[start:end]) or all(w.lower().endswith(_ENDINGS) for w in words[start:end]))]
             if not matches or any(handled[start:end]):
                 continue
             own = " ".join(words[start:end]).lower()
