@@ -295,7 +295,7 @@ class Catalogue:
     def _search(self, query: str, parsed: ParsedQuery, filters, limit, offset, query_lang) -> SearchResult:
         from .glossary.expansion import expand_query  # noqa: PLC0415
         from .index.stopwords import is_query_stopword  # noqa: PLC0415
-        from .understanding import read_structure  # noqa: PLC0415
+        from .understanding import implementer_boost, read_structure  # noqa: PLC0415
 
         engine, records = self.engine, self.records
         understood = read_structure(parsed)
@@ -320,7 +320,9 @@ class Catalogue:
             query=query, total=result.total, hits=hits, offset=offset, limit=limit,
             concepts=result.concepts, corrections=corrections,
             suggestion=_suggestion(query, corrections), warnings=list(parsed.warnings),
-            expansions=expanded.expansions, interpretations=understood.interpretations, unknown=result.unknown,
+            expansions=expanded.expansions, unknown=result.unknown,
+            interpretations=understood.interpretations + [implementer_boost(words, name)
+                                                          for words, name in expanded.implementers],
         )
 
     def lookup(self, word: str, lang: str | None = None):

@@ -23,7 +23,7 @@ from decimal import Decimal, InvalidOperation
 from .fields import field_named
 from .query import FieldFilter, ParsedQuery, Word
 
-__all__ = ["Interpretation", "Understood", "read_structure", "WORDS"]
+__all__ = ["Interpretation", "Understood", "read_structure", "implementer_boost", "WORDS"]
 
 # The words of each role, in Swedish, Finnish and English (lower case, base and inflected
 # forms as typed; several words are a tuple).
@@ -98,14 +98,16 @@ _ROLES = {role: _phrases(role) for role in WORDS}
 
 @dataclass
 class Interpretation:
-    """Words of the query read as a filter: ``original`` as ``reading`` (in query syntax)."""
+    """Words of the query read as a filter: ``original`` as ``reading`` (in query syntax); a
+    ``boost`` ranks the projects that meet it first instead of leaving out the others."""
 
     original: str
     reading: str
     filter: FieldFilter
+    kind: str = "filter"   # or "boost"
 
     def to_json(self) -> dict:
-        return {"from": self.original, "as": self.reading, "field": self.filter.field}
+        return {"from": self.original, "as": self.reading, "field": self.filter.field, "kind": self.kind}
 
 
 @dataclass
@@ -365,6 +367,12 @@ def _ends_with(words: list[str], end: int, role: str) -> int:
         if end - len(phrase) >= 0 and tuple(words[end - len(phrase):end]) == phrase:
             return len(phrase)
     return 0
+
+
+def implementer_boost(original: str, organisation: str) -> Interpretation:
+    """The words ``original`` read as the organisation that implements a project (a boost)."""
+    node = FieldFilter("implementer", organisation)
+    return Interpretation(original, f'{_name("implementer")}:"{organisation}"', node, "boost")
 
 
 def read_structure(parsed: ParsedQuery) -> Understood:

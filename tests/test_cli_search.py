@@ -149,7 +149,8 @@ def test_structure_in_words_is_read_shown_and_filtered(capsys, built_index):
     code, out, _err = run(capsys, "search", "vuonna 2022 alkaneet", "--index", str(built_index), "--json")
     data = json.loads(out)
     assert code == 0
-    assert data["interpretations"] == [{"from": "vuonna 2022 alkaneet", "as": "startår:2022", "field": "start_year"}]
+    assert data["interpretations"] == [{"from": "vuonna 2022 alkaneet", "as": "startår:2022", "field": "start_year",
+                                        "kind": "filter"}]
     assert data["hits"] and all(hit["start"].startswith("2022-") for hit in data["hits"])
     code, out, _err = run(capsys, "search", "trauma år 2022", "--index", str(built_index))
     assert "år 2022 lästes som år:2022" in out.splitlines()[0]
@@ -196,3 +197,14 @@ def test_a_generic_concept_does_not_carry_a_project_into_a_longer_query(capsys, 
     ids = {hit["id"] for hit in json.loads(out)["hits"]}
     code, out, _err = run(capsys, "search", "tortyr", "--index", str(built_index), "--json")
     assert ids == {hit["id"] for hit in json.loads(out)["hits"]}
+
+
+@pytest.mark.parametrize("query", ["Suomen pakolaisapu", "Finlands flyktinghjälp", "Finnish Refugee Council"],
+                         ids=["fi", "sv", "en"])
+def test_an_implementer_named_in_any_language_lifts_its_projects_and_is_shown(capsys, built_index, query):
+    code, out, _err = run(capsys, "search", query, "--index", str(built_index), "--json")
+    data = json.loads(out)
+    assert data["hits"][0]["implementer"] == "Suomen pakolaisapu"
+    (reading,) = data["interpretations"]
+    assert (reading["from"], reading["field"], reading["kind"]) == (query, "implementer", "boost")
+    assert len(data["hits"]) > 1   # a boost, not a filter

@@ -121,7 +121,11 @@ def search(query, limit, offset, query_lang, as_json, index_dir, color, **option
         click.echo(_("Sökte efter {corrected} i stället för {original}").format(
             corrected=style.strong(correction.corrected), original=correction.original), color=style.color)
     for reading in result.interpretations:
-        click.echo(_("{original} lästes som {reading}").format(original=reading.original, reading=reading.reading))
+        if reading.kind == "boost":
+            click.echo(_("{original} lästes som {reading}: de projekt den genomför kommer först").format(
+                original=reading.original, reading=reading.reading))
+        else:
+            click.echo(_("{original} lästes som {reading}").format(original=reading.original, reading=reading.reading))
     for expansion in result.expansions:
         if expansion.kind == "translation" and expansion.original.lower() not in \
                 {t.lower() for t in expansion.swedish[:1]}:

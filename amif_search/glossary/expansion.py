@@ -24,6 +24,9 @@ __all__ = ["Expansion", "expand_query", "SYNONYM_WEIGHT", "RELATION_WEIGHTS"]
 # the same concept, a narrower or broader concept, a related one. A translation is the word itself.
 SYNONYM_WEIGHT = 0.5
 RELATION_WEIGHTS = {"narrower": 0.3, "broader": 0.25, "related": 0.2}
+# An organisation named in the query lifts the projects it implements: their score for the
+# concept gains this share of the best one (a boost, not a filter: partners count too).
+IMPLEMENTER_BOOST = 2.0
 # A concept with more neighbours than this of one kind is a hub (flykting, integration): its
 # neighbours would make a word match nearly everything, so they are not followed from it.
 MAX_NEIGHBOURS = 12
@@ -50,6 +53,7 @@ class ExpandedQuery:
     parsed: ParsedQuery
     extras: dict[int, list] = field(default_factory=dict)
     expansions: list[Expansion] = field(default_factory=list)
+    implementers: list[tuple[str, str]] = field(default_factory=list)   # (words, organisation) boosted
 
 
 def _term_node(text: str):
@@ -73,6 +77,12 @@ def _near_inflection(match: TermMatch, words: list[str]) -> bool:
     a, b = stem_for(SOURCE_LANGUAGE, term[0]), stem_for(SOURCE_LANGUAGE, words[0])
     short, long = sorted((a, b), key=len)
     return len(short) >= 5 and len(long) - len(short) == 1 and long.startswith(short)
+
+
+def _implementer_boost(matches: list[TermMatch]) -> list[tuple[object, float]]:
+    """For an organisation: each of its names in the implementer field, as a boost."""
+    names = [t for m in matches if m.concept.pos in _ORGANISATION for values in m.concept.terms.values() for t in values]
+    return [(FieldFilter("implementer", name), IMPLEMENTER_BOOST) for name in dict.fromkeys(names)]
 
 
 def _any_of(terms: list[str]):
@@ -153,6 +163,7 @@ def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Cal
                 runs.append([index])
     replaced: dict[int, object] = {}
     dropped: set[int] = set()
+    implementers: list[tuple[str, str]] = []
     for run in runs:
         words = [concepts[i].text for i in run]
         known = [is_swedish(w) for w in words]
@@ -200,9 +211,12 @@ def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Cal
             original = " ".join(words[start:end])
             expansions.append(Expansion(original, best_lang, [m.concept.id for m in matches], swedish))
             near, shown = _neighbours(glossary, matches, original, best_lang, {t.lower() for t in swedish})
-            if near:
-                extras.setdefault(run[start], []).extend(near)
+            boost = _implementer_boost(matches)
+            if near or boost:
+                extras.setdefault(run[start], []).extend(near + boost)
                 expansions += shown
+            if boost:
+                implementers.append((original, matches[0].concept.headword))
         # A Swedish-looking word that is exactly a foreign term ('kotoutuminen' is also a
         # web address on the page) keeps its own reading and gains the Swedish terms.
         if best_lang is None and not query_lang:
@@ -240,8 +254,11 @@ def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Cal
                 # A term of several words becomes one concept: all its words, or a synonym.
                 replaced[run[start]] = And(tuple(concepts[i] for i in run[start:end]))
                 dropped.update(run[start + 1:end])
+            boost = _implementer_boost(matches)
             extras.setdefault(run[start], []).extend((n, SYNONYM_WEIGHT) for n in nodes)
-            extras[run[start]].extend(near)
+            extras[run[start]].extend(near + boost)
+            if boost:
+                implementers.append((original, matches[0].concept.headword))
             if nodes:
                 expansions.append(Expansion(original, SOURCE_LANGUAGE, [m.concept.id for m in matches], synonyms,
                                             "synonym"))
@@ -285,4 +302,5 @@ def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Cal
                                             "synonym"))
                 continue
         required.append(node)
-    return ExpandedQuery(replace(parsed, concepts=new_concepts, required=required), new_extras, expansions)
+    return ExpandedQuery(replace(parsed, concepts=new_concepts, required=required), new_extras, expansions,
+                         implementers)

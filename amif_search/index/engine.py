@@ -453,7 +453,10 @@ class Engine:
             matched = _concept_scores(evaluation, own, alternatives)
             if not matched and _typed_by_user(node):
                 unknown.append(node.text if isinstance(node, Word) else " ".join(n.text for n in node.nodes))
-            own_docs = evaluation.run(own) if own is not None else {}
+            own_docs = dict(evaluation.run(own)) if own is not None else {}
+            for weight, plan in alternatives:
+                if weight > 1.0:   # a boost names the concept itself (an organisation as implementer)
+                    own_docs.update(evaluation.run(plan))
             generic = generic_share is not None and len(own_docs) >= generic_share
             any_generic, any_specific = any_generic or generic, any_specific or not generic
             get_score, get_count = scores.get, coverage.get
@@ -511,6 +514,10 @@ def _concept_scores(evaluation: P.Evaluation, own, alternatives: list[tuple[floa
     for weight, matched in found:
         top = max(matched.values()) or 1.0
         for docnum, score in matched.items():
+            if weight > 1.0:
+                # A boost (above 1): added to what the document has, scaled the same way.
+                scores[docnum] = scores.get(docnum, 0.0) + (weight - 1.0) * reference * score / top
+                continue
             scaled = weight * reference * score / top
             if scaled > scores.get(docnum, 0.0):
                 scores[docnum] = scaled
