@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from .text.analysis import SwedishAnalyzer
-from .errors import IndexNotFoundError, IndexStateError, NotFoundError, QueryError
+from .errors import AmifSearchError, IndexNotFoundError, IndexStateError, NotFoundError, QueryError
 from .i18n import _
 from .text.highlight import MatchForms, make_snippet, match_spans
 from .index import store
@@ -123,7 +123,14 @@ def open_catalogue(index_dir: str | Path | None = None, *, build: bool = True,
                     lock_timeout=lock_timeout)
     elif stale and build:
         present = [Path(s.path) for s in manifest.sources if s.changed() is not None]
-        update_index(present, location, progress=progress, lock_timeout=lock_timeout)
+        try:
+            update_index(present, location, progress=progress, lock_timeout=lock_timeout)
+        except AmifSearchError as exc:
+            # A search needs no writing: answer from the whole old index, and say it is stale.
+            catalogue = Catalogue(location, _read=(generation, manifest))
+            catalogue.warnings.append(_("indexet är inaktuellt (källan {source} har ändrats) och kunde inte "
+                                        "uppdateras: {reason}").format(source=stale[0].path, reason=exc.lines()[0]))
+            return catalogue
     elif stale:
         reason = _("källan {path} har ändrats sedan indexet byggdes").format(path=stale[0].path)
         raise IndexStateError(_("{path}: {reason}; bygg om det med 'amif-search index build'").format(
@@ -150,6 +157,8 @@ class Catalogue:
 
         self.location = resolve_index_dir(index_dir)
         self._rehash = rehash
+        # What every answer should say about the index itself (that it is stale).
+        self.warnings: list[str] = []
         try:
             self._open(Engine, _read)
         except (IndexStateError, OSError):
@@ -166,7 +175,8 @@ class Catalogue:
             store.check_files(generation, manifest, rehash=self._rehash)
         lexicon = store.load_lexicon(generation / store.LEXICON)
         records = store.RecordStore(generation / store.RECORDS)
-        engine = engine_class(generation / store.WHOOSH_DIR, lexicon)
+        engine = engine_class(generation / store.WHOOSH_DIR, lexicon,
+                              manifest.identities_under(store.WHOOSH_DIR))
         # Swapped in together, once everything opened: a thread mid-search keeps what it had.
         (self.generation, self.manifest, self.lexicon, self.records, self.engine, self._analyzer,
          self._glossary) = (generation, manifest, lexicon, records, engine, SwedishAnalyzer(lexicon), None)
@@ -185,6 +195,7 @@ class Catalogue:
         with self._lock:
             if name != self.generation.name:
                 self._open(Engine)
+                self.warnings = []   # a newer generation: no longer the stale one
         return True
 
     def _retrying(self, action):
@@ -319,7 +330,7 @@ class Catalogue:
         return SearchResult(
             query=query, total=result.total, hits=hits, offset=offset, limit=limit,
             concepts=result.concepts, corrections=corrections,
-            suggestion=_suggestion(query, corrections), warnings=list(parsed.warnings),
+            suggestion=_suggestion(query, corrections), warnings=self.warnings + list(parsed.warnings),
             expansions=expanded.expansions, unknown=result.unknown,
             interpretations=understood.interpretations + [implementer_boost(words, name)
                                                           for words, name in expanded.implementers],

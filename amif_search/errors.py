@@ -16,6 +16,7 @@ __all__ = [
     "IndexNotFoundError",
     "IndexStateError",
     "IndexLockedError",
+    "IndexWriteError",
     "QueryError",
     "CatalogError",
     "GlossaryError",
@@ -69,6 +70,10 @@ class IndexStateError(AmifSearchError):
 
 class IndexLockedError(AmifSearchError):
     """Another process is writing the index."""
+
+
+class IndexWriteError(IndexStateError):
+    """The index cannot be written (disk full, a read-only folder, no permission)."""
 
 
 class QueryError(AmifSearchError):

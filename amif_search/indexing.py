@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
 from .text.analysis import Lexicon
-from .errors import IndexNotFoundError, SourceError
+from .errors import IndexNotFoundError, IndexWriteError, SourceError
 from .fields import text_fields
 from .i18n import _
 from .index import store
@@ -80,19 +82,40 @@ def build_index(sources: Iterable[str | Path] | None = None, index_dir: str | Pa
     if not paths:
         raise SourceError(_("inga källdokument att indexera"))
     expanded = _expand_sources(paths)
-    projects = read_sources(expanded)
-    infos = _source_infos(expanded, projects)
-    with store.build_lock(location, lock_timeout):
+    read: dict[str, tuple[str, int, int]] = {}
+    projects = read_sources(expanded, read)
+    infos = _source_infos(expanded, projects, read)
+    with _writing(location), store.build_lock(location, lock_timeout):
         generation, manifest = _write(location, projects, infos, progress)
     return IndexInfo(location, generation, manifest, [], [])
 
 
+@contextmanager
+def _writing(location: Path):
+    """Turn a failure to write (a full disk, a read-only folder) into one line naming the
+    file and the cause."""
+    try:
+        yield
+    except OSError as exc:
+        path = exc.filename if isinstance(exc.filename, str) and exc.filename else location
+        raise IndexWriteError(_("{path}: indexet kan inte skrivas ({reason})").format(
+            path=path, reason=exc.strerror or exc)) from None
+    except sqlite3.Error as exc:
+        raise IndexWriteError(_("{path}: indexet kan inte skrivas ({reason})").format(
+            path=location, reason=exc)) from None
+
+
 def _expand_sources(paths: list[Path]) -> list[Path]:
-    """Folders stand for the .txt files in them, in name order."""
+    """Folders stand for the .txt entries in them, in name order: every one but a folder,
+    so that a FIFO, a symlink loop or a file that vanished is reported when it is read,
+    not skipped without a word."""
     expanded: list[Path] = []
     for path in paths:
+        _check_path_encoding(path)
         if path.is_dir():
-            found = sorted(p for p in path.glob("*.txt") if p.is_file())
+            found = sorted(p for p in path.glob("*.txt") if not p.is_dir())
+            for found_path in found:
+                _check_path_encoding(found_path)
             if not found:
                 raise SourceError(_("{path}: en mapp utan någon .txt-källa").format(path=path))
             expanded.extend(found)
@@ -101,11 +124,27 @@ def _expand_sources(paths: list[Path]) -> list[Path]:
     return expanded
 
 
-def _source_infos(paths: list[Path], projects: list[Project]) -> list[store.SourceInfo]:
+def _check_path_encoding(path: Path) -> None:
+    """A source path must be text: the manifest, the messages and the JSON output name it."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        shown = os.fsencode(path).decode("utf-8", "backslashreplace")
+        raise SourceError(_("{path}: sökvägen är inte UTF-8; byt namn på filen").format(path=shown)) from None
+
+
+def _source_infos(paths: list[Path], projects: list[Project],
+                  read: dict[str, tuple[str, int, int]]) -> list[store.SourceInfo]:
+    """What the index records of each source: the digest, size and time of the bytes that
+    were parsed, not of the file as it is now (it may have been edited meanwhile)."""
     counts: dict[str, int] = {}
     for project in projects:
         counts[project.source] = counts.get(project.source, 0) + 1
-    return [store.SourceInfo.of(path.resolve(), counts.get(path.name, 0)) for path in paths]
+    infos = []
+    for path in paths:
+        sha256, size, mtime_ns = read[str(path)]
+        infos.append(store.SourceInfo(str(path.resolve()), sha256, size, counts.get(path.name, 0), mtime_ns))
+    return infos
 
 
 def _write(location: Path, projects: list[Project], infos, progress: Progress | None):
@@ -180,9 +219,10 @@ def update_index(sources: Iterable[str | Path] | None = None, index_dir: str | P
     if reason:
         info = build_index(expanded, location, progress=progress, lock_timeout=lock_timeout)
         return UpdateReport(location, [], sorted(info.manifest.projects), [], 0, True, reason)
-    projects = read_sources(expanded)
-    infos = _source_infos(expanded, projects)
-    with store.build_lock(location, lock_timeout):
+    read: dict[str, tuple[str, int, int]] = {}
+    projects = read_sources(expanded, read)
+    infos = _source_infos(expanded, projects, read)
+    with _writing(location), store.build_lock(location, lock_timeout):
         live = store.live_generation(location)   # another build may have finished meanwhile
         manifest = store.read_manifest(live)
         old = manifest.projects

@@ -20,7 +20,10 @@ line, and every problem of a file is reported, not just the first.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
@@ -60,34 +63,56 @@ _SHORT_DASH = re.compile(r"^(?P<short>[^–—:]{1,40}?)\s+[–—-]\s+(?P<rest>
 
 
 def read_source(path: str | Path) -> list[Project]:
-    """Read one source file from disk; the only function here that touches paths."""
-    path = Path(path)
+    """Read one source file from disk and parse it."""
+    raw, _stat = read_source_bytes(path)
+    return parse_document(decode_source(raw, str(path)), str(path))
+
+
+def read_source_bytes(path: str | Path) -> tuple[bytes, os.stat_result]:
+    """The bytes of a source and the stat of the file they were read from; the only function
+    here that touches paths. Reads at most the limit and one byte more (a device such as
+    /dev/zero never ends), and refuses what is not a regular file (a FIFO would block)."""
     name = str(path)
     try:
-        size = path.stat().st_size
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise SourceError(_("{path}: filen finns inte").format(path=name)) from None
     except OSError as exc:
         raise SourceError(_("{path}: kan inte läsas ({reason})").format(path=name, reason=exc.strerror)) from None
-    if path.is_dir():
-        raise SourceError(_("{path}: är en mapp, inte en källfil").format(path=name))
-    if size > MAX_SOURCE_BYTES:
-        raise SourceError(_("{path}: {size} byte är mer än de {limit} MiB som en källa får ha").format(
-            path=name, size=size, limit=MAX_SOURCE_BYTES // (1024 * 1024)))
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise SourceError(_("{path}: kan inte läsas ({reason})").format(path=name, reason=exc.strerror)) from None
-    return parse_document(decode_source(raw, name), name)
+    with os.fdopen(fd, "rb") as handle:
+        result = os.fstat(fd)
+        if stat.S_ISDIR(result.st_mode):
+            raise SourceError(_("{path}: är en mapp, inte en källfil").format(path=name))
+        if not stat.S_ISREG(result.st_mode):
+            raise SourceError(_("{path}: ingen vanlig fil (en FIFO eller en enhet); den läses inte").format(path=name))
+        os.set_blocking(fd, True)
+        if result.st_size > MAX_SOURCE_BYTES:
+            raise _too_large(name, result.st_size)
+        try:
+            raw = handle.read(MAX_SOURCE_BYTES + 1)
+        except OSError as exc:
+            raise SourceError(_("{path}: kan inte läsas ({reason})").format(path=name, reason=exc.strerror)) from None
+    if len(raw) > MAX_SOURCE_BYTES:   # it grew while it was read
+        raise _too_large(name, len(raw))
+    return raw, result
 
 
-def read_sources(paths: Iterable[str | Path]) -> list[Project]:
-    """Read several sources; IDs are made unique across all of them."""
+def _too_large(name: str, size: int) -> SourceError:
+    return SourceError(_("{path}: {size} byte är mer än de {limit} MiB som en källa får ha").format(
+        path=name, size=size, limit=MAX_SOURCE_BYTES // (1024 * 1024)))
+
+
+def read_sources(paths: Iterable[str | Path], read: dict[str, tuple[str, int, int]] | None = None) -> list[Project]:
+    """Read several sources; IDs are made unique across all of them. ``read`` receives, by
+    path, the sha256, size and mtime of the very bytes that were parsed."""
     projects: list[Project] = []
     problems: list[Problem] = []
     for path in paths:
         try:
-            projects.extend(read_source(path))
+            raw, result = read_source_bytes(path)
+            if read is not None:
+                read[str(path)] = (hashlib.sha256(raw).hexdigest(), len(raw), result.st_mtime_ns)
+            projects.extend(parse_document(decode_source(raw, str(path)), str(path)))
         except SourceError as exc:
             problems.extend(exc.problems or [Problem(str(path), None, exc.message.split(": ", 1)[-1])])
     if problems:

@@ -8,7 +8,7 @@ import pytest
 from whoosh import index as whoosh_index
 
 from amif_search.text.analysis import Lexicon
-from amif_search.index import writer
+from amif_search.index import store, writer
 from amif_search.index.engine import Engine
 from amif_search.query import parse_query
 
@@ -46,7 +46,7 @@ def test_two_processes_write_what_one_writes(tmp_path, projects, lexicon):
     searches = ["trauma barn", "flyktingar kommun", '"barn och unga"', "tortyr -lanu"]
     answers = []
     for folder in (one, two):
-        engine = Engine(folder, lexicon)
+        engine = Engine(folder, lexicon, {p.name: store.identity_of(p.stat()) for p in folder.iterdir()})
         answers.append([[(h.id, round(h.score, 9)) for h in engine.search(parse_query(q)).hits] for q in searches])
         engine.close()
     assert answers[0] == answers[1]

@@ -32,13 +32,13 @@ def index(tmp_path, source_path) -> Path:
 def hashed(monkeypatch) -> list[str]:
     """The files hashed from now on, by name."""
     names: list[str] = []
-    real = store._digest
+    real = store._digest_identified
 
-    def counting(path: Path) -> str:
+    def counting(path: Path):
         names.append(Path(path).name)
         return real(path)
 
-    monkeypatch.setattr(store, "_digest", counting)
+    monkeypatch.setattr(store, "_digest_identified", counting)
     return names
 
 
@@ -61,13 +61,13 @@ def whoosh_opened(monkeypatch) -> list[str]:
     from whoosh import index as whoosh_index
 
     opened: list[str] = []
-    real = whoosh_index.open_dir
+    real = whoosh_index.FileIndex
 
-    def recording(folder, *args, **kwargs):
-        opened.append(folder)
-        return real(folder, *args, **kwargs)
+    def recording(storage, *args, **kwargs):
+        opened.append(storage.folder)
+        return real(storage, *args, **kwargs)
 
-    monkeypatch.setattr(whoosh_index, "open_dir", recording)
+    monkeypatch.setattr(whoosh_index, "FileIndex", recording)
     return opened
 
 

@@ -54,6 +54,10 @@ _COMMANDS = {
     "catalog": ("catalog", "catalog", "Underhåll gettext-katalogerna."),
     "serve": ("serve", "serve", "Kör söksidan och JSON-API:t."),
 }
+class _OutputClosed(Exception):
+    """The reader of our output went away (``| head -1``): not an error of ours."""
+
+
 _LISTING = "amif_search.listing"   # ctx.meta key: set while --help lists the commands
 
 
@@ -68,6 +72,13 @@ class _Group(TranslatedGroup):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return [name for name in _COMMANDS if self.get_command(ctx, name) is not None]
+
+    def invoke(self, ctx: click.Context):
+        # click turns a broken pipe into exit code 1 before main() could see it.
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            raise _OutputClosed from None
 
     def format_commands(self, ctx: click.Context, formatter) -> None:
         ctx.meta[_LISTING] = True
@@ -133,6 +144,14 @@ def cli(ctx: click.Context, lang: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code instead of raising it."""
     try:
+        return _main(argv)
+    finally:
+        for warning in pop_warnings():  # a translation that could not be used, met during the command
+            click.echo(f"amif-search: {warning}", err=True)
+
+
+def _main(argv: list[str] | None) -> int:
+    try:
         result = cli.main(args=argv, prog_name="amif-search", standalone_mode=False)
     except AmifSearchError as exc:
         for line in exc.lines():
@@ -154,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo(_("amif-search: avbrutet"), err=True)
         return 130
-    except BrokenPipeError:
+    except (BrokenPipeError, _OutputClosed):
         # Output piped into 'head' and closed early: not an error of ours.
         try:
             sys.stdout = open(os.devnull, "w")

@@ -177,7 +177,8 @@ def compile_command(locales, domain, languages):
 @catalog.command(short_help=N_("Kontrollera katalogerna."),
                  help=N_("Visa hur långt varje katalog är översatt, och varje problem som FILE:LINE: message.\n"
                          "\n"
-                         "Slutstatus 1 när en katalog inte kan läsas, och med --strict vid alla problem (för CI)."))
+                         "Slutstatus 1 när en katalog inte kan läsas eller har ett fel som programmet inte kan "
+                         "använda, och med --strict vid alla problem (för CI)."))
 @locales_option
 @domain_option
 @languages_option
@@ -195,6 +196,6 @@ def check(locales, domain, languages, strict):
         click.echo(str(problem))
     if report.problems:
         click.echo(f"{len(report.problems)} problem(s)", err=True)
-    if report.unreadable or (strict and report.problems):
+    if report.unreadable or report.errors or (strict and report.problems):
         return 1
     return 0

@@ -55,6 +55,16 @@ class Style:
         return "".join(out)
 
 
+# Control characters of a source's text (an escape sequence in a title would reach the
+# terminal) are shown as U+FFFD: one character for one, so highlight offsets stay right.
+_CONTROL = {code: "\ufffd" for code in (*range(0x00, 0x09), *range(0x0b, 0x20), *range(0x7f, 0xa0))}
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character but tab and newline replaced by U+FFFD."""
+    return text.translate(_CONTROL)
+
+
 def label(key: str) -> str:
     return _(LABELS[key] if key in LABELS else field_label(key))
 
@@ -65,16 +75,16 @@ def objective_title(project: Project) -> str:
 
 def render_hit(number: int, hit, lang: str, style: Style) -> str:
     project = hit.project
-    title = style.strong(style.highlight(project.title, hit.title_highlights))
-    lines = [f"{number}. {title}  {style.dim('[' + project.id + ']')}"]
-    lines.append(f"   {label('implementer')}: {project.implementer}")
+    title = style.strong(style.highlight(printable(project.title), hit.title_highlights))
+    lines = [f"{number}. {title}  {style.dim('[' + printable(project.id) + ']')}"]
+    lines.append(f"   {label('implementer')}: {printable(project.implementer)}")
     lines.append(
         f"   {label('period')}: {format_period(project.start, project.end, lang)} · "
         f"{label('support')}: {format_amount(project.eu_support, lang)} · "
         f"{label('objective')} {project.objective.code}"
     )
     if hit.snippet:
-        snippet = style.highlight(hit.snippet, hit.highlights)
+        snippet = style.highlight(printable(hit.snippet), hit.highlights)
         lines.append(textwrap.indent(_wrap(snippet), "   "))
     return "\n".join(lines)
 
@@ -95,8 +105,9 @@ def _wrap(text: str, width: int = 96) -> str:
 
 
 def render_project_line(project: Project, lang: str) -> str:
-    return (f"{project.id:<42} {project.objective.code}  {format_period(project.start, project.end, lang):<23} "
-            f"{format_amount(project.eu_support, lang):>16}  {project.title}")
+    return printable(f"{project.id:<42} {project.objective.code}  "
+                     f"{format_period(project.start, project.end, lang):<23} "
+                     f"{format_amount(project.eu_support, lang):>16}  {project.title}")
 
 
 def render_project(project: Project, lang: str, concepts=None) -> str:
@@ -118,4 +129,4 @@ def render_project(project: Project, lang: str, concepts=None) -> str:
         for concept in concepts:
             term = concept.preferred(lang) if lang != SOURCE_LANGUAGE else None
             lines.append(f"  {concept.headword}" + (f" – {term}" if term else ""))
-    return "\n".join(lines)
+    return printable("\n".join(lines))

@@ -60,7 +60,10 @@ def _chosen(options: dict) -> dict:
 def _open(index_dir: str | None):
     from ..catalogue import open_catalogue  # noqa: PLC0415
 
-    return open_catalogue(index_dir, progress=_progress())
+    catalogue = open_catalogue(index_dir, progress=_progress())
+    for warning in catalogue.warnings:   # a stale index: said once, before the answer
+        click.echo(_("amif-search: varning: {warning}").format(warning=warning), err=True)
+    return catalogue
 
 
 def _progress():
@@ -116,7 +119,8 @@ def search(query, limit, offset, query_lang, as_json, index_dir, color, **option
     lang = get_language()
     style = _style(color)
     for warning in result.warnings:
-        click.echo(_("Obs: {warning}").format(warning=warning), err=True)
+        if warning not in catalogue.warnings:
+            click.echo(_("Obs: {warning}").format(warning=warning), err=True)
     for correction in result.corrections:
         click.echo(_("Sökte efter {corrected} i stället för {original}").format(
             corrected=style.strong(correction.corrected), original=correction.original), color=style.color)

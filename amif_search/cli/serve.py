@@ -11,7 +11,10 @@ from ..i18n import N_, _
 from .helptext import TranslatedCommand
 from .search import index_option
 
-__all__ = ["serve"]
+__all__ = ["serve", "CHANNEL_TIMEOUT"]
+
+# Seconds a connection may stay silent (a slow client, an idle keep-alive) before it is closed.
+CHANNEL_TIMEOUT = 10
 
 
 def _interrupt(signum, frame):
@@ -35,8 +38,12 @@ def _url(host: str, port: int) -> str:
 @click.option("--cors", "cors_origin", metavar="ORIGIN", default=None,
               help=N_("Tillåt skript från detta ursprung (https://example.org eller *) att anropa API:t; "
                       "standard: ingen åtkomst från andra ursprung."))
+@click.option("--timeout", "request_timeout", type=click.FloatRange(0.1, 600), default=1.5, show_default=True,
+              help=N_("Svara 503 på en förfrågan som inte besvarats inom så här många sekunder."))
+@click.option("--connection-limit", type=click.IntRange(1, 10000), default=1000, show_default=True,
+              help=N_("Högst så här många samtidiga anslutningar."))
 @index_option
-def serve(host, port, threads, cors_origin, index_dir):
+def serve(host, port, threads, cors_origin, request_timeout, connection_limit, index_dir):
     import logging  # noqa: PLC0415
 
     import waitress  # noqa: PLC0415
@@ -54,11 +61,16 @@ def serve(host, port, threads, cors_origin, index_dir):
     catalogue = open_catalogue(index_dir, progress=progress)
     try:
         try:
-            app = create_app(catalogue, cors_origin=cors_origin)
+            app = create_app(catalogue, cors_origin=cors_origin, request_timeout=request_timeout, workers=threads)
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="'--cors'") from None
         try:
-            server = waitress.create_server(app, host=host, port=port, threads=threads, ident="amif-search")
+            # Slow or idle connections are dropped after CHANNEL_TIMEOUT s and cost no worker
+            # thread meanwhile (waitress reads requests asynchronously); poll(), not select(),
+            # so that more than 1024 descriptors work.
+            server = waitress.create_server(app, host=host, port=port, threads=threads, ident="amif-search",
+                                            connection_limit=connection_limit, channel_timeout=CHANNEL_TIMEOUT,
+                                            cleanup_interval=2, asyncore_use_poll=True, backlog=1024)
         except OSError as exc:
             raise click.ClickException(_("kan inte lyssna på {host}:{port}: {reason}").format(
                 host=host, port=port, reason=exc.strerror or exc)) from None

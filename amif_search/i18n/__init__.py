@@ -52,12 +52,56 @@ def N_plural(singular: str, plural: str) -> tuple[str, str]:
 
 def _(message: str) -> str:
     """Translate ``message`` into the current language."""
-    return _state["trans"].gettext(message)
+    return _Message(_state["trans"].gettext(message), message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """Translate a message with a plural form."""
-    return _state["trans"].ngettext(singular, plural, n)
+    return _Message(_state["trans"].ngettext(singular, plural, n), singular if n == 1 else plural, plural)
+
+
+class _Message(str):
+    """A translated message whose ``format`` uses only its msgid's fields, with bounded widths
+    (see :mod:`amif_search.i18n.message_format`); a translation that cannot be formatted so gives
+    way to the Swedish msgid, with one warning."""
+
+    def __new__(cls, text: str, source: str, *others: str) -> "_Message":
+        message = super().__new__(cls, text)
+        message._sources = (source, *others)
+        return message
+
+    def format(self, *args, **kwargs) -> str:  # noqa: A003
+        from .message_format import UnsafeMessage, safe_format  # noqa: PLC0415
+
+        if args:
+            return str.format(self._sources[0], *args, **kwargs)
+        try:
+            return safe_format(self, list(self._sources), kwargs)
+        except (UnsafeMessage, KeyError) as exc:
+            if str(self) != self._sources[0]:
+                _warn_once(_plain(N_("varning: en översättning kan inte användas och visas på svenska: {msgid}: "
+                                     "{reason}"), msgid=repr(self._sources[0]), reason=exc))
+            return str.format(self._sources[0], **kwargs)
+
+
+def _plain(message: str, **kwargs) -> str:
+    """A warning about a catalog, in its language when that translation can be used, else in
+    Swedish (never through a translation that could fail again)."""
+    from .message_format import UnsafeMessage, safe_format  # noqa: PLC0415
+
+    try:
+        return safe_format(_state["trans"].gettext(message), [message], kwargs)
+    except (UnsafeMessage, KeyError):
+        return message.format(**kwargs)
+
+
+def _warn_once(warning: str) -> None:
+    if warning not in _warnings and warning not in _warned:
+        _warnings.append(warning)
+        _warned.add(warning)
+
+
+_warned: set[str] = set()
 
 
 def get_language() -> str:
@@ -181,9 +225,34 @@ def _read_mo(data: bytes, name: str) -> _gettext.GNUTranslations:
     import io  # noqa: PLC0415
 
     try:
-        return _gettext.GNUTranslations(io.BytesIO(data))
+        translations = _gettext.GNUTranslations(io.BytesIO(data))
     except Exception as exc:  # OSError, struct.error, ValueError (plural forms): all mean "damaged"
         raise _CatalogUnusable(f"{name}: not a valid compiled catalog ({type(exc).__name__}: {exc})") from exc
+    _drop_unusable(translations, name)
+    return translations
+
+
+def _drop_unusable(translations: _gettext.GNUTranslations, name: str) -> None:
+    """Forget the messages that cannot be formatted safely (their msgid is shown instead) and
+    a plural rule that fails (the source language's is used), with one warning."""
+    from .message_format import unusable_translations  # noqa: PLC0415
+
+    catalog = translations._catalog  # type: ignore[attr-defined]
+    try:
+        nplurals = int(translations.info().get("plural-forms", "").split("nplurals=")[1].split(";")[0])
+    except (IndexError, ValueError):
+        nplurals = 2
+    plural = getattr(translations, "plural", None)
+    bad, plural_bad = unusable_translations(catalog, plural, nplurals)
+    for key in bad:
+        del catalog[key]
+    if plural_bad:
+        translations.plural = lambda n: int(n != 1)  # type: ignore[method-assign]  (Swedish)
+    if bad or plural_bad:
+        reasons = list(bad.values()) + (["Plural-Forms"] if plural_bad else [])
+        more = f" (+{len(reasons) - 1})" if len(reasons) > 1 else ""
+        _warn_once(_plain(N_("varning: {path}: översättningar som inte kan användas visas på svenska: "
+                             "{reason}{more}"), path=name, reason=reasons[0], more=more))
 
 
 def _load(locales: Path, domain: str, lang: str) -> _gettext.GNUTranslations:
@@ -225,12 +294,19 @@ def _compile_and_cache(data: bytes, po: Path, domain: str, lang: str, digest: st
     """The .mo bytes of a .po's text, kept in the cache (when it is writable) for the next run."""
     from ..errors import CatalogError  # noqa: PLC0415
     from ..l10n.compile import compile_po_bytes  # noqa: PLC0415  (polib loads only here)
+    from ..l10n.safety import with_usable_plural_forms  # noqa: PLC0415
 
+    # A plural rule that cannot be evaluated gives way to Swedish's; the translations stay.
+    data, plural_reason = with_usable_plural_forms(data)
     try:
         mo = compile_po_bytes(data, str(po))
     except CatalogError as exc:
         more = f" (+{len(exc.problems) - 1})" if len(exc.problems) > 1 else ""
         raise _CatalogUnusable((exc.lines()[0] if exc.problems else exc.message) + more) from exc
+    if plural_reason is not None:
+        _warn_once(_plain(N_("varning: {path}: översättningar som inte kan användas visas på svenska: "
+                             "{reason}{more}"), path=str(po), reason=plural_reason, more=""))
+        return mo   # not cached, so that every run says it
     folder = cache_dir() / lang
     try:
         folder.mkdir(parents=True, exist_ok=True)

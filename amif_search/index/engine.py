@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import heapq
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -32,6 +33,8 @@ from ..errors import IndexStateError
 from ..i18n import _
 from ..text.highlight import MatchForms
 from ..query import And, FieldFilter, Not, Or, ParsedQuery, Phrase, Word
+from .store import Identity
+from .verified import VerifiedStorage
 from .stopwords import is_query_stopword
 
 __all__ = ["Engine", "EngineHit", "EngineResult", "Correction", "MatchForms"]
@@ -76,9 +79,13 @@ class EngineResult:
 class Engine:
     """Searches one generation's Whoosh index. Safe to share between threads."""
 
-    def __init__(self, folder: Path, lexicon: Lexicon) -> None:
+    def __init__(self, folder: Path, lexicon: Lexicon, files: Mapping[str, Identity]) -> None:
+        """Open the Whoosh index in ``folder`` through its checked ``files`` alone (name →
+        identity when checked): Whoosh lists and opens nothing else, now or later."""
         try:
-            self._ix = whoosh_index.open_dir(str(folder))
+            self._ix = whoosh_index.FileIndex(VerifiedStorage(folder, files))
+        except IndexStateError:
+            raise
         except Exception as exc:  # Whoosh raises many kinds on damaged files
             raise IndexStateError(_("{path}: Whoosh-indexet kan inte öppnas ({kind}); bygg om indexet").format(
                 path=folder, kind=type(exc).__name__)) from None

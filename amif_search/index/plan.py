@@ -20,17 +20,22 @@ in :func:`_leaf_postings` falls back to Whoosh's public matcher interface for an
 
 from __future__ import annotations
 
+
 from array import array
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, islice
 from math import log
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.numeric import byte_to_length, length_to_byte as _to_byte
 
-__all__ = ["Term", "Prefix", "Phrase", "Sum", "Max", "All", "Without", "Filter", "Segments", "Evaluation"]
+__all__ = ["Term", "Prefix", "Phrase", "Sum", "Max", "All", "Without", "Filter", "Segments", "Evaluation",
+           "MAX_PREFIX_TERMS"]
+
+# The most terms one prefix (per field and segment) expands to; the rest are not searched.
+MAX_PREFIX_TERMS = 512
 
 B = 0.75
 K1 = 1.2
@@ -315,7 +320,8 @@ class Evaluation:
     def prefix(self, fieldname: str, prefix: str, boost: float) -> Scores:
         scores: Scores = {}
         for leaf, ((reader, base), deleted) in enumerate(zip(self.segments.leaves, self.segments._deleted)):
-            for text in reader.expand_prefix(fieldname, prefix):
+            # Bounded: a short prefix of a large collection could otherwise read thousands of lists.
+            for text in islice(reader.expand_prefix(fieldname, prefix), MAX_PREFIX_TERMS):
                 ids, _weights = self.segments.postings(leaf, fieldname, text)
                 for d in ids:
                     if not deleted or d not in deleted:

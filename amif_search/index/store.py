@@ -49,6 +49,7 @@ import os
 import secrets
 import shutil
 import sqlite3
+import stat as stat_mode
 import threading
 import time
 from collections.abc import Mapping
@@ -88,6 +89,36 @@ LEXICON_FORMAT = "amif-search-lexicon"
 WHOOSH_DIR = "whoosh"
 GLOSSARY = "glossary.json"
 KEY_ENV = "AMIF_SEARCH_KEY_FILE"
+MIN_KEY_BYTES = 32
+GENERATION_KEY = "generation"   # in a manifest's extra: the generation it was signed for
+
+# (st_dev, st_ino, st_size) of a file when it was checked: what a later open must find again.
+Identity = tuple[int, int, int]
+
+
+def identity_of(result: os.stat_result) -> Identity:
+    return (result.st_dev, result.st_ino, result.st_size)
+
+
+def read_regular(path: Path, *, follow: bool = False) -> bytes:
+    """The bytes of a regular file (OSError for a FIFO, a device, or a symlink unless ``follow``)."""
+    with os.fdopen(open_regular(path, follow=follow), "rb") as handle:
+        return handle.read()
+
+
+def open_regular(path: Path | str, *, follow: bool = False) -> int:
+    """A descriptor of ``path`` when it is a regular file reached without following a symlink
+    in its last part (unless ``follow``); OSError otherwise. Never blocks on a FIFO."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | (0 if follow else os.O_NOFOLLOW)
+    fd = os.open(path, flags)
+    try:
+        if not stat_mode.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
 
 
 @dataclass
@@ -116,7 +147,10 @@ class SourceInfo:
             return True
         if stat.st_mtime_ns == self.mtime_ns:
             return False
-        return _digest(path) != self.sha256
+        try:
+            return _digest(path) != self.sha256
+        except OSError:   # no longer a regular file, or unreadable: not what was indexed
+            return True
 
 
 def _schema_version() -> int:
@@ -151,6 +185,13 @@ class Manifest:
     signature: str = field(default="", repr=False, compare=False)
     files_checked: bool = field(default=False, repr=False, compare=False)
     seal_state: tuple[int, list[int] | None] | None = field(default=None, repr=False, compare=False)
+    # Each checked file's identity, by relative path: the only files a reader may open.
+    identities: dict[str, Identity] = field(default_factory=dict, repr=False, compare=False)
+
+    def identities_under(self, folder: str) -> dict[str, Identity]:
+        """The checked files inside ``folder`` of the generation, by name within it."""
+        prefix = folder + "/"
+        return {name[len(prefix):]: ident for name, ident in self.identities.items() if name.startswith(prefix)}
 
     def header(self) -> dict:
         """Everything but the projects (which the seal does not repeat)."""
@@ -230,7 +271,14 @@ class _ManifestProjects(Mapping):
 
 def user_data_dir() -> Path:
     """The per-user data folder (XDG_DATA_HOME/amif-search, else ~/.local/share/amif-search)."""
-    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    base = os.environ.get("XDG_DATA_HOME")
+    if not base:
+        home = os.environ.get("HOME")
+        if not home:
+            # expanduser would fall back to a relative folder (HOME empty) or guess one.
+            raise IndexStateError(_("HOME är inte satt eller tom, så indexet och dess nyckel har ingen mapp; sätt "
+                                    "HOME eller XDG_DATA_HOME (eller --index och AMIF_SEARCH_KEY_FILE)"))
+        base = os.path.join(home, ".local", "share")
     return Path(base) / "amif-search"
 
 
@@ -241,21 +289,59 @@ def _key_path() -> Path:
 def _signing_key(create: bool) -> bytes | None:
     """This installation's secret for signing manifests, created on first build."""
     path = _key_path()
+    key = _read_key(path)
+    if key is None and create:
+        key = _create_key(path)
+    return key
+
+
+def _read_key(path: Path) -> bytes | None:
+    """The key in ``path``; None when there is none; refused when it cannot protect anything."""
     try:
-        return bytes.fromhex(path.read_text().strip())
+        text = read_regular(path, follow=True).decode("ascii")   # a key kept elsewhere may be linked
+        key = bytes.fromhex(text.strip())
     except FileNotFoundError:
-        if not create:
-            return None
+        return None
     except (OSError, ValueError):
-        raise IndexStateError(_("{path}: indexets signeringsnyckel kan inte läsas; ta bort den och bygg om indexet").format(
-            path=path)) from None
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_bytes(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        raise IndexStateError(_("{path}: indexets signeringsnyckel kan inte läsas; ta bort den och bygg om "
+                                "indexet").format(path=path)) from None
+    if len(key) < MIN_KEY_BYTES:
+        # An empty key (a disk that filled while it was written) would let anyone sign an index.
+        raise IndexStateError(_("{path}: indexets signeringsnyckel är för kort ({size} byte, minst {minimum}) och "
+                                "skyddar inget; ta bort den och bygg om indexet med 'amif-search index build'").format(
+            path=path, size=len(key), minimum=MIN_KEY_BYTES))
+    return key
+
+
+def _create_key(path: Path) -> bytes:
+    """Create the key atomically: written whole and synced to a temporary file, then linked
+    into place, so that it is never seen short, and two processes creating it at once agree
+    on the one that was linked first."""
+    key = secrets.token_bytes(MIN_KEY_BYTES)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
     try:
-        os.write(fd, key.hex().encode())
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        try:
+            data = key.hex().encode()
+            if os.write(fd, data) != len(data):
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            winner = _read_key(path)   # another process won; its key is whole
+            if winner is None:         # a dangling link stands there
+                raise OSError(errno.EEXIST, os.strerror(errno.EEXIST)) from None
+            key = winner
+        _fsync_dir(path.parent)
+    except OSError as exc:
+        raise IndexStateError(_("{path}: indexets signeringsnyckel kan inte skapas ({reason})").format(
+            path=path, reason=exc.strerror or exc)) from None
     finally:
-        os.close(fd)
+        _discard(tmp)
     return key
 
 
@@ -265,27 +351,54 @@ def _signature(key: bytes, body: dict) -> str:
 
 
 def _digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    return _digest_identified(path)[0]
+
+
+def _digest_identified(path: Path) -> tuple[str, os.stat_result]:
+    """The sha256 of a regular file (never a FIFO, a device or a symlink), and the stat of
+    the very file that was hashed."""
+    fd = open_regular(path)
+    with os.fdopen(fd, "rb") as handle:
+        result = os.fstat(fd)
+        digest = hashlib.sha256()
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    return digest.hexdigest()
+    return digest.hexdigest(), result
 
 
 def _listing(generation: Path) -> list[str]:
     """The files of a generation that its manifest covers (all but the manifest and the
     seal), by relative path, sorted."""
-    names = []
-    for folder, dirs, files in os.walk(generation):
-        relative = os.path.relpath(folder, generation)
-        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
-        for name in files:
+    names: list[str] = []
+    folders = [("", generation)]
+    while folders:
+        prefix, folder = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            raise IndexStateError(_("{path}: kan inte läsas; bygg om indexet").format(path=folder)) from None
+        for entry in entries:
+            name = entry.name
             if not prefix and (name in (MANIFEST, SEAL) or name.startswith(SEAL + ".tmp-")):
                 continue
-            if os.path.isfile(os.path.join(folder, name)):
-                names.append(prefix + name)
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append((prefix + name + "/", Path(entry.path)))
+                    continue
+                regular = entry.is_file(follow_symlinks=False)
+            except OSError:
+                regular = False
+            if not regular:
+                # A symlink, a FIFO, a device: nothing a build writes, and nothing to open.
+                raise _odd_file_error(Path(entry.path))
+            names.append(prefix + name)
     names.sort()
     return names
+
+
+def _odd_file_error(path: Path) -> IndexStateError:
+    return IndexStateError(_("{path}: ingen vanlig fil (en symbolisk länk, en FIFO eller en enhet); indexet "
+                             "öppnas inte. Ta bort den eller bygg om indexet").format(path=path))
 
 
 def _file_digests(generation: Path) -> dict[str, str]:
@@ -297,21 +410,24 @@ def _stat_key(stat: os.stat_result) -> list[int]:
     return [stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
 
 
-def _hash_files(generation: Path, names: Iterable[str], now_ns: int | None
+def _hash_files(generation: Path, names: Iterable[str], now_ns: int | None,
+                identities: dict[str, Identity] | None = None
                 ) -> tuple[dict[str, str | None], dict[str, list[int]]]:
     """The digests of ``names`` (None for a file that cannot be read), and the seal entries
-    of those that stayed the same while they were hashed and last changed before ``now_ns``."""
+    of those that stayed the same while they were hashed and last changed before ``now_ns``.
+    ``identities`` receives the identity of each file that was hashed."""
     digests: dict[str, str | None] = {}
     entries: dict[str, list[int]] = {}
     for name in names:
         path = generation / name
         try:
-            before = os.stat(path)
-            digests[name] = _digest(path)
-            entry = _sealable(before, os.stat(path), now_ns)
+            digests[name], before = _digest_identified(path)
+            entry = _sealable(before, os.lstat(path), now_ns)
         except OSError:
             digests[name] = None
             continue
+        if identities is not None:
+            identities[name] = identity_of(before)
         if entry is not None:
             entries[name] = entry
     return digests, entries
@@ -368,7 +484,7 @@ def _discard(path: Path) -> None:
 def _read_seal(generation: Path, key: bytes) -> dict | None:
     """The generation's seal when it is signed with ``key``, else None."""
     try:
-        data = json.loads((generation / SEAL).read_bytes())
+        data = json.loads(read_regular(generation / SEAL))
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or data.get("kind") != SEAL_KIND:
@@ -383,7 +499,7 @@ def _read_seal(generation: Path, key: bytes) -> dict | None:
 
 def _stat_or_none(path: Path) -> list[int] | None:
     try:
-        return _stat_key(os.stat(path))
+        return _stat_key(os.lstat(path))
     except OSError:
         return None
 
@@ -406,9 +522,18 @@ def _sealed_manifest(generation: Path, key: bytes) -> Manifest | None:
         return None
     if manifest.format != FORMAT_NAME or manifest.format_version > FORMAT_VERSION or sorted(manifest.files) != names:
         return None
+    if not _bound_to(manifest, generation):
+        return None
     manifest.signature = seal["manifest"]
     manifest.files_checked = True
+    manifest.identities = {name: (entry[0], entry[1], entry[2]) for name, entry in files.items()}
     return manifest
+
+
+def _bound_to(manifest: Manifest, generation: Path) -> bool:
+    """Whether the manifest was signed for this generation (manifests before this record was
+    kept name none)."""
+    return manifest.extra.get(GENERATION_KEY, generation.name) == generation.name
 
 
 @contextmanager
@@ -417,7 +542,15 @@ def build_lock(index_dir: Path, timeout: float = 30.0) -> Iterator[None]:
     import fcntl  # noqa: PLC0415
 
     index_dir.mkdir(parents=True, exist_ok=True)
-    handle = open(index_dir / LOCK, "a+")
+    check_folder_trust(index_dir)
+    try:
+        # Never through a symlink: a .lock pointing elsewhere would make a build create its target.
+        handle = os.fdopen(os.open(index_dir / LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW
+                                   | getattr(os, "O_CLOEXEC", 0), 0o600), "r+")
+    except OSError as exc:
+        if exc.errno == errno.ELOOP or (index_dir / LOCK).is_symlink():
+            raise _symlink_error(index_dir / LOCK) from None
+        raise
     deadline = time.monotonic() + timeout
     try:
         while True:
@@ -437,19 +570,70 @@ def build_lock(index_dir: Path, timeout: float = 30.0) -> Iterator[None]:
         handle.close()
 
 
+def _symlink_error(path: Path) -> IndexStateError:
+    return IndexStateError(_("{path}: en symbolisk länk i indexmappen; den följs inte. Ta bort den och bygg "
+                             "om indexet").format(path=path))
+
+
+def _unsafe_group(gid: int) -> bool:
+    """Whether a group may hold users other than this one (a user's own private group may not)."""
+    import grp  # noqa: PLC0415
+    import pwd  # noqa: PLC0415
+
+    try:
+        me = pwd.getpwuid(os.getuid())
+        members = grp.getgrgid(gid).gr_mem
+    except KeyError:
+        return True
+    return gid != me.pw_gid or any(member != me.pw_name for member in members)
+
+
+def check_folder_trust(index_dir: Path) -> None:
+    """Refuse an index folder that another user could change, as ssh refuses such keys: the
+    folder and each folder above it must belong to this user (or root) and be writable by no
+    one else, unless sticky (as /tmp is, where no one may rename another's entries)."""
+    uid = os.getuid()
+    folder = Path(os.path.abspath(index_dir))
+    for path in (folder, *folder.parents):
+        try:
+            result = os.stat(path)
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return
+        sticky = bool(result.st_mode & stat_mode.S_ISVTX)
+        writable_by_others = bool(result.st_mode & stat_mode.S_IWOTH) or (
+            bool(result.st_mode & stat_mode.S_IWGRP) and _unsafe_group(result.st_gid))
+        if result.st_uid not in (uid, 0) or (writable_by_others and not sticky):
+            raise IndexStateError(_("{path}: andra användare kan ändra den här mappen, så indexet i den kan inte "
+                                    "litas på (som ssh med sina nycklar); gör den skrivbar bara för dig "
+                                    "(chmod go-w) eller välj en annan mapp med --index").format(path=path))
+
+
 def live_generation(index_dir: Path) -> Path:
     """The folder of the live generation, or :class:`IndexNotFoundError`."""
+    check_folder_trust(index_dir)
     try:
-        name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
+        name = read_regular(index_dir / CURRENT).decode("utf-8").strip()
     except FileNotFoundError:
         raise IndexNotFoundError(_("{path}: här finns inget index (bygg ett med 'amif-search index build')").format(
             path=index_dir)) from None
-    except (OSError, UnicodeDecodeError):
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise _symlink_error(index_dir / CURRENT) from None
+        raise IndexStateError(_("{path}: kan inte läsas; bygg om indexet").format(path=index_dir / CURRENT)) from None
+    except UnicodeDecodeError:
         raise IndexStateError(_("{path}: kan inte läsas; bygg om indexet").format(path=index_dir / CURRENT)) from None
     if not name.startswith("gen-") or "/" in name or name in (".", ".."):
         raise IndexStateError(_("{path}: pekar inte på någon generation av indexet; bygg om indexet").format(
             path=index_dir / CURRENT))
     generation = index_dir / name
+    try:
+        is_link = generation.is_symlink()
+    except OSError:
+        is_link = False
+    if is_link:
+        raise _symlink_error(generation)
     if not generation.is_dir():
         raise IndexStateError(_("{path}: den aktuella generationen {name} saknas; bygg om indexet").format(
             path=index_dir, name=name))
@@ -492,7 +676,7 @@ def _stat_result(path: Path) -> os.stat_result | None:
 def _read_signed_manifest(generation: Path, key: bytes | None) -> Manifest:
     where = generation / MANIFEST
     try:
-        data = json.loads(where.read_text(encoding="utf-8"))
+        data = json.loads(read_regular(where).decode("utf-8"))
     except FileNotFoundError:
         raise IndexStateError(_("{path}: saknas; mappen är inget index som amif-search har byggt").format(
             path=where)) from None
@@ -513,6 +697,9 @@ def _read_signed_manifest(generation: Path, key: bytes | None) -> Manifest:
     if manifest.format_version > FORMAT_VERSION:
         raise IndexStateError(_("{path}: skrivet av en nyare amif-search ({version}); uppgradera eller bygg om "
                                 "indexet").format(path=generation.parent, version=manifest.package_version))
+    if not _bound_to(manifest, generation):
+        raise IndexStateError(_("{path}: manifestet hör till en annan generation ({name}); det öppnas inte. "
+                                "Bygg om indexet").format(path=where, name=manifest.extra.get(GENERATION_KEY)))
     manifest.signature = signature
     return manifest
 
@@ -546,7 +733,10 @@ def check_files(generation: Path, manifest: Manifest, *, rehash: bool = False) -
     manifest_entry = seal.get("manifest_stat") if seal is not None else None
     if manifest_entry is not None and manifest_entry != _stat_or_none(generation / MANIFEST):
         manifest_entry = None
+    identities = {name: (sealed[name][0], sealed[name][1], sealed[name][2]) for name in names
+                  if name not in unsealed}
     if not unsealed and manifest_entry is not None:
+        manifest.identities = identities
         manifest.files_checked = True
         return
     now_ns = None
@@ -556,10 +746,11 @@ def check_files(generation: Path, manifest: Manifest, *, rehash: bool = False) -
             manifest_entry = manifest_entry or read_entry
         else:
             now_ns = _filesystem_now(generation)
-    digests, entries = _hash_files(generation, unsealed, now_ns)
+    digests, entries = _hash_files(generation, unsealed, now_ns, identities)
     changed = [name for name in unsealed if digests[name] != manifest.files[name]]
     if changed:
         raise _changed_error(generation, changed)
+    manifest.identities = identities
     manifest.files_checked = True
     entries.update((name, sealed[name]) for name in names if name not in digests)
     if now_ns is not None and (entries != sealed or manifest_entry != (seal or {}).get("manifest_stat")):
@@ -595,7 +786,7 @@ def publish_generation(index_dir: Path, generation: Path, sources: list[SourceIn
         sources=sources,
         projects=projects,
         files=digests,  # type: ignore[arg-type]
-        extra=dict(extra or {}),
+        extra={**(extra or {}), GENERATION_KEY: generation.name},
     )
     body = manifest.to_json()
     manifest.signature = body["signature"] = _signature(key, manifest.to_json())
@@ -838,7 +1029,7 @@ def load_lexicon(path: Path) -> "Lexicon":
             return _load_json_lexicon(path.with_name(LEXICON_JSON))
         import marshal  # noqa: PLC0415
 
-        data = marshal.loads(path.read_bytes())
+        data = marshal.loads(read_regular(path))
         if not isinstance(data, dict) or data.get("format") != LEXICON_FORMAT:
             raise ValueError(path)
         counts, stems, roots = data["counts"], data["stems"], data["roots"]

@@ -20,6 +20,7 @@ import polib
 from ..errors import CatalogError, Problem
 from .layout import catalog_path, domains as find_domains, languages as find_languages, template_path
 from .pofile import header_line, read_po_path
+from .safety import unusable_entries
 
 __all__ = ["CatalogStats", "CheckReport", "check_entry", "check_catalog", "check_locales"]
 
@@ -58,6 +59,8 @@ class CheckReport:
     stats: list[CatalogStats] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
+    # Problems that make a message or a plural rule unusable by the program (also in problems).
+    errors: list[Problem] = field(default_factory=list)
 
 
 def _brace_fields(text: str) -> Counter | None:
@@ -225,6 +228,9 @@ def check_locales(locales: Path, domains: list[str] | None = None,
             stats, problems = check_catalog(catalog, str(path), domain, lang, template)
             report.stats.append(stats)
             report.problems += problems
+            errors = unusable_entries(catalog, str(path))
+            report.errors += errors
+            report.problems += errors
         if template is not None:
             report.problems += _thesaurus_problems(locales, domain, str(pot))
     return report

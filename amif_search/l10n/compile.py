@@ -37,8 +37,14 @@ def compile_po_bytes(data: bytes, name: str) -> bytes:
 
 def compile_path(po_path: Path, mo_path: Path | None = None) -> CompileResult:
     """Compile the catalog at ``po_path`` next to it (or to ``mo_path``), unless it is up to date."""
+    from ..errors import CatalogError  # noqa: PLC0415
+    from .safety import unusable_entries  # noqa: PLC0415
+
     mo_path = mo_path or po_path.with_suffix(".mo")
     catalog = read_po_path(po_path, template=False)
+    unusable = unusable_entries(catalog, str(po_path))
+    if unusable:
+        raise CatalogError(str(unusable[0]), unusable)
     data = compile_catalog(catalog)
     count = len(catalog.translated_entries())
     return CompileResult(mo_path, count, write_if_changed(mo_path, data, "the compiled catalog"))

@@ -54,7 +54,10 @@ def plural_forms_problem(value: str | None, language: str | None) -> str | None:
     except ValueError as exc:
         return f"the Plural-Forms header {value!r} is malformed: {exc}{hint}"
     for n in _SAMPLES:
-        form = function(n)
+        try:
+            form = function(n)
+        except Exception as exc:  # noqa: BLE001  (n / 0 is valid C that fails when evaluated)
+            return f"the Plural-Forms header {value!r} cannot be evaluated for n={n} ({type(exc).__name__})"
         if not 0 <= form < nplurals:
             return f"the Plural-Forms header {value!r} gives form {form} for n={n}, but nplurals is {nplurals}"
     if expected is None:

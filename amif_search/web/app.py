@@ -21,6 +21,7 @@ from ..errors import AmifSearchError, IndexLockedError, IndexNotFoundError, Inde
     QueryError
 from ..query import MAX_QUERY_LENGTH
 from . import api
+from .deadline import Deadline, DeadlineExceeded
 from .http import HttpError, Request, Response, error_response, json_response
 from .openapi import openapi_document
 from .page import PageContext, choose_language, render_page
@@ -44,13 +45,16 @@ StartResponse = Callable[..., object]
 
 
 def create_app(catalogue_or_index_dir: Catalogue | str | Path | None = None, *, cors_origin: str | None = None,
-               max_query_length: int = DEFAULT_MAX_QUERY_LENGTH) -> "SearchApp":
+               max_query_length: int = DEFAULT_MAX_QUERY_LENGTH, request_timeout: float | None = None,
+               workers: int = 8) -> "SearchApp":
     """A WSGI application over an open :class:`Catalogue`, or over the index in a folder
     (opened, and built when missing, as :func:`open_catalogue` does).
 
     ``cors_origin`` (``https://example.org`` or ``*``) allows scripts of that origin to call
     the API; without it no cross-origin header is sent. ``max_query_length`` bounds the
-    query (at most the query language's own limit).
+    query (at most the query language's own limit). ``request_timeout`` (seconds) answers a
+    request that takes longer with 503, computed on ``workers`` threads (see
+    :mod:`amif_search.web.deadline`).
     """
     if cors_origin is not None and not _ORIGIN.match(cors_origin):
         raise ValueError(f"not an origin (scheme://host[:port] or *): {cors_origin!r}")
@@ -60,11 +64,16 @@ def create_app(catalogue_or_index_dir: Catalogue | str | Path | None = None, *, 
         catalogue = catalogue_or_index_dir
     else:
         catalogue = open_catalogue(catalogue_or_index_dir)
-    return SearchApp(catalogue, cors_origin=cors_origin, max_query_length=max_query_length)
+    app = SearchApp(catalogue, cors_origin=cors_origin, max_query_length=max_query_length)
+    if request_timeout is not None:
+        app.deadline = Deadline(request_timeout, workers)
+    return app
 
 
 class SearchApp:
     """The application; one instance serves many threads (it keeps no state per request)."""
+
+    deadline: Deadline | None = None
 
     def __init__(self, catalogue: Catalogue, *, cors_origin: str | None, max_query_length: int) -> None:
         self.catalogue = catalogue
@@ -90,7 +99,14 @@ class SearchApp:
         method = str(environ.get("REQUEST_METHOD", "GET")).upper()
         path = str(environ.get("PATH_INFO", ""))
         try:
-            response = self.respond(environ)
+            if self.deadline is None:
+                response = self.respond(environ)
+            else:
+                response = self.deadline.run(lambda: self.respond(environ))
+        except DeadlineExceeded:
+            response = error_response(503, f"no answer within {self.deadline.seconds:g} s; "  # type: ignore[union-attr]
+                                           "try again, or a simpler query")
+            response.headers.append(("Retry-After", "1"))
         except Exception:  # the last line of defence: logged here, never shown to the client
             log.exception("internal error answering %s %s", method, path)
             response = error_response(500, "internal error")

@@ -135,8 +135,13 @@ _ERRORS = {
     "405": _json("Error", "Only GET, HEAD and OPTIONS are allowed; the Allow header lists them."),
     "414": _json("Error", "The query string is too long."),
     "500": _json("Error", "An error of the server; the message says nothing more."),
-    "503": _json("Error", "The index cannot be used right now."),
+    "503": _json("Error", "The index cannot be used right now, or no answer was ready within the server's "
+                          "deadline (then with Retry-After)."),
 }
+# Errors that waitress answers itself, before the application sees the request (a malformed
+# request line or header, a body or header too large): plain text, not the Error object.
+SERVER_ERRORS_NOTE = ("A request the HTTP server cannot parse (a malformed request line or header, headers too "
+                      "large) is answered by the server itself with a 400 or 431 in plain text, not JSON.")
 
 
 def openapi_document(*, max_query_length: int, languages: list[str]) -> dict:
@@ -149,7 +154,16 @@ def openapi_document(*, max_query_length: int, languages: list[str]) -> dict:
         responses = {"200": response, **_ERRORS}
         if not_found:
             responses["404"] = _json("Error", "There is no project with this ID.")
-        return {"get": {"summary": summary, "parameters": parameters, "responses": responses}}
+        head_response = {"description": "The headers a GET would send, without the body."}
+        return {
+            "get": {"summary": summary, "parameters": parameters, "responses": responses},
+            "head": {"summary": f"{summary} (headers only)", "parameters": parameters,
+                     "responses": {"200": head_response, **{k: {"description": v["description"]}
+                                                            for k, v in _ERRORS.items()}}},
+            "options": {"summary": "The methods allowed here (and, with --cors, the CORS preflight)",
+                        "responses": {"204": {"description": "No body; Allow lists GET, HEAD and OPTIONS.",
+                                              "headers": {"Allow": {"schema": {"type": "string"}}}}}},
+        }
 
     return {
         "openapi": "3.1.0",
@@ -157,7 +171,8 @@ def openapi_document(*, max_query_length: int, languages: list[str]) -> dict:
             "title": "amif-search",
             "version": __version__,
             "description": "Search the EU Asylum, Migration and Integration Fund (AMIF) projects in Finland "
-                           "in Swedish, Finnish and English. Unknown query parameters are refused (400).",
+                           "in Swedish, Finnish and English. Unknown query parameters are refused (400). "
+                           + SERVER_ERRORS_NOTE,
         },
         "paths": {
             "/api/search": get("Search the projects", [
