@@ -208,3 +208,17 @@ def test_an_implementer_named_in_any_language_lifts_its_projects_and_is_shown(ca
     (reading,) = data["interpretations"]
     assert (reading["from"], reading["field"], reading["kind"]) == (query, "implementer", "boost")
     assert len(data["hits"]) > 1   # a boost, not a filter
+
+
+def test_a_topic_no_project_is_about_finds_nothing_even_beside_a_generic_word(capsys, built_index):
+    code, out, _err = run(capsys, "search", "pizzabagare flyktingar", "--index", str(built_index), "--json")
+    data = json.loads(out)
+    assert (code, data["hits"], data["unknown"]) == (1, [], ["pizzabagare"])
+
+
+def test_an_incidental_unknown_word_in_a_longer_question_does_not_empty_the_answer(capsys, built_index):
+    query = "hur hittar kvotflyktingar arbete i kommunerna snabbast"
+    code, out, _err = run(capsys, "search", query, "--index", str(built_index), "--json")
+    data = json.loads(out)
+    assert code == 0 and data["unknown"] == ["snabbast"] and data["hits"]
+    assert all(hit["matched_concepts"] < data["query_concepts"] for hit in data["hits"])   # none claims all

@@ -456,6 +456,7 @@ class Engine:
         specific: dict[int, int] = {}
         strength: dict[int, float] = {}
         any_generic = any_specific = False
+        unmatched = 0
         for node, own, alternatives in concepts:
             matched = _concept_scores(evaluation, own, alternatives)
             if not matched and _typed_by_user(node):
@@ -465,7 +466,12 @@ class Engine:
                 if weight > 1.0:   # a boost names the concept itself (an organisation as implementer)
                     own_docs.update(evaluation.run(plan))
             generic = generic_share is not None and len(own_docs) >= generic_share
-            any_generic, any_specific = any_generic or generic, any_specific or not generic
+            any_generic = any_generic or generic
+            if not generic and matched:
+                any_specific = True
+            elif not generic:
+                unmatched += 1
+
             get_score, get_count = scores.get, coverage.get
             for docnum, score in matched.items():
                 scores[docnum] = get_score(docnum, 0.0) + score
@@ -475,6 +481,10 @@ class Engine:
                 strength[docnum] = strength.get(docnum, 0.0) + (1.0 if docnum in own_docs else RELATED_COVERAGE)
                 if not generic:
                     specific[docnum] = specific.get(docnum, 0) + 1
+        # A word that matches nothing is the topic when it is half the query or more ('maatalouden
+        # tuet'); in a longer question it is more likely an incidental word ('find', 'receiving').
+        if unmatched and 2 * unmatched >= len(concepts):
+            any_specific = True
         if any_generic and any_specific:
             scores = {d: s for d, s in scores.items() if d in specific}
         if allowed is not None:
