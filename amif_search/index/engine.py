@@ -369,6 +369,10 @@ class Engine:
             # A correction lands on a content word, never on a function word or a fragment.
             if len(candidate) < 4 or is_query_stopword(candidate):
                 continue
+            # A glossary term the texts lack is only looked for in another inflection of its
+            # stem (vuxen: vuxna), never in a word that merely shares letters (läkare: lärare).
+            if loose and not fold(candidate).startswith(typed_stem):
+                continue
             folded = fold(candidate)
             letters = frozenset(folded)
             distance = None
