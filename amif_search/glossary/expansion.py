@@ -234,12 +234,15 @@ def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Cal
                         handled[start] = True
                         expansions.append(Expansion(words[start], lang, [m.concept.id for m in matches], swedish))
         # Swedish words: the concept's other Swedish terms as weaker alternatives.
-        for start, end, matches in glossary.match_words(words, SOURCE_LANGUAGE):
+        for start, end, matches in glossary.read_words(words, SOURCE_LANGUAGE):
             # The same stem, or one letter more or less (föräldrar, förälder: föräldr, föräld).
             # (Only for a word of the texts or one with a plural or definite ending: another may
-            # be a typo, left to correction.)
-            matches = [m for m in matches if m.exact or _near_inflection(m, words[start:end]) and (
-                all(known[start:end]) or all(w.lower().endswith(_ENDINGS) for w in words[start:end]))]
+            # be a typo, left to correction.) A word the texts lack may be a term read another
+            # way (tjänstemän: tjänsteman); compounds are the index's own business.
+            matches = [m for m in matches if m.how not in ("compound", "modifier") and (
+                m.exact and (m.how != "spelling" or not all(known[start:end]))
+                or _near_inflection(m, words[start:end]) and (
+                    all(known[start:end]) or all(w.lower().endswith(_ENDINGS) for w in words[start:end])))]
             if not matches or any(handled[start:end]):
                 continue
             own = " ".join(words[start:end]).lower()
