@@ -268,3 +268,10 @@ def test_page_heads_full_and_partial_matches(browser, server_url):
     assert items[0] == "Match the whole query:"
     assert set(items[1:3]) == {"lanu-2022", "lanu-2019"}
     assert items[3] == "Match part of the query:"
+
+
+def test_page_says_what_it_read_and_what_it_did_not_find(browser, server_url):
+    browser.open(f"{server_url}/?q=pizzabagare+barn+%C3%A5r+2022&ui=en")
+    browser.wait_for(LOADED, "the hits of the query")
+    notes = browser.evaluate("document.getElementById('notes').textContent")
+    assert "år 2022 was read as år:2022" in notes and "Not found in the projects: pizzabagare" in notes

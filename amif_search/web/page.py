@@ -40,6 +40,8 @@ SCRIPT_LABELS = {
     "suggestion": N_("Menade du: {suggestion}"),
     "translated": N_("Sökte efter {original} som {swedish}"),
     "read": N_("{original} lästes som {reading}"),
+    "boosted": N_("{original} lästes som {reading}: de projekt den genomför kommer först"),
+    "unknown": N_("Finns inte i projekten: {words}"),
     "full": N_("Matchar hela frågan:"),
     "partial": N_("Matchar en del av frågan:"),
     "nofull": N_("Inget projekt matchar hela frågan; de här matchar en del av den."),

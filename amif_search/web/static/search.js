@@ -92,8 +92,12 @@
     notes.textContent = "";
     var parts = [];
     (answer.interpretations || []).forEach(function (reading) {
-      parts.push(document.createTextNode(format(labels.read, {original: reading.from, reading: reading.as})));
+      parts.push(document.createTextNode(format(reading.kind === "boost" ? labels.boosted : labels.read,
+                                                {original: reading.from, reading: reading.as})));
     });
+    if (answer.unknown && answer.unknown.length) {
+      parts.push(document.createTextNode(format(labels.unknown, {words: answer.unknown.join(", ")})));
+    }
     answer.expansions.forEach(function (expansion) {
       if (expansion.kind === "translation") {
         parts.push(document.createTextNode(format(labels.translated, {
