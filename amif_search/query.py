@@ -25,7 +25,7 @@ from decimal import Decimal, InvalidOperation
 
 from . import fields as F
 from .errors import QueryError
-from .i18n import _
+from .i18n import _, ngettext
 
 __all__ = [
     "Word", "Phrase", "FieldFilter", "Not", "Or", "And", "ParsedQuery", "parse_query",
@@ -113,7 +113,8 @@ _TOKEN = re.compile(
 def parse_query(text: str) -> ParsedQuery:
     """Read ``text`` into a :class:`ParsedQuery`, or raise :class:`QueryError`."""
     if len(text) > MAX_QUERY_LENGTH:
-        raise QueryError(_("frågan är för lång ({n} tecken; högst {max})").format(
+        raise QueryError(ngettext("frågan är för lång ({n} tecken; högst {max})",
+                                  "frågan är för lång ({n} tecken; högst {max})", len(text)).format(
             n=len(text), max=MAX_QUERY_LENGTH))
     text = unicodedata.normalize("NFC", text)
     text = "".join(" " if unicodedata.category(c)[0] == "C" else c for c in text).strip()

@@ -75,3 +75,14 @@ def private_index(tmp_path, built_index) -> Path:
     target = tmp_path / "index"
     shutil.copytree(built_index, target)
     return target
+
+
+@pytest.fixture
+def english():
+    """The messages in English (their msgids are Swedish), for tests that read English text."""
+    from amif_search.i18n import SOURCE_LANGUAGE, get_language, set_language
+
+    before = get_language()
+    set_language("en")
+    yield
+    set_language(before or SOURCE_LANGUAGE)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import gettext
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,7 +24,7 @@ HAS_MSGFMT = shutil.which("msgfmt") is not None
 
 
 def run(capsys, *args) -> tuple[int, str, str]:
-    code = main(["catalog", *map(str, args)])
+    code = main(["--lang", "en", "catalog", *map(str, args)])
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -42,7 +44,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def test_catalog_commands_are_listed_in_workflow_order(capsys):
     code, out, _err = run(capsys, "--help")
     assert code == 0
-    listed = [line.split()[0] for line in out.split("Kommandon:")[1].splitlines() if line.strip()]
+    listed = [line.split()[0] for line in out.split("Commands:")[1].splitlines() if line.strip()]
     assert listed == ["extract", "update", "init", "compile", "check"]
 
 
@@ -195,7 +197,7 @@ def test_shipped_ui_catalogs_have_the_messages_of_the_code():
 def test_folder_without_templates_is_an_error(capsys, tmp_path):
     code, _out, err = run(capsys, "check", "--locales", tmp_path)
     assert code == 2
-    assert err.startswith("amif-search: fel: no templates (*.pot) in")
+    assert err.startswith("amif-search: error: no templates (*.pot) in")
 
 
 def test_init_starts_every_domain_of_a_new_language(capsys, locales):
@@ -213,7 +215,7 @@ def test_init_starts_every_domain_of_a_new_language(capsys, locales):
     pytest.param("broader", "ingen-sadan-term", "broader: 'ingen-sadan-term' of 'kvotflykting' is no concept",
                  id="unknown-concept"),
     pytest.param("related", "kvotflykting", "the concept 'kvotflykting' is related to itself", id="self-related"),
-    pytest.param("broader", "kvotflykting", "the concept 'kvotflykting' is broader to itself", id="self-broader"),
+    pytest.param("broader", "kvotflykting", "the concept 'kvotflykting' is broader than itself", id="self-broader"),
 ])
 def test_strict_check_fails_on_a_broken_thesaurus_relation_with_file_and_line(capsys, locales, field, value, words):
     pot = locales / "glossary.pot"
@@ -239,3 +241,94 @@ def test_strict_check_fails_on_a_cycle_of_broader_links(capsys, locales):
     code, out, _err = run(capsys, "check", "--strict", "--locales", locales, "--domain", "glossary")
     assert code == 1
     assert "a cycle of broader links: " in out and "kvotflykting" in out
+
+
+def _installed_copy(site: Path) -> None:
+    """The package as 'pip install .' lays it out: code, data and catalogs under _resources."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.mo")
+    shutil.copytree(PACKAGE, site / "amif_search", ignore=ignore)
+    shutil.copytree(LOCALES, site / "amif_search" / "_resources" / "locales", ignore=ignore)
+    (site / "amif_search" / "_resources" / "data").mkdir()
+
+
+def _checkout_copy(checkout: Path) -> None:
+    ignore = shutil.ignore_patterns("__pycache__", "*.mo")
+    shutil.copytree(PACKAGE, checkout / "amif_search", ignore=ignore)
+    shutil.copytree(LOCALES, checkout / "locales", ignore=ignore)
+    shutil.copy(ROOT / "pyproject.toml", checkout / "pyproject.toml")
+    (checkout / "data").mkdir()
+
+
+def test_an_installed_package_edits_the_checkout_and_refuses_without_one(tmp_path):
+    site, checkout, elsewhere = tmp_path / "site", tmp_path / "checkout", tmp_path / "elsewhere"
+    _installed_copy(site)
+    _checkout_copy(checkout)
+    elsewhere.mkdir()
+    installed = snapshot(site)
+    # The package is imported from 'site', never from the folder the command runs in.
+    env = {**os.environ, "PYTHONPATH": str(site), "PYTHONSAFEPATH": "1"}
+
+    def amif_search(*args, cwd):
+        return subprocess.run([sys.executable, "-m", "amif_search", "--lang", "en", "catalog", *args], cwd=cwd,
+                              env=env, capture_output=True, text=True)
+
+    for command in (["extract"], ["update"], ["check"], ["compile"]):
+        refused = amif_search(*command, cwd=elsewhere)
+        assert refused.returncode == 2, refused.stderr
+        assert refused.stderr.splitlines() == [f"amif-search: error: {elsewhere} is not inside an amif-search "
+                                               "checkout, and the catalogs of an installed package are not "
+                                               "edited; run the command in the checkout or give --locales DIR"]
+    (checkout / "locales" / "amif_search.pot").unlink()
+    extracted = amif_search("extract", cwd=checkout / "locales" / "fi")
+    assert extracted.returncode == 0, extracted.stderr
+    assert (checkout / "locales" / "amif_search.pot").is_file()
+    assert amif_search("update", cwd=checkout / "locales" / "fi").returncode == 0
+    assert snapshot(site) == installed
+
+
+@pytest.mark.parametrize("path", sorted(LOCALES.rglob("*.po")) + sorted(LOCALES.glob("*.pot")),
+                         ids=lambda p: str(p.relative_to(LOCALES)))
+def test_every_catalog_says_where_to_report_a_wrong_msgid(path):
+    from amif_search.l10n.layout import bug_address
+
+    project = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert bug_address() and f'Issues = "{bug_address()}"' in project
+    assert read_po_path(path).metadata["Report-Msgid-Bugs-To"] == bug_address()
+
+
+def _poedit_finds_the_sources(po: Path) -> None:
+    catalog = read_po_path(po)
+    base = (po.parent / catalog.metadata["X-Poedit-Basepath"]).resolve()
+    assert (base / catalog.metadata["X-Poedit-SearchPath-0"]).is_dir()
+    for entry in catalog:
+        for path, line in entry.occurrences:
+            assert len((base / path).read_text(encoding="utf-8").splitlines()) >= int(line)
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_poedit_finds_the_source_of_every_message(lang):
+    _poedit_finds_the_sources(LOCALES / lang / "LC_MESSAGES" / "amif_search.po")
+
+
+def test_a_new_language_gets_poedits_headers(capsys, locales):
+    code, _out, err = run(capsys, "init", "de", "--locales", locales, "--domain", "amif_search")
+    assert code == 0, err
+    catalog = read_po_path(locales / "de" / "LC_MESSAGES" / "amif_search.po")
+    assert catalog.metadata["X-Poedit-Basepath"] == "../../.."
+    assert catalog.metadata["X-Poedit-SearchPath-0"] == "amif_search"
+
+
+@pytest.mark.parametrize("lang, stats, problem", [
+    ("fi", "amif_search fi: käännettyjä ", ": kääntämättä"),
+    ("sv", "amif_search fi: översatta ", ": oöversatt"),
+    ("en", "amif_search fi: ", ": untranslated"),
+])
+def test_catalog_check_speaks_the_interface_language(capsys, locales, lang, stats, problem):
+    po = locales / "fi" / "LC_MESSAGES" / "amif_search.po"
+    text = po.read_text(encoding="utf-8")
+    po.write_text(text.replace('msgstr "Lähde"', 'msgstr ""', 1), encoding="utf-8")
+    code = main(["--lang", lang, "catalog", "check", "--locales", str(locales), "--domain", "amif_search",
+                 "--lang", "fi"])
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert out.startswith(stats) and problem in out

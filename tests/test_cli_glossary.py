@@ -221,10 +221,10 @@ def test_import_reports_what_it_changed_then_nothing(capsys, locales, tmp_path):
 
 
 @pytest.mark.parametrize("name,lines", [
-    ("no_headword.csv", [":3: a concept without a Swedish headword"]),
-    ("duplicate.tbx", [":12: duplicate concept 'barn' (first at line 5)"]),
-    ("malformed.tbx", [":11: malformed XML: mismatched tag"]),
-    ("wrong_fields.csv", [":3: 10 fields, but the header has 9", ":4: 3 fields, but the header has 9"]),
+    ("no_headword.csv", [":3: ett begrepp utan svenskt uppslagsord"]),
+    ("duplicate.tbx", [":12: begreppet 'barn' förekommer två gånger (först på rad 5)"]),
+    ("malformed.tbx", [":11: felaktig XML: mismatched tag"]),
+    ("wrong_fields.csv", [":3: 10 fält, men rubrikraden har 9", ":4: 3 fält, men rubrikraden har 9"]),
 ], ids=["no-headword", "duplicate", "malformed-xml", "wrong-fields"])
 def test_a_bad_import_is_one_line_per_problem_exit_2_and_nothing_written(capsys, locales, name, lines):
     before = snapshot(locales)
@@ -278,3 +278,29 @@ def test_lookup_shows_how_the_word_was_read_and_the_concepts_relations(capsys):
     first = json.loads(out)["matches"][0]
     assert (first["id"], first["broader"], first["matched"][0]["how"]) == ("lakare", ["yrkesperson"], "exact")
     assert "psykiater" in first["narrower"]
+
+
+def test_import_dry_run_prints_each_change_by_concept_and_writes_nothing(capsys, locales, tmp_path):
+    code, _out, _err = run(capsys, "--lang", "en", "glossary", "export", "--format", "csv", "-o",
+                           str(tmp_path / "all.csv"), "--locales", str(locales))
+    text = (tmp_path / "all.csv").read_text(encoding="utf-8").replace("kiintiöpakolainen", "kiintiöpakolainen X")
+    (tmp_path / "all.csv").write_text(text, encoding="utf-8")
+    before = {p: p.read_bytes() for p in locales.rglob("*.po*")}
+    code, out, err = run(capsys, "--lang", "en", "glossary", "import", str(tmp_path / "all.csv"), "--format", "csv",
+                         "--dry-run", "--locales", str(locales))
+    assert (code, err) == (0, "")
+    assert out.splitlines()[:2] == ["kvotflykting", "  terms (fi): 'kiintiöpakolainen' → 'kiintiöpakolainen X'"]
+    assert out.splitlines()[-1] == "1 concept would change; nothing was written (--dry-run)"
+    assert {p: p.read_bytes() for p in locales.rglob("*.po*")} == before
+
+
+def test_a_language_import_changing_the_swedish_master_exits_2_unless_allowed(capsys, locales, tmp_path):
+    run(capsys, "glossary", "export", "--format", "csv", "-o", str(tmp_path / "all.csv"), "--locales", str(locales))
+    text = (tmp_path / "all.csv").read_text(encoding="utf-8").replace(",substantiv,", ",verb,", 1)
+    (tmp_path / "all.csv").write_text(text, encoding="utf-8")
+    args = ("glossary", "import", str(tmp_path / "all.csv"), "--format", "csv", "--lang", "fi", "--locales",
+            str(locales))
+    code, _out, err = run(capsys, "--lang", "en", *args)
+    assert code == 2 and "would change the Swedish pos ('substantiv' -> 'verb')" in err
+    code, _out, _err = run(capsys, "--lang", "en", *args, "--allow-master-changes")
+    assert code == 0

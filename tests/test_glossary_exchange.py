@@ -5,6 +5,8 @@ Set AMIF_SEARCH_REGENERATE=1 to rewrite the golden files in fixtures/glossary/go
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import shutil
 import subprocess
@@ -25,6 +27,9 @@ from amif_search.glossary.exchange import (
     read_tbx,
     translator_comments,
 )
+
+# The problems are read in English (their msgids are Swedish).
+pytestmark = pytest.mark.usefixtures("english")
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "glossary"
@@ -91,7 +96,7 @@ def test_tbx_export_is_read_by_lxml(shipped):
     etree = pytest.importorskip("lxml.etree")
     root = etree.fromstring(export_glossary(shipped, "tbx").encode("utf-8"))
     xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
-    assert (root.tag, root.get("type"), root.get(xml_lang)) == ("martif", "TBX", "sv")
+    assert (root.tag, root.get("type"), root.get(xml_lang)) == ("martif", "TBX-Basic", "sv")
     entries = root.findall("text/body/termEntry")
     assert len(entries) == len(shipped) >= 150
     assert [e.get("id") for e in entries] == [c.id for c in shipped]
@@ -471,7 +476,8 @@ def test_tbx_reader_reads_a_deprecated_term_as_a_hidden_label_and_relations_as_c
             '</langSet></termEntry></body></text></martif>')
     read = read_tbx(text, "x.tbx")
     (concept,) = read.concepts
-    assert (read.problems, concept.headword, concept.variants) == ([], "a", [])
+    # The headword alone changes no variants (tools that know no variants write it so).
+    assert (read.problems, concept.headword, concept.variants) == ([], "a", None)
     assert (concept.hidden, concept.broader, concept.related) == ({"sv": ["aa"]}, ["b"], ["c"])
 
 
@@ -496,3 +502,89 @@ def test_apply_import_checks_before_reading_the_catalogs(tmp_path):
     with pytest.raises(GlossaryError) as caught:
         apply_import(read_csv("id,headword\nbarn,barn\n", "x.csv"), locales)
     assert caught.value.problems[0].file.endswith("fi/LC_MESSAGES/glossary.po")
+
+
+# What an import must not erase ----------------------------------------------------------
+
+
+def _rewritten_by_translate_toolkit(path: Path, target: str, change: dict[str, str] | None = None) -> Path:
+    """The TBX a tool built on translate-toolkit (Weblate's glossary export) writes from ours:
+    one term per language, no definition, part of speech, domain or note."""
+    tbx = pytest.importorskip("translate.storage.tbx")
+    ours = tbx.tbxfile(path.read_bytes())
+    theirs = tbx.tbxfile(sourcelanguage="sv", targetlanguage=target)
+    for unit in ours.units:
+        new = theirs.addsourceunit(unit.source)
+        new.target = (change or {}).get(unit.getid(), unit.target)
+        new.setid(unit.getid())
+    out = path.with_name("translate-toolkit.tbx")
+    out.write_bytes(bytes(theirs))
+    return out
+
+
+@pytest.mark.parametrize("lang", [None, "fi"], ids=["all", "lang-fi"])
+def test_a_tbx_from_translate_toolkit_changes_no_swedish_field(tmp_path, lang):
+    locales = copy_locales(SMALL, tmp_path)
+    before = snapshot(locales)
+    exported = export_file(locales, "tbx", "fi", tmp_path)
+    theirs = _rewritten_by_translate_toolkit(exported, "fi", {"kvotflykting": "kiintiöpakolainen (uusi)"})
+    result = import_glossary(theirs, "tbx", locales, lang, now=NOW)
+    after = snapshot(locales)
+    assert [c.field for c in result.changes] == ["fi"]
+    assert after["glossary.pot"] == before["glossary.pot"]
+    assert after["en/LC_MESSAGES/glossary.po"] == before["en/LC_MESSAGES/glossary.po"]
+    assert load_glossary(locales).get("kvotflykting").terms["fi"][0] == "kiintiöpakolainen (uusi)"
+
+
+def test_a_weblate_csv_with_blank_comment_cells_changes_no_swedish_field(tmp_path):
+    locales = copy_locales(SMALL, tmp_path)
+    before = snapshot(locales)
+    exported = export_file(locales, "csv", "fi", tmp_path).read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(exported)))
+    column = rows[0].index("developer_comments")
+    for row in rows[1:]:
+        row[column] = ""
+    path = tmp_path / "weblate.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(rows)
+    assert "definition:" not in path.read_text(encoding="utf-8")
+    result = import_glossary(path, "csv", locales, "fi", now=NOW)
+    assert result.unchanged and snapshot(locales) == before
+
+
+def _changed_definition(locales: Path, folder: Path) -> Path:
+    path = export_file(locales, "csv", None, folder)
+    text = path.read_text(encoding="utf-8")
+    old = load_glossary(locales).get("kvotflykting").definition
+    path.write_text(text.replace(old, "En ny definition."), encoding="utf-8")
+    return path
+
+
+def test_a_language_import_that_changes_the_swedish_master_is_refused(tmp_path):
+    locales = copy_locales(SMALL, tmp_path)
+    before = snapshot(locales)
+    path = _changed_definition(locales, tmp_path)
+    with pytest.raises(GlossaryError) as caught:
+        import_glossary(path, "csv", locales, "fi", now=NOW)
+    assert "kvotflykting: the import would change the Swedish definition" in str(caught.value.problems[0])
+    assert snapshot(locales) == before
+    import_glossary(path, "csv", locales, "fi", now=NOW, allow_master_changes=True)
+    assert load_glossary(locales).get("kvotflykting").definition == "En ny definition."
+
+
+def test_a_dry_run_lists_the_changes_and_writes_nothing(tmp_path):
+    locales = copy_locales(SMALL, tmp_path)
+    before = snapshot(locales)
+    result = import_glossary(_changed_definition(locales, tmp_path), "csv", locales, None, now=NOW, dry_run=True)
+    assert [(c.concept, c.field, c.new) for c in result.changes] == [("kvotflykting", "definition",
+                                                                       "En ny definition.")]
+    assert result.written == [] and snapshot(locales) == before
+
+
+def test_tbx_export_marks_only_terms_of_several_words_as_phrases(shipped):
+    etree = pytest.importorskip("lxml.etree")
+    root = etree.fromstring(export_glossary(shipped, "tbx").encode("utf-8"))
+    phrases = [tig.findtext("term") for tig in root.iter("tig")
+               if any(note.get("type") == "termType" and note.text == "phrase" for note in tig.iter("termNote"))]
+    assert phrases and all(len(term.split()) > 1 for term in phrases)
+    assert root.get("type") == "TBX-Basic"

@@ -16,6 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "locales"
 from tests.l10n_fixtures import BAD, BAD_CATALOGS
 
+# The problems are read in English (their msgids are Swedish).
+pytestmark = pytest.mark.usefixtures("english")
+
 HEADER = ('msgid ""\nmsgstr ""\n"Language: fi\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
           '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n')
 TEMPLATE = '#, fuzzy\nmsgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
@@ -80,7 +83,7 @@ def test_catalog_behind_its_template_needs_an_update():
     catalog = read_po(HEADER + 'msgid "A"\nmsgstr "a"\n\nmsgid "Old"\nmsgstr "o"\n', "fi.po")
     template = read_po(TEMPLATE + 'msgid "A"\nmsgstr ""\n\nmsgid "New"\nmsgstr ""\n', "x.pot")
     _stats, problems = check_catalog(catalog, "fi.po", "amif_search", "fi", template)
-    assert "1 message(s) missing, 1 no longer in the template" in problems[0].message
+    assert "(missing: 1, no longer in the template: 1)" in problems[0].message
     assert "catalog update" in problems[0].message
 
 

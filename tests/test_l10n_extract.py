@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -124,3 +126,39 @@ def test_real_package_template_has_labels_and_objective_titles():
     assert "Effektivisering av placering i kommunerna och säkerställande av tillgången till placering i " \
            "kommunerna" in msgids
     assert "Säkerställande av att placeringen av kvotflyktingar i kommunerna fungerar" in msgids
+
+
+def test_a_call_over_several_lines_refers_to_the_line_of_its_msgid():
+    messages, _warnings = extract_messages('raise Error(_(\n    "{path}: trasig"\n    " fil"))\n', "m.py")
+    assert messages[0].occurrences == [("m.py", "2")]
+
+
+@pytest.mark.skipif(shutil.which("xgettext") is None, reason="GNU gettext's xgettext is not installed")
+def test_references_are_the_lines_xgettext_gives(tmp_path):
+    files = [str(p.relative_to(ROOT)) for p in sorted(PACKAGE.rglob("*.py")) if "_resources" not in p.parts]
+    keywords = ["-k_", "-kN_", "-kN_plural:1,2", "-kngettext:1,2", "-kpgettext:1c,2", "-knpgettext:1c,2,3"]
+    subprocess.run(["xgettext", "--language=Python", "--from-code=UTF-8", *keywords, "-o", str(tmp_path / "x.pot"),
+                    *files], cwd=ROOT, check=True, capture_output=True)
+    theirs = {(e.msgctxt, e.msgid): e.occurrences for e in read_po_path(tmp_path / "x.pot", template=True)}
+    ours, _warnings = build_template(PACKAGE)
+    # Poedit's "Update from Source Code" runs xgettext: it must find the same messages.
+    assert set(theirs) == {(e.msgctxt, e.msgid) for e in ours}
+    differ = [(e.msgid[:40], e.occurrences, theirs[(e.msgctxt, e.msgid)]) for e in ours
+              if e.occurrences != theirs[(e.msgctxt, e.msgid)]]
+    assert differ == []
+
+
+def test_the_same_messages_keep_the_date_and_only_a_moved_reference_is_written(package, tmp_path):
+    pot = tmp_path / "x.pot"
+    extract(package, pot, version="1", now=datetime(2021, 10, 1, tzinfo=timezone.utc))
+    (package / "a.py").write_text('\n_("Källa")\n_("Inga träffar för {query}")\n', encoding="utf-8")
+    moved = extract(package, pot, version="1", now=datetime(2022, 1, 1, tzinfo=timezone.utc))
+    assert moved.changed and "#: pkg/a.py:3\n" in pot.read_text(encoding="utf-8")
+    assert read_po_path(pot).metadata["POT-Creation-Date"] == "2021-10-01 00:00+0000"
+    # A template another tool saved in its own layout, with the same content, is left alone.
+    text = pot.read_text(encoding="utf-8")
+    assert "#: pkg/a.py:2 pkg/sub/b.py:2\n" in text
+    pot.write_text(text.replace("#: pkg/a.py:2 pkg/sub/b.py:2", "#: pkg/a.py:2\n#: pkg/sub/b.py:2"), encoding="utf-8")
+    saved = pot.read_bytes()
+    assert not extract(package, pot, version="1", now=datetime(2022, 2, 1, tzinfo=timezone.utc)).changed
+    assert pot.read_bytes() == saved

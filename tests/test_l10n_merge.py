@@ -169,3 +169,24 @@ def test_update_writes_once_then_leaves_the_file_alone(tmp_path):
     first = po.read_bytes()
     assert update_catalog(po, pot).changed is False
     assert po.read_bytes() == first
+
+
+PLURAL_PO = 'msgid "{n} träff"\nmsgid_plural "{n} träffar"\nmsgstr[0] "{n} osuma"\nmsgstr[1] "{n} osumaa"\n'
+PLURAL_POT = 'msgid "{n} träff"\nmsgid_plural "{n} träffar totalt"\nmsgstr[0] ""\nmsgstr[1] ""\n'
+
+
+def test_a_changed_msgid_plural_alone_makes_the_entry_fuzzy():
+    result = merged(PLURAL_PO, PLURAL_POT)
+    entry = entries(result.catalog)["{n} träff"]
+    assert entry.fuzzy and entry.msgstr_plural == {0: "{n} osuma", 1: "{n} osumaa"}
+    assert (entry.previous_msgid, entry.previous_msgid_plural) == ("{n} träff", "{n} träffar")
+    assert '#, fuzzy\n#| msgid "{n} träff"\n#| msgid_plural "{n} träffar"\n' in format_po(result.catalog)
+
+
+@pytest.mark.skipif(shutil.which("msgmerge") is None, reason="GNU gettext's msgmerge is not installed")
+def test_a_changed_msgid_plural_is_merged_as_msgmerge_merges_it(tmp_path):
+    (tmp_path / "fi.po").write_text(PO_HEADER + PLURAL_PO, encoding="utf-8")
+    (tmp_path / "x.pot").write_text(POT_HEADER + PLURAL_POT, encoding="utf-8")
+    theirs = subprocess.run(["msgmerge", "--quiet", "--previous", str(tmp_path / "fi.po"), str(tmp_path / "x.pot"),
+                             "-o", "-"], capture_output=True, check=True).stdout.decode("utf-8")
+    assert format_po(merged(PLURAL_PO, PLURAL_POT).catalog) == theirs

@@ -10,6 +10,9 @@ import pytest
 from amif_search.errors import CatalogError, Problem
 from amif_search.l10n.pofile import format_po, read_po, read_po_path, write_po_path
 
+# The problems are read in English (their msgids are Swedish).
+pytestmark = pytest.mark.usefixtures("english")
+
 FIXTURES = Path(__file__).parent / "fixtures" / "l10n"
 BAD = FIXTURES / "bad"
 
@@ -57,7 +60,7 @@ def test_bad_catalog_file_is_reported_with_file_and_line(filename, expected):
     pytest.param('msgid "A"\nmsgid_plural "As"\nmsgstr "a"\n', 9, "needs msgstr[0]", id="plural-with-msgstr"),
     pytest.param('msgid "A"\nmsgid_plural "As"\nmsgstr[1] "a"\n', 9, "out of order", id="plural-out-of-order"),
     pytest.param('msgid "A"\nmsgstr[0] "a"\n', 8, "without msgid_plural", id="index-without-plural"),
-    pytest.param('msgid "A"\nmsgid_plural "As"\nmsgstr[0] "a"\n', 9, "1 plural forms, but",
+    pytest.param('msgid "A"\nmsgid_plural "As"\nmsgstr[0] "a"\n', 9, "1 plural form, but",
                  id="too-few-plural-forms"),
     pytest.param('msgid "A\\q"\nmsgstr "a"\n', 7, "unsupported escape sequence '\\q'", id="bad-escape"),
     pytest.param('msgid "A" x\nmsgstr "a"\n', 7, "unexpected text after the closing quote", id="text-after-quote"),

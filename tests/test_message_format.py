@@ -53,10 +53,10 @@ def _bad_locales(tmp_path: Path, *, placeholder: bool = True, plural: bool = Tru
     shutil.copytree(ROOT / "locales", locales, ignore=shutil.ignore_patterns("*.mo"))
     po = locales / "fi" / "LC_MESSAGES" / "amif_search.po"
     text = po.read_text(encoding="utf-8")
-    assert f'msgstr "{HITS_FI}"' in text
+    assert f'msgstr[1] "{HITS_FI}"' in text
     if placeholder:
-        text = text.replace(f'msgstr "{HITS_FI}"',
-                            'msgstr "{query.__class__.__init__.__globals__} {total:>999999999} osumaa"')
+        text = text.replace(f'msgstr[1] "{HITS_FI}"',
+                            'msgstr[1] "{query.__class__.__init__.__globals__} {total:>999999999} osumaa"')
     if plural:
         text = text.replace("plural=(n != 1);", "plural=(n / 0);", 1)
     po.write_text(text, encoding="utf-8")

@@ -1,9 +1,8 @@
 """``catalog extract|update|init|compile|check``: the translator's commands.
 
-Their output is English, as GNU gettext's tools speak it: the people who run them
-translate into many languages and cannot be assumed to read Swedish, and a message
-about a broken catalog cannot come from that catalog. Their help follows the interface
-language, as every command's does.
+Their output follows the interface language like every command's (``--lang en`` for
+English). A message about a broken catalog still reaches the user: a catalog that cannot
+be read falls back to the Swedish texts (see :mod:`amif_search.i18n`).
 """
 
 from __future__ import annotations
@@ -14,8 +13,8 @@ from pathlib import Path
 import click
 
 from ..errors import CatalogError
-from ..i18n import N_
-from ..resources import locales_dir
+from ..i18n import N_, _, ngettext
+from ..resources import find_checkout
 from .helptext import TranslatedGroup
 
 __all__ = ["catalog"]
@@ -32,8 +31,25 @@ def _shown(path: Path) -> Path:
     return path if relative.parts[:1] == ("..",) else relative
 
 
-def _locales(value: str | None) -> Path:
-    return _shown(Path(value) if value else locales_dir())
+def checkout_locales(value: str | None) -> Path:
+    """The catalogs to work on: --locales, else those of the checkout around the current folder
+    (or the one amif-search runs from). The copy inside an installed package is never edited."""
+    if value:
+        return _shown(Path(value))
+    root = find_checkout()
+    if root is None:
+        raise CatalogError(_("{folder} ligger inte i en utcheckning av amif-search, och ett installerat pakets "
+                             "kataloger ändras inte; kör kommandot i utcheckningen eller ange --locales DIR")
+                           .format(folder=Path.cwd()))
+    return _shown(root / "locales")
+
+
+def _source(value: str | None, locales: Path) -> Path:
+    """The package folder whose code is extracted: --source, else the checkout's own."""
+    if value:
+        return Path(value)
+    root = locales.resolve().parent
+    return root / "amif_search" if (root / "amif_search").is_dir() else _PACKAGE
 
 
 def _domains(locales: Path, domain: str | None) -> list[str]:
@@ -43,7 +59,8 @@ def _domains(locales: Path, domain: str | None) -> list[str]:
         return [domain]
     found = domains(locales)
     if not found:
-        raise CatalogError(f"no templates (*.pot) in {locales}; run 'amif-search catalog extract' first")
+        raise CatalogError(_("inga mallar (*.pot) i {folder}; kör först 'amif-search catalog extract'")
+                           .format(folder=locales))
     return found
 
 
@@ -52,14 +69,15 @@ def _template(locales: Path, domain: str) -> Path:
 
     path = template_path(locales, domain)
     if not path.is_file():
-        raise CatalogError(f"no template {path}" + (" (run 'amif-search catalog extract')" if domain == "amif_search"
-                                                    else ""))
+        if domain == "amif_search":
+            raise CatalogError(_("mallen {path} finns inte (kör 'amif-search catalog extract')").format(path=path))
+        raise CatalogError(_("mallen {path} finns inte").format(path=path))
     return path
 
 
 locales_option = click.option(
     "--locales", "locales", type=click.Path(file_okay=False), default=None, metavar="DIR",
-    help=N_("Katalogmappen (standard: paketets locales/)."))
+    help=N_("Katalogmappen (standard: locales/ i den utcheckning av amif-search som den aktuella mappen ligger i)."))
 domain_option = click.option(
     "--domain", default=None, metavar="NAME",
     help=N_("Bara denna domän: amif_search (gränssnittet) eller glossary (standard: alla mallar i DIR)."))
@@ -88,20 +106,22 @@ def catalog():
 @click.option("--domain", default="amif_search", show_default=True, metavar="NAME",
               help=N_("Domänen som extraheras; bara amif_search extraheras ur koden."))
 @click.option("--source", "source", type=click.Path(file_okay=False, exists=True), default=None, metavar="DIR",
-              help=N_("Paketmappen som läses (standard: det här paketet)."))
+              help=N_("Paketmappen som läses (standard: amif_search/ bredvid katalogmappen)."))
 def extract(locales, domain, source):
     from ..l10n.extract import extract as run_extract  # noqa: PLC0415
     from ..l10n.layout import UI_DOMAIN, template_path  # noqa: PLC0415
 
     if domain != UI_DOMAIN:
-        raise CatalogError(f"only the {UI_DOMAIN} domain is extracted from code; {domain}.pot is maintained by hand")
-    directory = _locales(locales)
-    package = Path(source) if source else _PACKAGE
+        raise CatalogError(_("bara domänen {ui} extraheras ur koden; {domain}.pot underhålls för hand")
+                           .format(ui=UI_DOMAIN, domain=domain))
+    directory = checkout_locales(locales)
+    package = _source(source, directory)
     result = run_extract(package, template_path(directory, domain))
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    state = "written" if result.changed else "unchanged"
-    click.echo(f"{_shown(result.path)}: {result.messages} messages ({state})")
+        click.echo(_("varning: {warning}").format(warning=warning), err=True)
+    state = _("skriven") if result.changed else _("oförändrad")
+    click.echo(ngettext("{path}: {count} meddelande ({state})", "{path}: {count} meddelanden ({state})",
+                        result.messages).format(path=_shown(result.path), count=result.messages, state=state))
     return 0
 
 
@@ -118,17 +138,18 @@ def update(locales, domain, languages):
     from ..l10n.layout import catalog_path, languages as find_languages  # noqa: PLC0415
     from ..l10n.merge import update_catalog  # noqa: PLC0415
 
-    directory = _locales(locales)
+    directory = checkout_locales(locales)
     for name in _domains(directory, domain):
         pot = _template(directory, name)
         for lang in languages or find_languages(directory, name):
             po = catalog_path(directory, lang, name)
             if not po.is_file():
-                raise CatalogError(f"no catalog {po}; create it with 'amif-search catalog init {lang}'")
+                raise CatalogError(_("katalogen {path} finns inte; skapa den med 'amif-search catalog init {lang}'")
+                                   .format(path=po, lang=lang))
             result = update_catalog(po, pot)
-            state = "updated" if result.changed else "unchanged"
-            click.echo(f"{po}: {result.kept} kept, {result.fuzzy} fuzzy, {result.new} new, "
-                       f"{result.obsolete} obsolete ({state})")
+            state = _("uppdaterad") if result.changed else _("oförändrad")
+            click.echo(_("{path}: bevarade {kept}, fuzzy {fuzzy}, nya {new}, föråldrade {obsolete} ({state})").format(
+                path=po, kept=result.kept, fuzzy=result.fuzzy, new=result.new, obsolete=result.obsolete, state=state))
     return 0
 
 
@@ -144,12 +165,15 @@ def init(lang, locales, domain, plural_forms, translator):
     from ..l10n.create import init_path  # noqa: PLC0415
     from ..l10n.layout import catalog_path  # noqa: PLC0415
 
-    directory = _locales(locales)
+    directory = checkout_locales(locales)
     for name in _domains(directory, domain):
         pot = _template(directory, name)
         po = catalog_path(directory, lang, name)
         created = init_path(pot, po, lang, plural_forms, translator)
-        click.echo(f"{po}: {len(created)} messages to translate (Plural-Forms: {created.metadata['Plural-Forms']})")
+        click.echo(ngettext("{path}: {count} meddelande att översätta (Plural-Forms: {plural_forms})",
+                            "{path}: {count} meddelanden att översätta (Plural-Forms: {plural_forms})",
+                            len(created)).format(path=po, count=len(created),
+                                                 plural_forms=created.metadata["Plural-Forms"]))
     return 0
 
 
@@ -165,12 +189,13 @@ def compile_command(locales, domain, languages):
     from ..l10n.compile import compile_path  # noqa: PLC0415
     from ..l10n.layout import catalog_path, languages as find_languages, mo_path  # noqa: PLC0415
 
-    directory = _locales(locales)
+    directory = checkout_locales(locales)
     for name in _domains(directory, domain):
         for lang in languages or find_languages(directory, name):
             result = compile_path(catalog_path(directory, lang, name), mo_path(directory, lang, name))
-            state = "written" if result.changed else "unchanged"
-            click.echo(f"{result.path}: {result.messages} messages ({state})")
+            state = _("skriven") if result.changed else _("oförändrad")
+            click.echo(ngettext("{path}: {count} meddelande ({state})", "{path}: {count} meddelanden ({state})",
+                                result.messages).format(path=result.path, count=result.messages, state=state))
     return 0
 
 
@@ -187,15 +212,18 @@ def compile_command(locales, domain, languages):
 def check(locales, domain, languages, strict):
     from ..l10n.check import check_locales  # noqa: PLC0415
 
-    directory = _locales(locales)
+    directory = checkout_locales(locales)
     report = check_locales(directory, _domains(directory, domain), list(languages) or None)
     for stats in report.stats:
-        click.echo(f"{stats.domain} {stats.lang}: {stats.translated} translated, {stats.fuzzy} fuzzy, "
-                   f"{stats.untranslated} untranslated, {stats.obsolete} obsolete ({stats.percent:.0f}%)")
+        click.echo(_("{domain} {lang}: översatta {translated}, fuzzy {fuzzy}, oöversatta {untranslated}, "
+                     "föråldrade {obsolete} ({percent:.0f} %)").format(
+            domain=stats.domain, lang=stats.lang, translated=stats.translated, fuzzy=stats.fuzzy,
+            untranslated=stats.untranslated, obsolete=stats.obsolete, percent=stats.percent))
     for problem in report.problems:
         click.echo(str(problem))
     if report.problems:
-        click.echo(f"{len(report.problems)} problem(s)", err=True)
+        click.echo(ngettext("{count} problem", "{count} problem", len(report.problems))
+                   .format(count=len(report.problems)), err=True)
     if report.unreadable or report.errors or (strict and report.problems):
         return 1
     return 0

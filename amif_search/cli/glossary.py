@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from ..i18n import N_, _
+from ..i18n import N_, _, ngettext
 from ..i18n.languages import interface_languages, language
 from .helptext import TranslatedGroup
 
@@ -102,14 +102,16 @@ def _render_concept(concept, hits, languages: list[str], glossary=None) -> str:
     lines = [f"{concept.headword} ({concept.id})"]
     matched = ", ".join(f"{m.term} ({m.lang}{', ' + _how_matched(m.how) if _how_matched(m.how) else ''})"
                         for m in hits)
-    lines.append(f"  {_('Träff')}: {matched}")
+    # Marked outside the f-strings, where xgettext (and so Poedit) finds them too.
+    hit_label, variants_label = _("Träff"), _("Varianter")
+    lines.append(f"  {hit_label}: {matched}")
     for lang in languages:
         terms = concept.terms.get(lang) or []
         if not terms:
             continue
         lines.append(f"  {_name(lang)} ({lang}): {terms[0]}")
         if terms[1:]:
-            lines.append(f"    {_('Varianter')}: {'; '.join(terms[1:])}")
+            lines.append(f"    {variants_label}: {'; '.join(terms[1:])}")
     for label, value in ((_("Ordklass"), concept.pos), (_("Område"), concept.domain),
                          (_("Definition"), concept.definition), (_("Anmärkning"), concept.note)):
         if value:
@@ -243,7 +245,8 @@ def export(fmt, lang, output, locales):
         reason = exc.strerror or str(exc)
         raise GlossaryError(f"cannot write {output}: {reason}", [Problem(output, None, f"cannot write: {reason}")]) \
             from None
-    click.echo(_("{count} begrepp exporterade till {file}").format(count=len(terms), file=output))
+    click.echo(ngettext("{count} begrepp exporterat till {file}", "{count} begrepp exporterade till {file}",
+                        len(terms)).format(count=len(terms), file=output))
     return 0
 
 
@@ -258,21 +261,66 @@ def export(fmt, lang, output, locales):
               help=N_("csv: den breda CSV-filen från 'export', eller Weblates ordliste-CSV (kräver --lang); "
                       "tbx; json."))
 @click.option("--lang", default=None, metavar="LANG",
-              help=N_("Importera bara termerna på LANG (och de svenska fälten); krävs för en Weblate-CSV."))
+              help=N_("Importera bara termerna på LANG; krävs för en Weblate-CSV. De svenska uppgifterna ändras "
+                      "då inte utan --allow-master-changes."))
+@click.option("--dry-run", is_flag=True,
+              help=N_("Visa vad som skulle ändras, begrepp för begrepp, utan att skriva något."))
+@click.option("--allow-master-changes", is_flag=True,
+              help=N_("Låt en import med --lang ändra de svenska uppgifterna (uppslagsord, definition, ordklass, "
+                      "domän, varianter, anmärkning) och lägga till begrepp."))
 @locales_option
-def import_command(file, fmt, lang, locales):
+def import_command(file, fmt, lang, dry_run, allow_master_changes, locales):
     from ..glossary.exchange import import_glossary  # noqa: PLC0415
 
-    result = import_glossary(file, fmt, _locales(locales), lang)
+    from .catalog import checkout_locales  # noqa: PLC0415
+
+    # An import writes catalogs: those of the checkout, never the installed package's.
+    result = import_glossary(file, fmt, checkout_locales(locales), lang, dry_run=dry_run,
+                             allow_master_changes=allow_master_changes)
     if result.unchanged:
         click.echo(_("Inga ändringar: katalogerna är redan som {file}").format(file=file))
+        return 0
+    if dry_run:
+        _echo_changes(result.changes)
+        concepts = len({change.concept for change in result.changes})
+        click.echo(ngettext("{count} begrepp skulle ändras; ingenting skrevs (--dry-run)",
+                            "{count} begrepp skulle ändras; ingenting skrevs (--dry-run)",
+                            concepts).format(count=concepts))
         return 0
     if result.added:
         click.echo(_("Nya begrepp: {ids}").format(ids=", ".join(result.added)))
     if result.changed:
         click.echo(_("Ändrade svenska uppgifter: {ids}").format(ids=", ".join(result.changed)))
     for lang_code, count in sorted(result.terms.items()):
-        click.echo(_("{lang}: {count} begrepp med ändrade termer").format(lang=lang_code, count=count))
+        click.echo(ngettext("{lang}: {count} begrepp med ändrade termer", "{lang}: {count} begrepp med ändrade termer",
+                            count).format(lang=lang_code, count=count))
     for path in result.written:
         click.echo(_("Skrev {path}").format(path=path))
     return 0
+
+
+_FIELD_LABELS = {
+    "headword": N_("uppslagsord"), "definition": N_("definition"), "pos": N_("ordklass"), "domain": N_("domän"),
+    "variants": N_("varianter"), "note": N_("anmärkning"),
+}
+
+
+def _echo_changes(changes) -> None:
+    """What an import would change, concept by concept: one line per field, old -> new."""
+    concept = None
+    for change in changes:
+        if change.concept != concept:
+            concept = change.concept
+            click.echo(concept)
+        if change.field in _FIELD_LABELS:
+            label = _(_FIELD_LABELS[change.field])
+        elif change.field.endswith(" comment"):
+            label = _("översättarkommentar ({lang})").format(lang=change.field.split()[0])
+        else:
+            label = _("termer ({lang})").format(lang=change.field)
+        click.echo(_("  {field}: {old} → {new}").format(field=label, old=_shown_value(change.old),
+                                                        new=_shown_value(change.new)))
+
+
+def _shown_value(value: str) -> str:
+    return repr(value) if value else _("(tomt)")

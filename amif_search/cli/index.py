@@ -8,7 +8,7 @@ import time
 
 import click
 
-from ..i18n import N_, _
+from ..i18n import N_, _, ngettext
 from .helptext import TranslatedGroup
 from .search import index_option
 
@@ -53,9 +53,13 @@ def build(sources, quiet, wait, index_dir):
     started = time.monotonic()
     info = build_index(list(sources) or None, index_dir, progress=progress, lock_timeout=wait)
     if not quiet:
-        click.echo(_("{count} projekt från {sources} källor indexerade i {path} ({seconds:.1f} s)").format(
-            count=info.project_count, sources=len(info.manifest.sources), path=info.location,
-            seconds=time.monotonic() - started))
+        # Two counts: each is its own plural message, put into the sentence whole.
+        projects = ngettext("{count} projekt", "{count} projekt", info.project_count).format(
+            count=info.project_count)
+        sources = len(info.manifest.sources)
+        from_sources = ngettext("från {count} källa", "från {count} källor", sources).format(count=sources)
+        click.echo(_("{projects} {from_sources} indexerade i {path} ({seconds:.1f} s)").format(
+            projects=projects, from_sources=from_sources, path=info.location, seconds=time.monotonic() - started))
     return 0
 
 
@@ -118,13 +122,14 @@ def info(verify, as_json, index_dir):
             state = _(" (saknas)")
         elif source.path in details.stale_sources:
             state = _(" (ändrad sedan bygget)")
-        click.echo(_("Källa:      {path}: {count} projekt{state}").format(
-            path=source.path, count=source.projects, state=state))
+        click.echo(ngettext("Källa:      {path}: {count} projekt{state}", "Källa:      {path}: {count} projekt{state}",
+                            source.projects).format(path=source.path, count=source.projects, state=state))
     if checked is None:
         return 0
     if checked.ok:
-        click.echo(_("Kontroll:   alla {count} projekt i källorna finns i indexet, oförändrade").format(
-            count=checked.expected))
+        click.echo(ngettext("Kontroll:   källornas {count} projekt finns i indexet, oförändrat",
+                            "Kontroll:   alla {count} projekt i källorna finns i indexet, oförändrade",
+                            checked.expected).format(count=checked.expected))
         return 0
     for label, ids in ((_("saknas i indexet"), checked.not_indexed), (_("ändrade sedan bygget"), checked.stale),
                        (_("finns bara i indexet"), checked.extra), (_("saknade källor"), checked.missing_sources),

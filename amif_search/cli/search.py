@@ -9,7 +9,7 @@ import sys
 import click
 
 from .. import fields as F
-from ..i18n import N_, _, get_language
+from ..i18n import N_, _, get_language, ngettext
 from .helptext import TranslatedCommand
 from .render import Style, render_hit, render_project, render_project_line
 
@@ -147,7 +147,8 @@ def search(query, limit, offset, query_lang, as_json, index_dir, color, **option
     split = result.concepts > 1 and any(hit.coverage < result.concepts for hit in result.hits)
     if split and not any(hit.coverage >= result.concepts for hit in result.hits) and not offset:
         click.echo(_("Inget projekt matchar hela frågan; de här matchar en del av den."))
-    click.echo(_("{total} träffar för {query} (visar {first}–{last})").format(
+    click.echo(ngettext("{total} träff för {query} (visar {first}–{last})",
+                        "{total} träffar för {query} (visar {first}–{last})", result.total).format(
         total=result.total, query=query, first=offset + 1 if result.hits else 0, last=shown_to))
     heading = None
     for number, hit in enumerate(result.hits, start=offset + 1):

@@ -26,17 +26,19 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import textwrap
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from ..errors import GlossaryError, Problem
+from ..i18n import _
 from ..i18n.languages import SOURCE_LANGUAGE, language
 
 __all__ = ["Concept", "Glossary", "TermMatch", "load_glossary", "glossary_digest", "glossary_to_json",
            "glossary_from_json", "GLOSSARY_DOMAIN", "SOURCE_LANGUAGE",
-           "stem_for", "PARTS_OF_SPEECH", "DOMAINS", "format_comments", "join_terms",
+           "stem_for", "PARTS_OF_SPEECH", "DOMAINS", "format_comments", "read_comment_fields", "join_terms",
            "concept_id_problem", "term_problem", "RELATIONS", "hidden_labels", "with_hidden_labels",
            "relation_problems"]
 
@@ -504,23 +506,61 @@ def _unique(matches):
     return result
 
 
-def parse_comments(comment: str) -> dict[str, str]:
-    """The ``key: value`` lines of an entry's extracted comments."""
+# A field longer than this is written on several '#.' lines. polib rewraps a comment line
+# longer than 79 columns ('#. ' included) and Babel one whose text is longer than 76, so a
+# line of at most 76 is saved by both as it is; GNU gettext never rewraps comments.
+COMMENT_WIDTH = 76
+_FIELD_LINE = re.compile(r"^(%s):(?:\s(.*)|$)" % "|".join(COMMENT_KEYS))
+
+
+def read_comment_fields(comment: str) -> tuple[dict[str, str], list[str]]:
+    """The fields of an entry's extracted comments, and the lines that are no field.
+
+    A field starts with ``key: value``; the lines after it that start no later field
+    continue its value (as polib, Babel and the writer wrap a long one). A key that comes
+    again, or before one it should follow, is read as text of the field before it.
+    """
     values: dict[str, str] = {}
-    for line in (comment or "").splitlines():
-        key, sep, value = line.partition(":")
-        key = key.strip().lower()
-        if sep and key in COMMENT_KEYS:
-            values[key] = value.strip()
-    return values
+    stray: list[str] = []
+    current: str | None = None
+    for line in (comment or "").split("\n"):
+        text = line.strip()
+        match = _FIELD_LINE.match(text)
+        if match and (current is None or COMMENT_KEYS.index(match[1]) > COMMENT_KEYS.index(current)):
+            current = match[1]
+            values[current] = (match[2] or "").strip()
+        elif current is not None:
+            if text:
+                values[current] = f"{values[current]} {text}".strip()
+        elif text:
+            stray.append(line)
+    return values, stray
 
 
-def format_comments(values: dict[str, str]) -> str:
-    """The extracted comment of an entry: ``key: value`` lines in the documented order, empty ones left out.
+def parse_comments(comment: str) -> dict[str, str]:
+    """The fields of an entry's extracted comments (see :func:`read_comment_fields`)."""
+    return read_comment_fields(comment)[0]
+
+
+def _field_text(key: str, value: str, width: int | None) -> str:
+    text = f"{key}: {value}"
+    if width is None or len(text) <= width:
+        return text
+    lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+    # A continued line that would read as a later field stays unwrapped.
+    if any(_FIELD_LINE.match(line) for line in lines[1:]):
+        return text
+    return "\n".join(lines)
+
+
+def format_comments(values: dict[str, str], width: int | None = COMMENT_WIDTH) -> str:
+    """The extracted comment of an entry: ``key: value`` lines in the documented order, empty ones
+    left out, a long value continued on lines of at most ``width`` columns (None: one line each).
 
     The inverse of :func:`parse_comments` for the keys of :data:`COMMENT_KEYS`.
     """
-    return "\n".join(f"{key}: {values[key]}" for key in COMMENT_KEYS if values.get(key, "").strip())
+    return "\n".join(_field_text(key, " ".join(values[key].split()), width)
+                     for key in COMMENT_KEYS if values.get(key, "").strip())
 
 
 def hidden_labels(translator_comment: str | None) -> list[str]:
@@ -554,17 +594,17 @@ def join_terms(terms: list[str]) -> str:
 def concept_id_problem(concept_id: str) -> str | None:
     """Why ``concept_id`` cannot be a concept ID, or None when it can."""
     if not _CONCEPT_ID.match(concept_id):
-        return (f"the concept ID {concept_id!r} must be lowercase ASCII letters, digits and single hyphens "
-                "(å/ä→a, ö→o)")
+        return _("begrepps-id:t {id} får bara ha små ASCII-bokstäver, siffror och enkla bindestreck "
+                 "(å/ä→a, ö→o)").format(id=repr(concept_id))
     return None
 
 
 def term_problem(term: str) -> str | None:
     """Why ``term`` cannot be stored as one term of a concept, or None when it can."""
     if "\n" in term or "\r" in term:
-        return f"the term {term!r} contains a line break"
+        return _("termen {term} innehåller en radbrytning").format(term=repr(term))
     if ";" in term:
-        return f"the term {term!r} contains ';', which separates terms in the catalogs"
+        return _("termen {term} innehåller ';', som skiljer termer åt i katalogerna").format(term=repr(term))
     return None
 
 
@@ -686,10 +726,13 @@ def relation_problems(glossary: Glossary, path: str = "") -> list[Problem]:
         for kind in RELATIONS:
             for target in getattr(concept, kind):
                 if target == concept.id:
-                    problems.append(Problem(path, concept.line, f"the concept {concept.id!r} is {kind} to itself"))
+                    message = (_("begreppet {id} är överordnat sig självt") if kind == "broader"
+                               else _("begreppet {id} är relaterat till sig självt"))
+                    problems.append(Problem(path, concept.line, message.format(id=repr(concept.id))))
                 elif target not in glossary.concepts:
-                    problems.append(Problem(path, concept.line,
-                                            f"{kind}: {target!r} of {concept.id!r} is no concept of the glossary"))
+                    problems.append(Problem(path, concept.line, _(
+                        "{kind}: {target} i {id} är inget begrepp i ordlistan").format(
+                        kind=kind, target=repr(target), id=repr(concept.id))))
     # A cycle of broader links: walk up from each concept; reported once, at its first concept.
     state: dict[str, int] = {}   # 1: on the current path, 2: done
     for start in glossary.concepts:
@@ -712,7 +755,8 @@ def relation_problems(glossary: Glossary, path: str = "") -> list[Problem]:
             if state.get(target) == 1:
                 cycle = path_ids[path_ids.index(target):] + [target]
                 first = glossary.concepts[cycle[0]]
-                problems.append(Problem(path, first.line, "a cycle of broader links: " + " → ".join(cycle)))
+                problems.append(Problem(path, first.line, _("en cirkel av överordnade begrepp: {cycle}").format(
+                    cycle=" → ".join(cycle))))
                 continue
             if not state.get(target):
                 state[target] = 1

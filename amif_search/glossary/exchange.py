@@ -47,14 +47,16 @@ from .concepts import (
     join_terms,
     load_glossary,
     parse_comments,
+    read_comment_fields,
     split_terms,
     term_problem,
     with_hidden_labels,
 )
+from ..i18n import _, ngettext
 
 __all__ = [
     "EXPORT_FORMATS", "IMPORT_FORMATS", "WIDE_COLUMNS", "WEBLATE_COLUMNS",
-    "export_glossary", "export_tbx", "export_csv", "export_json", "translator_comments",
+    "FieldChange", "export_glossary", "export_tbx", "export_csv", "export_json", "translator_comments",
     "ImportedConcept", "GlossaryImport", "ImportResult",
     "read_import", "read_csv", "read_tbx", "read_json", "check_import", "apply_import", "import_glossary",
 ]
@@ -81,6 +83,9 @@ _POS_TO_TBX = {"substantiv": ("noun", None), "verb": ("verb", None), "adjektiv":
                "organisation": ("properNoun", None), "fras": ("other", "phrase"),
                "förkortning": ("noun", "abbreviation")}
 _TBX_TO_POS = {"noun": "substantiv", "verb": "verb", "adjective": "adjektiv", "properNoun": "organisation"}
+# 'other' without a termType (a one-word term of a phrase concept) says no part of speech:
+# the concept keeps its own.
+_UNSAID_POS = ("", "other")
 _TERM_TYPE_TO_POS = {"phrase": "fras", "abbreviation": "förkortning"}
 _ENTRY_TAGS = ("termEntry", "conceptEntry")
 _LANG_TAGS = ("langSet", "langSec")
@@ -114,7 +119,7 @@ def _element(parent: ET.Element, tag: str, text: str, **attributes: str) -> ET.E
 def export_tbx(glossary: Glossary, lang: str | None = None) -> str:
     """The glossary as TBX-Basic: every language, or Swedish and ``lang``."""
     languages = _languages(glossary, lang)
-    root = ET.Element("martif", {"type": "TBX", _XML_LANG: SOURCE_LANGUAGE})
+    root = ET.Element("martif", {"type": "TBX-Basic", _XML_LANG: SOURCE_LANGUAGE})
     header = ET.SubElement(root, "martifHeader")
     description = ET.SubElement(header, "fileDesc")
     _element(ET.SubElement(description, "titleStmt"), "title", "amif-search glossary")
@@ -147,7 +152,8 @@ def export_tbx(glossary: Glossary, lang: str | None = None) -> str:
                 _element(tig, "term", term)
                 if part_of_speech:
                     _element(tig, "termNote", part_of_speech, type="partOfSpeech")
-                if term_type:
+                # TBX-Basic's 'phrase' is a term of more than one word, whatever the concept's.
+                if term_type and (term_type != "phrase" or len(term.split()) > 1):
                     _element(tig, "termNote", term_type, type="termType")
                 status = _PREFERRED if number == 0 else _ADMITTED if number < len(terms) else _HIDDEN
                 _element(tig, "termNote", status, type="administrativeStatus")
@@ -185,7 +191,7 @@ def export_csv(glossary: Glossary, lang: str | None = None,
     rows = [list(WEBLATE_COLUMNS)]
     for concept in glossary:
         rows.append([concept.headword, join_terms(concept.terms.get(lang, [])), concept.id,
-                     format_comments(_swedish_values(concept)), comments.get(concept.id, "")])
+                     format_comments(_swedish_values(concept), None), comments.get(concept.id, "")])
     return _csv_text(rows)
 
 
@@ -238,7 +244,7 @@ class ImportedConcept:
     """One concept as an import file gives it; a field the file does not carry is None."""
 
     id: str
-    headword: str
+    headword: str | None  # None: the file has no Swedish terms for the concept (it keeps its headword)
     line: int | None = None
     definition: str | None = None
     pos: str | None = None
@@ -250,6 +256,9 @@ class ImportedConcept:
     hidden: dict[str, list[str]] | None = None     # hidden labels by language, Swedish too
     broader: list[str] | None = None
     related: list[str] | None = None
+    # Languages whose TBX langSet held one term only: if it is the preferred term already,
+    # the variants stay (tools that carry one term per language write it so).
+    single_term: set[str] = field(default_factory=set)
 
     def swedish(self, current: Concept | None) -> dict[str, str]:
         """The Swedish fields after the import: the file's, else the current concept's."""
@@ -276,7 +285,7 @@ class GlossaryImport:
 
 def _language_problem(code: str) -> str | None:
     if not _LANG_CODE.match(code):
-        return f"{code!r} is not a language code such as fi, en, so or pt_BR"
+        return _("{code} är ingen språkkod som fi, en, so eller pt_BR").format(code=repr(code))
     return None
 
 
@@ -293,8 +302,8 @@ def _decode(source: str | bytes, result: GlossaryImport) -> str:
         try:
             raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            result.problem(number, f"invalid UTF-8 (byte 0x{raw[exc.start:exc.start + 1].hex().upper()} at "
-                                   f"column {exc.start + 1}); save the file as UTF-8")
+            result.problem(number, _("ogiltig UTF-8 (byte 0x{byte} i kolumn {column}); spara filen som UTF-8").format(
+                byte=raw[exc.start:exc.start + 1].hex().upper(), column=exc.start + 1))
     return source.decode("utf-8", errors="replace")
 
 
@@ -309,7 +318,7 @@ def _csv_records(text: str, result: GlossaryImport) -> list[tuple[int, list[str]
             if any(cell.strip() for cell in cells):
                 records.append((start, cells))
     except csv.Error as exc:
-        result.problem(reader.line_num or 1, f"malformed CSV: {exc}")
+        result.problem(reader.line_num or 1, _("felaktig CSV: {reason}").format(reason=exc))
     return records
 
 
@@ -319,14 +328,14 @@ def read_csv(source: str | bytes, name: str, lang: str | None = None) -> Glossar
     records = _csv_records(_decode(source, result), result)
     if not records:
         if not result.problems:
-            result.problem(1, "the file has no header row (and no concepts)")
+            result.problem(1, _("filen har ingen rubrikrad (och inga begrepp)"))
         return result
     header_line, header = records[0]
     columns = [cell.strip().lstrip("\ufeff") for cell in header]
     lowered = [column.lower() for column in columns]
     for number, column in enumerate(lowered):
         if column in lowered[:number]:
-            result.problem(header_line, f"the column {columns[number]!r} appears twice")
+            result.problem(header_line, _("kolumnen {column} förekommer två gånger").format(column=repr(columns[number])))
     if "source" in lowered:
         _read_weblate_rows(result, records, lowered, lang)
     else:
@@ -336,7 +345,8 @@ def read_csv(source: str | bytes, name: str, lang: str | None = None) -> Glossar
 
 def _check_width(result: GlossaryImport, line: int, cells: list[str], width: int) -> bool:
     if len(cells) != width:
-        result.problem(line, f"{len(cells)} fields, but the header has {width}")
+        result.problem(line, ngettext("{count} fält, men rubrikraden har {width}", "{count} fält, men rubrikraden har {width}",
+                                      len(cells)).format(count=len(cells), width=width))
         return False
     return True
 
@@ -351,17 +361,19 @@ def _read_wide_rows(result: GlossaryImport, records, columns: list[str]) -> None
             continue
         code = normalise(column, region=True)
         if normalise(code) == SOURCE_LANGUAGE:
-            result.problem(header_line, f"a column {column!r}: Swedish terms go in the headword and variants columns")
+            result.problem(header_line, _("en kolumn {column}: svenska termer hör hemma i kolumnerna headword och "
+                                          "variants").format(column=repr(column)))
         elif _language_problem(code):
-            result.problem(header_line, f"unknown column {column!r} (expected {', '.join(WIDE_COLUMNS)} and "
-                                        "language codes such as fi or en)")
+            result.problem(header_line, _("okänd kolumn {column} (väntade {columns} och språkkoder som fi eller en)")
+                           .format(column=repr(column), columns=", ".join(WIDE_COLUMNS)))
         else:
             languages.setdefault(code, index)
             result.languages.setdefault(code, header_line)
     for required in ("id", "headword"):
         if required not in fields:
-            result.problem(header_line, f"no {required!r} column (a glossary CSV has {', '.join(WIDE_COLUMNS)} and "
-                                        "one column per language; Weblate's has source, target, context ...)")
+            result.problem(header_line, _("ingen kolumn {column} (en ordliste-CSV har {columns} och en kolumn per "
+                                          "språk; Weblates har source, target, context ...)").format(
+                column=repr(required), columns=", ".join(WIDE_COLUMNS)))
     if result.problems:
         return
     for line, cells in records[1:]:
@@ -388,14 +400,14 @@ def _read_weblate_rows(result: GlossaryImport, records, columns: list[str], lang
     header_line = records[0][0]
     for column in columns:
         if column not in WEBLATE_COLUMNS:
-            result.problem(header_line, f"unknown column {column!r} (a Weblate glossary CSV has "
-                                        f"{', '.join(WEBLATE_COLUMNS)})")
+            result.problem(header_line, _("okänd kolumn {column} (Weblates ordliste-CSV har {columns})").format(
+                column=repr(column), columns=", ".join(WEBLATE_COLUMNS)))
     if "target" not in columns:
-        result.problem(header_line, "no 'target' column: there are no terms to import")
+        result.problem(header_line, _("ingen kolumn 'target': det finns inga termer att importera"))
     if lang is None:
-        result.problem(header_line, "a Weblate glossary CSV does not say its language; give it with --lang")
+        result.problem(header_line, _("en ordliste-CSV från Weblate säger inte sitt språk; ange det med --lang"))
     elif normalise(lang) == SOURCE_LANGUAGE:
-        result.problem(header_line, "Swedish is the source language; a Weblate CSV's target must be another one")
+        result.problem(header_line, _("svenska är källspråket; målspråket i en Weblate-CSV måste vara ett annat"))
     elif _language_problem(normalise(lang, region=True)):
         result.problem(header_line, _language_problem(normalise(lang, region=True)))
     if result.problems:
@@ -409,20 +421,21 @@ def _read_weblate_rows(result: GlossaryImport, records, columns: list[str], lang
         concept = ImportedConcept(cells[index["context"]].strip() if "context" in index else "",
                                   cells[index["source"]].strip(), line)
         concept.terms[code] = split_terms(cells[index["target"]])
-        if "developer_comments" in index:
-            text = cells[index["developer_comments"]]
-            for part in text.splitlines():
-                key, sep, _value = part.partition(":")
-                if part.strip() and (not sep or key.strip().lower() not in COMMENT_KEYS):
-                    result.problem(line, f"developer_comments: {part.strip()[:40]!r} is not a 'key: value' line "
-                                         f"with a key among {', '.join(COMMENT_KEYS)}")
-            values = parse_comments(text)
-            concept.definition, concept.pos = values.get("definition", ""), values.get("pos", "")
-            concept.domain, concept.note = values.get("domain", ""), values.get("note", "")
-            concept.variants = split_terms(values.get("variants", ""))
-            concept.broader = split_terms(values.get("broader", ""))
-            concept.related = split_terms(values.get("related", ""))
-            concept.hidden = {SOURCE_LANGUAGE: split_terms(values.get("hidden", ""))}
+        text = cells[index["developer_comments"]] if "developer_comments" in index else ""
+        if text.strip():
+            # A field the cell leaves out stays as it is; a blank cell (Weblate's own export)
+            # changes nothing.
+            values, stray = read_comment_fields(text)
+            for part in stray:
+                result.problem(line, _("developer_comments: {line} är ingen rad 'nyckel: värde' med en nyckel bland "
+                                       "{keys}").format(line=repr(part.strip()[:40]), keys=", ".join(COMMENT_KEYS)))
+            concept.definition, concept.pos = values.get("definition"), values.get("pos")
+            concept.domain, concept.note = values.get("domain"), values.get("note")
+            concept.variants = split_terms(values["variants"]) if "variants" in values else None
+            for key in ("broader", "related"):
+                setattr(concept, key, split_terms(values[key]) if key in values else None)
+            if "hidden" in values:
+                concept.hidden = {SOURCE_LANGUAGE: split_terms(values["hidden"])}
         if "translator_comments" in index and cells[index["translator_comments"]].strip():
             concept.translator_comments[code] = cells[index["translator_comments"]].strip()
         result.concepts.append(concept)
@@ -466,7 +479,7 @@ def _parse_xml(data: bytes, result: GlossaryImport) -> tuple[ET.Element | None, 
     except ET.ParseError as exc:
         line, column = exc.position
         message = re.sub(r": line \d+, column \d+$", "", str(exc))
-        result.problem(line, f"malformed XML: {message} (column {column + 1})")
+        result.problem(line, _("felaktig XML: {reason} (kolumn {column})").format(reason=message, column=column + 1))
         return None, {}
     return root, lines
 
@@ -479,8 +492,8 @@ def read_tbx(source: str | bytes, name: str) -> GlossaryImport:
     if root is None:
         return result
     if _local(root.tag) not in ("martif", "tbx"):
-        result.problem(lines.get(root, 1), f"not a TBX file: the root element is <{_local(root.tag)}>, "
-                                           "expected <martif>")
+        result.problem(lines.get(root, 1), _("ingen TBX-fil: rotelementet är <{tag}>, väntade <martif>").format(
+            tag=_local(root.tag)))
         return result
     for entry in root.iter():
         if _local(entry.tag) in _ENTRY_TAGS:
@@ -490,7 +503,7 @@ def read_tbx(source: str | bytes, name: str) -> GlossaryImport:
 
 def _read_entry(entry: ET.Element, lines: dict, result: GlossaryImport) -> ImportedConcept:
     line = lines.get(entry)
-    concept = ImportedConcept((entry.get("id") or "").strip(), "", line)
+    concept = ImportedConcept((entry.get("id") or "").strip(), None, line)
     domains = _typed(entry, "descrip", "subjectField")
     definitions = _typed(entry, "descrip", "definition")
     notes = [_text(child) for child in _own(entry) if _local(child.tag) == "note"]
@@ -502,7 +515,8 @@ def _read_entry(entry: ET.Element, lines: dict, result: GlossaryImport) -> Impor
             if target:
                 getattr(concept, kind).append(target)
             else:
-                result.problem(lines.get(child, line), f"a {child.get('type')} without a target concept ID")
+                result.problem(lines.get(child, line), _("en {type} utan målbegreppets id (target)").format(
+                    type=child.get("type")))
     seen: set[str] = set()
     for lang_set in entry:
         if _local(lang_set.tag) not in _LANG_TAGS:
@@ -510,7 +524,7 @@ def _read_entry(entry: ET.Element, lines: dict, result: GlossaryImport) -> Impor
         where = lines.get(lang_set, line)
         raw = lang_set.get(_XML_LANG) or lang_set.get("lang") or ""
         if not raw.strip():
-            result.problem(where, "a langSet without xml:lang")
+            result.problem(where, _("en langSet utan xml:lang"))
             continue
         code = normalise(raw, region=True)
         if normalise(code) == SOURCE_LANGUAGE:
@@ -519,25 +533,30 @@ def _read_entry(entry: ET.Element, lines: dict, result: GlossaryImport) -> Impor
             result.problem(where, _language_problem(code))
             continue
         if code in seen:
-            result.problem(where, f"a second langSet for {raw!r} in the concept")
+            result.problem(where, _("en andra langSet för {lang} i begreppet").format(lang=repr(raw)))
             continue
         seen.add(code)
         terms, part_of_speech, hidden = _read_terms(lang_set, lines, result)
-        concept.hidden[code] = hidden
+        if hidden:
+            concept.hidden[code] = hidden
         if code == SOURCE_LANGUAGE:
             concept.headword = terms[0] if terms else ""
-            concept.variants = terms[1:]
-            concept.pos = part_of_speech
+            # Tools that know no variants write the headword alone: that changes no variants.
+            concept.variants = terms[1:] or None
+            concept.pos = part_of_speech or None
             definitions += _typed(lang_set, "descrip", "definition")
         else:
             result.languages.setdefault(code, where)
             concept.terms[code] = terms
-    concept.definition = " ".join(definitions)
-    concept.domain = " ".join(domains)
-    concept.note = " ".join(notes)
-    if concept.variants is None:
-        concept.variants = []
-        concept.pos = concept.pos or ""
+            if len(terms) == 1:
+                concept.single_term.add(code)
+    # A field the entry does not carry (as TBX written by other tools) stays as it is.
+    concept.broader = concept.broader or None
+    concept.related = concept.related or None
+    concept.hidden = concept.hidden or None
+    concept.definition = " ".join(definitions) if definitions else None
+    concept.domain = " ".join(domains) if domains else None
+    concept.note = " ".join(notes) if notes else None
     return concept
 
 
@@ -553,12 +572,13 @@ def _read_terms(lang_set: ET.Element, lines: dict, result: GlossaryImport) -> tu
         text = _text(term) if term is not None else ""
         where = lines.get(holder)
         if not text:
-            result.problem(where, f"a <{_local(holder.tag)}> without a term")
+            result.problem(where, _("en <{tag}> utan term").format(tag=_local(holder.tag)))
             continue
         notes = {child.get("type"): _text(child) for child in holder.iter() if _local(child.tag) == "termNote"}
         status = notes.get("administrativeStatus", "")
         if status in _REJECTED:
-            result.problem(where, f"the term {text!r} is marked {status}; the glossary keeps only terms in use")
+            result.problem(where, _("termen {term} är märkt {status}; ordlistan har bara termer som används").format(
+                term=repr(text), status=status))
             continue
         if status == _HIDDEN:
             hidden.append(text)
@@ -566,7 +586,7 @@ def _read_terms(lang_set: ET.Element, lines: dict, result: GlossaryImport) -> tu
         part_of_speech = _TERM_TYPE_TO_POS.get(notes.get("termType", ""))
         if part_of_speech is None:
             raw = notes.get("partOfSpeech", "")
-            part_of_speech = _TBX_TO_POS.get(raw, raw)
+            part_of_speech = "" if raw in _UNSAID_POS else _TBX_TO_POS.get(raw, raw)
         found.append((status != _PREFERRED, text, part_of_speech))
     found.sort(key=lambda item: item[0])  # stable: the preferred term first, the rest in file order
     return [text for _rest, text, _pos in found], (found[0][2] if found else ""), hidden
@@ -585,11 +605,11 @@ def read_json(source: str | bytes, name: str) -> GlossaryImport:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        result.problem(exc.lineno, f"malformed JSON: {exc.msg} (column {exc.colno})")
+        result.problem(exc.lineno, _("felaktig JSON: {reason} (kolumn {column})").format(reason=exc.msg, column=exc.colno))
         return result
     concepts = data.get("concepts") if isinstance(data, dict) else data
     if not isinstance(concepts, list):
-        result.problem(1, "expected an object with a list 'concepts' (as 'glossary export --format json' writes)")
+        result.problem(1, _("väntade ett objekt med en lista 'concepts' (som 'glossary export --format json' skriver)"))
         return result
     declared = data.get("languages") if isinstance(data, dict) else None
     position = 0
@@ -619,35 +639,36 @@ def read_json(source: str | bytes, name: str) -> GlossaryImport:
 def _json_concept(item, number: int, line: int | None, result: GlossaryImport) -> ImportedConcept | None:
     what = f"concept {number}"
     if not isinstance(item, dict):
-        result.problem(line, f"{what} is not an object")
+        result.problem(line, _("{what} är inget objekt").format(what=what))
         return None
     for key in item:
         if key not in _JSON_KEYS:
-            result.problem(line, f"{what}: unknown key {key!r} (expected {', '.join(sorted(_JSON_KEYS - {'line'}))})")
+            result.problem(line, _("{what}: okänd nyckel {key} (väntade {keys})").format(
+                what=what, key=repr(key), keys=", ".join(sorted(_JSON_KEYS - {"line"}))))
     strings = {}
     for key in ("id", "headword", "pos", "domain", "definition", "note"):
         value = item.get(key, "")
         if not isinstance(value, str):
-            result.problem(line, f"{what}: {key!r} must be a string")
+            result.problem(line, _("{what}: {key} måste vara en sträng").format(what=what, key=repr(key)))
             value = ""
         strings[key] = value.strip()
     terms = item.get("terms", {})
     if not isinstance(terms, dict) or not all(
             isinstance(v, list) and all(isinstance(t, str) for t in v) for v in terms.values()):
-        result.problem(line, f"{what}: 'terms' must map language codes to lists of strings")
+        result.problem(line, _("{what}: 'terms' måste koppla språkkoder till listor av strängar").format(what=what))
         terms = {}
     terms = {normalise(code, region=True): [t.strip() for t in values if t.strip()] for code, values in terms.items()}
     lists = {}
     for key in ("broader", "related"):
         value = item.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            result.problem(line, f"{what}: {key!r} must be a list of concept IDs")
+            result.problem(line, _("{what}: {key} måste vara en lista av begrepps-id:n").format(what=what, key=repr(key)))
             value = []
         lists[key] = [v.strip() for v in value if v.strip()] if key in item else None
     hidden = item.get("hidden", {})
     if not isinstance(hidden, dict) or not all(
             isinstance(v, list) and all(isinstance(t, str) for t in v) for v in hidden.values()):
-        result.problem(line, f"{what}: 'hidden' must map language codes to lists of strings")
+        result.problem(line, _("{what}: 'hidden' måste koppla språkkoder till listor av strängar").format(what=what))
         hidden = {}
     hidden = {normalise(code, region=True): [t.strip() for t in values if t.strip()] for code, values in hidden.items()} \
         if "hidden" in item else None
@@ -656,7 +677,8 @@ def _json_concept(item, number: int, line: int | None, result: GlossaryImport) -
             hidden.setdefault(code, [])
     swedish = terms.pop(SOURCE_LANGUAGE, [strings["headword"]] if strings["headword"] else [])
     if swedish and strings["headword"] and swedish[0] != strings["headword"]:
-        result.problem(line, f"{what}: terms.sv must begin with the headword {strings['headword']!r}")
+        result.problem(line, _("{what}: terms.sv måste börja med uppslagsordet {headword}").format(
+            what=what, headword=repr(strings["headword"])))
     for code in terms:
         if _language_problem(code):
             result.problem(line, f"{what}: {_language_problem(code)}")
@@ -685,8 +707,8 @@ def _known_language(code: str, glossary: Glossary) -> str | None:
 
     if code in glossary.languages or plural_forms_for(code):
         return None
-    return (f"unknown language {code!r}: there is no catalog for it and no plural forms are known; start it "
-            f"with 'amif-search catalog init {code} --domain glossary --plural-forms ...'")
+    return _("okänt språk {code}: det finns ingen katalog för det och inga kända pluralformer; påbörja det med "
+             "'amif-search catalog init {lang} --domain glossary --plural-forms ...'").format(code=repr(code), lang=code)
 
 
 def check_import(imported: GlossaryImport, glossary: Glossary) -> list[Problem]:
@@ -709,19 +731,27 @@ def check_import(imported: GlossaryImport, glossary: Glossary) -> list[Problem]:
     seen: dict[str, int | None] = {}
     for concept in imported.concepts:
         line = concept.line
+        known = glossary.get(concept.id) if concept.id else None
+        if concept.headword is None and known is not None:
+            concept.headword = known.headword  # no Swedish terms in the file: the headword stays
         if not concept.headword:
-            problem(line, "a concept without a Swedish headword")
+            problem(line, _("ett begrepp utan svenskt uppslagsord"))
         if not concept.id:
             found = by_headword.get(concept.headword, [])
             if len(found) == 1:
                 concept.id = found[0]
             else:
-                problem(line, f"the concept {concept.headword!r} has no concept ID and its headword names "
-                              f"{'no' if not found else 'more than one'} concept of the glossary")
+                message = (_("begreppet {headword} har inget begrepps-id och dess uppslagsord hör inte till något "
+                             "begrepp i ordlistan") if not found else
+                           _("begreppet {headword} har inget begrepps-id och dess uppslagsord hör till flera begrepp "
+                             "i ordlistan"))
+                problem(line, message.format(headword=repr(concept.headword)))
                 continue
         if concept.id in seen:
             first = seen[concept.id]
-            problem(line, f"duplicate concept {concept.id!r}" + (f" (first at line {first})" if first else ""))
+            problem(line, _("begreppet {id} förekommer två gånger (först på rad {first})").format(
+                id=repr(concept.id), first=first) if first else
+                _("begreppet {id} förekommer två gånger").format(id=repr(concept.id)))
             continue
         seen[concept.id] = line
         current = glossary.get(concept.id)
@@ -730,7 +760,7 @@ def check_import(imported: GlossaryImport, glossary: Glossary) -> list[Problem]:
         for key in ("definition", "pos", "domain", "note"):
             value = getattr(concept, key)
             if value and ("\n" in value or "\r" in value):
-                problem(line, f"the {key} contains a line break")
+                problem(line, _("fältet {key} innehåller en radbrytning").format(key=key))
         for term in [concept.headword] + (concept.variants or []) + \
                 [t for terms in concept.terms.values() for t in terms] + \
                 [t for terms in (concept.hidden or {}).values() for t in terms]:
@@ -739,16 +769,34 @@ def check_import(imported: GlossaryImport, glossary: Glossary) -> list[Problem]:
         values = concept.swedish(current)
         old = _swedish_values(current) if current is not None else {}
         if values["pos"] and values["pos"] != old.get("pos") and values["pos"] not in PARTS_OF_SPEECH:
-            problem(line, f"unknown part of speech {values['pos']!r} (expected {', '.join(PARTS_OF_SPEECH)})")
+            problem(line, _("okänd ordklass {pos} (väntade {allowed})").format(
+                pos=repr(values["pos"]), allowed=", ".join(PARTS_OF_SPEECH)))
         if values["domain"] and values["domain"] != old.get("domain") and values["domain"] not in DOMAINS:
-            problem(line, f"unknown domain {values['domain']!r} (expected {', '.join(DOMAINS)})")
+            problem(line, _("okänd domän {domain} (väntade {allowed})").format(
+                domain=repr(values["domain"]), allowed=", ".join(DOMAINS)))
     return sorted(problems, key=lambda p: (p.line or 0))
 
 
 @dataclass
-class ImportResult:
-    """What an import changed."""
+class FieldChange:
+    """One value an import changes: a Swedish field of a concept, or its terms in a language."""
 
+    concept: str
+    field: str  # headword, definition, pos, domain, variants, note, a language code, or "LANG comment"
+    old: str
+    new: str
+
+    @property
+    def swedish(self) -> bool:
+        return self.field == "headword" or self.field in COMMENT_KEYS
+
+
+@dataclass
+class ImportResult:
+    """What an import changed (or, with ``dry_run``, would change)."""
+
+    changes: list[FieldChange] = field(default_factory=list)  # concept by concept, in file order
+    dry_run: bool = False
     added: list[str] = field(default_factory=list)    # new concept IDs
     changed: list[str] = field(default_factory=list)  # concepts whose Swedish fields changed
     terms: dict[str, int] = field(default_factory=dict)  # language -> concepts whose terms changed
@@ -757,14 +805,14 @@ class ImportResult:
 
     @property
     def unchanged(self) -> bool:
-        return not self.written
+        return not self.changes and not self.written
 
 
 def _merged_comment(old: str, values: dict[str, str]) -> str:
-    # Lines that are not ours (another key, free text) stay, after ours.
-    others = [line for line in (old or "").split("\n")
-              if line.strip() and line.partition(":")[0].strip().lower() not in COMMENT_KEYS]
-    return "\n".join(([format_comments(values)] if format_comments(values) else []) + others)
+    # Lines that are no field stay, before the fields (after them they would read as a
+    # continuation of the last one).
+    stray = read_comment_fields(old)[1]
+    return "\n".join(stray + ([format_comments(values)] if format_comments(values) else []))
 
 
 def _glossary_header(lang: str) -> str:
@@ -774,12 +822,33 @@ def _glossary_header(lang: str) -> str:
             "This file is distributed under the same license as the amif-search package.\n")
 
 
+def _swedish_changes(concept: ImportedConcept, current: Concept | None, values: dict[str, str]) -> list[FieldChange]:
+    old = {"headword": current.headword, **_swedish_values(current)} if current is not None else {}
+    new = {"headword": concept.headword, **values}
+    return [FieldChange(concept.id, key, old.get(key, ""), new[key]) for key in ("headword",) + COMMENT_KEYS
+            if new[key] != old.get(key, "")]
+
+
+def _master_problems(imported: GlossaryImport, changes: list[FieldChange], lang: str) -> list[Problem]:
+    lines = {c.id: c.line for c in imported.concepts}
+    return [Problem(imported.file, lines.get(change.concept),
+                    _("{concept}: importen skulle ändra det svenska fältet {field} ({old} -> {new}); en import av "
+                      "{lang} ändrar bara dess termer om inte ändringar i den svenska förlagan tillåts "
+                      "(--allow-master-changes)").format(concept=change.concept, field=change.field,
+                                                         old=repr(change.old), new=repr(change.new), lang=lang))
+            for change in changes if change.swedish]
+
+
 def apply_import(imported: GlossaryImport, locales: Path, lang: str | None = None,
-                 now: datetime | None = None) -> ImportResult:
+                 now: datetime | None = None, *, dry_run: bool = False,
+                 allow_master_changes: bool = False) -> ImportResult:
     """Check ``imported`` and write it into the catalogs under ``locales``.
 
-    ``lang`` limits the import to the terms of one language (the Swedish fields are always
-    imported). Raises :class:`GlossaryError` with every problem before writing anything.
+    ``lang`` limits the import to the terms of one language; it then refuses to change
+    the Swedish master (headword, definition, pos, domain, variants, note, new concepts)
+    unless ``allow_master_changes``. A field the file does not carry stays as it is.
+    With ``dry_run`` nothing is written and the result lists what would change. Raises
+    :class:`GlossaryError` with every problem before writing anything.
     """
     import polib  # noqa: PLC0415
 
@@ -797,7 +866,9 @@ def apply_import(imported: GlossaryImport, locales: Path, lang: str | None = Non
         imported.languages = {key: line for key, line in imported.languages.items() if key == code}
     problems = check_import(imported, glossary)
     if problems:
-        raise GlossaryError(f"{imported.file}: {len(problems)} problem(s); nothing was imported", problems)
+        raise GlossaryError(ngettext("{file}: {count} problem; ingenting importerades",
+                                     "{file}: {count} problem; ingenting importerades", len(problems))
+                            .format(file=imported.file, count=len(problems)), problems)
 
     moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
     template_path, catalog_paths = glossary_paths(locales)
@@ -829,6 +900,7 @@ def apply_import(imported: GlossaryImport, locales: Path, lang: str | None = Non
     for concept in imported.concepts:
         current = glossary.get(concept.id)
         values = concept.swedish(current)
+        result.changes += _swedish_changes(concept, current, values)
         if current is None:
             source = polib.POEntry(msgctxt=concept.id, msgid=concept.headword, msgstr="",
                                    comment=format_comments(values))
@@ -848,9 +920,15 @@ def apply_import(imported: GlossaryImport, locales: Path, lang: str | None = Non
                 entry.msgid, entry.comment = source.msgid, source.comment
                 changed.add(code)
 
+    if lang is not None and not allow_master_changes:
+        problems = _master_problems(imported, result.changes, normalise(lang, region=True))
+        if problems:
+            raise GlossaryError(_("{file}: importen skulle ändra den svenska förlagan; ingenting importerades")
+                                .format(file=imported.file), problems)
+
     for code in imported.languages:
         if code not in catalogs and any(c.terms.get(code) for c in imported.concepts):
-            catalog = init_catalog(template, code, now=moment)
+            catalog = init_catalog(template, code, now=moment, domain="glossary")
             catalog.header = _glossary_header(code)
             catalogs[code], indexes[code] = catalog, index(catalog)
             catalog_paths[code] = locales / code / "LC_MESSAGES" / "glossary.po"
@@ -864,8 +942,11 @@ def apply_import(imported: GlossaryImport, locales: Path, lang: str | None = Non
                 continue
             wanted = concept.terms.get(code, [])
             have = current.terms.get(code, []) if current is not None else []
+            if code in concept.single_term and wanted == have[:1]:
+                wanted = have
             entry = entry_in(code, template_index[concept.id])
             if wanted != have:
+                result.changes.append(FieldChange(concept.id, code, join_terms(have), join_terms(wanted)))
                 entry.msgstr = join_terms(wanted)
                 if "fuzzy" in entry.flags:
                     entry.flags.remove("fuzzy")
@@ -874,6 +955,7 @@ def apply_import(imported: GlossaryImport, locales: Path, lang: str | None = Non
                 changed.add(code)
             comment = concept.translator_comments.get(code)
             if comment and comment != entry.tcomment:
+                result.changes.append(FieldChange(concept.id, f"{code} comment", entry.tcomment or "", comment))
                 entry.tcomment = comment
                 changed.add(code)
             if concept.hidden is not None and code in concept.hidden:
@@ -883,6 +965,12 @@ def apply_import(imported: GlossaryImport, locales: Path, lang: str | None = Non
                     result.terms[code] = result.terms.get(code, 0) + 1
                     changed.add(code)
 
+    # Concept by concept, Swedish fields before the terms of each language.
+    order = {c.id: n for n, c in enumerate(imported.concepts)}
+    result.changes.sort(key=lambda change: (order.get(change.concept, 0), not change.swedish))
+    if dry_run:
+        result.dry_run = True
+        return result
     if "" in changed and write_po_path(template, template_path):
         result.written.append(template_path)
     for code in sorted(changed - {""}):
@@ -894,7 +982,8 @@ def apply_import(imported: GlossaryImport, locales: Path, lang: str | None = Non
 
 
 def import_glossary(path: Path | str, fmt: str, locales: Path, lang: str | None = None,
-                    now: datetime | None = None) -> ImportResult:
+                    now: datetime | None = None, *, dry_run: bool = False,
+                    allow_master_changes: bool = False) -> ImportResult:
     """Import the file at ``path`` (csv, tbx or json) into the catalogs under ``locales``."""
     path = Path(path)
     try:
@@ -903,4 +992,5 @@ def import_glossary(path: Path | str, fmt: str, locales: Path, lang: str | None 
         reason = exc.strerror or str(exc)
         raise GlossaryError(f"cannot read {path}: {reason}", [Problem(str(path), None, f"cannot read: {reason}")]) \
             from None
-    return apply_import(read_import(data, str(path), fmt, lang), locales, lang, now)
+    return apply_import(read_import(data, str(path), fmt, lang), locales, lang, now, dry_run=dry_run,
+                        allow_master_changes=allow_master_changes)

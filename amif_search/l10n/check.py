@@ -18,11 +18,12 @@ from pathlib import Path
 import polib
 
 from ..errors import CatalogError, Problem
-from .layout import catalog_path, domains as find_domains, languages as find_languages, template_path
+from ..i18n import _
+from .layout import GLOSSARY_DOMAIN, catalog_path, domains as find_domains, languages as find_languages, template_path
 from .pofile import header_line, read_po_path
 from .safety import unusable_entries
 
-__all__ = ["CatalogStats", "CheckReport", "check_entry", "check_catalog", "check_locales"]
+__all__ = ["CatalogStats", "CheckReport", "check_entry", "check_catalog", "check_locales", "glossary_field_problems"]
 
 _END_PUNCTUATION = ".:!?;…"
 _PRINTF = re.compile(r"%(?:\((?P<name>[^)]*)\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?"
@@ -54,7 +55,8 @@ class CatalogStats:
 
 @dataclass
 class CheckReport:
-    """Counts per catalog, every problem, and the catalogs that could not be read at all."""
+    """Counts per catalog, every problem, and the catalogs that could not be read at all (or,
+    for the glossary, not as its fields)."""
 
     stats: list[CatalogStats] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -95,25 +97,26 @@ def _placeholder_problems(entry: polib.POEntry, sources: list[str], translations
         for text in translations:
             fields = _brace_fields(text)
             if fields is None:
-                problems.append(f"the translation is not a valid brace format (an unmatched '{{' or '}}'): "
-                                f"{text!r}")
+                problems.append(_("översättningen är inget giltigt klammerformat (en '{{' eller '}}' utan "
+                                  "motsvarighet): {text}").format(text=repr(text)))
                 return problems
             seen.update(fields)
             extra = set(fields) - wanted
             if extra:
-                problems.append(f"placeholders differ from the msgid: the translation has {_describe(extra)}, "
-                                f"which the msgid has not")
+                problems.append(_("platshållarna skiljer sig från msgid: översättningen har {fields}, som msgid "
+                                  "inte har").format(fields=_describe(extra)))
         missing = wanted - seen
         if missing:
-            problems.append(f"placeholders differ from the msgid: the translation lacks {_describe(missing)}")
+            problems.append(_("platshållarna skiljer sig från msgid: översättningen saknar {fields}")
+                            .format(fields=_describe(missing)))
     printf = {"python-format", "c-format"} & set(entry.flags) or any(_PRINTF_LIKELY.search(s) for s in sources)
     if printf:
         wanted = sorted(set(f for s in sources for f in _printf_fields(s)))
         for text in translations:
             fields = _printf_fields(text)
             if sorted(set(fields)) != wanted:
-                problems.append(f"printf placeholders differ from the msgid: {_describe(wanted)} in the msgid, "
-                                f"{_describe(set(fields))} in the translation")
+                problems.append(_("printf-platshållarna skiljer sig från msgid: {wanted} i msgid, {found} i "
+                                  "översättningen").format(wanted=_describe(wanted), found=_describe(set(fields))))
                 break
     return problems
 
@@ -127,7 +130,7 @@ def _edges(text: str) -> tuple[str, str, str]:
 
 
 def _quoted(mark: str) -> str:
-    return f"'{mark}'" if mark else "none"
+    return f"'{mark}'" if mark else _("inget")
 
 
 def _edge_problems(source: str, translation: str) -> list[str]:
@@ -135,14 +138,14 @@ def _edge_problems(source: str, translation: str) -> list[str]:
     lead, trail, end = _edges(source)
     their_lead, their_trail, their_end = _edges(translation)
     if lead != their_lead:
-        problems.append(f"leading whitespace differs from the msgid ({lead!r} in the msgid, {their_lead!r} in the "
-                        "translation)")
+        problems.append(_("inledande blanktecken skiljer sig från msgid ({ours} i msgid, {theirs} i översättningen)")
+                        .format(ours=repr(lead), theirs=repr(their_lead)))
     if trail != their_trail:
-        problems.append(f"trailing whitespace differs from the msgid ({trail!r} in the msgid, {their_trail!r} in the "
-                        "translation)")
+        problems.append(_("avslutande blanktecken skiljer sig från msgid ({ours} i msgid, {theirs} i översättningen)")
+                        .format(ours=repr(trail), theirs=repr(their_trail)))
     if end != their_end:
-        problems.append(f"end punctuation differs from the msgid ({_quoted(end)} in the msgid, "
-                        f"{_quoted(their_end)} in the translation)")
+        problems.append(_("skiljetecknet i slutet skiljer sig från msgid ({ours} i msgid, {theirs} i översättningen)")
+                        .format(ours=_quoted(end), theirs=_quoted(their_end)))
     return problems
 
 
@@ -153,11 +156,14 @@ def check_entry(entry: polib.POEntry) -> list[str]:
     else:
         forms = [entry.msgstr]
     if not any(forms) or not all(forms):
-        return ["untranslated" if not any(forms) else "a plural form is untranslated"]
+        return [_("oöversatt") if not any(forms) else _("en pluralform är oöversatt")]
     problems = []
     if entry.fuzzy:
-        was = f" (the msgid was {entry.previous_msgid!r})" if entry.previous_msgid else ""
-        problems.append(f"fuzzy: check the translation, then remove the fuzzy flag{was}")
+        if entry.previous_msgid:
+            problems.append(_("fuzzy: kontrollera översättningen och ta sedan bort fuzzy-flaggan (msgid var {was})")
+                            .format(was=repr(entry.previous_msgid)))
+        else:
+            problems.append(_("fuzzy: kontrollera översättningen och ta sedan bort fuzzy-flaggan"))
     sources = [entry.msgid] + ([entry.msgid_plural] if entry.msgid_plural else [])
     problems += _placeholder_problems(entry, sources, forms)
     for number, form in enumerate(forms):
@@ -175,8 +181,8 @@ def check_catalog(catalog: polib.POFile, name: str, domain: str, lang: str,
     stats = CatalogStats(domain, lang, name)
     problems = []
     if catalog.metadata_is_fuzzy:
-        problems.append(Problem(name, header_line(catalog), "the header is marked fuzzy; msgfmt would ignore it "
-                                                            "(remove the fuzzy flag)"))
+        problems.append(Problem(name, header_line(catalog), _("huvudet är märkt fuzzy; msgfmt skulle strunta i det "
+                                                              "(ta bort fuzzy-flaggan)")))
     for entry in catalog:
         if entry.obsolete:
             stats.obsolete += 1
@@ -194,9 +200,43 @@ def check_catalog(catalog: polib.POFile, name: str, domain: str, lang: str,
         missing, extra = len(wanted - have), len(have - wanted)
         if missing or extra:
             problems.append(Problem(name, header_line(catalog),
-                                    f"not up to date with its template: {missing} message(s) missing, {extra} no "
-                                    f"longer in the template; run 'amif-search catalog update'"))
+                                    _("inte i takt med sin mall (saknas: {missing}, finns inte längre i mallen: {extra}); "
+                                      "kör 'amif-search catalog update'")
+                                    .format(missing=missing, extra=extra)))
     return stats, problems
+
+
+def glossary_field_problems(catalog: polib.POFile, name: str) -> list[Problem]:
+    """Extracted comments of a glossary catalog that cannot be read as its fields (GLOSSARY.md):
+    a line that is no ``key: value`` field nor continues one, and a part of speech or domain
+    that is none of the documented values (a field that swallowed a line meant as another)."""
+    from ..glossary.concepts import COMMENT_KEYS, DOMAINS, PARTS_OF_SPEECH, read_comment_fields  # noqa: PLC0415
+
+    problems = []
+    for entry in catalog:
+        if entry.obsolete or not entry.msgctxt:
+            continue
+        values, stray = read_comment_fields(entry.comment)
+        for line in stray:
+            problems.append(Problem(name, entry.linenum, _("'#. {line}' är inget fält i ordlistan ({keys})").format(
+                line=line.strip()[:50], keys=", ".join(f"{key}:" for key in COMMENT_KEYS))))
+        for key, allowed in (("pos", PARTS_OF_SPEECH), ("domain", DOMAINS)):
+            if key not in values:
+                problems.append(Problem(name, entry.linenum, _("ingen rad '#. {key}:'").format(key=key)))
+            elif values[key] not in allowed:
+                problems.append(Problem(name, entry.linenum, _("'{key}: {value}' är inte något av {allowed}").format(
+                    key=key, value=values[key][:50], allowed=", ".join(allowed))))
+    return problems
+
+
+def _check_glossary_fields(report: CheckReport, catalog: polib.POFile, name: str, domain: str) -> None:
+    # A glossary field that cannot be read is data lost, not a style point: the check fails.
+    if domain != GLOSSARY_DOMAIN:
+        return
+    problems = glossary_field_problems(catalog, name)
+    if problems:
+        report.problems += problems
+        report.unreadable.append(name)
 
 
 def check_locales(locales: Path, domains: list[str] | None = None,
@@ -212,11 +252,13 @@ def check_locales(locales: Path, domains: list[str] | None = None,
             except CatalogError as exc:
                 report.problems += exc.problems
                 report.unreadable.append(str(pot))
+            else:
+                _check_glossary_fields(report, template, str(pot), domain)
         for lang in languages or find_languages(locales, domain):
             path = catalog_path(locales, lang, domain)
             if not path.is_file():
-                report.problems.append(Problem(str(path), None, f"no catalog for {lang}; create it with "
-                                                                f"'amif-search catalog init {lang}'"))
+                report.problems.append(Problem(str(path), None, _("ingen katalog för {lang}; skapa den med "
+                                                                  "'amif-search catalog init {lang}'").format(lang=lang)))
                 report.unreadable.append(str(path))
                 continue
             try:
@@ -231,6 +273,7 @@ def check_locales(locales: Path, domains: list[str] | None = None,
             errors = unusable_entries(catalog, str(path))
             report.errors += errors
             report.problems += errors
+            _check_glossary_fields(report, catalog, str(path), domain)
         if template is not None:
             report.problems += _thesaurus_problems(locales, domain, str(pot))
     return report

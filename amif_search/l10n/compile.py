@@ -11,6 +11,7 @@ from pathlib import Path
 
 import polib
 
+from ..i18n import _
 from .pofile import read_po, read_po_path, write_if_changed
 
 __all__ = ["compile_catalog", "compile_po_bytes", "compile_path", "CompileResult"]
@@ -47,4 +48,5 @@ def compile_path(po_path: Path, mo_path: Path | None = None) -> CompileResult:
         raise CatalogError(str(unusable[0]), unusable)
     data = compile_catalog(catalog)
     count = len(catalog.translated_entries())
-    return CompileResult(mo_path, count, write_if_changed(mo_path, data, "the compiled catalog"))
+    written = write_if_changed(mo_path, data, _("kan inte skriva den kompilerade katalogen: {reason}"))
+    return CompileResult(mo_path, count, written)

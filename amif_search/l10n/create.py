@@ -9,7 +9,9 @@ from pathlib import Path
 import polib
 
 from ..errors import CatalogError, Problem
+from ..i18n import _
 from ..i18n.languages import SOURCE_LANGUAGE, language
+from .layout import POEDIT_HEADERS, UI_DOMAIN, bug_address
 from .plurals import parse_plural_forms, plural_forms_for, plural_forms_problem
 from .pofile import read_po_path, write_po_path
 
@@ -21,8 +23,9 @@ _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:_[A-Z]{2})?(?:@[a-z]+)?$")
 def _plural_forms(lang: str, plural_forms: str | None) -> str:
     value = plural_forms or plural_forms_for(lang)
     if value is None:
-        raise CatalogError(f"no plural forms are known for {lang!r}; give them with --plural-forms "
-                           "(see https://www.gnu.org/software/gettext/manual/html_node/Plural-forms.html)")
+        raise CatalogError(_("inga pluralformer är kända för {lang}; ange dem med --plural-forms (se "
+                             "https://www.gnu.org/software/gettext/manual/html_node/Plural-forms.html)")
+                           .format(lang=repr(lang)))
     problem = plural_forms_problem(value, lang)
     if problem:
         raise CatalogError(problem)
@@ -34,7 +37,7 @@ def init_catalog(template: polib.POFile, lang: str, plural_forms: str | None = N
                  domain: str = "amif_search") -> polib.POFile:
     """A new, untranslated catalog for ``lang`` with every message of ``template``."""
     if not _LANGUAGE_CODE.match(lang):
-        raise CatalogError(f"{lang!r} is not a language code such as fi, sv, pt_BR or sr@latin")
+        raise CatalogError(_("{lang} är ingen språkkod som fi, sv, pt_BR eller sr@latin").format(lang=repr(lang)))
     forms = _plural_forms(lang, plural_forms)
     nplurals = parse_plural_forms(forms)[0]
     moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
@@ -47,7 +50,7 @@ def init_catalog(template: polib.POFile, lang: str, plural_forms: str | None = N
     meta = template.metadata
     catalog.metadata = {
         "Project-Id-Version": meta.get("Project-Id-Version") or "amif-search",
-        "Report-Msgid-Bugs-To": meta.get("Report-Msgid-Bugs-To", ""),
+        "Report-Msgid-Bugs-To": meta.get("Report-Msgid-Bugs-To") or bug_address(),
         "POT-Creation-Date": meta.get("POT-Creation-Date", moment),
         "PO-Revision-Date": moment,
         "Last-Translator": translator or "amif-search translators",
@@ -59,6 +62,8 @@ def init_catalog(template: polib.POFile, lang: str, plural_forms: str | None = N
         "Plural-Forms": forms,
         "X-Source-Language": meta.get("X-Source-Language", SOURCE_LANGUAGE),
     }
+    if domain == UI_DOMAIN:
+        catalog.metadata.update(POEDIT_HEADERS)
     for wanted in template:
         if wanted.obsolete:
             continue
@@ -79,9 +84,8 @@ def init_path(pot_path: Path, po_path: Path, lang: str, plural_forms: str | None
               translator: str | None = None) -> polib.POFile:
     """Write a new catalog for ``lang`` at ``po_path``; CatalogError if one is already there."""
     if po_path.exists():
-        advice = "use 'amif-search catalog update' to bring it up to date"
-        raise CatalogError(f"{po_path} already exists; {advice}",
-                           [Problem(str(po_path), None, f"the catalog already exists; {advice}")])
+        message = _("katalogen finns redan; använd 'amif-search catalog update' för att få den i takt med mallen")
+        raise CatalogError(f"{po_path}: {message}", [Problem(str(po_path), None, message)])
     catalog = init_catalog(read_po_path(pot_path, template=True), lang, plural_forms, translator,
                            domain=pot_path.stem)
     write_po_path(catalog, po_path)

@@ -23,7 +23,8 @@ import polib
 
 from ..errors import CatalogError, Problem
 from ..i18n.languages import SOURCE_LANGUAGE
-from .pofile import format_po, read_po_path, write_po_path
+from .layout import bug_address
+from .pofile import read_po_path, write_po_path
 
 __all__ = ["extract_messages", "build_template", "extract", "ExtractResult", "SOURCE_LANGUAGE"]
 
@@ -127,7 +128,9 @@ def extract_messages(source: str, filename: str) -> tuple[list[Message], list[Pr
             warnings.append(Problem(filename, node.lineno, f"{name}('') is reserved for the catalog header"))
             continue
         comment = _translator_comment(lines, node.lineno)
-        messages.append(Message(msgid, plural, ctxt, [(filename, str(node.lineno))],
+        # The reference is the line of the msgid, as xgettext gives it, also in a call
+        # that spans lines.
+        messages.append(Message(msgid, plural, ctxt, [(filename, str(node.args[id_at].lineno))],
                                 [comment] if comment else []))
     return messages, warnings
 
@@ -145,7 +148,7 @@ def _header(version: str) -> dict[str, str]:
     # init' writes each language's own.
     return {
         "Project-Id-Version": f"amif-search {version}",
-        "Report-Msgid-Bugs-To": "",
+        "Report-Msgid-Bugs-To": bug_address(),
         "POT-Creation-Date": "",
         "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE",
         "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
@@ -222,17 +225,32 @@ def extract(package: Path, pot_path: Path, root: Path | None = None, version: st
     if version is None:
         from .. import __version__ as version  # noqa: PLC0415
     template, warnings = build_template(package, root, version)
-    old_date = None
+    old = None
     if pot_path.is_file():
         try:
-            old_date = read_po_path(pot_path, template=True).metadata.get("POT-Creation-Date")
+            old = read_po_path(pot_path, template=True)
         except CatalogError:
-            old_date = None  # a broken template is simply regenerated
-    if old_date:
-        template.metadata["POT-Creation-Date"] = old_date
-        if pot_path.read_bytes() == format_po(template).encode("utf-8"):
-            return ExtractResult(pot_path, len(template), False, warnings)
+            old = None  # a broken template is simply regenerated
+    if old is not None and old.metadata.get("POT-Creation-Date"):
+        if _messages(old) == _messages(template):
+            # The same messages: the date stays. The file is left alone, whatever tool last
+            # saved it, unless a reference moved.
+            if _references(old) == _references(template):
+                return ExtractResult(pot_path, len(template), False, warnings)
+            template.metadata["POT-Creation-Date"] = old.metadata["POT-Creation-Date"]
+            return ExtractResult(pot_path, len(template), write_po_path(template, pot_path), warnings)
     moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
     template.metadata["POT-Creation-Date"] = moment.strftime("%Y-%m-%d %H:%M+0000")
     changed = write_po_path(template, pot_path)
     return ExtractResult(pot_path, len(template), changed, warnings)
+
+
+def _messages(catalog: polib.POFile) -> list:
+    """What a translator translates: the messages with their comments and flags, and the header."""
+    header = {k: v for k, v in catalog.metadata.items() if k != "POT-Creation-Date"}
+    return [header] + [(e.msgctxt, e.msgid, e.msgid_plural or None, e.comment or "", sorted(e.flags))
+                       for e in catalog if not e.obsolete]
+
+
+def _references(catalog: polib.POFile) -> list:
+    return [[(path, str(line)) for path, line in e.occurrences] for e in catalog if not e.obsolete]

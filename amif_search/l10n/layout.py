@@ -7,12 +7,38 @@ from pathlib import Path
 from ..i18n.languages import UI_DOMAIN
 
 __all__ = ["UI_DOMAIN", "GLOSSARY_DOMAIN", "DOMAINS", "template_path", "catalog_path", "mo_path",
-           "domains", "languages"]
+           "domains", "languages", "bug_address", "POEDIT_HEADERS"]
 
 # The interface's domain is declared with the languages, which are those that have its catalog.
 # The glossary's template is written by a terminologist, not extracted from code.
 GLOSSARY_DOMAIN = "glossary"
 DOMAINS = (UI_DOMAIN, GLOSSARY_DOMAIN)
+
+
+# What Poedit needs to show a message's source and to update the catalog from the code: the
+# checkout's root seen from <locales>/<lang>/LC_MESSAGES/, the package folder under it, and
+# the marking functions of amif_search.i18n (as xgettext keywords).
+POEDIT_HEADERS = {
+    "X-Poedit-Basepath": "../../..",
+    "X-Poedit-SearchPath-0": "amif_search",
+    "X-Poedit-KeywordsList": "_;N_;N_plural:1,2;ngettext:1,2;pgettext:1c,2;npgettext:1c,2,3",
+    "X-Poedit-SourceCharset": "UTF-8",
+}
+
+
+def bug_address() -> str:
+    """Where translators report a wrong msgid: the project's 'Issues' address (pyproject.toml)."""
+    from importlib import metadata  # noqa: PLC0415
+
+    try:
+        urls = metadata.metadata("amif-search").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        urls = []
+    for item in urls:
+        label, _sep, url = item.partition(",")
+        if label.strip().lower() == "issues":
+            return url.strip()
+    return ""
 
 
 def template_path(locales: Path, domain: str) -> Path:

@@ -133,10 +133,14 @@ def _nplurals(catalog: polib.POFile) -> int:
 
 
 def _translation_for(template: polib.POEntry, old: polib.POEntry, nplurals: int) -> tuple[str, dict, bool]:
-    """msgstr, msgstr_plural, and whether the plural shape changed (which makes it fuzzy)."""
+    """msgstr, msgstr_plural, and whether the plural changed (its shape or its msgid_plural),
+    which makes the entry fuzzy."""
     if template.msgid_plural and old.msgid_plural:
         forms = {int(k): v for k, v in old.msgstr_plural.items()}
-        return "", {i: forms.get(i, "") for i in range(max(nplurals, len(forms)))}, False
+        # A changed msgid_plural alone makes the entry fuzzy too, as msgmerge does: the
+        # plural forms translate it.
+        return ("", {i: forms.get(i, "") for i in range(max(nplurals, len(forms)))},
+                template.msgid_plural != old.msgid_plural)
     if template.msgid_plural:
         return "", {i: old.msgstr for i in range(nplurals)}, True
     if old.msgid_plural:

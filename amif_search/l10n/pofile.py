@@ -5,8 +5,8 @@ one :class:`CatalogError` listing every problem with its line otherwise. Readers
 text, bytes or file objects; :func:`read_po_path` is the one that touches paths.
 
 :func:`format_po` writes a catalog the same way every time, and as ``msgcat`` and
-``msgmerge`` write it: header fields in their order, strings wrapped at 79 columns,
-comments never wrapped, obsolete entries last. Reading and writing an unchanged
+``msgmerge`` write it: header fields in their order, strings wrapped at 79 columns where
+GNU gettext breaks them (:mod:`.wrapping`), comments never wrapped, obsolete entries last. Reading and writing an unchanged
 catalog gives the same bytes.
 """
 
@@ -20,7 +20,9 @@ from typing import IO
 import polib
 
 from ..errors import CatalogError, Problem
+from ..i18n import _, ngettext
 from .syntax import ScannedEntry, decode_po, scan_po
+from .wrapping import string_lines
 
 __all__ = ["read_po", "read_po_path", "format_po", "write_po_path", "WRAP_WIDTH", "header_line"]
 
@@ -47,7 +49,8 @@ def read_po(source: str | bytes | IO, name: str, template: bool | None = None) -
     entries, found = scan_po(text, name, template)
     problems = sorted(problems + found, key=lambda p: p.line or 0)
     if problems:
-        raise CatalogError(f"{name}: {len(problems)} problem(s) in the catalog", problems)
+        raise CatalogError(ngettext("{name}: {count} problem i katalogen", "{name}: {count} problem i katalogen",
+                                    len(problems)).format(name=name, count=len(problems)), problems)
     return _parse_with_polib(text, name, entries)
 
 
@@ -58,16 +61,16 @@ def _parse_with_polib(text: str, name: str, scanned: list[ScannedEntry]) -> poli
         catalog = polib.pofile(text, encoding="utf-8", wrapwidth=WRAP_WIDTH)
     except (OSError, ValueError) as exc:
         line = re.search(r"line (\d+)", str(exc))
-        raise CatalogError(f"{name}: {exc}", [Problem(name, int(line[1]) if line else None,
-                                                      f"polib cannot read the catalog: {exc}")]) from exc
+        message = _("polib kan inte läsa katalogen: {reason}").format(reason=exc)
+        raise CatalogError(f"{name}: {message}", [Problem(name, int(line[1]) if line else None, message)]) from exc
     ours = [e for e in scanned if not (e.msgid == "" and e.msgctxt is None and not e.obsolete)]
     theirs = list(catalog)
     # polib lists active entries first, then the obsolete ones, in file order.
     ours = [e for e in ours if not e.obsolete] + [e for e in ours if e.obsolete]
     theirs = [e for e in theirs if not e.obsolete] + [e for e in theirs if e.obsolete]
     if [(e.msgctxt, e.msgid) for e in ours] != [(e.msgctxt, e.msgid) for e in theirs]:
-        raise CatalogError(f"{name}: polib read the catalog differently from the syntax check",
-                           [Problem(name, None, "polib read the entries differently from the syntax check")])
+        message = _("polib läste posterna på ett annat sätt än syntaxkontrollen")
+        raise CatalogError(f"{name}: {message}", [Problem(name, None, message)])
     for seen, entry in zip(ours, theirs):
         entry.linenum = seen.msgid_line
     header = scanned[0] if scanned and scanned[0].msgid == "" and scanned[0].msgctxt is None else None
@@ -82,31 +85,15 @@ def read_po_path(path: Path | str, template: bool | None = None) -> polib.POFile
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise CatalogError(f"cannot read {path}: {exc.strerror or exc}",
-                           [Problem(str(path), None, f"cannot read the catalog: {exc.strerror or exc}")]) from exc
+        message = _("kan inte läsa katalogen: {reason}").format(reason=exc.strerror or exc)
+        raise CatalogError(f"{path}: {message}", [Problem(str(path), None, message)]) from exc
     catalog = read_po(data, str(path), template=template)
     catalog.fpath = str(path)
     return catalog
 
 
 def _field_lines(prefix: str, keyword: str, value: str, width: int) -> list[str]:
-    # polib's wrapping, kept so that files polib wrote before do not change: a value with
-    # inner newlines is split after each one; any other value longer than the line is
-    # wrapped at spaces.
-    pieces = value.splitlines(True)
-    if len(pieces) > 1:
-        pieces = [""] + pieces
-    else:
-        escaped = polib.escape(value)
-        special = sum(value.count(c) for c in '\\\n\r\t\v\b\f"')
-        if width > 0 and len(value) > width - (len(keyword) + 3) + special:
-            pieces = [""] + [polib.unescape(part) for part in textwrap.wrap(
-                escaped, width - 2, drop_whitespace=False, break_long_words=False)]
-        else:
-            pieces = [value]
-    lines = [f'{prefix}{keyword} "{polib.escape(pieces[0])}"']
-    lines += [f'{prefix}"{polib.escape(piece)}"' for piece in pieces[1:]]
-    return lines
+    return string_lines(prefix, keyword, value, width)
 
 
 def _comment_lines(prefix: str, text: str) -> list[str]:
@@ -165,7 +152,7 @@ def _header_comment_lines(header: str) -> list[str]:
 def format_po(catalog: polib.POFile) -> str:
     """The text of ``catalog``, the same for the same content.
 
-    Header fields keep their order; strings wrap at 79 columns as polib wraps them;
+    Header fields keep their order; strings wrap at 79 columns as msgcat wraps them;
     comments are never wrapped; obsolete entries come last.
     """
     blocks = []
@@ -183,12 +170,13 @@ def format_po(catalog: polib.POFile) -> str:
 def write_po_path(catalog: polib.POFile, path: Path | str) -> bool:
     """Write ``catalog`` to ``path`` unless the file already holds that text; True if written."""
     path = Path(path)
-    return write_if_changed(path, format_po(catalog).encode("utf-8"), "the catalog")
+    return write_if_changed(path, format_po(catalog).encode("utf-8"),
+                            _("kan inte skriva katalogen: {reason}"))
 
 
-def write_if_changed(path: Path, data: bytes, what: str) -> bool:
+def write_if_changed(path: Path, data: bytes, message: str) -> bool:
     """Write ``data`` to ``path`` through a temporary file, unless it holds them already;
-    True when written. ``what`` names the file in the error."""
+    True when written. ``message`` is the error, with a ``{reason}`` placeholder."""
     try:
         if path.is_file() and path.read_bytes() == data:
             return False
@@ -197,8 +185,8 @@ def write_if_changed(path: Path, data: bytes, what: str) -> bool:
         tmp.write_bytes(data)
         tmp.replace(path)
     except OSError as exc:
-        raise CatalogError(f"cannot write {path}: {exc.strerror or exc}",
-                           [Problem(str(path), None, f"cannot write {what}: {exc.strerror or exc}")]) from exc
+        text = message.format(reason=exc.strerror or exc)
+        raise CatalogError(f"{path}: {text}", [Problem(str(path), None, text)]) from exc
     return True
 
 

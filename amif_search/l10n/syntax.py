@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import Problem
+from ..i18n import _, ngettext
 from .plurals import parse_plural_forms, plural_forms_problem
 
 __all__ = ["scan_po", "ScannedEntry", "decode_po"]
@@ -78,7 +79,7 @@ class _Scanner:
     def scan_comment(self, number: int, text: str) -> None:
         entry = self.current
         if entry is not None and entry.state in ("msgctxt", "msgid", "msgid_plural"):
-            self.problem(number, "a comment inside an entry (comments go before msgctxt or msgid)")
+            self.problem(number, _("en kommentar inuti en post (kommentarer står före msgctxt eller msgid)"))
             return
         if entry is None or entry.state != "comments":
             self.finish_entry()
@@ -93,7 +94,7 @@ class _Scanner:
         match = _KEYWORD.match(body)
         text = match["rest"] if match else body
         if not text.startswith('"'):
-            self.problem(number, f"unexpected text in a previous-msgid (#|) line: {body[:40]!r}")
+            self.problem(number, _("oväntad text på en rad med tidigare msgid (#|): {text}").format(text=repr(body[:40])))
             return
         self.parse_string(number, text)
 
@@ -102,21 +103,22 @@ class _Scanner:
             value = self.parse_string(number, text)
             entry = self.current
             if entry is None or self.field is None or entry.state == "comments":
-                self.problem(number, "a string that belongs to no msgid or msgstr")
+                self.problem(number, _("en sträng som inte hör till någon msgid eller msgstr"))
                 return
             self.append(entry, value)
             return
         match = _KEYWORD.match(text)
         if match is None:
             word = text.split()[0] if text.split() else text
-            self.problem(number, f"syntax error: unexpected {word[:40]!r} (expected msgctxt, msgid, msgstr, "
-                                 "a string or a comment)")
+            self.problem(number, _("syntaxfel: oväntat {word} (väntade msgctxt, msgid, msgstr, en sträng eller en "
+                                   "kommentar)").format(word=repr(word[:40])))
             self.field = None
             return
         keyword, index = match["keyword"], match["index"]
         rest = match["rest"].strip()
         if not rest.startswith('"'):
-            self.problem(number, f"syntax error: {keyword} must be followed by a string in double quotes")
+            self.problem(number, _("syntaxfel: efter {keyword} ska en sträng inom dubbla citattecken följa").format(
+                keyword=keyword))
             value = ""
         else:
             value = self.parse_string(number, rest)
@@ -136,32 +138,33 @@ class _Scanner:
                 entry = self.current = ScannedEntry(line=number, obsolete=obsolete)
             entry.obsolete = obsolete
         elif entry is None or entry.state == "comments":
-            self.problem(number, f"{keyword} without a msgid before it")
+            self.problem(number, _("{keyword} utan msgid före").format(keyword=keyword))
             self.field = None
             return
         if entry.obsolete != obsolete:
-            self.problem(number, "an entry that is partly obsolete (#~) and partly not")
+            self.problem(number, _("en post som delvis är föråldrad (#~) och delvis inte"))
         if keyword == "msgctxt":
             entry.msgctxt, entry.state = value, "msgctxt"
         elif keyword == "msgid":
             entry.msgid, entry.msgid_line, entry.state = value, number, "msgid"
         elif keyword == "msgid_plural":
             if entry.state != "msgid":
-                self.problem(number, "msgid_plural must follow a msgid")
+                self.problem(number, _("msgid_plural ska följa efter en msgid"))
             entry.msgid_plural, entry.state = value, "msgid_plural"
         elif index is None:
             if entry.state == "msgid_plural":
-                self.problem(number, "an entry with msgid_plural needs msgstr[0], msgstr[1], ... not msgstr")
+                self.problem(number, _("en post med msgid_plural behöver msgstr[0], msgstr[1], ..., inte msgstr"))
             elif entry.state == "msgstr":
-                self.problem(number, "msgstr without a msgid before it (the entry above already has its msgstr)")
+                self.problem(number, _("msgstr utan msgid före (posten ovanför har redan sin msgstr)"))
             elif entry.state != "msgid":
-                self.problem(number, "msgstr must follow a msgid")
+                self.problem(number, _("msgstr ska följa efter en msgid"))
             entry.msgstr, entry.msgstr_line, entry.state = [value], number, "msgstr"
         else:
             if entry.msgid_plural is None:
-                self.problem(number, f"msgstr[{index}] in an entry without msgid_plural")
+                self.problem(number, _("msgstr[{index}] i en post utan msgid_plural").format(index=index))
             elif index != len(entry.msgstr) or entry.state not in ("msgid_plural", "msgstr"):
-                self.problem(number, f"msgstr[{index}] out of order (expected msgstr[{len(entry.msgstr)}])")
+                self.problem(number, _("msgstr[{index}] i fel ordning (väntade msgstr[{expected}])").format(
+                    index=index, expected=len(entry.msgstr)))
             if not entry.msgstr:
                 entry.msgstr_line = number
             entry.msgstr.append(value)
@@ -190,17 +193,19 @@ class _Scanner:
                 if escaped in _ESCAPES:
                     out.append(_ESCAPES[escaped])
                 else:
-                    self.problem(number, f"unsupported escape sequence '\\{_printable(escaped)}' in a string")
+                    self.problem(number, _("escapesekvensen '\\{sequence}' stöds inte i en sträng").format(
+                        sequence=_printable(escaped)))
                 i += 2
                 continue
             if char == '"':
                 tail = text[i + 1:].strip()
                 if tail:
-                    self.problem(number, f"syntax error: unexpected text after the closing quote: {tail[:40]!r}")
+                    self.problem(number, _("syntaxfel: oväntad text efter det avslutande citattecknet: {text}").format(
+                        text=repr(tail[:40])))
                 return "".join(out)
             out.append(char)
             i += 1
-        self.problem(number, "unterminated string (no closing double quote on this line)")
+        self.problem(number, _("oavslutad sträng (inget avslutande citattecken på raden)"))
         return "".join(out)
 
     def finish_entry(self) -> None:
@@ -208,10 +213,10 @@ class _Scanner:
         if entry is None or entry.state == "comments":
             return
         if entry.msgid is None:
-            self.problem(entry.line, "msgctxt without a msgid")
+            self.problem(entry.line, _("msgctxt utan msgid"))
             return
         if entry.state != "msgstr":
-            self.problem(entry.msgid_line or entry.line, "an entry without msgstr")
+            self.problem(entry.msgid_line or entry.line, _("en post utan msgstr"))
             return
         self.entries.append(entry)
 
@@ -229,8 +234,8 @@ def decode_po(data: bytes, name: str) -> tuple[str, list[Problem]]:
             lines.append(raw.decode("utf-8"))
         except UnicodeDecodeError as exc:
             bad = raw[exc.start:exc.start + 1].hex().upper()
-            problems.append(Problem(name, number, f"invalid UTF-8 (byte 0x{bad} at column {exc.start + 1}); "
-                                                  "catalogs must be saved as UTF-8"))
+            problems.append(Problem(name, number, _("ogiltig UTF-8 (byte 0x{byte} i kolumn {column}); katalogerna ska "
+                                                    "sparas som UTF-8").format(byte=bad, column=exc.start + 1)))
             lines.append(raw.decode("utf-8", errors="replace"))
     return "\n".join(lines), problems
 
@@ -269,19 +274,22 @@ def _check_entries(scanner: _Scanner, lines: list[str], template: bool) -> None:
         and not entries[0].obsolete else None
     if header is None:
         scanner.problem(entries[0].line if entries else 1,
-                        "the catalog has no header entry (msgid \"\" with Content-Type and Plural-Forms)")
+                        _("katalogen har ingen huvudpost (msgid \"\" med Content-Type och Plural-Forms)"))
     seen: dict[tuple[str | None, str], int] = {}
     for entry in entries:
         if entry.obsolete:
             continue
         if entry is not header and entry.msgid == "" and entry.msgctxt is None:
-            scanner.problem(entry.msgid_line, "an empty msgid (the empty msgid is reserved for the header)")
+            scanner.problem(entry.msgid_line, _("en tom msgid (den tomma msgid är reserverad för huvudet)"))
             continue
         key = (entry.msgctxt, entry.msgid or "")
         if key in seen:
-            context = f" (msgctxt {_po_quote(entry.msgctxt)})" if entry.msgctxt is not None else ""
-            scanner.problem(entry.msgid_line, f"duplicate msgid {_po_quote(entry.msgid)}{context}; "
-                                              f"first defined at line {seen[key]}")
+            if entry.msgctxt is not None:
+                message = _("msgid {msgid} (msgctxt {msgctxt}) förekommer två gånger; först på rad {first}")
+            else:
+                message = _("msgid {msgid} förekommer två gånger; först på rad {first}")
+            scanner.problem(entry.msgid_line, message.format(msgid=_po_quote(entry.msgid), first=seen[key],
+                                                             msgctxt=_po_quote(entry.msgctxt or "")))
         else:
             seen[key] = entry.msgid_line
     if header is None:
@@ -291,15 +299,16 @@ def _check_entries(scanner: _Scanner, lines: list[str], template: bool) -> None:
     charset = re.search(r"charset\s*=\s*([^\s;]+)", content_type)
     if charset is None:
         if not template:
-            scanner.problem(header.msgstr_line, "the header has no 'Content-Type: text/plain; charset=UTF-8'")
+            scanner.problem(header.msgstr_line, _("huvudet har ingen 'Content-Type: text/plain; charset=UTF-8'"))
     elif charset[1].upper() not in ({"UTF-8", "CHARSET"} if template else {"UTF-8"}):  # CHARSET: xgettext's blank
         scanner.problem(_header_line(lines, header, "Content-Type"),
-                        f"the header declares charset {_printable(charset[1])}; catalogs must be UTF-8")
+                        _("huvudet anger teckenkodningen {charset}; katalogerna ska vara UTF-8").format(
+                            charset=_printable(charset[1])))
     if template:
         return
     language = fields.get("Language") or None
     if language is None:
-        scanner.problem(header.msgstr_line, "the header has no Language")
+        scanner.problem(header.msgstr_line, _("huvudet har ingen Language"))
     plural_value = fields.get("Plural-Forms")
     reason = plural_forms_problem(plural_value, language)
     if reason:
@@ -309,8 +318,11 @@ def _check_entries(scanner: _Scanner, lines: list[str], template: bool) -> None:
     nplurals = parse_plural_forms(plural_value)[0]
     for entry in entries:
         if entry.msgid_plural is not None and not entry.obsolete and len(entry.msgstr) != nplurals:
-            scanner.problem(entry.msgstr_line, f"{len(entry.msgstr)} plural forms, but the Plural-Forms header "
-                                               f"says nplurals={nplurals}")
+            scanner.problem(entry.msgstr_line, ngettext("{count} pluralform, men huvudet Plural-Forms säger "
+                                                        "nplurals={nplurals}",
+                                                        "{count} pluralformer, men huvudet Plural-Forms säger "
+                                                        "nplurals={nplurals}", len(entry.msgstr))
+                            .format(count=len(entry.msgstr), nplurals=nplurals))
 
 
 def scan_po(text: str, name: str, template: bool) -> tuple[list[ScannedEntry], list[Problem]]:

@@ -14,7 +14,7 @@ from html import escape
 from urllib.parse import urlencode
 
 from ..fields import field_named, label
-from ..i18n import N_
+from ..i18n import N_, N_plural
 from ..i18n.languages import SOURCE_LANGUAGE, best_language, interface_languages, language
 from ..model import Objective, Project
 
@@ -49,11 +49,10 @@ SCRIPT_LABELS = {
     "failed": N_("Sökningen misslyckades: {message}"),
     "more": N_("Visa fler träffar"),
 }
-# The result count: the script picks the first for exactly one hit, else the second. Two
-# messages rather than ngettext's plural forms, because the choice is made in the browser;
-# Swedish, Finnish and English all have just these two forms.
-COUNT_ONE = N_("{total} träff för {query}")
-COUNT_OTHER = N_("{total} träffar för {query}")
+# The result count, one plural message. The script picks the form ngettext gives for one hit
+# for exactly one, else the form it gives for two: the interface languages (Swedish,
+# Finnish, English) have just these two forms.
+COUNT = N_plural("{total} träff för {query}", "{total} träffar för {query}")
 
 
 @dataclass(frozen=True)
@@ -158,8 +157,9 @@ def render_page(lang: str, params: dict[str, str], context: PageContext, base: s
         languages.append(f'<li><a href="{e(href)}" hreflang="{e(code)}" lang="{e(code)}" data-ui="{e(code)}"'
                          f'{current}>{e(language(code).name)}</a></li>')
     labels = {key: t(msgid) for key, msgid in SCRIPT_LABELS.items()}
-    labels["count"] = {"one": t(COUNT_ONE), "other": t(COUNT_OTHER)}
+    labels["count"] = {"one": trans.ngettext(*COUNT, 1), "other": trans.ngettext(*COUNT, 2)}
     config = {"lang": lang, "base": base, "labels": labels, "format": language(lang).format_json()}
+    nl = "\n"
     return f"""<!DOCTYPE html>
 <html lang="{e(lang)}">
 <head>
