@@ -142,9 +142,12 @@ def _decimal(text: str) -> Decimal | None:
 class _Number:
     value: Decimal
     end: int
-    scaled: bool = False     # a multiplier word (miljon, tuhatta) follows
-    plain: bool = True       # written as one run of digits with nothing after it
-    half: bool = False       # 'en halv' waiting for its multiplier
+    unit: Decimal = Decimal(1)   # the multiplier word after it (miljon, tuhatta), if any
+    plain: bool = True           # written as one run of digits with nothing after it
+
+    @property
+    def scaled(self) -> bool:
+        return self.unit != 1
 
 
 def _number(words: list[str], at: int) -> _Number | None:
@@ -175,10 +178,10 @@ def _number(words: list[str], at: int) -> _Number | None:
         return None
     million, thousand = _match(words, end, "million"), _match(words, end, "thousand")
     if million:
-        return _Number(value * 1_000_000, end + million, scaled=True, plain=False)
+        return _Number(value * 1_000_000, end + million, Decimal(1_000_000), plain=False)
     if thousand:
-        return _Number(value * 1000, end + thousand, scaled=True, plain=False)
-    return _Number(value, end, plain=end == at + 1, half=bool(half))
+        return _Number(value * 1000, end + thousand, Decimal(1000), plain=False)
+    return _Number(value, end, plain=end == at + 1)
 
 
 def _amount_text(value: Decimal) -> str:
@@ -250,7 +253,7 @@ class _Reader:
             currency = currency or _match(words, k, "currency")
             low, high = number.value, second.value
             if second.scaled and not number.scaled and low < 1000:
-                low *= _scale(second)   # 'mellan en halv och en miljon': the multiplier comes last
+                low *= second.unit   # 'mellan en halv och en miljon': the multiplier comes last
             if not (currency or second.scaled) or high < low:
                 return 0
             self.take(i, k + currency, FieldFilter("support", f"{low}-{high}", low, high),
@@ -351,14 +354,6 @@ class _Reader:
 def _name(field_name: str) -> str:
     """The name a user types for the field (its Swedish query name in the registry)."""
     return field_named(field_name).query_name
-
-
-def _scale(number: _Number) -> Decimal:
-    """The multiplier of a scaled number ('en miljon' → 1 000 000)."""
-    for unit in (Decimal(1_000_000), Decimal(1000)):
-        if number.value % unit == 0 or number.value >= unit:
-            return unit
-    return Decimal(1)
 
 
 def _ends_with(words: list[str], end: int, role: str) -> int:
