@@ -173,10 +173,9 @@ class Catalogue:
         else:
             generation, manifest = read
             store.check_files(generation, manifest, rehash=self._rehash)
-        lexicon = store.load_lexicon(generation / store.LEXICON)
-        records = store.RecordStore(generation / store.RECORDS)
-        engine = engine_class(generation / store.WHOOSH_DIR, lexicon,
-                              manifest.identities_under(store.WHOOSH_DIR))
+        lexicon = store.open_lexicon(generation)
+        records = store.open_records(generation)
+        engine = engine_class(store.whoosh_folder(generation), lexicon, store.whoosh_identities(manifest))
         # Swapped in together, once everything opened: a thread mid-search keeps what it had.
         (self.generation, self.manifest, self.lexicon, self.records, self.engine, self._analyzer,
          self._glossary) = (generation, manifest, lexicon, records, engine, SwedishAnalyzer(lexicon), None)
@@ -186,11 +185,8 @@ class Catalogue:
         process); True when it moved. Long-lived users (the web server) call it per request."""
         from .index.engine import Engine  # noqa: PLC0415
 
-        try:
-            name = (self.location / store.CURRENT).read_text(encoding="utf-8").strip()
-        except OSError:
-            return False
-        if name == self.generation.name:
+        name = store.live_name(self.location)
+        if name is None or name == self.generation.name:
             return False
         with self._lock:
             if name != self.generation.name:
@@ -215,7 +211,7 @@ class Catalogue:
         if self._glossary is None:
             from .glossary.concepts import glossary_from_json  # noqa: PLC0415
 
-            path = self.generation / store.GLOSSARY
+            path = store.glossary_path(self.generation)
             try:
                 self._glossary = glossary_from_json(json.loads(path.read_text(encoding="utf-8")))
             except (OSError, ValueError, KeyError, TypeError):

@@ -162,7 +162,7 @@ def _write(location: Path, projects: list[Project], infos, progress: Progress | 
 
     return store.write_generation(location, projects, infos, lexicon, write,
                                   extra={"glossary_digest": glossary.digest},
-                                  files={store.GLOSSARY: json.dumps(glossary_to_json(glossary), ensure_ascii=False)})
+                                  glossary=json.dumps(glossary_to_json(glossary), ensure_ascii=False))
 
 
 @dataclass
@@ -232,12 +232,12 @@ def update_index(sources: Iterable[str | Path] | None = None, index_dir: str | P
         removed = [pid for pid in old if pid not in new]
         if not (added or changed or removed) and [s.sha256 for s in infos] == [s.sha256 for s in manifest.sources]:
             return UpdateReport(location, [], [], [], len(projects))
-        records = store.RecordStore(live / store.RECORDS)
+        records = store.open_records(live)
         try:
             previous = records.get_many([p.id for p in changed] + removed)
         finally:
             records.close()
-        lexicon = store.load_lexicon(live / store.LEXICON)
+        lexicon = store.open_lexicon(live)
         counts = Counter(lexicon.counts)
         counts.subtract(Lexicon.from_texts(_texts(p) for p in previous.values()).counts)
         counts.update(Lexicon.from_texts(_texts(p) for p in added + changed).counts)
@@ -247,10 +247,10 @@ def update_index(sources: Iterable[str | Path] | None = None, index_dir: str | P
         try:
             store.copy_generation(live, generation)
             total = len(added) + len(changed)
-            update_whoosh(generation / store.WHOOSH_DIR, [p.id for p in changed] + removed, changed + added, lexicon,
+            update_whoosh(store.whoosh_folder(generation), [p.id for p in changed] + removed, changed + added, lexicon,
                           progress=(lambda n: progress(n, total)) if progress else None)
-            store.update_records(generation / store.RECORDS, removed, changed, added)
-            store.write_lexicon(generation / store.LEXICON, lexicon)
+            store.change_records(generation, removed, changed, added)
+            store.save_lexicon(generation, lexicon)
             store.publish_generation(location, generation, infos, {p.id: p.content_hash() for p in projects},
                                      manifest.extra)
         except BaseException:

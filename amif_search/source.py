@@ -34,6 +34,8 @@ from typing import Iterable
 from .errors import Problem, SourceError
 from .i18n import _
 from .model import Objective, Project
+from .text.distance import edit_distance
+from .text.folding import fold
 
 __all__ = ["parse_document", "read_source", "read_sources", "slugify", "MAX_SOURCE_BYTES"]
 
@@ -211,23 +213,13 @@ def _clean(line: str) -> str:
     return _SPACES.sub(" ", line).strip()
 
 
-def _edit_distance(a: str, b: str) -> int:
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, start=1):
-        current = [i]
-        for j, cb in enumerate(b, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
-
-
 def _label_is(found: str, canonical: str) -> bool:
     """True when ``found`` is ``canonical`` or a plausible misspelling of it."""
     found, canonical = found.lower(), canonical.lower()
     limit = max(1, len(canonical) // 6)
     if abs(len(found) - len(canonical)) > limit:  # no need to measure a long word letter by letter
         return False
-    return found == canonical or _edit_distance(found, canonical) <= limit
+    return found == canonical or edit_distance(found, canonical, limit, swaps=False) is not None
 
 
 def _finish(draft: _Draft, name: str, specific_title: str, problems: list[Problem]) -> Project | None:
@@ -387,8 +379,7 @@ def split_short_name(title: str) -> tuple[str | None, str]:
 
 def slugify(text: str, max_words: int = 4, max_length: int = 40) -> str:
     """An ASCII slug of the first words of ``text``: 'Öppet arbetsliv' -> 'oppet-arbetsliv'."""
-    folded = unicodedata.normalize("NFKD", text)
-    folded = "".join(c for c in folded if not unicodedata.combining(c)).lower()
+    folded = fold(text).lower()
     words = re.findall(r"[a-z0-9]+", folded)
     content = [w for w in words if w not in _SLUG_SKIP]
     words = content or words

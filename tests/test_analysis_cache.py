@@ -13,10 +13,10 @@ import unicodedata
 
 import pytest
 
-from amif_search.text import analysis
-from amif_search.text.analysis import (
-    _ENDING, _NOT_MODIFIERS, _VOWEL, MAX_COMPOUND_LENGTH, STOPWORDS, Lexicon, SwedishAnalyzer, _links,
-    _plausible_head, derivation_root, stem,
+from amif_search.text import words as swedish_words
+from amif_search.text.analysis import STOPWORDS, Lexicon, SwedishAnalyzer, derivation_root, stem
+from amif_search.text.compounds import (
+    _ENDING, _NOT_MODIFIERS, _VOWEL, MAX_COMPOUND_LENGTH, _links, _plausible_head,
 )
 from amif_search.index.schema import FORM_SEPARATOR, GROUP_SEPARATOR
 from amif_search.index.writer import WordForms, project_texts
@@ -160,15 +160,15 @@ def _reference_best_split(lexicon: Lexicon, word: str, offset: int, depth: int =
 
 
 def _reference_root(stemmed: str) -> str:
-    if stemmed.endswith(analysis._NEUTER_T) and len(stemmed) > analysis._MIN_ROOT + 2:
+    if stemmed.endswith(swedish_words._NEUTER_T) and len(stemmed) > swedish_words._MIN_ROOT + 2:
         stemmed = stemmed[:-1]
-    for suffix in analysis._DERIVATIONAL:
-        if stemmed.endswith(suffix) and len(stemmed) - len(suffix) >= analysis._MIN_ROOT:
+    for suffix in swedish_words._DERIVATIONAL:
+        if stemmed.endswith(suffix) and len(stemmed) - len(suffix) >= swedish_words._MIN_ROOT:
             stemmed = stemmed[: -len(suffix)]
             break
-    if len(stemmed) > analysis._MIN_ROOT and stemmed[-1] == stemmed[-2] and stemmed[-1] not in "aeiouyåäö":
+    if len(stemmed) > swedish_words._MIN_ROOT and stemmed[-1] == stemmed[-2] and stemmed[-1] not in "aeiouyåäö":
         stemmed = stemmed[:-1]
-    if len(stemmed) > analysis._MIN_ROOT + 1 and stemmed[-1] in "aeiouy":
+    if len(stemmed) > swedish_words._MIN_ROOT + 1 and stemmed[-1] in "aeiouy":
         stemmed = stemmed[:-1]
     return stemmed
 
@@ -197,7 +197,7 @@ def test_the_splitter_finds_what_it_found_without_memory_and_shortcuts(lexicon):
 def test_derivation_roots_equal_the_ending_by_ending_search(lexicon):
     pieces = {w[:k] for w in lexicon.counts for k in range(1, len(w) + 1)}
     pieces |= {base + ending for base in ("", "ab", "abc", "abcd", "traum", "integr", "kommunal")
-               for ending in analysis._DERIVATIONAL + list(analysis._NEUTER_T)}
+               for ending in swedish_words._DERIVATIONAL + list(swedish_words._NEUTER_T)}
     for piece in sorted(pieces):
         for form in (piece, stem(piece), piece + "t"):
             assert derivation_root.__wrapped__(form) == _reference_root(form), form

@@ -176,4 +176,4 @@ def test_write_leaves_an_unchanged_file_alone(tmp_path):
     catalog[0].msgstr = "Kuvaus"
     assert write_po_path(catalog, path) is True
     assert read_po_path(path)[0].msgstr == "Kuvaus"
-    assert not list(tmp_path.glob("*.tmp"))
+    assert not list(tmp_path.glob("*.tmp*"))

@@ -36,7 +36,7 @@ from pathlib import Path
 from amif_search.index import store
 
 point = sys.argv[1]
-real_replace, real_write = os.replace, store._write_atomically
+real_replace, real_write = os.replace, store.write_atomically
 
 def die(*_args, **_kwargs):
     os.kill(os.getpid(), signal.SIGKILL)
@@ -47,15 +47,15 @@ def replace(src, dst, *args, **kwargs):
         die()
     return real_replace(src, dst, *args, **kwargs)
 
-def write(path, text):
+def write(path, data, **kwargs):
     if point == "before-current" and Path(path).name == store.CURRENT:
         die()
-    return real_write(path, text)
+    return real_write(path, data, **kwargs)
 
 if point == "before-manifest":
     store.publish_generation = die
 store.os.replace = replace
-store._write_atomically = write
+store.write_atomically = write
 
 from amif_search.cli import main
 sys.exit(main(sys.argv[2:]))

@@ -135,9 +135,9 @@ def _choose_language(ctx: click.Context, param: click.Parameter, value: str | No
                       help=N_("Visa versionen och avsluta."))
 @click.option("--lang", type=_InterfaceLanguage(), default=None, is_eager=True, callback=_choose_language,
               help=N_("Gränssnittets språk (standard: LANGUAGE, LC_ALL, LC_MESSAGES, LANG, annars sv)."))
-@click.pass_context
-def cli(ctx: click.Context, lang: str) -> None:
-    ctx.obj = {"lang": lang}
+def cli(lang: str) -> None:
+    # --lang has done its work in its callback.
+    pass
 
 
 @click_messages()  # click's own texts (usage errors) in the user's language, also where they are printed below

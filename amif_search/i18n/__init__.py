@@ -293,6 +293,7 @@ def _cached_mo(domain: str, lang: str, digest: str) -> bytes | None:
 def _compile_and_cache(data: bytes, po: Path, domain: str, lang: str, digest: str) -> bytes:
     """The .mo bytes of a .po's text, kept in the cache (when it is writable) for the next run."""
     from ..errors import CatalogError  # noqa: PLC0415
+    from ..files import write_atomically  # noqa: PLC0415
     from ..l10n.compile import compile_po_bytes  # noqa: PLC0415  (polib loads only here)
     from ..l10n.safety import with_usable_plural_forms  # noqa: PLC0415
 
@@ -312,9 +313,7 @@ def _compile_and_cache(data: bytes, po: Path, domain: str, lang: str, digest: st
         folder.mkdir(parents=True, exist_ok=True)
         for old in folder.glob(f"{domain}-*.mo"):
             old.unlink()
-        tmp = folder / f".{domain}-{digest}.{os.getpid()}.tmp"
-        tmp.write_bytes(mo)
-        tmp.replace(folder / f"{domain}-{digest}.mo")
+        write_atomically(folder / f"{domain}-{digest}.mo", mo, durable=False)
     except OSError:
         pass  # no writable cache: compile again next time, still correct
     return mo

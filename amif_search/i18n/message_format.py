@@ -58,24 +58,27 @@ def fields_of(text: str) -> set[str]:
 
 def message_problem(msgid: str, translation: str, allowed: set[str] | None = None) -> str | None:
     """Why ``translation`` cannot stand for ``msgid``, or None. ``allowed`` (default: the
-    msgid's fields) names the fields it may use; None checks the form only."""
+    msgid's fields) names the fields it may use."""
     try:
         if allowed is None:
             allowed = fields_of(msgid)
-        for _literal, name, spec, conversion in _parse(translation):
-            if name is not None:
-                _check_field(name, spec, conversion, allowed)
     except UnsafeMessage as exc:
         return str(exc)
-    return None
+    return _placeholder_problem(translation, allowed)
 
 
 def form_problem(translation: str) -> str | None:
     """Why ``translation`` could never be formatted safely, whatever its msgid, or None."""
+    return _placeholder_problem(translation, None)
+
+
+def _placeholder_problem(translation: str, allowed: set[str] | None) -> str | None:
+    """The first placeholder of ``translation`` that is unsafe, or uses a field not in
+    ``allowed`` (None: any field), as a problem; None when all are safe."""
     try:
         for _literal, name, spec, conversion in _parse(translation):
             if name is not None:
-                _check_field(name, spec, conversion, None)
+                _check_field(name, spec, conversion, allowed)
     except UnsafeMessage as exc:
         return str(exc)
     return None

@@ -29,6 +29,7 @@ from . import plan as P
 
 from .. import fields as F
 from ..text.analysis import Lexicon, SwedishAnalyzer, Token, fold, is_stopword, stem
+from ..text.spelling import SpellingCorrector
 from ..errors import IndexStateError
 from ..i18n import _
 from ..text.highlight import MatchForms
@@ -92,9 +93,8 @@ class Engine:
         self.lexicon = lexicon
         self.analyzer = SwedishAnalyzer(lexicon)
         self._local = threading.local()
-        self._df_cache: dict[tuple[str, str], int] = {}
-        self._corrections: dict[tuple[str, int | None, bool], str | None] = {}
-        self._buckets: dict[str, list[tuple[str, int, str]]] | None = None
+        # Corrections never start from, nor land on, a function word of sv, fi or en.
+        self.speller = SpellingCorrector(lexicon, is_function_word=is_query_stopword)
 
     def _searcher(self):
         searcher = getattr(self._local, "searcher", None)
@@ -126,14 +126,9 @@ class Engine:
         return None
 
     def _df(self, field: str, text: str) -> int:
-        """Document frequency of a term, remembered: the index of a generation never changes."""
-        key = (field, text)
-        df = self._df_cache.get(key)
-        if df is None:
-            df = self._searcher().doc_frequency(field, text)
-            if len(self._df_cache) < 200_000:
-                self._df_cache[key] = df
-        return df
+        """Document frequency of a term, remembered by this thread's searcher."""
+        self._searcher()
+        return self._local.segments.doc_frequency(field, text)
 
     def _terms(self, suffix: str, text: str, weight: float, sources) -> list:
         """The terms of ``text`` in the given form over the sources, leaving out absent ones:
@@ -314,84 +309,10 @@ class Engine:
         corrected = self.correct(word.lower(), limit=1)
         return corrected is not None
 
-    # -- typo correction ----------------------------------------------------------------
-
     def correct(self, word: str, limit: int | None = None, loose: bool = False) -> str | None:
-        """The closest word of the collection within 1 or 2 edits (by length), if any.
-
-        Words and their stems are both compared, so 'arbtesgivare' reaches 'arbetsgivarna'
-        through the stems arbtesgivar ~ arbetsgivar; for a word shorter than seven letters only
-        when ``loose`` (a glossary term's inflection, vuxen for vuxna), since a short typo's stem
-        is near too many unrelated words. A function word is never corrected, and a correction
-        never lands on one.
-        """
-        if len(word) < 4 or word.isdigit() or is_query_stopword(word):
-            return None
-        key = (word, limit, loose)
-        if key in self._corrections:
-            return self._corrections[key]
-        corrected = self._correct(word, limit, loose)
-        if len(self._corrections) < 50_000:
-            self._corrections[key] = corrected
-        return corrected
-
-    def _candidates(self, first: str) -> list[tuple[str, int]]:
-        """The collection's words that begin (typed without å/ä/ö) with ``first``: a typo
-        seldom hits the first letter, and scanning one letter's words, not all of them,
-        keeps a correction fast in a large collection."""
-        buckets = self._buckets
-        if buckets is None:
-            buckets = {}
-            initials: dict[str, str] = {}
-            for word, count in self.lexicon.counts.items():
-                initial = initials.get(word[0])
-                if initial is None:
-                    initial = initials[word[0]] = fold(word[0])[:1]
-                buckets.setdefault(initial, []).append((word, count))
-            self._buckets = buckets
-        return buckets.get(first, [])
-
-    def _correct(self, word: str, limit: int | None, loose: bool = False) -> str | None:
-        if limit is None:
-            limit = 1 if len(word) <= 7 else 2
-        typed = fold(word)
-        typed_stem = fold(stem(word))
-        typed_letters, stem_letters = frozenset(typed), frozenset(typed_stem)
-        best = None
-        # Cheap bounds before the edit distance: one edit adds at most one letter to a
-        # word's set of letters and removes at most one, so words within ``limit`` edits
-        # differ in at most 2 × limit letters; a stem is its word less a suffix, so a stem
-        # within reach needs all but ``limit`` of the typed stem's letters in the word.
-        # (Folding keeps a Swedish word's length: å, ä, ö become one letter each.)
-        for candidate, count in self._candidates(typed[0]):
-            if candidate == word or abs(len(candidate) - len(typed)) > limit + 3:
-                continue
-            # A correction lands on a content word, never on a function word or a fragment.
-            if len(candidate) < 4 or is_query_stopword(candidate):
-                continue
-            # A glossary term the texts lack is only looked for in another inflection of its
-            # stem (vuxen: vuxna), never in a word that merely shares letters (läkare: lärare).
-            if loose and not fold(candidate).startswith(typed_stem):
-                continue
-            folded = fold(candidate)
-            letters = frozenset(folded)
-            distance = None
-            if abs(len(folded) - len(typed)) <= limit and len(letters ^ typed_letters) <= 2 * limit:
-                distance = _bounded_distance(typed, folded, limit)
-            if distance is None:
-                # Stems alone are too loose a likeness for a short word.
-                if len(typed) < 7 and not loose or len(folded) < len(typed_stem) - limit or len(stem_letters - letters) > limit:
-                    continue
-                distance = _bounded_distance(typed_stem, fold(stem(candidate)), limit)
-                if distance is None:
-                    continue
-                distance += 0.5  # a match of stems only is a little less sure
-            key = (distance, -count, candidate)
-            if best is None or key < best[0]:
-                best = (key, candidate)
-        return best[1] if best else None
-
-    # -- searching ---------------------------------------------------------------------
+        """The closest word of the collection within 1 or 2 edits (by length), if any
+        (``loose``: a glossary term's inflection, see :meth:`SpellingCorrector.correct`)."""
+        return self.speller.correct(word, limit, loose)
 
     def search(self, parsed: ParsedQuery, extra_filters: list[FieldFilter] | None = None,
                limit: int | None = 10, offset: int = 0, expansions: dict | None = None,
@@ -559,25 +480,3 @@ def _all_text() -> tuple:
 
 def _text(value) -> str:
     return value.decode("utf-8") if isinstance(value, bytes) else str(value)
-
-
-def _bounded_distance(a: str, b: str, limit: int) -> int | None:
-    """Damerau-Levenshtein (adjacent swaps) distance of a and b, or None when above limit."""
-    if abs(len(a) - len(b)) > limit:
-        return None
-    previous2 = None
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        low = current[0]
-        for j in range(1, len(b) + 1):
-            cost = a[i - 1] != b[j - 1]
-            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if previous2 is not None and i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                value = min(value, previous2[j - 2] + 1)
-            current[j] = value
-            low = min(low, value)
-        if low > limit:
-            return None
-        previous2, previous = previous, current
-    return previous[-1] if previous[-1] <= limit else None

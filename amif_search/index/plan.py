@@ -31,6 +31,8 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.numeric import byte_to_length, length_to_byte as _to_byte
 
+from ..memo import BoundedCache
+
 __all__ = ["Term", "Prefix", "Phrase", "Sum", "Max", "All", "Without", "Filter", "Segments", "Evaluation",
            "MAX_PREFIX_TERMS"]
 
@@ -130,7 +132,7 @@ class Segments:
         self._norms: dict[str, tuple] = {}
         self._deleted = [_deleted_docs(reader) for reader, _base in self.leaves]
         self._postings: OrderedDict = OrderedDict()
-        self._df: dict = {}
+        self._df: BoundedCache = BoundedCache(200_000)
         self._cached_postings = 0
 
     def postings(self, leaf: int, fieldname: str, text) -> tuple:
@@ -168,10 +170,7 @@ class Segments:
         key = (fieldname, text)
         df = self._df.get(key)
         if df is None:
-            df = self.searcher.doc_frequency(fieldname, text)
-            if len(self._df) >= 200_000:
-                self._df.clear()
-            self._df[key] = df
+            df = self._df[key] = self.searcher.doc_frequency(fieldname, text)
         return df
 
     def idf(self, fieldname: str, text: str) -> float:

@@ -61,6 +61,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from .. import __version__
 from ..errors import IndexLockedError, IndexNotFoundError, IndexStateError
+from ..files import write_atomically
 from ..i18n import _
 from ..model import Project
 
@@ -68,7 +69,9 @@ if TYPE_CHECKING:
     from ..text.analysis import Lexicon
 
 __all__ = ["Manifest", "SourceInfo", "write_generation", "read_manifest", "check_files", "live_generation",
-           "build_lock", "user_data_dir", "FORMAT_NAME", "INDEX_ENV"]
+           "build_lock", "user_data_dir", "FORMAT_NAME", "INDEX_ENV", "live_name", "whoosh_folder",
+           "whoosh_identities", "glossary_path", "open_lexicon", "save_lexicon", "open_records",
+           "change_records"]
 
 FORMAT_NAME = "amif-search-index"
 # 2: the lexicon in marshal form, and the seal. Indexes of format 1 are still read (and
@@ -92,12 +95,14 @@ KEY_ENV = "AMIF_SEARCH_KEY_FILE"
 MIN_KEY_BYTES = 32
 GENERATION_KEY = "generation"   # in a manifest's extra: the generation it was signed for
 
-# (st_dev, st_ino, st_size) of a file when it was checked: what a later open must find again.
-Identity = tuple[int, int, int]
+# (st_dev, st_ino, st_size, st_mtime_ns) of a file when it was checked: what a later open must
+# find again. The modification time is part of it because a file deleted and written anew can
+# get the freed inode back with the same size; a hard link (as an update makes) keeps it.
+Identity = tuple[int, int, int, int]
 
 
 def identity_of(result: os.stat_result) -> Identity:
-    return (result.st_dev, result.st_ino, result.st_size)
+    return (result.st_dev, result.st_ino, result.st_size, result.st_mtime_ns)
 
 
 def read_regular(path: Path, *, follow: bool = False) -> bytes:
@@ -463,15 +468,10 @@ def _write_seal(generation: Path, manifest: Manifest, key: bytes, manifest_entry
     body = {"kind": SEAL_KIND, "manifest": manifest.signature, "manifest_stat": manifest_entry,
             "header": manifest.header(), "files": entries}
     body["signature"] = _signature(key, body)
-    tmp = generation / f"{SEAL}.tmp-{os.getpid()}-{threading.get_ident()}"
     try:
-        with open(tmp, "w", encoding="utf-8") as handle:
-            handle.write(json.dumps(body, ensure_ascii=False))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, generation / SEAL)
+        write_atomically(generation / SEAL, json.dumps(body, ensure_ascii=False))
     except OSError:
-        _discard(tmp)
+        pass  # without a seal, opening the generation hashes its files
 
 
 def _discard(path: Path) -> None:
@@ -526,7 +526,7 @@ def _sealed_manifest(generation: Path, key: bytes) -> Manifest | None:
         return None
     manifest.signature = seal["manifest"]
     manifest.files_checked = True
-    manifest.identities = {name: (entry[0], entry[1], entry[2]) for name, entry in files.items()}
+    manifest.identities = {name: (entry[0], entry[1], entry[2], entry[3]) for name, entry in files.items()}
     return manifest
 
 
@@ -733,7 +733,7 @@ def check_files(generation: Path, manifest: Manifest, *, rehash: bool = False) -
     manifest_entry = seal.get("manifest_stat") if seal is not None else None
     if manifest_entry is not None and manifest_entry != _stat_or_none(generation / MANIFEST):
         manifest_entry = None
-    identities = {name: (sealed[name][0], sealed[name][1], sealed[name][2]) for name in names
+    identities = {name: (sealed[name][0], sealed[name][1], sealed[name][2], sealed[name][3]) for name in names
                   if name not in unsealed}
     if not unsealed and manifest_entry is not None:
         manifest.identities = identities
@@ -791,10 +791,10 @@ def publish_generation(index_dir: Path, generation: Path, sources: list[SourceIn
     body = manifest.to_json()
     manifest.signature = body["signature"] = _signature(key, manifest.to_json())
     text = json.dumps(body, ensure_ascii=False, indent=1)
-    _write_atomically(generation / MANIFEST, text)
+    write_atomically(generation / MANIFEST, text)
     _seal_new(generation, manifest, key, entries, text.encode("utf-8"))
     _fsync_dir(generation)
-    _write_atomically(index_dir / CURRENT, generation.name + "\n")
+    write_atomically(index_dir / CURRENT, generation.name + "\n")
     _fsync_dir(index_dir)
     cleanup_leftovers(index_dir)
     return manifest
@@ -858,15 +858,15 @@ def write_generation(
     lexicon: "Lexicon",
     write_whoosh: Callable[[Path, list[Project], "Lexicon"], None],
     extra: dict | None = None,
-    files: dict[str, str] | None = None,
+    glossary: str | None = None,
 ) -> tuple[Path, Manifest]:
     """Write a complete new generation and make it live. The caller holds the build lock."""
     generation = begin_generation(index_dir)
     try:
         write_records(generation / RECORDS, projects)
         write_lexicon(generation / LEXICON, lexicon)
-        for file_name, text in (files or {}).items():
-            (generation / file_name).write_text(text, encoding="utf-8")
+        if glossary is not None:   # the glossary as JSON, as the build saw it
+            glossary_path(generation).write_text(glossary, encoding="utf-8")
         (generation / WHOOSH_DIR).mkdir()
         write_whoosh(generation / WHOOSH_DIR, projects, lexicon)
         manifest = publish_generation(index_dir, generation, sources,
@@ -929,15 +929,6 @@ def cleanup_leftovers(index_dir: Path, keep_previous: int = 1) -> None:
 def _is_own_unfinished(path: Path) -> bool:
     """A generation being written by this very process (never removed under its feet)."""
     return path.name.endswith(f"-{os.getpid()}") and not (path / MANIFEST).exists()
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -1048,3 +1039,50 @@ def _load_json_lexicon(path: Path) -> "Lexicon":
     return Lexicon({str(k): int(v) for k, v in data["counts"].items()},
                    stems=[str(x) for x in stems] if isinstance(stems, list) else None,
                    roots=[str(x) for x in roots] if isinstance(roots, list) and isinstance(stems, list) else None)
+
+
+# -- The parts of a generation, for the layers above: they never join a path into one. ----
+
+def live_name(index_dir: Path) -> str | None:
+    """The name CURRENT gives the live generation, unchecked; None when it cannot be read.
+    Cheap enough to ask at every request whether a build swapped generations."""
+    try:
+        return (index_dir / CURRENT).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+
+
+def whoosh_folder(generation: Path) -> Path:
+    """The generation's Whoosh index."""
+    return generation / WHOOSH_DIR
+
+
+def whoosh_identities(manifest: Manifest) -> dict[str, Identity]:
+    """The identities of the Whoosh index's files, by name within :func:`whoosh_folder`."""
+    return manifest.identities_under(WHOOSH_DIR)
+
+
+def glossary_path(generation: Path) -> Path:
+    """The glossary as it was when the generation was built (JSON)."""
+    return generation / GLOSSARY
+
+
+def open_lexicon(generation: Path) -> "Lexicon":
+    """The lexicon of a checked generation."""
+    return load_lexicon(generation / LEXICON)
+
+
+def save_lexicon(generation: Path, lexicon: "Lexicon") -> None:
+    """Write the lexicon of a generation being made."""
+    write_lexicon(generation / LEXICON, lexicon)
+
+
+def open_records(generation: Path) -> RecordStore:
+    """The projects of a checked generation (close it after use)."""
+    return RecordStore(generation / RECORDS)
+
+
+def change_records(generation: Path, removed: Iterable[str], changed: Iterable[Project],
+                   added: Iterable[Project]) -> None:
+    """Remove, replace and add projects in a generation being made."""
+    update_records(generation / RECORDS, removed, changed, added)

@@ -18,6 +18,7 @@ from whoosh import index as whoosh_index
 from whoosh.writing import IndexingError, PostingPool, SegmentWriter
 
 from .. import fields as F
+from ..memo import BoundedCache
 from ..text.analysis import Lexicon, SwedishAnalyzer, Token
 from ..model import Project
 from .schema import FORM_SEPARATOR, FORMS, GROUP_SEPARATOR, build_schema
@@ -50,11 +51,9 @@ class WordForms:
     def __init__(self, analyzer: SwedishAnalyzer) -> None:
         self.analyzer = analyzer
         self._words = analyzer.tokenizer.words
-        self._forms: dict[str, tuple[str, str, str, str]] = {}
+        self._forms: BoundedCache[str, tuple[str, str, str, str]] = BoundedCache(self.LIMIT)
 
     def _add(self, word: str) -> tuple[str, str, str, str]:
-        if len(self._forms) >= self.LIMIT:
-            self._forms.clear()
         forms = self._forms[word] = _word_forms(self.analyzer.analyse_word(word))
         return forms
 

@@ -11,33 +11,6 @@
 - :mod:`.layout`: where templates and catalogs live;
 - :mod:`.source_strings`: messages the code translates without spelling them out.
 
-Importing this package is cheap; polib loads with the modules that need it.
+Import the module you need; importing this package loads nothing, and polib loads with the
+modules that need it.
 """
-
-from __future__ import annotations
-
-from importlib import import_module
-
-__all__ = [
-    "read_po", "read_po_path", "format_po", "write_po_path",
-    "merge_catalog", "update_catalog", "check_locales", "compile_path", "init_path",
-]
-
-_LAZY = {
-    "read_po": "pofile", "read_po_path": "pofile", "format_po": "pofile", "write_po_path": "pofile",
-    "merge_catalog": "merge", "update_catalog": "merge", "check_locales": "check",
-    "compile_path": "compile", "init_path": "create",
-}
-
-
-def __getattr__(name: str):
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)

@@ -20,6 +20,7 @@ from typing import IO
 import polib
 
 from ..errors import CatalogError, Problem
+from ..files import write_atomically
 from ..i18n import _, ngettext
 from .syntax import ScannedEntry, decode_po, scan_po
 from .wrapping import string_lines
@@ -178,16 +179,11 @@ def write_if_changed(path: Path, data: bytes, message: str) -> bool:
     """Write ``data`` to ``path`` through a temporary file, unless it holds them already;
     True when written. ``message`` is the error, with a ``{reason}`` placeholder."""
     try:
-        if path.is_file() and path.read_bytes() == data:
-            return False
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        return write_atomically(path, data, only_if_changed=True, durable=False)
     except OSError as exc:
         text = message.format(reason=exc.strerror or exc)
         raise CatalogError(f"{path}: {text}", [Problem(str(path), None, text)]) from exc
-    return True
 
 
 def header_line(catalog: polib.POFile) -> int:
