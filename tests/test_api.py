@@ -217,3 +217,12 @@ def test_finnish_words_reach_their_concepts_through_compounds_and_plain_spelling
     translated = [e for e in result.expansions if e.kind == "translation"]
     assert [e.concepts for e in translated] == [concepts]
     assert result.total > 0 and result.unknown == []
+
+
+def test_a_word_reaches_its_neighbours_in_the_thesaurus_but_not_a_broad_category(catalogue):
+    result = catalogue.search("läkare")
+    kinds = {e.kind: e.concepts for e in result.expansions}
+    assert "psykiater" in kinds["narrower"] and "vard" in kinds["related"]
+    # yrkesperson is broader than läkare, but it is the category of every profession.
+    assert "yrkesperson" not in kinds.get("broader", [])
+    assert result.total > 0 and result.unknown == []

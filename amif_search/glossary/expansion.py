@@ -30,6 +30,8 @@ IMPLEMENTER_BOOST = 2.0
 # A concept with more neighbours than this of one kind is a hub (flykting, integration): its
 # neighbours would make a word match nearly everything, so they are not followed from it.
 MAX_NEIGHBOURS = 12
+# A broader concept with more narrower ones than this is a category, not a route to search by.
+MAX_MEMBERS = 5
 _ORGANISATION = {"organisation", "förkortning"}
 
 
@@ -117,6 +119,9 @@ def _neighbours(glossary: Glossary, matches: list[TermMatch], original: str, lan
         ids: list[str] = []
         for match in matches:
             found = glossary.neighbours(match.concept.id)[kind]
+            if kind == "broader":
+                # A category with many members (yrkesperson) says little about any one of them.
+                found = [c for c in found if len(glossary.narrower(c)) <= MAX_MEMBERS]
             if len(found) <= MAX_NEIGHBOURS:
                 ids += [c for c in found if c not in own and c not in ids]
         terms = []
