@@ -234,13 +234,13 @@ class _Reader:
             self.take(i, k, FieldFilter("support", f"{low}-{high}", low, high),
                       f"{_name('support')}:{_amount_text(low)}-{_amount_text(high)}")
             return k
+        # How many words name the currency after the number (none when it is part of it: 500000€).
+        currency = 0
         if inline:
             first = _decimal(inline.group(1))
             number = _Number(first, j + 1, plain=False) if first is not None else None
-            currency = 1
         else:
             number = _number(words, j)
-            currency = 0
         if number is None:
             return 0
         k = number.end
@@ -250,21 +250,21 @@ class _Reader:
             if second is None:
                 return 0
             k = second.end
-            currency = currency or _match(words, k, "currency")
+            currency = _match(words, k, "currency")
             low, high = number.value, second.value
             if second.scaled and not number.scaled and low < 1000:
                 low *= second.unit   # 'mellan en halv och en miljon': the multiplier comes last
-            if not (currency or second.scaled) or high < low:
+            if not (currency or inline or second.scaled) or high < low or not self.free(i, k + currency):
                 return 0
             self.take(i, k + currency, FieldFilter("support", f"{low}-{high}", low, high),
                       f"{_name('support')}:{_amount_text(low)}-{_amount_text(high)}")
             return k + currency
-        currency = currency or _match(words, k, "currency")
+        currency = 0 if inline else _match(words, k, "currency")
         value = number.value
         year_like = number.plain and not currency and _YEAR.match(words[j] if j < len(words) else "")
-        if year_like or not (currency or number.scaled or (op and value >= 1000)):
+        if year_like or not (currency or inline or number.scaled or (op and value >= 1000)):
             return 0
-        if value > MAX_AMOUNT:
+        if not 0 < value <= MAX_AMOUNT or not self.free(i, k + currency):
             return 0
         step = Decimal("0.01")
         low, high, sign = {

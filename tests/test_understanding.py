@@ -58,8 +58,8 @@ def test_amounts_with_comparison_words_are_read_as_a_support_filter(text, readin
     assert understood.parsed.concepts == [] and node in understood.parsed.required
 
 
-@pytest.mark.parametrize("text", ["barn under 18 år", "mål för integration", "under tre år", "over the years"],
-                         ids=["age", "goal-word", "duration", "english-over"])
+@pytest.mark.parametrize("text", ["barn under 18 år", "mål för integration", "under tre år", "over the years", "0E"],
+                         ids=["age", "goal-word", "duration", "english-over", "zero-with-currency-letter"])
 def test_words_without_a_number_of_their_kind_stay_words(text):
     assert readings(text)[0] == []
 
