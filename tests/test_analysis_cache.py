@@ -13,6 +13,7 @@ import unicodedata
 
 import pytest
 
+from amif_search.text import analysis
 from amif_search.text import words as swedish_words
 from amif_search.text.analysis import STOPWORDS, Lexicon, SwedishAnalyzer, derivation_root, stem
 from amif_search.text.compounds import (
@@ -210,3 +211,17 @@ def test_derivation_roots_are_prefixes_of_at_least_four_letters(lexicon):
         for k in range(4, len(word) + 1):
             root = derivation_root(word[:k])
             assert word.startswith(root) and len(root) >= 4, (word[:k], root)
+
+
+def test_the_lexicon_counts_words_as_before_in_the_same_order(projects):
+    texts = [f"{p.title} {p.description} {p.implementer}" for p in projects] + [
+        "Barn BARN barn", "İstanbul ISTANBUL", "Straße STRASSE", "ANM:s", "kvot-flykting 2021"]
+    extra = ["Kvotflykting", "ny ord"]
+    reference: dict[str, int] = {}
+    for text in texts:
+        for match in analysis._WORD.finditer(unicodedata.normalize("NFC", text)):
+            reference[match.group(0).lower()] = reference.get(match.group(0).lower(), 0) + 1
+    for word in extra:
+        for match in analysis._WORD.finditer(word.lower()):
+            reference[match.group(0)] = reference.get(match.group(0), 0) + 1
+    assert list(Lexicon.from_texts(texts, extra_words=extra).counts.items()) == list(reference.items())

@@ -93,6 +93,16 @@ def medium_page(tmp_path_factory, projects) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def long_page(tmp_path_factory, projects) -> Path:
+    """A page whose build lasts several times another build's start and half-second wait: the
+    medium page's build now ends within about a second, sometimes before the second build
+    has even asked for the lock."""
+    path = tmp_path_factory.mktemp("long") / "long.txt"
+    path.write_text(synthetic_page(projects, 1500), encoding="utf-8")
+    return path
+
+
 def test_searches_during_rebuilds_see_the_old_or_the_new_index_never_a_mix(tmp_path, pages, answers):
     from amif_search.catalogue import build_index
 
@@ -132,15 +142,15 @@ def _start_long_build(index: Path, page: Path):
     return first
 
 
-def test_a_second_build_gives_up_after_waiting_with_one_clear_line(tmp_path, pages, medium_page):
+def test_a_second_build_gives_up_after_waiting_with_one_clear_line(tmp_path, pages, long_page):
     index = tmp_path / "index"
-    first = _start_long_build(index, medium_page)
+    first = _start_long_build(index, long_page)
     try:
         second = run_cli("index", "build", "--source", pages[0], "--index", index, "--wait", "0.5")
         still_building = first.poll() is None
     finally:
         out, err = first.communicate(timeout=300)
-    assert still_building, "the first build ended before the second gave up; make the medium page larger"
+    assert still_building, "the first build ended before the second gave up; make the long page larger"
     line = second.error_line()  # exit code 2
     assert f"{index}: " in line and " 0.5 s" in line
     assert 0.5 <= second.seconds < 10

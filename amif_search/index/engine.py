@@ -25,6 +25,7 @@ from whoosh import index as whoosh_index
 from whoosh import query as Q
 from whoosh import scoring
 
+from . import internals
 from . import plan as P
 
 from .. import fields as F
@@ -83,6 +84,7 @@ class Engine:
     def __init__(self, folder: Path, lexicon: Lexicon, files: Mapping[str, Identity]) -> None:
         """Open the Whoosh index in ``folder`` through its checked ``files`` alone (name →
         identity when checked): Whoosh lists and opens nothing else, now or later."""
+        internals.check_whoosh()
         try:
             self._ix = whoosh_index.FileIndex(VerifiedStorage(folder, files))
         except IndexStateError:
@@ -363,7 +365,7 @@ class Engine:
         allowed = evaluation.run(P.All(required + [P.Without(q) for q in excluded])) \
             if required or excluded else None
         if not concepts:
-            docnums = sorted(allowed if allowed is not None else evaluation.every())
+            docnums = (allowed if allowed is not None else evaluation.every()).ids.tolist()
             ids = self._ids(docnums[offset:want])
             hits = [EngineHit(ids[d], 0.0, 0) for d in docnums[offset:want]]
             return EngineResult(hits, len(docnums), 0, corrections, forms)
@@ -386,10 +388,10 @@ class Engine:
             matched = _concept_scores(evaluation, own, alternatives)
             if not matched and _typed_by_user(node):
                 unknown.append(node.text if isinstance(node, Word) else " ".join(n.text for n in node.nodes))
-            own_docs = dict(evaluation.run(own)) if own is not None else {}
+            own_docs = evaluation.run(own).as_dict() if own is not None else {}
             for weight, plan in alternatives:
                 if weight > 1.0:   # a boost names the concept itself (an organisation as implementer)
-                    own_docs.update(evaluation.run(plan))
+                    own_docs.update(evaluation.run(plan).as_dict())
             generic = generic_share is not None and len(own_docs) >= generic_share
             any_generic = any_generic or generic
             if not generic and matched:
@@ -413,7 +415,8 @@ class Engine:
         if any_generic and any_specific:
             scores = {d: s for d, s in scores.items() if d in specific}
         if allowed is not None:
-            scores = {d: s for d, s in scores.items() if d in allowed}
+            permitted = allowed.keys()
+            scores = {d: s for d, s in scores.items() if d in permitted}
         key = lambda d: (-strength[d], -scores[d], d)  # noqa: E731
         if want is None:
             ranked = sorted(scores, key=key)
@@ -445,10 +448,10 @@ def _concept_scores(evaluation: P.Evaluation, own, alternatives: list[tuple[floa
     """Scores of one concept: the word's own match, or the best of its alternatives, each scaled
     so that its best document scores its weight times the word's best: a term of a related
     concept that a text repeats never outweighs the word itself."""
-    scores = dict(evaluation.run(own)) if own is not None else {}
+    scores = evaluation.run(own).as_dict() if own is not None else {}
     if not alternatives:
         return scores
-    found = [(weight, evaluation.run(plan)) for weight, plan in alternatives]
+    found = [(weight, evaluation.run(plan).as_dict()) for weight, plan in alternatives]
     found = [(weight, matched) for weight, matched in found if matched]
     if not found:
         return scores

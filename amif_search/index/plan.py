@@ -1,48 +1,46 @@
-"""Query plans, scored a term at a time over Whoosh's postings.
+"""Query plans, scored a term at a time over Whoosh's postings, with arrays.
 
 Whoosh scores a query by walking a tree of matchers document by document: every node of the
 tree is asked, for every matching document, whether it is active, which document it is on,
 and what it scores. A query word here is a tree of tens of terms (four forms in four fields,
-compound members, compounds that contain it), so at 10 000 projects that walk was nearly all
-of the query time. A plan is the same tree, evaluated the other way round: each term's
-postings are read block by block into ``{docnum: score}`` and the nodes combine those
-dictionaries (sum, maximum, intersection, difference), which keeps the per-document work in
-Python's dict operations.
+compound members, compounds that contain it), and a common word matches half the
+collection, so that walk, and later a walk over dictionaries, was nearly all of a query's
+time. A plan is the same tree, evaluated the other way round: each term's postings are
+decoded once into arrays (and kept, within :data:`POSTINGS_MEMORY`), scored with array
+arithmetic, and the nodes combine those arrays (sum, maximum, intersection, difference).
 
 The scores are Whoosh's BM25F (``B`` 0.75, ``K1`` 1.2, Whoosh's idf and average field
-lengths, the document's field length from the lengths column), so the ranking is the one
-Whoosh would give the same query. Phrases are still matched and scored by Whoosh, which has
-the positions.
+lengths, the document's field length from the lengths column), computed with the same
+floating-point operations in the same order as the dictionaries before them, so scores,
+totals and rankings are the same to the last bit. Phrases are matched from the words'
+positions, decoded once per term and kept like the postings.
 
-Reading the postings uses attributes of Whoosh 2.7.4's W3 codec (pinned): the block decoding
-in :func:`_leaf_postings` falls back to Whoosh's public matcher interface for anything else.
+Reading the postings uses private attributes of Whoosh 2.7.4's W3 codec (pinned exactly):
+:mod:`amif_search.index.internals` checks them when an index is opened and says so clearly
+when the installed Whoosh differs.
 """
 
 from __future__ import annotations
 
-
-from array import array
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from itertools import accumulate, islice
+from itertools import islice
 from math import log
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
-from whoosh.matching.wrappers import FilterMatcher
-from whoosh.util.numeric import byte_to_length, length_to_byte as _to_byte
+import numpy as np
+from whoosh.util.numeric import byte_to_length
 
 from ..memo import BoundedCache
+from . import internals
 
 __all__ = ["Term", "Prefix", "Phrase", "Sum", "Max", "All", "Without", "Filter", "Segments", "Evaluation",
-           "MAX_PREFIX_TERMS"]
+           "Matches", "MAX_PREFIX_TERMS"]
 
 # The most terms one prefix (per field and segment) expands to; the rest are not searched.
 MAX_PREFIX_TERMS = 512
 
 B = 0.75
 K1 = 1.2
-
-Scores = dict  # docnum -> score
 
 
 class Node:
@@ -114,14 +112,43 @@ class Filter(Node):
     query: object
 
 
-# Decoded postings kept per searcher, counted in postings (8 bytes each, in arrays).
-POSTINGS_CACHE = 4_000_000
+# Decoded postings and positions kept per searcher, in bytes (a posting takes 8: its
+# document number and its frequency; a position 4). A 100 000-project index has about
+# 54 M postings; a query mix reads a few million distinct ones again and again.
+POSTINGS_MEMORY = 256 * 1024 * 1024
+
+
+class Matches:
+    """The documents a node matches, ascending, and their scores beside them."""
+
+    __slots__ = ("ids", "scores")
+
+    def __init__(self, ids: np.ndarray, scores: np.ndarray) -> None:
+        self.ids = ids
+        self.scores = scores
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __bool__(self) -> bool:
+        return len(self.ids) > 0
+
+    def as_dict(self) -> dict[int, float]:
+        """``{docnum: score}`` (for tests and small results)."""
+        return dict(zip(self.ids.tolist(), self.scores.tolist()))
+
+    def keys(self) -> set[int]:
+        return set(self.ids.tolist())
+
+
+_NO_IDS = np.zeros(0, dtype=np.int64)
+EMPTY = Matches(_NO_IDS, np.zeros(0, dtype=np.float64))
 
 
 class Segments:
     """What one Whoosh searcher needs remembered to score terms: each segment's field
-    lengths as a table of BM25 length norms, its deleted documents, and the postings most
-    recently decoded (Whoosh unpickles and inflates every block of a term; frequent terms
+    lengths as a table of BM25 length norms, its live documents, and the postings and
+    positions most recently decoded (Whoosh unpickles every block of a term; frequent terms
     recur across queries). One per searcher (per thread); an index generation never
     changes, so nothing goes stale."""
 
@@ -130,35 +157,70 @@ class Segments:
         self.leaves = [(reader, base) for reader, base in searcher.reader().leaf_readers()]
         self.doc_count_all = searcher.doc_count_all()
         self._norms: dict[str, tuple] = {}
-        self._deleted = [_deleted_docs(reader) for reader, _base in self.leaves]
+        self._live = [_live_docs(reader) for reader, _base in self.leaves]
+        self._every: Matches | None = None
         self._postings: OrderedDict = OrderedDict()
         self._df: BoundedCache = BoundedCache(200_000)
-        self._cached_postings = 0
+        self._cached_bytes = 0
 
-    def postings(self, leaf: int, fieldname: str, text) -> tuple:
+    def _remember(self, key, value, size: int) -> None:
+        if size > POSTINGS_MEMORY // 4:
+            return
+        self._postings[key] = (value, size)
+        self._cached_bytes += size
+        while self._cached_bytes > POSTINGS_MEMORY:
+            _key, (_value, dropped) = self._postings.popitem(last=False)
+            self._cached_bytes -= dropped
+
+    def _recall(self, key):
+        found = self._postings.get(key)
+        if found is None:
+            return None
+        self._postings.move_to_end(key)
+        return found[0]
+
+    def postings(self, leaf: int, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
         """(docnums, term frequencies) of a term in segment ``leaf``, deleted ones included."""
         key = (leaf, fieldname, text)
-        found = self._postings.get(key)
-        if found is not None:
-            self._postings.move_to_end(key)
-            return found
-        found = _leaf_postings(self.leaves[leaf][0], fieldname, text)
-        size = len(found[0])
-        if size <= POSTINGS_CACHE // 8:
-            self._postings[key] = found
-            self._cached_postings += size
-            while self._cached_postings > POSTINGS_CACHE:
-                _key, (ids, _weights) = self._postings.popitem(last=False)
-                self._cached_postings -= len(ids)
+        found = self._recall(key)
+        if found is None:
+            found = _leaf_postings(self.leaves[leaf][0], fieldname, text)
+            self._remember(key, found, found[0].nbytes + found[1].nbytes)
         return found
 
+    def positions(self, leaf: int, fieldname: str, text) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(docnums, offsets, positions) of a term in segment ``leaf``: the positions in
+        document ``docnums[i]`` are ``positions[offsets[i]:offsets[i + 1]]``."""
+        key = (leaf, fieldname, text, "positions")
+        found = self._recall(key)
+        if found is None:
+            found = _leaf_positions(self.leaves[leaf][0], fieldname, text)
+            self._remember(key, found, sum(a.nbytes for a in found))
+        return found
+
+    def live(self, leaf: int) -> np.ndarray | None:
+        """A segment's live documents as a mask by document number, or None when it has no
+        deleted ones (an updated index keeps them until segments merge)."""
+        return self._live[leaf]
+
+    def every(self) -> Matches:
+        """Every live document, score 0."""
+        if self._every is None:
+            parts = []
+            for (reader, base), live in zip(self.leaves, self._live):
+                ids = np.arange(reader.doc_count_all(), dtype=np.int64)
+                parts.append((ids if live is None else ids[live]) + base)
+            ids = np.concatenate(parts) if parts else _NO_IDS
+            self._every = Matches(ids, np.zeros(len(ids)))
+        return self._every
+
     def norms(self, fieldname: str) -> tuple:
-        """Per segment, the document length bytes of the field and the norm of each byte
-        value: ``K1 * (1 - B + B * length / average length)``."""
+        """The norm of each length byte value, ``K1 * (1 - B + B * length / average
+        length)``, and per segment the field's length byte of every document."""
         cached = self._norms.get(fieldname)
         if cached is None:
             avgfl = self.searcher.avg_field_length(fieldname) or 1
-            table = [K1 * ((1 - B) + B * byte_to_length(b) / avgfl) for b in range(256)]
+            table = np.array([K1 * ((1 - B) + B * byte_to_length(b) / avgfl) for b in range(256)])
             lengths = [_length_bytes(reader, fieldname) for reader, _base in self.leaves]
             cached = (table, lengths)
             self._norms[fieldname] = cached
@@ -178,58 +240,52 @@ class Segments:
         return log(self.doc_count_all / (self.doc_frequency(fieldname, text) + 1)) + 1
 
 
-def _deleted_docs(reader) -> frozenset | None:
-    """A segment's deleted documents (an updated index keeps them until segments merge)."""
+def _live_docs(reader) -> np.ndarray | None:
     if not reader.has_deletions():
         return None
-    perdoc = getattr(reader, "_perdoc", None)
-    if perdoc is not None:
-        return frozenset(perdoc.deleted_docs())
-    return frozenset(d for d in range(reader.doc_count_all()) if reader.is_deleted(d))
+    live = np.ones(reader.doc_count_all(), dtype=bool)
+    deleted = [d for d in range(reader.doc_count_all()) if reader.is_deleted(d)]
+    live[np.array(deleted, dtype=np.int64)] = False
+    return live
 
 
-def _length_bytes(reader, fieldname: str) -> bytes:
+def _length_bytes(reader, fieldname: str) -> np.ndarray:
     """The field's length byte of every document of a segment (0 where it has none)."""
-    doccount = reader.doc_count_all()
-    perdoc = getattr(reader, "_perdoc", None)
-    column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN) if perdoc is not None else None
-    if column is None:
-        return bytes(reader.doc_field_length(d, fieldname) and _to_byte(reader.doc_field_length(d, fieldname))
-                     for d in range(doccount))
-    count = min(column._count, doccount)
-    raw = column._dbfile.get(column._basepos, count) if count else b""
-    return bytes(raw) + bytes(doccount - count)
+    raw = internals.length_bytes(reader, fieldname, reader.doc_count_all())
+    return np.frombuffer(raw, dtype=np.uint8)
 
 
-def _leaf_postings(reader, fieldname: str, text):
+def _leaf_postings(reader, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
     """(docnums, term frequencies) of a term in one segment, deleted ones included."""
-    ids = array("l")
-    weights = array("f")
     if not reader.doc_frequency(fieldname, text):
-        return ids, weights
-    matcher = reader.postings(fieldname, text)
-    if isinstance(matcher, FilterMatcher) and matcher._exclude:
-        matcher = matcher.child   # the caller drops deleted documents
-    if type(matcher) is W3LeafMatcher:
-        # Block by block, as Whoosh stores them: (delta-coded ids, weights, values).
-        byteids = matcher._byteids
-        while matcher.is_active():
-            matcher._read_data()
-            block_ids, block_weights = matcher._data[0], matcher._data[1]
-            ids.extend(block_ids if byteids else accumulate(block_ids))
-            if block_weights is None:
-                weights.extend([1.0] * matcher._blocklength)
-            elif isinstance(block_weights, float):
-                weights.extend([block_weights] * matcher._blocklength)
-            else:
-                weights.extend(block_weights)
-            matcher._next_block()
-    else:
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            matcher.next()
+        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
+    ids, weights = internals.read_postings(reader.postings(fieldname, text))
     return ids, weights
+
+
+def _leaf_positions(reader, fieldname: str, text):
+    if not reader.doc_frequency(fieldname, text):
+        return np.zeros(0, dtype=np.int32), np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32)
+    return internals.read_positions(reader.postings(fieldname, text), reader.schema[fieldname].format)
+
+
+def unique(values: np.ndarray) -> np.ndarray:
+    """The distinct values, ascending (``np.unique`` imports numpy's masked arrays, a tenth
+    of a one-query process's imports)."""
+    values = np.sort(values)
+    if len(values) < 2:
+        return values
+    keep = np.empty(len(values), dtype=bool)
+    keep[0] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
+
+
+def _union(parts: list[Matches]):
+    """The documents of ``parts`` and, per part in turn, where its documents sit among them:
+    (ids, [positions of part 0, part 1, ...])."""
+    ids = unique(np.concatenate([p.ids for p in parts]))
+    return ids, [np.searchsorted(ids, p.ids) for p in parts]
 
 
 @dataclass
@@ -239,11 +295,10 @@ class Evaluation:
     segments: Segments
     _terms: dict = field(default_factory=dict)
     _nodes: dict = field(default_factory=dict)
-    _all: dict | None = None
 
-    def run(self, node: Node | None) -> Scores:
+    def run(self, node: Node | None) -> Matches:
         if node is None:
-            return {}
+            return EMPTY
         key = id(node)
         cached = self._nodes.get(key)
         if cached is not None:
@@ -252,85 +307,93 @@ class Evaluation:
         self._nodes[key] = (node, scores)   # the node is kept so its id is not reused
         return scores
 
-    def _run(self, node: Node) -> Scores:
+    def _run(self, node: Node) -> Matches:
         if isinstance(node, Term):
             return self.term(node.field, node.text, node.boost)
         if isinstance(node, Sum):
-            return _sum([self.run(c) for c in node.children], node.boost)
+            return _sum([self.run(c) for c in node.children], node.boost, self.segments.doc_count_all)
         if isinstance(node, Max):
-            return _max([self.run(c) for c in node.children])
+            return _max([self.run(c) for c in node.children], self.segments.doc_count_all)
         if isinstance(node, All):
             return self._all_of(node.children)
         if isinstance(node, Without):
-            excluded = self.run(node.child)
-            return {d: 0.0 for d in self.every() if d not in excluded}
+            return _without(self.every(), self.run(node.child))
         if isinstance(node, Prefix):
             return self.prefix(node.field, node.prefix, node.boost)
         if isinstance(node, Phrase):
             return self.phrase(node.field, node.words, node.boost)
         if isinstance(node, Filter):
-            return dict.fromkeys(self.filtered(node.query), 0.0)
+            ids = self.filtered(node.query)
+            return Matches(ids, np.zeros(len(ids)))
         raise TypeError(f"unknown plan node {node!r}")  # pragma: no cover
 
-    def _all_of(self, children: list) -> Scores:
+    def _all_of(self, children: list) -> Matches:
         positive = [self.run(c) for c in children if not isinstance(c, Without)]
         negative = [self.run(c.child) for c in children if isinstance(c, Without)]
         if not positive:
             positive = [self.every()]
         positive.sort(key=len)
-        result = dict(positive[0])
+        result = positive[0]
         for other in positive[1:]:
-            result = {d: s + other[d] for d, s in result.items() if d in other}
+            result = _intersect(result, other)
             if not result:
                 return result
         for excluded in negative:
-            result = {d: s for d, s in result.items() if d not in excluded}
+            result = _without(result, excluded)
         return result
 
-    def every(self) -> Scores:
-        if self._all is None:
-            self._all = dict.fromkeys(self.segments.searcher.reader().all_doc_ids(), 0.0)
-        return self._all
+    def every(self) -> Matches:
+        return self.segments.every()
 
-    def term(self, fieldname: str, text: str, boost: float = 1.0) -> Scores:
+    def term(self, fieldname: str, text: str, boost: float = 1.0) -> Matches:
         key = (fieldname, text, boost)
         scores = self._terms.get(key)
         if scores is not None:
             return scores
         segments = self.segments
-        scores = {}
+        scores = EMPTY
         if segments.doc_frequency(fieldname, text):
             factor = segments.idf(fieldname, text) * (K1 + 1) * boost
             table, lengths = segments.norms(fieldname)
-            for leaf, ((_reader, base), lens, deleted) in enumerate(zip(segments.leaves, lengths,
-                                                                        segments._deleted)):
+            ids_parts, score_parts = [], []
+            for leaf, (_reader, base) in enumerate(segments.leaves):
                 ids, weights = segments.postings(leaf, fieldname, text)
-                if not ids:
+                if not len(ids):
                     continue
-                # score = idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avglength))
-                part = {d + base: factor * tf / (tf + table[lens[d]]) for d, tf in zip(ids, weights)}
-                if deleted:
-                    for d in deleted:
-                        part.pop(d + base, None)
-                scores.update(part)
+                live = segments.live(leaf)
+                if live is not None:
+                    keep = live[ids]
+                    ids, weights = ids[keep], weights[keep]
+                tf = weights.astype(np.float64)
+                # score = idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avglength)),
+                # as (factor * tf) / (tf + norm): the operations, and so the bits, of before.
+                ids_parts.append(ids.astype(np.int64) + base)
+                score_parts.append(factor * tf / (tf + table[lengths[leaf][ids]]))
+            if ids_parts:
+                scores = Matches(_joined(ids_parts), _joined(score_parts))
         self._terms[key] = scores
         return scores
 
-    def prefix(self, fieldname: str, prefix: str, boost: float) -> Scores:
-        scores: Scores = {}
-        for leaf, ((reader, base), deleted) in enumerate(zip(self.segments.leaves, self.segments._deleted)):
+    def prefix(self, fieldname: str, prefix: str, boost: float) -> Matches:
+        found = []
+        for leaf, (reader, base) in enumerate(self.segments.leaves):
             # Bounded: a short prefix of a large collection could otherwise read thousands of lists.
-            for text in islice(reader.expand_prefix(fieldname, prefix), MAX_PREFIX_TERMS):
-                ids, _weights = self.segments.postings(leaf, fieldname, text)
-                for d in ids:
-                    if not deleted or d not in deleted:
-                        scores[d + base] = boost
-        return scores
+            parts = [self.segments.postings(leaf, fieldname, text)[0]
+                     for text in islice(reader.expand_prefix(fieldname, prefix), MAX_PREFIX_TERMS)]
+            if not parts:
+                continue
+            ids = unique(np.concatenate(parts))
+            live = self.segments.live(leaf)
+            if live is not None:
+                ids = ids[live[ids]]
+            found.append(ids.astype(np.int64) + base)
+        ids = _joined(found) if found else _NO_IDS
+        return Matches(ids, np.full(len(ids), float(boost)))
 
-    def filtered(self, query, simplified: bool = False) -> set[int]:
-        """The documents of an unscored Whoosh query (objective, years, support), read from
-        the postings of the terms it expands to: Whoosh's own matchers for numeric ranges
-        were most of the time of a query with a year filter."""
+    def filtered(self, query, simplified: bool = False) -> np.ndarray:
+        """The documents (ascending) of an unscored Whoosh query (objective, years,
+        support), read from the postings of the terms it expands to: Whoosh's own matchers
+        for numeric ranges were most of the time of a query with a year filter."""
         from whoosh import query as Q  # noqa: PLC0415
 
         searcher = self.segments.searcher
@@ -339,103 +402,165 @@ class Evaluation:
             query = query.simplify(searcher.reader())
         if isinstance(query, Q.And):
             parts = sorted((self.filtered(q, True) for q in query.subqueries), key=len)
-            return set.intersection(*parts) if parts else set(self.every())
+            if not parts:
+                return self.every().ids
+            result = parts[0]
+            for other in parts[1:]:
+                result = result[np.isin(result, other, assume_unique=True)]
+            return result
         if isinstance(query, Q.Or):
-            return set().union(*(self.filtered(q, True) for q in query.subqueries))
+            parts = [self.filtered(q, True) for q in query.subqueries]
+            return unique(np.concatenate(parts)) if parts else _NO_IDS
         if isinstance(query, Q.WrappingQuery):
             return self.filtered(query.child, True)
         if isinstance(query, Q.Every):
-            return set(self.every())
+            return self.every().ids
         if isinstance(query, (Q.Term, Q.MultiTerm)):
-            docs: set[int] = set()
+            found = []
             terms = query.existing_terms(searcher.reader(), expand=True)
-            for leaf, ((_reader, base), deleted) in enumerate(zip(self.segments.leaves, self.segments._deleted)):
-                for fieldname, text in terms:
-                    ids, _weights = self.segments.postings(leaf, fieldname, text)
-                    docs.update(d + base for d in ids if not deleted or d not in deleted)
-            return docs
-        return set(searcher.docs_for_query(query))
+            for leaf, (_reader, base) in enumerate(self.segments.leaves):
+                parts = [self.segments.postings(leaf, fieldname, text)[0] for fieldname, text in terms]
+                if not parts:
+                    continue
+                ids = unique(np.concatenate(parts))
+                live = self.segments.live(leaf)
+                if live is not None:
+                    ids = ids[live[ids]]
+                found.append(ids.astype(np.int64) + base)
+            return _joined(found) if found else _NO_IDS
+        return np.array(sorted(searcher.docs_for_query(query)), dtype=np.int64)
 
-    def phrase(self, fieldname: str, words: list, boost: float) -> Scores:
+    def phrase(self, fieldname: str, words: list, boost: float) -> Matches:
         parts = [self.term(fieldname, word, boost) for word in words]
         if not parts or not all(parts):
-            return {}
+            return EMPTY
         ordered = sorted(parts, key=len)
-        rest = ordered[1:]
-        candidates = {d: s + sum(other[d] for other in rest) for d, s in ordered[0].items()
-                      if all(d in other for other in rest)}
-        if not candidates or len(words) == 1:
-            return candidates
+        # A candidate scores s + (o1 + o2 + ...): the first part's score plus the sum of the others'.
+        ids = ordered[0].ids
+        for other in ordered[1:]:
+            ids = ids[np.isin(ids, other.ids, assume_unique=True)]
+        if not len(ids) or len(words) == 1:
+            return Matches(ids, _sum_of(ordered, ids))
         segments = self.segments
-        found: Scores = {}
+        found = []
         for leaf, (reader, base) in enumerate(segments.leaves):
-            wanted = {d - base for d in candidates if base <= d < base + reader.doc_count_all()}
-            if not wanted:
+            local = ids[(ids >= base) & (ids < base + reader.doc_count_all())] - base
+            if not len(local):
                 continue
-            fmt = reader.schema[fieldname].format
-            # Positions of each word in the documents still in the running.
-            positions = []
-            for word in words:
-                positions.append(_positions(reader, fieldname, word, wanted, fmt))
-                wanted &= positions[-1].keys()
-                if not wanted:
+            # Each document's (document, position - i) for word i: a phrase is a pair all words share.
+            starts = None
+            for i, word in enumerate(words):
+                docs, offsets, positions = segments.positions(leaf, fieldname, word)
+                rows = np.flatnonzero(np.isin(docs, local, assume_unique=True))
+                pairs = _pairs(docs, offsets, positions, rows, i)
+                starts = pairs if starts is None else np.intersect1d(starts, pairs, assume_unique=True)
+                if not len(starts):
                     break
-            for d in wanted:
-                first = positions[0][d]
-                later = [set(p[d]) for p in positions[1:]]
-                if any(all(start + i in later[i - 1] for i in range(1, len(words))) for start in first):
-                    found[d + base] = candidates[d + base]
-        return found
+                local = unique(starts >> 32)
+            if starts is not None and len(starts):
+                found.append(unique(starts >> 32) + base)
+        matched = _joined(found) if found else _NO_IDS
+        return Matches(matched, _sum_of(ordered, matched))
 
 
-def _positions(reader, fieldname: str, text, wanted: set, fmt) -> dict:
-    """The positions of a term in the ``wanted`` documents of a segment."""
-    matcher = reader.postings(fieldname, text)
-    if isinstance(matcher, FilterMatcher) and matcher._exclude:
-        matcher = matcher.child
-    found = {}
-    if type(matcher) is W3LeafMatcher:
-        byteids = matcher._byteids
-        while matcher.is_active():
-            if matcher._maxid >= min(wanted):
-                matcher._read_data()
-                block_ids, values = matcher._data[0], matcher._data[2]
-                for d, value in zip(block_ids if byteids else accumulate(block_ids), values):
-                    if d in wanted:
-                        found[d] = fmt.decode_positions(value)
-            matcher._next_block()
+def _pairs(docs: np.ndarray, offsets: np.ndarray, positions: np.ndarray, rows: np.ndarray, shift: int) -> np.ndarray:
+    """``document << 32 | (position - shift)`` for every position of the documents at
+    ``rows``, ascending and unique."""
+    if not len(rows):
+        return _NO_IDS
+    starts, ends = offsets[rows], offsets[rows + 1]
+    counts = ends - starts
+    index = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+    doc = np.repeat(docs[rows].astype(np.int64), counts)
+    pos = positions[index].astype(np.int64) - shift
+    keep = pos >= 0
+    return unique((doc[keep] << 32) | pos[keep])
+
+
+def _sum_of(ordered: list[Matches], ids: np.ndarray) -> np.ndarray:
+    """A phrase's score for documents ``ids`` (in every part): first + (second + third ...)."""
+    if not len(ids):
+        return np.zeros(0)
+    first = ordered[0].scores[np.searchsorted(ordered[0].ids, ids)]
+    if len(ordered) == 1:
+        return first
+    rest = None
+    for other in ordered[1:]:
+        scores = other.scores[np.searchsorted(other.ids, ids)]
+        rest = scores if rest is None else rest + scores
+    return first + rest
+
+
+def _joined(parts: list[np.ndarray]) -> np.ndarray:
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+def _intersect(a: Matches, b: Matches) -> Matches:
+    """Documents in both, scored a + b."""
+    ids, in_a, in_b = np.intersect1d(a.ids, b.ids, assume_unique=True, return_indices=True)
+    return Matches(ids, a.scores[in_a] + b.scores[in_b])
+
+
+def _without(a: Matches, excluded: Matches) -> Matches:
+    if not excluded or not a:
+        return a
+    keep = ~np.isin(a.ids, excluded.ids, assume_unique=True)
+    return Matches(a.ids[keep], a.scores[keep])
+
+
+def _by_size(parts: list[Matches]) -> list[Matches]:
+    """The non-empty parts, largest first (equal sizes in their order): the order in which
+    their scores are added, so that sums come out the same to the last bit."""
+    return sorted((p for p in parts if p), key=len, reverse=True)
+
+
+def _sparse(parts: list[Matches], size: int) -> bool:
+    """Whether to combine ``parts`` by merging their sorted documents, rather than in arrays
+    with a slot for every document of the collection: for few documents, merging is cheaper."""
+    return sum(len(p) for p in parts) * 16 < size
+
+
+def _sum(parts: list[Matches], boost: float = 1.0, size: int = 0) -> Matches:
+    parts = _by_size(parts)
+    if not parts:
+        return EMPTY
+    if len(parts) == 1:
+        result = parts[0]
+    elif _sparse(parts, size):
+        ids, where = _union(parts)
+        # Added part by part, each document's scores in the parts' order; a document's first
+        # score is added to 0.0, which leaves it as it is.
+        totals = np.zeros(len(ids))
+        for part, at in zip(parts, where):
+            totals[at] += part.scores
+        result = Matches(ids, totals)
     else:
-        while matcher.is_active():
-            if matcher.id() in wanted:
-                found[matcher.id()] = matcher.value_as("positions")
-            matcher.next()
-    return found
-
-
-def _sum(parts: list[Scores], boost: float = 1.0) -> Scores:
-    parts = [p for p in parts if p]
-    if not parts:
-        return {}
-    parts.sort(key=len, reverse=True)
-    result = dict(parts[0])
-    get = result.get
-    for part in parts[1:]:
-        for d, s in part.items():
-            result[d] = get(d, 0.0) + s
+        totals = np.zeros(size)   # the same additions, in the same order, a slot a document
+        present = np.zeros(size, dtype=bool)
+        for part in parts:
+            totals[part.ids] += part.scores
+            present[part.ids] = True
+        ids = np.flatnonzero(present)
+        result = Matches(ids, totals[ids])
     if boost != 1.0:
-        result = {d: s * boost for d, s in result.items()}
+        result = Matches(result.ids, result.scores * boost)
     return result
 
 
-def _max(parts: list[Scores]) -> Scores:
-    parts = [p for p in parts if p]
+def _max(parts: list[Matches], size: int = 0) -> Matches:
+    parts = _by_size(parts)
     if not parts:
-        return {}
-    parts.sort(key=len, reverse=True)
-    result = dict(parts[0])
-    get = result.get
-    for part in parts[1:]:
-        for d, s in part.items():
-            if s > get(d, -1.0):
-                result[d] = s
-    return result
+        return EMPTY
+    if len(parts) == 1:
+        return parts[0]
+    if _sparse(parts, size):
+        ids, where = _union(parts)
+        best = np.full(len(ids), -1.0)   # every score is 0 or more
+        for part, at in zip(parts, where):
+            best[at] = np.maximum(best[at], part.scores)
+        return Matches(ids, best)
+    best = np.full(size, -1.0)
+    for part in parts:
+        best[part.ids] = np.maximum(best[part.ids], part.scores)
+    ids = np.flatnonzero(best >= 0)
+    return Matches(ids, best[ids])

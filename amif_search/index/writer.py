@@ -7,21 +7,30 @@ and form (see :mod:`amif_search.index.schema`).
 
 from __future__ import annotations
 
+import heapq
 import os
 import pickle
 import signal
 import sys
 import unicodedata
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3FieldWriter
+from whoosh.fields import TEXT
+from whoosh.formats import Frequency, Positions
+from whoosh.system import pack_uint
+from whoosh.util import random_name
 from whoosh.writing import IndexingError, PostingPool, SegmentWriter
 
 from .. import fields as F
 from ..memo import BoundedCache
 from ..text.analysis import Lexicon, SwedishAnalyzer, Token
 from ..model import Project
-from .schema import FORM_SEPARATOR, FORMS, GROUP_SEPARATOR, build_schema
+from . import internals
+from .schema import FORM_SEPARATOR, FORMS, GROUP_SEPARATOR, PositionedTokenizer, build_schema
 
 __all__ = ["write_whoosh", "update_whoosh", "document", "project_texts", "WordForms"]
 
@@ -85,10 +94,8 @@ def document(project: Project, analyzer: SwedishAnalyzer, forms: WordForms | Non
 
 
 class _PostingPool(PostingPool):
-    """Whoosh's pool of postings, which sorts them in runs on disk when they outgrow its
-    memory, writing and reading those runs a batch of postings at a time: Whoosh pickles
-    each posting on its own, which cost a third of a large build. The postings come out
-    the same, in the same order."""
+    """Whoosh's pool of postings (for the fields other than analysed text), writing and
+    reading its sorted runs a batch of postings at a time, not one by one."""
 
     BATCH = 10_000
 
@@ -101,28 +108,175 @@ class _PostingPool(PostingPool):
         self.current.append(item)
 
     def _write_run(self, f, items):
-        batch = []
-        for item in items:
-            batch.append(item)
-            if len(batch) >= self.BATCH:
-                pickle.dump(batch, f, pickle.HIGHEST_PROTOCOL)
-                batch = []
-        if batch:
-            pickle.dump(batch, f, pickle.HIGHEST_PROTOCOL)
+        _dump_batches(f, items, self.BATCH)
         f.close()
 
     def _read_run(self, path):
         f = self._open_run(path)
         try:
-            while True:
-                try:
-                    batch = pickle.load(f)
-                except EOFError:
-                    return
-                yield from batch
+            yield from _load_batches(f)
         finally:
             f.close()
             self._remove_run(path)
+
+    def terms(self):
+        """(field, term, postings) in order, postings as (docnum, weight, value); a term of
+        only spelling words (docnum -1) has none, but still opens its field."""
+        for (fieldname, btext), postings in groupby(self.iter_postings(), itemgetter(0, 1)):
+            yield fieldname, btext, [(p[2], p[3], p[4]) for p in postings if p[2] != -1]
+
+
+def _dump_batches(f, items, size: int) -> None:
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            pickle.dump(batch, f, pickle.HIGHEST_PROTOCOL)
+            batch = []
+    if batch:
+        pickle.dump(batch, f, pickle.HIGHEST_PROTOCOL)
+
+
+def _load_batches(f):
+    while True:
+        try:
+            batch = pickle.load(f)
+        except EOFError:
+            return
+        yield from batch
+
+
+def _positions(value: str) -> dict[str, list[int]]:
+    """The positions of each form in an analysed text, as :class:`PositionedTokenizer` reads it."""
+    found: dict[str, list[int]] = {}
+    for pos, group in enumerate(value.split(GROUP_SEPARATOR)):
+        if group:
+            for form in group.split(FORM_SEPARATOR):
+                if form:
+                    if form in found:
+                        found[form].append(pos)
+                    else:
+                        found[form] = [pos]
+    return found
+
+
+def _is_analysed_text(field) -> bool:
+    """A field of analysed text, whose postings :class:`_TextPostings` works out itself."""
+    return (type(field) is TEXT and type(field.analyzer) is PositionedTokenizer
+            and type(field.format) in (Positions, Frequency) and field.scorable
+            and not (field.vector or field.column_type or field.stored or field.separate_spelling()))
+
+
+class _TextPostings:
+    """The postings of the analysed text fields, by field and term, in document order.
+
+    Whoosh would tokenize each text again, put every posting into one pool as a tuple of
+    field, term, document, weight and value, sort the pool, and spill it to disk in runs
+    that it merges a posting at a time. Documents arrive in order, so a term's postings
+    are already in order here: only the terms need sorting, runs are merged a term at a
+    time, and the postings are the same (``field.index()``'s) in the same order.
+    """
+
+    BATCH = 2_000          # terms to a pickle in a run
+    POSTING = 72           # bytes of memory a posting takes, about
+    TERM = 200             # and a term
+
+    def __init__(self, tempstorage, limitmb: int) -> None:
+        self._storage = tempstorage
+        self._limit = limitmb * 1024 * 1024
+        self._size = 0
+        self._fields: dict[str, dict[str, list]] = {}
+        self._runs: list[str] = []
+        self._weights = [float(n) for n in range(64)]
+        self._values: dict[int, bytes] = {}     # the value of a single position (-1 - position), of a frequency
+
+    def add(self, fieldname: str, field, docnum: int, value: str, boost: float) -> int:
+        """Add the postings of one document's text; its length (the field's tokens)."""
+        terms = self._fields.get(fieldname)
+        if terms is None:
+            terms = self._fields[fieldname] = {}
+        format_ = field.format
+        positions = type(format_) is Positions
+        scale = format_.field_boost
+        values = self._values
+        weights = self._weights
+        length = size = 0
+        for form, poslist in _positions(value).items():
+            n = len(poslist)
+            length += n
+            if scale == 1.0 and boost == 1.0 and n < 64:
+                weight = weights[n]
+            else:
+                weight = n * 1.0 * scale * boost   # as Whoosh: a sum of 1.0s, by format, by field boost
+            if not positions:
+                vbytes = values.get(n)
+                if vbytes is None:
+                    vbytes = values[n] = pack_uint(n)
+            elif n == 1:
+                vbytes = values.get(-1 - poslist[0])
+                if vbytes is None:
+                    vbytes = format_.encode(poslist)   # Positions.encode: the same for every field
+                    if len(values) < 100_000:
+                        values[-1 - poslist[0]] = vbytes
+            else:
+                vbytes = format_.encode(poslist)
+            posting = (docnum, weight, vbytes)
+            postings = terms.get(form)
+            if postings is None:
+                terms[form] = [posting]
+                size += self.TERM
+            else:
+                postings.append(posting)
+            size += self.POSTING
+        self._size += size
+        if self._size > self._limit:
+            self._save()
+        return length
+
+    def _sorted(self):
+        for fieldname in sorted(self._fields):
+            terms = self._fields[fieldname]
+            for btext, form in sorted((form.encode("utf-8"), form) for form in terms):
+                yield fieldname, btext, terms[form]
+
+    def _save(self) -> None:
+        name = "%s.run" % random_name()
+        with self._storage.create_file(name).raw_file() as f:
+            _dump_batches(f, self._sorted(), self.BATCH)
+        self._runs.append(name)
+        self._fields = {}
+        self._size = 0
+
+    def _read_run(self, name: str):
+        f = self._storage.open_file(name).raw_file()
+        try:
+            yield from _load_batches(f)
+        finally:
+            f.close()
+            self._storage.delete_file(name)
+
+    def terms(self):
+        """(field, term, postings) in order; a term's postings from the runs in turn."""
+        sources = [self._read_run(name) for name in self._runs] + [self._sorted()]
+        self._runs = []
+        if len(sources) == 1:
+            yield from sources[0]
+            return
+        merged = heapq.merge(*sources, key=itemgetter(0, 1))   # equal terms in run order
+        for (fieldname, btext), parts in groupby(merged, itemgetter(0, 1)):
+            postings = next(parts)[2]
+            for part in parts:
+                postings.extend(part[2])
+            yield fieldname, btext, postings
+
+    def cleanup(self) -> None:
+        for name in self._runs:
+            try:
+                self._storage.delete_file(name)
+            except OSError:
+                pass
+        self._runs = []
+        self._fields = {}
 
 
 class _DocumentLengths:
@@ -133,34 +287,128 @@ class _DocumentLengths:
         self._reader = reader
         self._fields: dict[str, list] = {}
 
-    def doc_field_length(self, docnum: int, fieldname: str, default=0):
+    def of_field(self, fieldname: str, default=0) -> list:
+        """doc_field_length() of every document, by document number."""
         lengths = self._fields.get(fieldname)
         if lengths is None:
             read = self._reader.doc_field_length
             lengths = self._fields[fieldname] = [read(d, fieldname, default)
                                                  for d in range(self._reader.doc_count_all())]
-        return lengths[docnum]
+        return lengths
+
+    def doc_field_length(self, docnum: int, fieldname: str, default=0):
+        return self.of_field(fieldname, default)[docnum]
+
+
+def _add_postings(fieldwriter, schema, lengths: _DocumentLengths | None, terms) -> None:
+    """Whoosh's ``FieldWriter.add_postings`` for its W3 codec, from (field, term, postings)
+    in order, the postings of a term a block at a time rather than one by one (what the
+    postings writer's ``add_posting`` does, for a whole block): the same calls to the field
+    writer, the same blocks, the same files."""
+    lastfield = None
+    doc_lengths = None
+    for fieldname, btext, postings in terms:
+        if fieldname != lastfield:
+            if lastfield is not None:
+                fieldwriter.finish_field()
+            fieldwriter.start_field(fieldname, schema[fieldname])
+            lastfield = fieldname
+            doc_lengths = lengths.of_field(fieldname) if lengths is not None else None
+        if not postings:
+            continue
+        fieldwriter.start_term(btext)
+        writer = fieldwriter._postwriter
+        limit = writer._blocklimit
+        start = 0
+        while start < len(postings):
+            room = limit - len(writer._ids)
+            if room <= 0:
+                writer._write_block()
+                continue
+            block = postings[start:start + room]
+            start += room
+            docnums = [p[0] for p in block]
+            weights = [p[1] for p in block]
+            writer._ids.extend(docnums)
+            writer._weights.extend(weights)
+            top = max(weights)
+            if top > writer._maxweight:
+                writer._maxweight = top
+            # Each value its own object, as Whoosh's are: pickle writes an object that
+            # recurs in a block as a reference, and _TextPostings shares equal values.
+            writer._values.extend([b"%b" % p[2] for p in block if p[2]])
+            if doc_lengths is not None:
+                found = [n for n in map(doc_lengths.__getitem__, docnums) if n]
+                if found:
+                    shortest, longest = min(found), max(found)
+                    if writer._minlength is None or shortest < writer._minlength:
+                        writer._minlength = shortest
+                    if longest > writer._maxlength:
+                        writer._maxlength = longest
+        fieldwriter.finish_term()
+    if lastfield is not None:
+        fieldwriter.finish_field()
+
+
+def _merge_terms(*sources):
+    """(field, term, postings) from sources each in order, in order; a term in several (a
+    segment merged in by add_reader() holds analysed text too) has their postings merged
+    by document number."""
+    for key, parts in groupby(heapq.merge(*sources, key=itemgetter(0, 1)), itemgetter(0, 1)):
+        first = next(parts)
+        rest = [part[2] for part in parts]
+        if not rest:
+            yield first
+        else:
+            yield key[0], key[1], list(heapq.merge(first[2], *rest, key=itemgetter(0)))
 
 
 class _SegmentWriter(SegmentWriter):
-    """Whoosh's segment writer with :class:`_PostingPool` and :class:`_DocumentLengths`,
-    writing each segment as separate files, not one compound file: Whoosh reads a compound
-    file's parts through ``BytesIO`` copies of its memory map, which cost a one-query process
-    at 100 000 projects 0.85 s of copying; separate files are read in place."""
+    """Whoosh's segment writer, with the analysed text fields' postings in
+    :class:`_TextPostings`, the others in :class:`_PostingPool`, and the commit through
+    :func:`_add_postings`; the files it writes are the same. A segment's files are left as
+    they are, not copied into one compound file: the index is sealed and hard-linked file
+    by file (see :mod:`amif_search.index.store`)."""
 
     def __init__(self, ix, limitmb: int = 128, **kwargs) -> None:
         kwargs.setdefault("compound", False)
         super().__init__(ix, limitmb=limitmb, **kwargs)
-        self.pool = _PostingPool(self._tempstorage, self.newsegment, limitmb=limitmb)
+        self.pool = _PostingPool(self._tempstorage, self.newsegment, limitmb=max(8, limitmb // 8))
+        self.text = _TextPostings(self._tempstorage, limitmb)
+        self._analysed = {name for name, field in self.schema.items() if _is_analysed_text(field)}
+
+    def add_document(self, **fields):
+        # Whoosh adds every field but the analysed texts; their postings and lengths are
+        # added here (the lengths to the document Whoosh has just finished, whose number
+        # the per-document writer still holds). A document with boosts goes Whoosh's way.
+        docnum = self.docnum
+        text = {}
+        if not any(name.startswith("_") for name in fields):
+            text = {name: fields.pop(name) for name in sorted(self._analysed & fields.keys())
+                    if isinstance(fields[name], str)}
+        super().add_document(**fields)
+        for fieldname, value in text.items():
+            field = self.schema[fieldname]
+            self.perdocwriter.add_field(fieldname, field, None, self.text.add(fieldname, field, docnum, value, 1.0))
 
     def _flush_segment(self):
         self.perdocwriter.close()
         reader = self.per_document_reader() if self.codec.length_stats else None
-        self.fieldwriter.add_postings(self.schema, _DocumentLengths(reader) if reader else None,
-                                      self.pool.iter_postings())
+        lengths = _DocumentLengths(reader) if reader else None
+        terms = _merge_terms(self.pool.terms(), self.text.terms())
+        if type(self.fieldwriter) is W3FieldWriter:
+            _add_postings(self.fieldwriter, self.schema, lengths, terms)
+        else:
+            self.fieldwriter.add_postings(self.schema, lengths, (
+                (fieldname, btext, docnum, weight, value)
+                for fieldname, btext, postings in terms for docnum, weight, value in postings))
         self.fieldwriter.close()
         if reader:
             reader.close()
+
+    def _close_segment(self):
+        super()._close_segment()
+        self.text.cleanup()
 
 
 # Below this many projects a second process costs more than it saves.
@@ -202,6 +450,7 @@ def write_whoosh(folder: Path, projects: list[Project], lexicon: Lexicon, progre
     writes a contiguous share of the projects as a segment of its own, so the documents keep
     their order and numbers; the index then has one segment per process.
     """
+    internals.check_whoosh("writing")
     ix = whoosh_index.create_in(str(folder), build_schema())
     processes = _process_count(len(projects)) if processes is None else processes
     if processes > 1:
@@ -230,6 +479,7 @@ def update_whoosh(folder: Path, remove_ids: list[str], add: list[Project], lexic
     segments with deletions the several-process commit counts document frequencies without
     the deleted documents, where Whoosh's own commit counts them (the postings are the same).
     """
+    internals.check_whoosh("writing")
     ix = whoosh_index.open_dir(str(folder))
     processes = 1 if processes is None else processes
     writer = _SegmentWriter(ix, limitmb=_LIMIT_MB)
@@ -274,7 +524,7 @@ def _write_segments(ix, projects: list[Project], lexicon: Lexicon, progress, pro
     context = multiprocessing.get_context("fork")
     size = -(-len(projects) // processes)
     shares = [projects[i:i + size] for i in range(0, len(projects), size)]
-    limitmb = max(32, _LIMIT_MB // len(shares))
+    limitmb = max(32, _LIMIT_MB // max(1, len(shares)))
     for stream in (sys.stdout, sys.stderr):   # else a child would write out the parent's buffer again
         try:
             stream.flush()
@@ -286,8 +536,9 @@ def _write_segments(ix, projects: list[Project], lexicon: Lexicon, progress, pro
     try:
         for number, share in enumerate(shares):
             receive, send = context.Pipe(duplex=False)
+            inherited = [receive, *connections]   # read ends the child must not hold open
             child = context.Process(target=_write_segment, name=f"amif-search-writer-{number}",
-                                    args=(send, ix, share, lexicon, limitmb, os.getpid()), daemon=True)
+                                    args=(send, inherited, ix, share, lexicon, limitmb, os.getpid()), daemon=True)
             child.start()
             send.close()
             children.append(child)
@@ -328,11 +579,14 @@ def _write_segments(ix, projects: list[Project], lexicon: Lexicon, progress, pro
             connection.close()
 
 
-def _write_segment(connection, ix, projects: list[Project], lexicon: Lexicon, limitmb: int, parent: int) -> None:
+def _write_segment(connection, inherited, ix, projects: list[Project], lexicon: Lexicon, limitmb: int,
+                   parent: int) -> None:
     """In a child process: write ``projects`` as one segment and send it to the parent,
     with the number of projects written so far after each one."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent(parent)
+    for other in inherited:   # so that sending fails once the parent is gone
+        other.close()
     try:
         writer = _SegmentWriter(ix, _lk=False, limitmb=limitmb)
         analyzer = SwedishAnalyzer(lexicon)
@@ -343,8 +597,6 @@ def _write_segment(connection, ix, projects: list[Project], lexicon: Lexicon, li
         # Close the segment but leave the index's temporary folder to the parent.
         connection.send(("segment", writer._finalize_segment()))
     except BaseException as exc:
-        import pickle  # noqa: PLC0415
-
         try:
             pickle.dumps(exc)
         except Exception:  # noqa: BLE001 - an exception that cannot cross: its name and message

@@ -90,9 +90,14 @@ class Lexicon:
     @classmethod
     def from_texts(cls, texts: Iterable[str], extra_words: Iterable[str] = ()) -> "Lexicon":
         """Count the words of ``texts`` (and ``extra_words`` once each)."""
-        counts: Counter[str] = Counter()
+        # The words as written first, then case-folded once per spelling: the same counts,
+        # in the same order (of each word's first occurrence), for far fewer lower() calls.
+        written: Counter[str] = Counter()
         for text in texts:
-            counts.update(m.group(0).lower() for m in _WORD.finditer(unicodedata.normalize("NFC", text)))
+            written.update(_WORD.findall(unicodedata.normalize("NFC", text)))
+        counts: Counter[str] = Counter()
+        for word, count in written.items():
+            counts[word.lower()] += count
         for word in extra_words:
             for m in _WORD.finditer(word.lower()):
                 counts[m.group(0)] += 1
