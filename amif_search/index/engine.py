@@ -14,12 +14,13 @@ Whoosh's postings, not to a Whoosh query walked document by document.
 
 from __future__ import annotations
 
-import heapq
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+
+import numpy as np
 
 from whoosh import index as whoosh_index
 from whoosh import query as Q
@@ -371,60 +372,51 @@ class Engine:
             return EngineResult(hits, len(docnums), 0, corrections, forms)
         unknown: list[str] = []
 
-        # Every document matching a concept, with its summed score and how many concepts it
-        # matches: those matching all come first, then by coverage, then by score.
-        scores: dict[int, float] = {}
-        coverage: dict[int, int] = {}
+        # Every document matching a concept, with its summed score (added concept by concept,
+        # in the query's order) and how many concepts it matches. They are ranked by how well
+        # each concept is met (by its own words fully, only through a neighbouring concept in
+        # part), then by score, then in index order.
+        size = evaluation.segments.doc_count_all
+        scores = np.zeros(size)
+        coverage = np.zeros(size, dtype=np.int64)
+        strength = np.zeros(size)
+        specific = np.zeros(size, dtype=bool)
         # A concept whose own words occur in most of the collection (flykting, stöd) is
         # generic: in a query with a more specific concept, it cannot carry a project alone
         # (when the specific one finds nothing, nothing is found: no project is about it).
         total = self.doc_count()
         generic_share = None if len(concepts) < 2 or total < MIN_DOCS_FOR_GENERIC else GENERIC_SHARE * total
-        specific: dict[int, int] = {}
-        strength: dict[int, float] = {}
         any_generic = any_specific = False
         unmatched = 0
         for node, own, alternatives in concepts:
-            matched = _concept_scores(evaluation, own, alternatives)
-            if not matched and _typed_by_user(node):
+            concept, matched, own_docs = _concept_scores(evaluation, own, alternatives, size)
+            if not matched.any() and _typed_by_user(node):
                 unknown.append(node.text if isinstance(node, Word) else " ".join(n.text for n in node.nodes))
-            own_docs = evaluation.run(own).as_dict() if own is not None else {}
-            for weight, plan in alternatives:
-                if weight > 1.0:   # a boost names the concept itself (an organisation as implementer)
-                    own_docs.update(evaluation.run(plan).as_dict())
-            generic = generic_share is not None and len(own_docs) >= generic_share
+            generic = generic_share is not None and int(own_docs.sum()) >= generic_share
             any_generic = any_generic or generic
-            if not generic and matched:
+            if not generic and matched.any():
                 any_specific = True
             elif not generic:
                 unmatched += 1
-
-            get_score, get_count = scores.get, coverage.get
-            for docnum, score in matched.items():
-                scores[docnum] = get_score(docnum, 0.0) + score
-                coverage[docnum] = get_count(docnum, 0) + 1
-                # Ranked by how well each concept is met: by its own words fully, only
-                # through a neighbouring concept in part.
-                strength[docnum] = strength.get(docnum, 0.0) + (1.0 if docnum in own_docs else RELATED_COVERAGE)
-                if not generic:
-                    specific[docnum] = specific.get(docnum, 0) + 1
+            scores += concept
+            coverage += matched
+            strength += np.where(own_docs, 1.0, np.where(matched, RELATED_COVERAGE, 0.0))
+            if not generic:
+                specific |= matched
         # A word that matches nothing is the topic when it is half the query or more ('maatalouden
         # tuet'); in a longer question it is more likely an incidental word ('find', 'receiving').
         if unmatched and 2 * unmatched >= len(concepts):
             any_specific = True
+        keep = coverage > 0
         if any_generic and any_specific:
-            scores = {d: s for d, s in scores.items() if d in specific}
+            keep &= specific
+        docnums = np.flatnonzero(keep)
         if allowed is not None:
-            permitted = allowed.keys()
-            scores = {d: s for d, s in scores.items() if d in permitted}
-        key = lambda d: (-strength[d], -scores[d], d)  # noqa: E731
-        if want is None:
-            ranked = sorted(scores, key=key)
-        else:
-            ranked = heapq.nsmallest(want, scores, key=key)
-        page = ranked[offset:want]
+            docnums = docnums[np.isin(docnums, allowed.ids, assume_unique=True)]
+        order = np.lexsort((docnums, -scores[docnums], -strength[docnums]))
+        page = docnums[order[offset:want]].tolist()
         ids = self._ids(page)
-        return EngineResult([EngineHit(ids[d], scores[d], coverage[d]) for d in page], len(scores),
+        return EngineResult([EngineHit(ids[d], float(scores[d]), int(coverage[d])) for d in page], len(docnums),
                             len(concepts), corrections, forms, unknown)
 
     def _ids(self, docnums: list[int]) -> dict[int, str]:
@@ -444,29 +436,33 @@ class Engine:
         return self._ix.doc_count()
 
 
-def _concept_scores(evaluation: P.Evaluation, own, alternatives: list[tuple[float, object]]) -> dict[int, float]:
-    """Scores of one concept: the word's own match, or the best of its alternatives, each scaled
-    so that its best document scores its weight times the word's best: a term of a related
-    concept that a text repeats never outweighs the word itself."""
-    scores = evaluation.run(own).as_dict() if own is not None else {}
-    if not alternatives:
-        return scores
-    found = [(weight, evaluation.run(plan).as_dict()) for weight, plan in alternatives]
-    found = [(weight, matched) for weight, matched in found if matched]
+def _concept_scores(evaluation: P.Evaluation, own, alternatives: list[tuple[float, object]], size: int):
+    """Scores of one concept over all ``size`` documents, the documents it matches, and those
+    it matches by its own words (or an organisation's boost): the word's own match, or the
+    best of its alternatives, each scaled so that its best document scores its weight times
+    the word's best (a term of a related concept that a text repeats never outweighs the word
+    itself); a boost (a weight above 1) adds its share to what a document has."""
+    scores = np.zeros(size)
+    matched = np.zeros(size, dtype=bool)
+    own_matches = evaluation.run(own) if own is not None else None
+    if own_matches is not None and len(own_matches):
+        scores[own_matches.ids] = own_matches.scores
+        matched[own_matches.ids] = True
+    own_docs = matched.copy()
+    found = [(weight, evaluation.run(plan)) for weight, plan in alternatives]
+    found = [(weight, m) for weight, m in found if len(m)]
     if not found:
-        return scores
-    reference = max(scores.values()) if scores else max(max(matched.values()) for _w, matched in found)
-    for weight, matched in found:
-        top = max(matched.values()) or 1.0
-        for docnum, score in matched.items():
-            if weight > 1.0:
-                # A boost (above 1): added to what the document has, scaled the same way.
-                scores[docnum] = scores.get(docnum, 0.0) + (weight - 1.0) * reference * score / top
-                continue
-            scaled = weight * reference * score / top
-            if scaled > scores.get(docnum, 0.0):
-                scores[docnum] = scaled
-    return scores
+        return scores, matched, own_docs
+    reference = float(own_matches.scores.max()) if own_docs.any() else max(float(m.scores.max()) for _w, m in found)
+    for weight, m in found:
+        top = float(m.scores.max()) or 1.0
+        if weight > 1.0:
+            scores[m.ids] += (weight - 1.0) * reference * m.scores / top
+            own_docs[m.ids] = True   # a boost names the concept itself (an organisation as implementer)
+        else:
+            scores[m.ids] = np.maximum(scores[m.ids], weight * reference * m.scores / top)
+        matched[m.ids] = True
+    return scores, matched, own_docs
 
 
 def _typed_by_user(node) -> bool:
