@@ -1,28 +1,32 @@
 """amif-search: the EU AMIF projects in Finland, searchable in Swedish, Finnish and English.
 
     >>> import amif_search
-    >>> catalogue = amif_search.open_catalogue()
-    >>> result = catalogue.search("trauma barn", limit=3)
-    >>> [hit.project.id for hit in result.hits]
-    ['lanu-2022', 'lanu-2019', 'rehabilitering-krigstraumatiserade-2021']
+    >>> with amif_search.open_catalogue() as catalogue:
+    ...     result = catalogue.search("trauma barn", limit=2)
+    >>> result.total, len(result.hits), result.eu_support_total
+    (4, 2, Decimal('2588436.95'))
+    >>> [(value.value, value.count) for value in result.facets["start_year"]]
+    [('2019', 2), ('2021', 1), ('2022', 1)]
 
 Importing the package is cheap and quiet: the search machinery loads on first use.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 __version__ = "0.1.0"
 
 __all__ = [
-    "__version__", "open_catalogue", "build_index", "update_index", "Catalogue", "SearchResult", "Hit",
-    "Project", "Objective", "parse_document", "read_source",
+    "__version__", "open_catalogue", "build_index", "update_index", "Catalogue", "SearchResult", "ProjectList",
+    "Hit", "FacetValue", "Project", "Objective", "parse_document", "read_source",
     "AmifSearchError", "SourceError", "QueryError", "IndexStateError", "IndexNotFoundError",
     "IndexLockedError", "NotFoundError", "CatalogError", "GlossaryError",
 ]
 
 _LAZY = {
     "open_catalogue": "catalogue", "build_index": "indexing", "update_index": "indexing", "Catalogue": "catalogue",
-    "SearchResult": "catalogue", "Hit": "catalogue",
+    "SearchResult": "catalogue", "ProjectList": "catalogue", "Hit": "catalogue", "FacetValue": "summary",
     "Project": "model", "Objective": "model",
     "parse_document": "source", "read_source": "source",
     "AmifSearchError": "errors", "SourceError": "errors", "QueryError": "errors",
@@ -30,8 +34,17 @@ _LAZY = {
     "NotFoundError": "errors", "CatalogError": "errors", "GlossaryError": "errors",
 }
 
+if TYPE_CHECKING:  # what the lazy names are, for type checkers and editors (never run)
+    from .catalogue import Catalogue, Hit, ProjectList, SearchResult, open_catalogue
+    from .errors import (AmifSearchError, CatalogError, GlossaryError, IndexLockedError, IndexNotFoundError,
+                         IndexStateError, NotFoundError, QueryError, SourceError)
+    from .indexing import build_index, update_index
+    from .model import Objective, Project
+    from .source import parse_document, read_source
+    from .summary import FacetValue
 
-def __getattr__(name: str):
+
+def __getattr__(name: str) -> object:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'amif_search' has no attribute {name!r}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Mapping
 
@@ -21,11 +22,12 @@ from .text.highlight import MatchForms, make_snippet, match_spans
 from .index import store
 from .model import Project
 from .query import FieldFilter, ParsedQuery, Word, filter_for, parse_query
+from .summary import FacetValue, Facts, Summary, check_sort, sort_order, summarise
 from .indexing import (  # noqa: F401  (re-exported: the index's life is part of this API)
     IndexInfo, UpdateReport, Verification, build_index, rebuild_reason, resolve_index_dir, update_index,
 )
 
-__all__ = ["Catalogue", "SearchResult", "Hit", "Correction", "IndexInfo", "UpdateReport", "Verification",
+__all__ = ["Catalogue", "SearchResult", "ProjectList", "Hit", "Correction", "FacetValue", "IndexInfo", "UpdateReport", "Verification",
            "open_catalogue", "build_index", "update_index",
            "resolve_index_dir"]
 
@@ -52,17 +54,20 @@ class Hit:
     title_highlights: list[tuple[int, int]]
 
     def to_json(self) -> dict:
+        """The hit's JSON form: the project's keys for a hit, its score, snippet and highlights."""
         data = self.project.to_json(hit=True)
         data["score"] = round(self.score, 4)
         data["matched_concepts"] = self.coverage
         data["snippet"] = self.snippet
         data["highlights"] = [list(span) for span in self.highlights]
+        data["title_highlights"] = [list(span) for span in self.title_highlights]
         return data
 
 
 @dataclass
 class SearchResult:
-    """The answer to a query: a page of hits, the total, and how the query was read."""
+    """The answer to a query: a page of hits, and over all matches the total, the sum of
+    their EU support and the facets; and how the query was read."""
 
     query: str
     total: int
@@ -76,14 +81,20 @@ class SearchResult:
     warnings: list[str] = field(default_factory=list)
     interpretations: list = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
+    eu_support_total: Decimal = Decimal(0)
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    sort: str = "relevance"
 
-    def to_json(self) -> dict:
-        return {
+    def to_json(self, *, facets: bool = True) -> dict:
+        """The stable JSON form; ``facets=False`` leaves the facets out."""
+        data = {
             "query": self.query,
             "total": self.total,
+            "eu_support_total": f"{self.eu_support_total:.2f}",
             "offset": self.offset,
             "limit": self.limit,
             "query_concepts": self.concepts,
+            "sort": self.sort,
             "hits": [hit.to_json() for hit in self.hits],
             "corrections": [{"from": c.original, "to": c.corrected} for c in self.corrections],
             "did_you_mean": self.suggestion,
@@ -92,6 +103,37 @@ class SearchResult:
             "unknown": list(self.unknown),
             "warnings": list(self.warnings),
         }
+        if facets:
+            data["facets"] = {name: [v.to_json() for v in values] for name, values in self.facets.items()}
+        return data
+
+
+@dataclass
+class ProjectList:
+    """A page of projects in the chosen order, and over all of them the total, the sum of
+    their EU support and the facets."""
+
+    projects: list[Project]
+    total: int
+    eu_support_total: Decimal
+    facets: dict[str, list[FacetValue]]
+    offset: int = 0
+    limit: int | None = None
+    sort: str = "relevance"
+
+    def to_json(self, *, facets: bool = True) -> dict:
+        """The stable JSON form (the projects as :meth:`Project.to_json`)."""
+        data = {
+            "total": self.total,
+            "eu_support_total": f"{self.eu_support_total:.2f}",
+            "offset": self.offset,
+            "limit": self.limit,
+            "sort": self.sort,
+            "projects": [p.to_json() for p in self.projects],
+        }
+        if facets:
+            data["facets"] = {name: [v.to_json() for v in values] for name, values in self.facets.items()}
+        return data
 
 
 def open_catalogue(index_dir: str | Path | None = None, *, build: bool = True,
@@ -178,7 +220,8 @@ class Catalogue:
         engine = engine_class(store.whoosh_folder(generation), lexicon, store.whoosh_identities(manifest))
         # Swapped in together, once everything opened: a thread mid-search keeps what it had.
         (self.generation, self.manifest, self.lexicon, self.records, self.engine, self._analyzer,
-         self._glossary) = (generation, manifest, lexicon, records, engine, SwedishAnalyzer(lexicon), None)
+         self._glossary, self._facts) = (generation, manifest, lexicon, records, engine, SwedishAnalyzer(lexicon),
+                                         None, {})
 
     def refresh(self) -> bool:
         """Follow the index to a newer generation (a rebuild or an update by another
@@ -220,10 +263,12 @@ class Catalogue:
         return self._glossary
 
     def close(self) -> None:
+        """Close the index's files; the catalogue cannot be used after."""
         self.engine.close()
         self.records.close()
 
     def __enter__(self) -> "Catalogue":
+        """``with open_catalogue() as catalogue:`` closes it at the end of the block."""
         return self
 
     def __exit__(self, *exc) -> None:
@@ -232,6 +277,7 @@ class Catalogue:
     # -- reading --------------------------------------------------------------------
 
     def info(self) -> IndexInfo:
+        """Where the index is, what it was built from, and which sources changed or went since."""
         stale = [s.path for s in self.manifest.sources if s.changed()]
         missing = [s.path for s in self.manifest.sources if s.changed() is None]
         return IndexInfo(self.location, self.generation, self.manifest, stale, missing)
@@ -261,14 +307,51 @@ class Catalogue:
         """The project with this ID, or :class:`NotFoundError`."""
         found = self._retrying(lambda: self.records.get_many([project_id]))
         if project_id not in found:
+            close = self.close_ids(project_id)
+            if close:
+                raise NotFoundError(_("inget projekt har ID:t {id}; menade du {ids}?").format(
+                    id=project_id, ids=", ".join(close)))
             raise NotFoundError(_("inget projekt har ID:t {id}").format(id=project_id))
         return found[project_id]
+
+    def ids(self) -> list[str]:
+        """Every project's ID, in source order."""
+        return self._retrying(lambda: list(self.records.hashes()))
+
+    def close_ids(self, project_id: str, limit: int = 3) -> list[str]:
+        """The IDs most like ``project_id`` (a typo, another year, a missing part), best first."""
+        import difflib  # noqa: PLC0415
+
+        ids = self.ids()
+        wanted = project_id.strip().lower()
+        close = difflib.get_close_matches(wanted, ids, n=limit, cutoff=0.6)
+        for pid in ids:  # 'lanu' for lanu-2019 and lanu-2022: a start or a part is close too
+            if len(close) >= limit:
+                break
+            if len(wanted) >= 3 and pid not in close and (pid.startswith(wanted) or wanted in pid.split("-")):
+                close.append(pid)
+        return close
 
     def projects(self, *, filters: Mapping[str, object] | None = None, objective: str | None = None,
                  year: int | None = None, implementer: str | None = None) -> list[Project]:
         """All projects in source order, optionally filtered (``filters`` as for :meth:`search`)."""
         filters = _filters(filters, objective=objective, year=year, implementer=implementer)
         return self._retrying(lambda: self._projects(filters))
+
+    def listing(self, *, filters: Mapping[str, object] | None = None, sort: str = "relevance",
+                limit: int | None = None, offset: int = 0) -> ProjectList:
+        """A page of the projects that pass ``filters`` (as for :meth:`search`), in source
+        order or as ``sort`` names (see :mod:`amif_search.summary`), with the total, the sum of
+        EU support and the facets of all of them."""
+        if limit is not None and limit < 0 or offset < 0:
+            raise QueryError(_("limit och offset kan inte vara negativa"))
+        check_sort(sort)
+        chosen = _filters(filters)
+        found = self._retrying(lambda: self._projects(chosen))
+        summary = summarise(Facts.of(p) for p in found)
+        ordered = sort_order(found, Facts.of, sort)
+        page = ordered[offset:None if limit is None else offset + limit]
+        return ProjectList(page, summary.total, summary.eu_support_total, summary.facets, offset, limit, sort)
 
     def _projects(self, filters) -> list[Project]:
         everything = self.records.all()
@@ -281,7 +364,7 @@ class Catalogue:
     def search(self, query: str, *, limit: int | None = 10, offset: int = 0,
                filters: Mapping[str, object] | None = None, lang: str | None = None,
                objective: str | None = None, year: int | None = None, implementer: str | None = None,
-               query_lang: str | None = None) -> SearchResult:
+               query_lang: str | None = None, sort: str = "relevance") -> SearchResult:
         """Search; raises :class:`QueryError` for a query that cannot be understood.
 
         ``filters`` maps the name of a filterable field (:mod:`amif_search.fields`) to a value:
@@ -289,17 +372,21 @@ class Catalogue:
         ``end_year``, ``implementer`` (text); ``objective``, ``year`` and ``implementer`` may also
         be given as keyword arguments. Finnish and English words are read through the glossary;
         ``lang`` (or ``query_lang``) forces the language of the query: sv, fi, en, or any
-        language the glossary has.
+        language the glossary has. ``sort`` orders the hits (``relevance``, ``start``, ``end``,
+        ``support``; a leading ``-`` reverses); the totals and facets cover every match, not only
+        the page.
         """
 
         if limit is not None and limit < 0 or offset < 0:
             raise QueryError(_("limit och offset kan inte vara negativa"))
         query_lang = query_lang or lang
+        check_sort(sort)
         parsed = parse_query(query)
         filters = _filters(filters, objective=objective, year=year, implementer=implementer)
-        return self._retrying(lambda: self._search(query, parsed, filters, limit, offset, query_lang))
+        return self._retrying(lambda: self._search(query, parsed, filters, limit, offset, query_lang, sort))
 
-    def _search(self, query: str, parsed: ParsedQuery, filters, limit, offset, query_lang) -> SearchResult:
+    def _search(self, query: str, parsed: ParsedQuery, filters, limit, offset, query_lang,
+                sort: str = "relevance") -> SearchResult:
         from .glossary.expansion import expand_query  # noqa: PLC0415
         from .index.stopwords import is_query_stopword  # noqa: PLC0415
         from .understanding import implementer_boost, read_structure  # noqa: PLC0415
@@ -312,11 +399,16 @@ class Catalogue:
         # A word the glossary knows in Finnish or English is no Swedish typo.
         words = {n.text.lower() for n in expanded.parsed.concepts if isinstance(n, Word)}
         keep = {w for w in words if self.glossary.is_foreign_word(w)}
-        result = engine.search(expanded.parsed, extra_filters=filters, limit=limit, offset=offset,
+        # Every match, ranked: the totals and facets cover them all, and a sort reorders them all.
+        result = engine.search(expanded.parsed, extra_filters=filters, limit=None, offset=0,
                                expansions=expanded.extras, keep=keep)
-        projects = records.get_many([h.id for h in result.hits])
+        facts = self._facts_of([h.id for h in result.hits])
+        summary: Summary = summarise(facts[h.id] for h in result.hits if h.id in facts)
+        ranked = sort_order(result.hits, lambda h: facts[h.id], sort)
+        page = ranked[offset:None if limit is None else offset + limit]
+        projects = records.get_many([h.id for h in page])
         hits = []
-        for engine_hit in result.hits:
+        for engine_hit in page:
             project = projects.get(engine_hit.id)
             if project is None:  # pragma: no cover - records and Whoosh are written together
                 raise IndexStateError(_("{path}: projektet {id} finns i indexet men saknar post; bygg om "
@@ -327,10 +419,24 @@ class Catalogue:
             query=query, total=result.total, hits=hits, offset=offset, limit=limit,
             concepts=result.concepts, corrections=corrections,
             suggestion=_suggestion(query, corrections), warnings=self.warnings + list(parsed.warnings),
-            expansions=expanded.expansions, unknown=result.unknown,
+            expansions=expanded.expansions, eu_support_total=summary.eu_support_total, facets=summary.facets,
+            sort=sort, unknown=result.unknown,
             interpretations=understood.interpretations + [implementer_boost(words, name)
                                                           for words, name in expanded.implementers],
         )
+
+    def _facts_of(self, ids: list[str]) -> dict[str, Facts]:
+        """The facts of these projects; those read once are remembered (a generation never
+        changes), so a long-lived catalogue soon reads none."""
+        known = self._facts
+        missing = [pid for pid in ids if pid not in known]
+        if missing:
+            found = self.records.facts(missing)
+            if len(known) < 1_000_000:
+                known.update(found)
+            else:  # pragma: no cover - more projects than any corpus here
+                return {**{pid: known[pid] for pid in ids if pid in known}, **found}
+        return known
 
     def lookup(self, word: str, lang: str | None = None):
         """Glossary concepts that have ``word`` (any inflection) as a term, best first."""

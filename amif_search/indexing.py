@@ -16,7 +16,7 @@ from .fields import text_fields
 from .i18n import _
 from .index import store
 from .model import Project
-from .resources import checkout_root, default_sources
+from .resources import default_sources
 
 __all__ = ["IndexInfo", "Verification", "UpdateReport", "resolve_index_dir", "build_index", "update_index",
            "rebuild_reason"]
@@ -60,15 +60,16 @@ class Verification:
 
 
 def resolve_index_dir(index_dir: str | Path | None = None) -> Path:
-    """``index_dir``, else $AMIF_SEARCH_INDEX, else index/ in a checkout, else the user data folder."""
+    """``index_dir``, else $AMIF_SEARCH_INDEX, else ``index`` in the user data folder.
+
+    The same however the tool is started: ``python -m amif_search`` inside a checkout and an
+    installed ``amif-search`` find the same index (a checkout once had an index of its own,
+    so that the two answered from different indexes)."""
     if index_dir:
         return Path(index_dir).expanduser()
     env = os.environ.get(store.INDEX_ENV)
     if env:
         return Path(env).expanduser()
-    root = checkout_root()
-    if root is not None:
-        return root / "index"
     return store.user_data_dir() / "index"
 
 

@@ -86,3 +86,13 @@ def english():
     set_language("en")
     yield
     set_language(before or SOURCE_LANGUAGE)
+
+
+@pytest.fixture(autouse=True)
+def _interface_language_reset():
+    """A test that runs the command line with --ui/--lang sets the process's language; the next
+    test starts from the environment's again (Swedish here), whatever order the tests run in."""
+    yield
+    from amif_search.i18n import detect_language, set_language
+
+    set_language(detect_language())

@@ -87,45 +87,60 @@ class Finished:
         return lines[0]
 
 
-def _address_space_limit(megabytes: int | None):
-    if megabytes is None:
-        return None
-
-    def limit() -> None:
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_AS, (megabytes << 20, megabytes << 20))
-    return limit
+# The command runs as a child of this small launcher, which caps its memory and reports its
+# peak. Measured from the test process itself it would not be the command's own: on Linux a
+# child's ru_maxrss starts from the resident size of the process it was forked (or vforked)
+# from, and the test process grows to hundreds of megabytes.
+_LAUNCHER = """
+import os, resource, sys
+report, limit, command = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+if limit:
+    resource.setrlimit(resource.RLIMIT_AS, (limit << 20, limit << 20))
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execv(command[0], command)
+    finally:
+        os._exit(127)
+_pid, status, usage = os.wait4(pid, 0)
+with open(report, "w") as out:
+    out.write(str(usage.ru_maxrss))
+code = os.waitstatus_to_exitcode(status)
+if code < 0:
+    os.kill(os.getpid(), -code)
+sys.exit(code)
+"""
 
 
 def run(command: list[str], timeout: float = 120.0, env: dict | None = None,
         address_space_mb: int | None = None) -> Finished:
-    """Run a command to its end; its peak memory is its own (wait4), not the session's.
+    """Run a command to its end; its peak memory is its own, not the session's.
 
     ``address_space_mb`` caps the child's memory, so that a runaway fails fast with a
     MemoryError instead of swapping the test machine to a halt.
     """
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.TemporaryDirectory() as folder:
+        report = os.path.join(folder, "maxrss")
         started = time.monotonic()
-        process = subprocess.Popen(command, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-                                   env=env or cli_env(), cwd=ROOT,
-                                   preexec_fn=_address_space_limit(address_space_mb))
-        deadline = started + timeout
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() > deadline:
-                process.kill()
-                pid, status, usage = os.wait4(process.pid, 0)
-                break
-            time.sleep(0.01)
+        process = subprocess.Popen([sys.executable, "-c", _LAUNCHER, report, str(address_space_mb or 0), *command],
+                                   stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env or cli_env(), cwd=ROOT,
+                                   start_new_session=True)
+        try:
+            process.wait(timeout=max(timeout, 0.01))
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
         seconds = time.monotonic() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
+        try:
+            with open(report, encoding="ascii") as peak:
+                max_rss_kb = int(peak.read())
+        except (OSError, ValueError):  # killed before it could say
+            max_rss_kb = 0
         out.seek(0)
         err.seek(0)
         return Finished(process.returncode, out.read().decode("utf-8", "replace"),
-                        err.read().decode("utf-8", "replace"), seconds, usage.ru_maxrss / 1024)
+                        err.read().decode("utf-8", "replace"), seconds, max_rss_kb / 1024)
 
 
 def run_cli(*args: str, timeout: float = 120.0, env: dict | None = None,

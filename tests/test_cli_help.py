@@ -146,7 +146,8 @@ def test_the_group_lists_its_commands_with_translated_short_help(capsys):
     assert commands[0].split() == ["search", "Hae", "hankkeita."]
     assert [line.split()[0] for line in commands] == ["search", "list", "show", "index", "glossary", "catalog",
                                                       "serve"]
-    assert "--version          Näytä versio ja lopeta." in out
+    assert re.search(r"\n  --version +Näytä versio ja lopeta\.\n", out)
+    assert re.search(r"\n  --ui, --lang \[sv\|fi\|en\] +Käyttöliittymän kieli", out)
 
 
 def test_the_environment_chooses_the_language_of_a_subcommand(capsys, monkeypatch):
@@ -239,7 +240,7 @@ def test_path_errors_are_translated(capsys, tmp_path, lang, message):
 def test_the_top_level_language_choice_error_uses_the_environment(capsys, monkeypatch):
     monkeypatch.setenv("LANGUAGE", "en")
     code, _out, err = run(capsys, "--lang", "xx")
-    assert code == 2 and "Invalid value for '--lang': 'xx' is not one of 'sv', 'fi', 'en'." in err
+    assert code == 2 and "Invalid value for '--ui' / '--lang': 'xx' is not one of 'sv', 'fi', 'en'." in err
 
 
 def test_click_is_left_as_it_was_after_a_run(capsys):

@@ -67,7 +67,7 @@ def call(app, target: str, method: str = "GET", headers: dict[str, str] | None =
     body = b"".join(app(environ, start_response))
     status = int(started["status"].split()[0])
     reply = Reply(status, Headers(started["headers"]), body)
-    if method != "HEAD":
+    if method != "HEAD" and status != 304:
         assert int(reply.headers["Content-Length"]) == len(body)
     return reply
 
@@ -109,7 +109,7 @@ def test_search_tortyr_returns_both_lanu_projects_first(app):
 def test_search_answers_what_the_library_answers(app, catalogue, target, query, options):
     reply = call(app, target)
     assert reply.status == 200
-    assert reply.json() == catalogue.search(query, **options).to_json()
+    assert reply.json() == catalogue.search(query, **options).to_json(facets=False)
 
 
 def test_projects_lists_every_project_and_filters(app, catalogue):
@@ -163,7 +163,7 @@ ERRORS = [
     ("/api/search", "GET", 400, "the parameter 'q' is required"),
     ("/api/search?q=%FF", "GET", 400, "the query string is not valid UTF-8"),
     ("/api/search?q=" + "a" * 9000, "GET", 414, "the query string is too long"),
-    ("/api/projects?limit=3", "GET", 400, "unknown parameter 'limit'"),
+    ("/api/projects?q=barn", "GET", 400, "unknown parameter 'q'"),
     ("/api/glossary", "GET", 400, "the parameter 'q' is required"),
     ("/api/nothing", "GET", 404, "no such path: /api/nothing"),
     ("/static/../app.py", "GET", 404, "no such path"),
@@ -180,7 +180,7 @@ ERRORS = [
     "projects-unknown-parameter", "glossary-missing-word", "unknown-path", "path-traversal",
     "post", "delete", "put-page"])
 def test_errors_are_json_with_status_and_message(app, target, method, status, message):
-    reply = call(app, target, method)
+    reply = call(app, target, method, {"Accept-Language": "en-GB,en;q=0.9"})
     assert reply.status == status
     error = reply.json()["error"]
     assert error["status"] == status
@@ -234,7 +234,7 @@ class _Failing:
 def test_unexpected_errors_are_logged_not_shown(catalogue, caplog, error, status, message):
     app = SearchApp(_Failing(catalogue, error), cors_origin=None, max_query_length=500)
     with caplog.at_level(logging.ERROR, logger="amif_search.web"):
-        reply = call(app, "/api/search?q=tortyr")
+        reply = call(app, "/api/search?q=tortyr&ui=en")
     assert reply.status == status
     assert reply.json() == {"error": {"status": status, "message": message}}
     assert "secret" not in reply.text
@@ -321,7 +321,7 @@ def test_page_labels_come_from_gettext(app, lang, implementer, objective):
     reply = call(app, f"/?ui={lang}")
     assert _config(reply)["labels"]["implementer"] == implementer
     assert f'<label for="objective">{objective}</label>' in reply.text
-    assert set(SCRIPT_LABELS) | {"count"} == set(_config(reply)["labels"])
+    assert set(SCRIPT_LABELS) == set(_config(reply)["labels"])
 
 
 def test_page_escapes_what_it_echoes(app):
@@ -460,15 +460,17 @@ def test_openapi_describes_every_route_and_parameter(app, openapi):
     from amif_search.web import api
 
     assert openapi["openapi"].startswith("3.1")
-    assert set(openapi["paths"]) == {"/api/search", "/api/projects", "/api/projects/{id}", "/api/glossary",
-                                     "/api/openapi.json"}
+    old = {"/api/search", "/api/projects", "/api/projects/{id}", "/api/glossary", "/api/openapi.json"}
+    assert set(openapi["paths"]) == old | {path.replace("/api/", "/api/v1/") for path in old}
+    assert all(openapi["paths"][path]["get"]["deprecated"] for path in old)
     for path, names in [("/api/search", api.search_parameters()), ("/api/projects", api.projects_parameters()),
                         ("/api/glossary", api.GLOSSARY_PARAMETERS)]:
         assert tuple(p["name"] for p in openapi["paths"][path]["get"]["parameters"]) == names
         for parameter in openapi["paths"][path]["get"]["parameters"]:
             # Every documented parameter is accepted, not refused as unknown.
             value = {"q": "barn", "lang": "fi", "objective": "6.2", "year": "2022", "implementer": "Institutet",
-                     "start_year": "2021", "end_year": "2022", "limit": "5", "offset": "1"}[parameter["name"]]
+                     "start_year": "2021", "end_year": "2022", "limit": "5", "offset": "1", "sort": "-start",
+                     "facets": "1", "ui": "fi"}[parameter["name"]]
             extra = "" if parameter["name"] == "q" or path == "/api/projects" else "q=barn&"
             assert call(app, f"{path}?{extra}{parameter['name']}={value}").status == 200, parameter["name"]
     search_q = next(p for p in openapi["paths"]["/api/search"]["get"]["parameters"] if p["name"] == "q")
@@ -552,3 +554,74 @@ def test_serve_refuses_bad_options(built_index, capsys, arguments, message):
     assert main(["serve", "--index", str(built_index), *arguments]) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+# -- totals, facets, sorting and paging ----------------------------------------------------
+
+
+def test_search_totals_and_facets_match_the_command_line(app, catalogue):
+    data = call(app, "/api/search?q=trauma+barn&facets=1&limit=1").json()
+    assert data["total"] == 4 and data["eu_support_total"] == "2588436.95" and len(data["hits"]) == 1
+    assert data["facets"] == catalogue.search("trauma barn").to_json()["facets"]
+    assert "facets" not in call(app, "/api/search?q=trauma+barn").json()
+
+
+def test_projects_are_paged_sorted_and_summed(app):
+    page = call(app, "/api/projects?limit=5&offset=5&sort=-support&facets=1").json()
+    assert page["total"] == 12 and page["offset"] == 5 and page["limit"] == 5 and len(page["projects"]) == 5
+    support = [float(p["eu_support"]) for p in page["projects"]]
+    assert support == sorted(support, reverse=True)
+    assert sum(v["count"] for v in page["facets"]["start_year"]) == 12
+    past = call(app, "/api/projects?offset=50").json()
+    assert past["projects"] == [] and past["total"] == 12
+
+
+def test_a_bad_sort_is_refused_with_the_known_ones(app):
+    reply = call(app, "/api/search?q=barn&sort=title")
+    assert reply.status == 400 and "relevance, start, end, support" in reply.json()["error"]["message"]
+
+
+# -- version, language of errors, caching, the request log -------------------------------
+
+
+@pytest.mark.parametrize("old", ["/api/search?q=tortyr", "/api/projects?limit=3", "/api/projects/lanu-2022",
+                                 "/api/glossary?q=lapset", "/api/openapi.json"])
+def test_the_unversioned_paths_answer_as_v1(app, old):
+    new = old.replace("/api/", "/api/v1/")
+    assert call(app, new).body == call(app, old).body and call(app, new).status == 200
+
+
+@pytest.mark.parametrize("headers, target, message", [
+    ({}, "/api/v1/search?q=tortyr&limit=0", "limit måste vara ett heltal från 1 till 100, inte '0'"),
+    ({"Accept-Language": "fi-FI,fi;q=0.9"}, "/api/v1/search?q=tortyr&limit=0",
+     "limit on oltava kokonaisluku väliltä 1–100, ei '0'"),
+    ({"Accept-Language": "fi"}, "/api/v1/search?q=tortyr&limit=0&ui=en",
+     "limit must be a whole number from 1 to 100, not '0'"),
+    ({"Accept-Language": "en"}, "/api/v1/projects/nope-2000", "no project has the ID nope-2000"),
+    ({"Accept-Language": "fi"}, "/api/v1/search?q=" + "%20", "haku on tyhjä"),
+    ({"Accept-Language": "en"}, "/api/v1/nothing", "no such path: /api/v1/nothing"),
+], ids=["default-swedish", "accept-finnish", "ui-beats-header", "library-error-english", "query-error-finnish",
+        "unknown-path-english"])
+def test_errors_speak_the_clients_language(app, headers, target, message):
+    reply = call(app, target, headers=headers)
+    assert reply.json()["error"]["message"] == message
+    assert reply.headers["Content-Language"] == {"limit må": "sv", "limit on": "fi"}.get(message[:8], reply.headers[
+        "Content-Language"])
+
+
+def test_index_answers_carry_an_etag_and_revalidate(app):
+    first = call(app, "/api/v1/search?q=tortyr")
+    etag = first.headers["ETag"]
+    assert etag.startswith('"') and first.headers["Cache-Control"] == "no-cache"
+    again = call(app, "/api/v1/search?q=tortyr", headers={"If-None-Match": etag})
+    assert again.status == 304 and again.body == b""
+    assert call(app, "/api/v1/search?q=barn", headers={"If-None-Match": etag}).status == 200
+    assert "ETag" not in call(app, "/api/v1/search?q=tortyr&limit=0").headers
+
+
+def test_requests_are_logged_in_the_common_log_format(app, caplog):
+    with caplog.at_level(logging.INFO, logger="amif_search.web.access"):
+        call(app, "/api/v1/search?q=tortyr", headers={}, script_name="")
+    line = [r.getMessage() for r in caplog.records if r.name == "amif_search.web.access"][-1]
+    assert re.fullmatch(r'\S+ - - \[\d{2}/\w{3}/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}\] '
+                        r'"GET /api/v1/search\?q=tortyr HTTP/1\.[01]" 200 \d+', line), line

@@ -133,7 +133,10 @@ def _choose_language(ctx: click.Context, param: click.Parameter, value: str | No
              help=N_("Sök bland projekten inom EU:s asyl-, migrations- och integrationsfond (AMIF) i Finland."))
 @click.version_option(__version__, "--version", prog_name="amif-search", message="%(prog)s %(version)s",
                       help=N_("Visa versionen och avsluta."))
-@click.option("--lang", type=_InterfaceLanguage(), default=None, is_eager=True, callback=_choose_language,
+# --ui names the interface language here as ui= does on the search page and in the API;
+# --lang is the name it had first.
+@click.option("--ui", "--lang", "lang", type=_InterfaceLanguage(), default=None, is_eager=True,
+              callback=_choose_language,
               help=N_("Gränssnittets språk (standard: LANGUAGE, LC_ALL, LC_MESSAGES, LANG, annars sv)."))
 def cli(lang: str) -> None:
     # --lang has done its work in its callback.

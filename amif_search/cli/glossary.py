@@ -16,6 +16,7 @@ import click
 from ..i18n import N_, _, ngettext
 from ..i18n.languages import interface_languages, language
 from .helptext import TranslatedGroup
+from .output import chosen_fields, chosen_format, output_options, table, write_records
 
 __all__ = ["glossary"]
 
@@ -60,6 +61,12 @@ def _ordered(languages: list[str]) -> list[str]:
     """The interface languages first, Swedish leading, then the other languages in catalog order."""
     first = [lang for lang in interface_languages() if lang in languages]
     return first + [lang for lang in languages if lang not in first]
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else str(value)
 
 
 def _echo_json(data) -> None:
@@ -164,9 +171,9 @@ def lookup(word, lang, as_json, locales):
 @click.option("--missing", is_flag=True, help=N_("Med --lang: bara de begrepp som ännu saknar term på LANG."))
 @click.option("--domain", default=None, metavar="DOMAIN",
               help=N_("Bara begrepp inom detta område (t.ex. psykisk-hälsa)."))
-@click.option("--json", "as_json", is_flag=True, help=N_("Skriv ut begreppen som JSON."))
+@output_options
 @locales_option
-def list_concepts(lang, missing, domain, as_json, locales):
+def list_concepts(lang, missing, domain, fmt, as_json, fields, locales):
     if missing and lang is None:
         raise click.UsageError(_("--missing behöver --lang"), ctx=click.get_current_context())
     terms = _load(locales)
@@ -174,8 +181,15 @@ def list_concepts(lang, missing, domain, as_json, locales):
     concepts = [c for c in terms if domain is None or c.domain == domain]
     if lang is not None:
         concepts = [c for c in concepts if bool(c.terms.get(lang)) != missing]
-    if as_json:
-        _echo_json({"total": len(concepts), "concepts": [c.to_json() for c in concepts]})
+    fmt = chosen_format(fmt, as_json)
+    records = [c.to_json() for c in concepts]
+    known = list(records[0]) if records else ["id", "headword"]
+    fields = chosen_fields(fields, known)
+    if fmt != "table":
+        write_records(fmt, records, fields, {"total": len(concepts)}, key="concepts")
+        return 0 if concepts else 1
+    if fields is not None:
+        click.echo(table(([_cell(r.get(name)) for name in fields] for r in records), fields))
         return 0 if concepts else 1
     width = max((len(c.id) for c in concepts), default=0)
     for concept in concepts:

@@ -15,7 +15,7 @@ from ..i18n.languages import SOURCE_LANGUAGE
 if TYPE_CHECKING:
     from ..model import Project
 
-__all__ = ["Style", "render_hit", "render_project", "render_project_line", "LABELS"]
+__all__ = ["Style", "render_hit", "render_project", "render_project_line", "render_facets", "LABELS"]
 
 # Labels of what is shown but is no field of the registry (whose labels are in amif_search.fields);
 # the msgids are the labels of the Swedish source page.
@@ -41,17 +41,22 @@ class Style:
     def dim(self, text: str) -> str:
         return click.style(text, dim=True) if self.color else text
 
-    def highlight(self, text: str, spans: list[tuple[int, int]]) -> str:
+    def highlight(self, text: str, spans: list[tuple[int, int]], base=None) -> str:
+        """``text`` with the spans marked; ``base`` styles the rest (each piece styled on its
+        own, as a mark's reset would end a style around the whole)."""
+        plain = base if base is not None and self.color else (lambda piece: piece)
         if not self.color or not spans:
-            return text
+            return plain(text)
         out, last = [], 0
         for start, end in sorted(spans):
             if start < last:
                 continue
-            out.append(text[last:start])
+            if start > last:
+                out.append(plain(text[last:start]))
             out.append(self.mark(text[start:end]))
             last = end
-        out.append(text[last:])
+        if last < len(text):
+            out.append(plain(text[last:]))
         return "".join(out)
 
 
@@ -73,19 +78,19 @@ def objective_title(project: Project) -> str:
     return _(project.objective.title)
 
 
-def render_hit(number: int, hit, lang: str, style: Style) -> str:
+def render_hit(number: int, hit, lang: str, style: Style, width: int = 100) -> str:
     project = hit.project
-    title = style.strong(style.highlight(printable(project.title), hit.title_highlights))
-    lines = [f"{number}. {title}  {style.dim('[' + printable(project.id) + ']')}"]
-    lines.append(f"   {label('implementer')}: {printable(project.implementer)}")
-    lines.append(
-        f"   {label('period')}: {format_period(project.start, project.end, lang)} · "
+    title = style.highlight(printable(project.title), hit.title_highlights, base=style.strong)
+    inner = max(width - 4, 20)
+    lines = [_wrap(f"{number}. {title}  {style.dim('[' + printable(project.id) + ']')}", width - 1)]
+    lines.append(textwrap.indent(_wrap(f"{label('implementer')}: {printable(project.implementer)}", inner), "   "))
+    lines.append(textwrap.indent(_wrap(
+        f"{label('period')}: {format_period(project.start, project.end, lang)} · "
         f"{label('support')}: {format_amount(project.eu_support, lang)} · "
-        f"{label('objective')} {project.objective.code}"
-    )
+        f"{label('objective')} {project.objective.code}", inner), "   "))
     if hit.snippet:
         snippet = style.highlight(printable(hit.snippet), hit.highlights)
-        lines.append(textwrap.indent(_wrap(snippet), "   "))
+        lines.append(textwrap.indent(_wrap(snippet, inner), "   "))
     return "\n".join(lines)
 
 
@@ -104,13 +109,35 @@ def _wrap(text: str, width: int = 96) -> str:
     return "\n".join(lines)
 
 
-def render_project_line(project: Project, lang: str) -> str:
-    return printable(f"{project.id:<42} {project.objective.code}  "
+def render_project_line(project: Project, lang: str, width: int | None = None) -> str:
+    line = printable(f"{project.id:<42} {project.objective.code}  "
                      f"{format_period(project.start, project.end, lang):<23} "
                      f"{format_amount(project.eu_support, lang):>16}  {project.title}")
+    if width is not None and len(line) > width:
+        line = line[:max(width - 1, 0)] + "…"
+    return line
 
 
-def render_project(project: Project, lang: str, concepts=None) -> str:
+def render_facets(facets, lang: str, catalogue=None, width: int = 100) -> str:
+    """Each facet under its heading: value, number of projects, EU support."""
+    from .output import table  # noqa: PLC0415
+
+    titles = {}
+    if catalogue is not None:
+        titles = {p.objective.code: _(p.objective.title) for p in catalogue.projects()}
+    blocks = []
+    for name, values in facets.items():
+        rows = []
+        for value in values:
+            text = value.value
+            if name == "objective" and value.value in titles:
+                text = f"{value.value} {titles[value.value]}"
+            rows.append([format_amount(value.eu_support, lang).rjust(16), str(value.count).rjust(4), text])
+        blocks.append(label(name) + "\n" + textwrap.indent(printable(table(rows, None, max(width - 2, 20))), "  "))
+    return "\n\n".join(blocks)
+
+
+def render_project(project: Project, lang: str, concepts=None, width: int = 96) -> str:
     lines = [project.title, ""]
     rows = [
         (label("id"), project.id),
@@ -123,7 +150,7 @@ def render_project(project: Project, lang: str, concepts=None) -> str:
     ]
     width = max(len(name) for name, _value in rows)
     lines += [f"{name + ':':<{width + 1}} {value}" for name, value in rows]
-    lines += ["", label("description") + ":", textwrap.fill(project.description, 96)]
+    lines += ["", label("description") + ":", textwrap.fill(project.description, width)]
     if concepts:
         lines += ["", _("Begrepp i ordlistan:")]
         for concept in concepts:

@@ -4,23 +4,39 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 
 import click
 
 from .. import fields as F
 from ..i18n import N_, _, get_language, ngettext
+from ..i18n.formatting import format_amount
 from .helptext import TranslatedCommand
-from .render import Style, render_hit, render_project, render_project_line
+from .output import chosen_fields, chosen_format, output_options, table, write_records
+from .render import Style, render_facets, render_hit, render_project, render_project_line
 
-__all__ = ["search", "list_projects", "show"]
+__all__ = ["search", "list_projects", "show", "hit_fields", "project_fields"]
 
 index_option = click.option("--index", "index_dir", type=click.Path(file_okay=False), default=None,
-                             help=N_("Indexmappen (standard: AMIF_SEARCH_INDEX, annars index/ i en arbetskopia av "
-                                     "källkoden, annars användarens datamapp)."))
+                             help=N_("Indexmappen (standard: AMIF_SEARCH_INDEX, annars index i användarens "
+                                     "datamapp)."))
 color_option = click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
                             show_default=True, help=N_("Markera träffarna med färg (auto: i en terminal, om inte "
                                                        "NO_COLOR är satt)."))
+
+# What a hit adds to its project's keys.
+HIT_EXTRAS = ("score", "matched_concepts", "snippet", "highlights", "title_highlights")
+
+
+def hit_fields() -> tuple[str, ...]:
+    """The keys of a hit's JSON form (the registry's, then the hit's own): what --fields may name."""
+    return (*(value.key for value in F.json_values(hit=True)), *HIT_EXTRAS)
+
+
+def project_fields() -> tuple[str, ...]:
+    """The keys of a project's JSON form: what --fields of list may name."""
+    return tuple(value.key for value in F.json_values())
 
 
 # The option of each kind of filterable field: its type and metavar.
@@ -57,6 +73,32 @@ def _chosen(options: dict) -> dict:
             if options.get(field.api_parameter) is not None}
 
 
+def _sort_keys() -> list[str]:
+    from ..summary import SORTS  # noqa: PLC0415
+
+    return [*SORTS, *("-" + key for key in SORTS)]
+
+
+sort_option = click.option(
+    "--sort", default="relevance", show_default=True, metavar="KEY",
+    shell_complete=lambda ctx, param, incomplete: [k for k in _sort_keys() if k.startswith(incomplete)],
+    help=N_("Ordning: relevance, start, end eller support; ett - framför vänder den (-start: nyaste först)."))
+facets_option = click.option("--facets", "show_facets", is_flag=True,
+                             help=N_("Visa också antal och EU-stöd per mål, startår och genomförare."))
+
+
+def _complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """The IDs of the index's projects that begin with what has been typed."""
+    try:
+        from ..catalogue import open_catalogue  # noqa: PLC0415
+
+        with open_catalogue(ctx.params.get("index_dir"), build=False) as catalogue:
+            ids = catalogue.ids()
+    except Exception:  # completion must never print a traceback into the shell
+        return []
+    return [pid for pid in ids if pid.startswith(incomplete)]
+
+
 def _open(index_dir: str | None):
     from ..catalogue import open_catalogue  # noqa: PLC0415
 
@@ -86,6 +128,25 @@ def _echo_json(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+def _width() -> int | None:
+    """The terminal's width (or COLUMNS); None when the output is no terminal: then lines are
+    not cut, and text is wrapped at 100."""
+    if not sys.stdout.isatty() and "COLUMNS" not in os.environ:
+        return None
+    return shutil.get_terminal_size((100, 24)).columns
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else str(value)
+
+
+def _summary_line(total: int, amount, lang: str) -> str:
+    return ngettext("{count} projekt, EU-stöd sammanlagt {amount}", "{count} projekt, EU-stöd sammanlagt {amount}",
+                    total).format(count=total, amount=format_amount(amount, lang))
+
+
 @click.command(
     cls=_FilteredCommand,
     short_help=N_("Sök bland projekten."),
@@ -100,22 +161,30 @@ def _echo_json(data) -> None:
             "  amif-search search 'tortyr OR trauma -vuxna' --objective 6.2\n"
             "  amif-search search 'stöd:>500000 mål:6.1' --json"),
 )
-@click.argument("query")
+@click.argument("words", nargs=-1, required=True, metavar="QUERY")
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True,
               help=N_("Visa högst så här många träffar."))
 @click.option("--offset", type=click.IntRange(0, None), default=0,
               help=N_("Hoppa först över så här många träffar (för bläddring)."))
 @click.option("--query-lang", metavar="LANG", default=None,
               help=N_("Frågans språk (sv, fi, en, ...); standard: avgörs ord för ord."))
-@click.option("--json", "as_json", is_flag=True, help=N_("Skriv ut ett JSON-objekt (stabila nycklar, ISO-datum)."))
+@sort_option
+@facets_option
+@output_options
 @index_option
 @color_option
-def search(query, limit, offset, query_lang, as_json, index_dir, color, **options):
+def search(words, limit, offset, query_lang, sort, show_facets, fmt, as_json, fields, index_dir, color, **options):
+    # Words typed without quotes are one query, as if they had been quoted together.
+    query = " ".join(words)
+    fmt = chosen_format(fmt, as_json)
+    fields = chosen_fields(fields, hit_fields())
     catalogue = _open(index_dir)
-    result = catalogue.search(query, limit=limit, offset=offset, filters=_chosen(options), query_lang=query_lang)
-    if as_json:
-        _echo_json(result.to_json())
-        return 0 if result.total else 1
+    result = catalogue.search(query, limit=limit, offset=offset, filters=_chosen(options), query_lang=query_lang,
+                              sort=sort)
+    if fmt != "table":
+        document = result.to_json()
+        write_records(fmt, document.pop("hits"), fields, document, key="hits")
+        return 0 if result.hits else 1
     lang = get_language()
     style = _style(color)
     for warning in result.warnings:
@@ -142,46 +211,85 @@ def search(query, limit, offset, query_lang, as_json, index_dir, color, **option
     if not result.total:
         click.echo(_("Inga träffar för {query}").format(query=query))
         return 1
+    if not result.hits:
+        click.echo(ngettext("Det finns bara {total} träff; inget att visa från nummer {first}",
+                            "Det finns bara {total} träffar; inget att visa från nummer {first}",
+                            result.total).format(total=result.total, first=offset + 1), err=True)
+        return 1
     shown_to = offset + len(result.hits)
-    # With several concepts, projects that match all of them are told apart from the rest.
-    split = result.concepts > 1 and any(hit.coverage < result.concepts for hit in result.hits)
+    # With several concepts, projects that match all of them are told apart from the rest
+    # (in the order of relevance, where the ones that match all come first).
+    split = result.concepts > 1 and result.sort == "relevance" and any(
+        hit.coverage < result.concepts for hit in result.hits)
     if split and not any(hit.coverage >= result.concepts for hit in result.hits) and not offset:
         click.echo(_("Inget projekt matchar hela frågan; de här matchar en del av den."))
     click.echo(ngettext("{total} träff för {query} (visar {first}–{last})",
                         "{total} träffar för {query} (visar {first}–{last})", result.total).format(
         total=result.total, query=query, first=offset + 1 if result.hits else 0, last=shown_to))
-    heading = None
-    for number, hit in enumerate(result.hits, start=offset + 1):
-        full = hit.coverage >= result.concepts
-        if split and full != heading:
-            heading = full
-            click.echo("")
-            click.echo(_("Matchar hela frågan:") if full else _("Matchar en del av frågan:"))
+    click.echo(_summary_line(result.total, result.eu_support_total, lang))
+    width = _width()
+    if fields is not None:
         click.echo("")
-        # click strips colour codes when stdout is no terminal unless told otherwise.
-        click.echo(render_hit(number, hit, lang, style), color=style.color)
+        click.echo(table(([_text(hit.to_json().get(name)) for name in fields] for hit in result.hits), fields, width))
+    else:
+        heading = None
+        for number, hit in enumerate(result.hits, start=offset + 1):
+            full = hit.coverage >= result.concepts
+            if split and full != heading:
+                heading = full
+                click.echo("")
+                click.echo(_("Matchar hela frågan:") if full else _("Matchar en del av frågan:"))
+            click.echo("")
+            # click strips colour codes when stdout is no terminal unless told otherwise.
+            click.echo(render_hit(number, hit, lang, style, width or 100), color=style.color)
+    if show_facets:
+        click.echo("")
+        click.echo(render_facets(result.facets, lang, catalogue, width or 100))
     return 0
 
 
 @click.command("list", cls=_FilteredCommand, short_help=N_("Lista alla projekt."),
-               help=N_("Lista alla projekt i källans ordning; slutstatus 1 när filtren inte lämnar något."))
-@click.option("--json", "as_json", is_flag=True, help=N_("Skriv ut JSON med samma fält som search."))
+               help=N_("Lista alla projekt i källans ordning (eller --sort); slutstatus 1 när filtren eller "
+                       "--offset inte lämnar något."))
+@sort_option
+@click.option("--limit", type=click.IntRange(1, None), default=None, help=N_("Visa högst så här många projekt."))
+@click.option("--offset", type=click.IntRange(0, None), default=0,
+              help=N_("Hoppa först över så här många projekt (för bläddring)."))
+@facets_option
+@output_options
 @index_option
-def list_projects(as_json, index_dir, **options):
+def list_projects(sort, limit, offset, show_facets, fmt, as_json, fields, index_dir, **options):
+    fmt = chosen_format(fmt, as_json)
+    fields = chosen_fields(fields, project_fields())
     catalogue = _open(index_dir)
-    projects = catalogue.projects(filters=_chosen(options))
-    if as_json:
-        _echo_json({"total": len(projects), "projects": [p.to_json() for p in projects]})
-        return 0 if projects else 1
+    listing = catalogue.listing(filters=_chosen(options), sort=sort, limit=limit, offset=offset)
+    if fmt != "table":
+        document = listing.to_json()
+        write_records(fmt, document.pop("projects"), fields, document, key="projects")
+        return 0 if listing.projects else 1
     lang = get_language()
-    for project in projects:
-        click.echo(render_project_line(project, lang))
-    return 0 if projects else 1
+    if listing.total and not listing.projects:
+        click.echo(ngettext("Det finns bara {total} projekt; inget att visa från nummer {first}",
+                            "Det finns bara {total} projekt; inget att visa från nummer {first}",
+                            listing.total).format(total=listing.total, first=offset + 1), err=True)
+        return 1
+    width = _width()
+    if fields is not None:
+        click.echo(table(([_text(p.to_json().get(name)) for name in fields] for p in listing.projects), fields, width))
+    else:
+        for project in listing.projects:
+            click.echo(render_project_line(project, lang, width))
+    if listing.total:
+        click.echo(_summary_line(listing.total, listing.eu_support_total, lang))
+    if show_facets:
+        click.echo("")
+        click.echo(render_facets(listing.facets, lang, catalogue, width or 100))
+    return 0 if listing.projects else 1
 
 
 @click.command(cls=TranslatedCommand, short_help=N_("Visa ett projekt i sin helhet."),
                help=N_("Visa ett projekt i sin helhet."))
-@click.argument("project_id", metavar="ID")
+@click.argument("project_id", metavar="ID", shell_complete=_complete_ids)
 @click.option("--json", "as_json", is_flag=True, help=N_("Skriv ut projektet som JSON."))
 @index_option
 def show(project_id, as_json, index_dir):
@@ -196,6 +304,5 @@ def show(project_id, as_json, index_dir):
                             for c in concepts]
         _echo_json(data)
         return 0
-    click.echo(render_project(project, lang, concepts))
+    click.echo(render_project(project, lang, concepts, min(_width() or 100, 100)))
     return 0
-

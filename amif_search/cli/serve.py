@@ -58,6 +58,13 @@ def serve(host, port, threads, cors_origin, request_timeout, connection_limit, i
         progress = ProgressBar(_("Bygger index"))
     # Tracebacks of requests that failed go to stderr, never to the client.
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # One line per request, in the Common Log Format, on stderr.
+    access = logging.getLogger("amif_search.web.access")
+    access.setLevel(logging.INFO)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    access.addHandler(handler)
+    access.propagate = False
     catalogue = open_catalogue(index_dir, progress=progress)
     try:
         try:

@@ -22,13 +22,16 @@ from __future__ import annotations
 import copy
 import gettext as _gettext
 import os
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
+from typing import Iterator
 
 from .languages import SOURCE_LANGUAGE, UI_DOMAIN, best_language, interface_languages
 
 __all__ = [
     "_", "N_", "N_plural", "ngettext", "set_language", "get_language", "detect_language", "detect_languages",
-    "translations", "warnings", "pop_warnings", "cache_dir", "forget_translations",
+    "translations", "warnings", "pop_warnings", "cache_dir", "forget_translations", "speaking",
 ]
 
 DOMAIN = UI_DOMAIN
@@ -38,6 +41,8 @@ _CACHE_FORMAT = "1"
 _state: dict = {"lang": SOURCE_LANGUAGE, "trans": _gettext.NullTranslations()}
 _loaded: dict[tuple[str, str, str], _gettext.NullTranslations] = {}
 _warnings: list[str] = []
+# The language of one piece of work (a web request) in its thread, over the process's own.
+_speaking: ContextVar[tuple[str, _gettext.NullTranslations] | None] = ContextVar("amif_search_language", default=None)
 
 
 def N_(message: str) -> str:
@@ -50,14 +55,19 @@ def N_plural(singular: str, plural: str) -> tuple[str, str]:
     return singular, plural
 
 
+def _current() -> tuple[str, _gettext.NullTranslations]:
+    local = _speaking.get()
+    return local if local is not None else (_state["lang"], _state["trans"])
+
+
 def _(message: str) -> str:
     """Translate ``message`` into the current language."""
-    return _Message(_state["trans"].gettext(message), message)
+    return _Message(_current()[1].gettext(message), message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """Translate a message with a plural form."""
-    return _Message(_state["trans"].ngettext(singular, plural, n), singular if n == 1 else plural, plural)
+    return _Message(_current()[1].ngettext(singular, plural, n), singular if n == 1 else plural, plural)
 
 
 class _Message(str):
@@ -90,7 +100,7 @@ def _plain(message: str, **kwargs) -> str:
     from .message_format import UnsafeMessage, safe_format  # noqa: PLC0415
 
     try:
-        return safe_format(_state["trans"].gettext(message), [message], kwargs)
+        return safe_format(_current()[1].gettext(message), [message], kwargs)
     except (UnsafeMessage, KeyError):
         return message.format(**kwargs)
 
@@ -106,7 +116,18 @@ _warned: set[str] = set()
 
 def get_language() -> str:
     """The current user-interface language code (also when its catalog fell back to Swedish)."""
-    return _state["lang"]
+    return _current()[0]
+
+
+@contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """Within the block, in this thread (or task) only, ``_()`` speaks ``lang``: a web server
+    answers each request in its client's language while other threads answer in theirs."""
+    token = _speaking.set((lang, translations(lang)))
+    try:
+        yield
+    finally:
+        _speaking.reset(token)
 
 
 def detect_languages(explicit: str | None = None, environ: dict | None = None,

@@ -391,7 +391,7 @@ class Engine:
         for node, own, alternatives in concepts:
             concept, matched, own_docs = _concept_scores(evaluation, own, alternatives, size)
             if not matched.any() and _typed_by_user(node):
-                unknown.append(node.text if isinstance(node, Word) else " ".join(n.text for n in node.nodes))
+                unknown.append(_words_of(node))
             generic = generic_share is not None and int(own_docs.sum()) >= generic_share
             any_generic = any_generic or generic
             if not generic and matched.any():
@@ -424,6 +424,13 @@ class Engine:
         if column is None:
             column = self._searcher().reader().column_reader(F.field_named("id").index_name)
             self._local.ids = column
+        if len(docnums) > 1000:
+            # Reading the column through costs what some thousand single reads do: for the
+            # many matches of a broad query (whose totals need them all), read it once.
+            every = getattr(self._local, "every_id", None)
+            if every is None:
+                every = self._local.every_id = [_text(value) for value in column]
+            return {d: every[d] for d in docnums}
         return {d: _text(column[d]) for d in docnums}
 
     def all_ids(self) -> set[str]:
@@ -463,6 +470,11 @@ def _concept_scores(evaluation: P.Evaluation, own, alternatives: list[tuple[floa
             scores[m.ids] = np.maximum(scores[m.ids], weight * reference * m.scores / top)
         matched[m.ids] = True
     return scores, matched, own_docs
+
+
+def _words_of(node) -> str:
+    """The words a user typed for a concept (a word, or the words of a term of several)."""
+    return node.text if isinstance(node, Word) else " ".join(_words_of(n) for n in node.nodes)
 
 
 def _typed_by_user(node) -> bool:

@@ -55,7 +55,7 @@ import time
 from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
@@ -66,6 +66,7 @@ from ..i18n import _
 from ..model import Project
 
 if TYPE_CHECKING:
+    from ..summary import Facts
     from ..text.analysis import Lexicon
 
 __all__ = ["Manifest", "SourceInfo", "write_generation", "read_manifest", "check_files", "live_generation",
@@ -944,16 +945,28 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+# The facts that totals, facets and sorting read, kept beside each record as columns: reading
+# them for thousands of matches then parses no JSON. (Older records files lack them.)
+_FACT_COLUMNS = "objective TEXT, implementer TEXT, start TEXT, end_date TEXT, cents INTEGER"
+_FACT_INDEX = "id, objective, implementer, start, end_date, cents"
+_INSERT = ("INSERT INTO projects (id, hash, record, objective, implementer, start, end_date, cents) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+
+
+def _row(p: Project) -> tuple:
+    return (p.id, p.content_hash(), json.dumps(p.to_record(), ensure_ascii=False), p.objective.code, p.implementer,
+            p.start.isoformat(), p.end.isoformat(), int(p.eu_support.scaleb(2)))
+
+
 def write_records(path: Path, projects: Iterable[Project]) -> None:
     """Store the projects as JSON rows in SQLite, in source order."""
     connection = sqlite3.connect(path)
     try:
         connection.execute("CREATE TABLE projects (seq INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, "
-                           "hash TEXT NOT NULL, record TEXT NOT NULL)")
-        connection.executemany(
-            "INSERT INTO projects (id, hash, record) VALUES (?, ?, ?)",
-            ((p.id, p.content_hash(), json.dumps(p.to_record(), ensure_ascii=False)) for p in projects),
-        )
+                           f"hash TEXT NOT NULL, record TEXT NOT NULL, {_FACT_COLUMNS})")
+        # A covering index: the facts are read from it without touching the (long) records.
+        connection.execute(f"CREATE INDEX facts ON projects ({_FACT_INDEX})")
+        connection.executemany(_INSERT, (_row(p) for p in projects))
         connection.commit()
     finally:
         connection.close()
@@ -964,15 +977,27 @@ def update_records(path: Path, removed: Iterable[str], changed: Iterable[Project
     connection = sqlite3.connect(path)
     try:
         connection.executemany("DELETE FROM projects WHERE id = ?", ((pid,) for pid in removed))
-        connection.executemany(
-            "UPDATE projects SET hash = ?, record = ? WHERE id = ?",
-            ((p.content_hash(), json.dumps(p.to_record(), ensure_ascii=False), p.id) for p in changed))
-        connection.executemany(
-            "INSERT INTO projects (id, hash, record) VALUES (?, ?, ?)",
-            ((p.id, p.content_hash(), json.dumps(p.to_record(), ensure_ascii=False)) for p in added))
+        facts = _has_fact_columns(connection)
+        if facts:
+            connection.executemany(
+                "UPDATE projects SET hash = ?, record = ?, objective = ?, implementer = ?, start = ?, end_date = ?, "
+                "cents = ? WHERE id = ?", (_row(p)[1:] + (p.id,) for p in changed))
+            connection.executemany(_INSERT, (_row(p) for p in added))
+        else:
+            connection.executemany(
+                "UPDATE projects SET hash = ?, record = ? WHERE id = ?",
+                ((p.content_hash(), json.dumps(p.to_record(), ensure_ascii=False), p.id) for p in changed))
+            connection.executemany(
+                "INSERT INTO projects (id, hash, record) VALUES (?, ?, ?)",
+                ((p.id, p.content_hash(), json.dumps(p.to_record(), ensure_ascii=False)) for p in added))
         connection.commit()
     finally:
         connection.close()
+
+
+def _has_fact_columns(connection: sqlite3.Connection) -> bool:
+    return connection.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'facts'").fetchone() \
+        is not None
 
 
 class RecordStore:
@@ -981,6 +1006,7 @@ class RecordStore:
     def __init__(self, path: Path) -> None:
         try:
             self._connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            self._fact_columns: bool | None = None
             # Proves the table is there without reading it all, as count(*) would.
             self._connection.execute("SELECT seq FROM projects LIMIT 1").fetchone()
         except sqlite3.Error as exc:
@@ -998,6 +1024,40 @@ class RecordStore:
             for pid, record in self._connection.execute(
                     f"SELECT id, record FROM projects WHERE id IN ({marks})", chunk):
                 found[pid] = Project.from_record(json.loads(record))
+        return found
+
+    def facts(self, ids: list[str]) -> dict[str, "Facts"]:
+        """What totals, facets and sorting need of these projects, without reading them in
+        full: SQLite picks the few values out of each record."""
+        from ..summary import Facts  # noqa: PLC0415
+
+        if self._fact_columns is None:
+            self._fact_columns = _has_fact_columns(self._connection)
+        if self._fact_columns:
+            columns = "objective, implementer, start, end_date, cents"
+        else:  # a records file of before the columns: the values are picked out of the JSON
+            columns = ("json_extract(record, '$.objective.code'), json_extract(record, '$.implementer'), "
+                       "json_extract(record, '$.start'), json_extract(record, '$.end'), "
+                       "CAST(round(json_extract(record, '$.eu_support') * 100) AS INTEGER)")
+        found: dict[str, Facts] = {}
+        dates: dict[str, date] = {}  # few distinct dates: each parsed once
+
+        def add(rows: Iterable[tuple], wanted: set[str] | None = None) -> None:
+            for pid, objective, implementer, begins, ends, cents in rows:
+                if wanted is not None and pid not in wanted:
+                    continue
+                first = dates.get(begins) or dates.setdefault(begins, date.fromisoformat(begins))
+                last = dates.get(ends) or dates.setdefault(ends, date.fromisoformat(ends))
+                found[pid] = Facts(pid, objective, implementer, first, last, cents)
+
+        if self._fact_columns and len(ids) > 1000:
+            # Many: reading the whole covering index is cheaper than looking each one up.
+            add(self._connection.execute(f"SELECT id, {columns} FROM projects INDEXED BY facts"), set(ids))
+            return found
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            add(self._connection.execute(f"SELECT id, {columns} FROM projects WHERE id IN ({marks})", chunk))
         return found
 
     def all(self) -> list[Project]:

@@ -13,12 +13,16 @@ import re
 from dataclasses import dataclass
 
 from .. import fields as F
-from ..catalogue import Catalogue
+from ..catalogue import Catalogue, SearchResult
+from ..i18n import _
+from ..i18n.languages import interface_languages
 from ..model import Project
+from ..summary import SORTS
 from .http import HttpError
 
-__all__ = ["ApiSettings", "search", "projects", "project", "glossary", "project_json",
-           "search_parameters", "projects_parameters", "filter_parameters", "GLOSSARY_PARAMETERS",
+__all__ = ["ApiSettings", "search", "search_result", "projects", "project", "glossary", "project_json",
+           "search_parameters", "projects_parameters", "filter_parameters", "PROJECT_PARAMETERS",
+           "GLOSSARY_PARAMETERS",
            "MAX_LIMIT", "MAX_OFFSET", "MAX_TEXT", "YEARS"]
 
 MAX_LIMIT = 100
@@ -27,7 +31,9 @@ MAX_OFFSET = 10_000
 MAX_TEXT = 200
 YEARS = (1900, 2200)
 
-GLOSSARY_PARAMETERS = ("q", "lang")
+# ``ui`` (the language of the answer's messages) is accepted everywhere; the application reads it.
+PROJECT_PARAMETERS = ("ui",)
+GLOSSARY_PARAMETERS = ("q", "lang", "ui")
 
 
 def filter_parameters() -> tuple[str, ...]:
@@ -36,11 +42,12 @@ def filter_parameters() -> tuple[str, ...]:
 
 
 def search_parameters() -> tuple[str, ...]:
-    return ("q", "lang", *filter_parameters(), "limit", "offset")
+    return ("q", "lang", *filter_parameters(), "limit", "offset", "sort", "facets", "ui")
 
 
 def projects_parameters() -> tuple[str, ...]:
-    return filter_parameters()
+    return (*filter_parameters(), "limit", "offset", "sort", "facets", "ui")
+
 
 _OBJECTIVE = re.compile(r"\d{1,3}(?:\.\d{1,3})?\Z")
 
@@ -55,19 +62,28 @@ class ApiSettings:
 def _only(params: dict[str, str], known: tuple[str, ...]) -> None:
     unknown = sorted(set(params) - set(known))
     if unknown:
-        raise HttpError(400, f"unknown parameter {unknown[0]!r} (known: {', '.join(known)})")
+        raise HttpError(400, _("okänd parameter '{name}' (kända: {known})").format(
+            name=unknown[0], known=", ".join(known)))
+    ui = params.get("ui")
+    if ui is not None and ui not in interface_languages():
+        raise HttpError(400, _("{name} måste vara ett av {known}, inte '{value}'").format(
+            name="ui", known=", ".join(interface_languages()), value=ui))
+
+
+def _too_long(name: str, length: int, limit: int) -> str:
+    return _("{name} är för lång ({length} tecken; högst {limit})").format(name=name, length=length, limit=limit)
 
 
 def _required(params: dict[str, str], name: str) -> str:
     if name not in params:
-        raise HttpError(400, f"the parameter {name!r} is required")
+        raise HttpError(400, _("parametern '{name}' krävs").format(name=name))
     return params[name]
 
 
 def _text(params: dict[str, str], name: str, max_length: int = MAX_TEXT) -> str | None:
     value = params.get(name, "").strip()
     if len(value) > max_length:
-        raise HttpError(400, f"{name} is too long ({len(value)} characters; at most {max_length})")
+        raise HttpError(400, _too_long(name, len(value), max_length))
     return value or None
 
 
@@ -75,32 +91,33 @@ def _integer(params: dict[str, str], name: str, default: int | None, low: int, h
     value = params.get(name, "").strip()
     if not value:
         return default
-    if not re.fullmatch(r"[0-9]{1,9}", value):
-        raise HttpError(400, f"{name} must be a whole number from {low} to {high}, not {value!r}")
+    if not re.fullmatch(r"[0-9]{1,9}", value) or not low <= int(value) <= high:
+        raise HttpError(400, _("{name} måste vara ett heltal från {low} till {high}, inte '{value}'").format(
+            name=name, low=low, high=high, value=value))
     number = int(value)
-    if not low <= number <= high:
-        raise HttpError(400, f"{name} must be a whole number from {low} to {high}, not {value!r}")
     return number
 
 
 def _year(params: dict[str, str], name: str) -> int | None:
     value = params.get(name, "").strip()
     if value and not re.fullmatch(r"[0-9]{4}", value):
-        raise HttpError(400, f"{name} must be a year such as 2022, not {value!r}")
+        raise HttpError(400, _("{name} måste vara ett år som 2022, inte '{value}'").format(name=name, value=value))
     return _integer(params, name, None, *YEARS)
 
 
 def _code(params: dict[str, str], name: str) -> str | None:
     value = _text(params, name, 20)
     if value is not None and not _OBJECTIVE.match(value):
-        raise HttpError(400, f"{name} must be an objective code such as 6.2, not {value!r}")
+        raise HttpError(400, _("{name} måste vara en målkod som 6.2, inte '{value}'").format(
+            name=name, value=value))
     return value
 
 
 def _amount(params: dict[str, str], name: str) -> str | None:
     value = _text(params, name, 20)
     if value is not None and not re.fullmatch(r"[0-9]{1,12}(?:\.[0-9]{1,2})?", value):
-        raise HttpError(400, f"{name} must be an amount in euros such as 500000, not {value!r}")
+        raise HttpError(400, _("{name} måste vara ett belopp i euro som 500000, inte '{value}'").format(
+            name=name, value=value))
     return value
 
 
@@ -124,36 +141,65 @@ def _query_language(catalogue: Catalogue, params: dict[str, str]) -> str | None:
         return None
     known = catalogue.glossary.all_languages()
     if value not in known:
-        raise HttpError(400, f"lang must be one of {', '.join(known)}, not {value!r}")
+        raise HttpError(400, _("{name} måste vara ett av {known}, inte '{value}'").format(
+            name="lang", known=", ".join(known), value=value))
     return value
 
 
 def _query(params: dict[str, str], max_length: int) -> str:
     text = _required(params, "q")
     if len(text) > max_length:
-        raise HttpError(400, f"the query is too long ({len(text)} characters; at most {max_length})")
+        raise HttpError(400, _("frågan är för lång ({length} tecken; högst {limit})").format(
+            length=len(text), limit=max_length))
     return text
 
 
+def _sort(params: dict[str, str]) -> str:
+    value = params.get("sort", "").strip() or "relevance"
+    if value.lstrip("-") not in SORTS or value.startswith("--"):
+        raise HttpError(400, _("sort måste vara ett av {known}, med ett - framför för omvänd ordning, inte "
+                               "'{value}'").format(known=", ".join(SORTS), value=value))
+    return value
+
+
+def _flag(params: dict[str, str], name: str) -> bool:
+    value = params.get(name, "").strip().lower()
+    if value not in ("", "0", "1", "true", "false"):
+        raise HttpError(400, _("{name} måste vara 1 eller 0, inte '{value}'").format(name=name, value=value))
+    return value in ("1", "true")
+
+
 def search(catalogue: Catalogue, params: dict[str, str], settings: ApiSettings) -> dict:
-    """``/api/search``: a page of hits, as :meth:`SearchResult.to_json`."""
+    """``/api/search``: a page of hits, as :meth:`SearchResult.to_json`; the facets with ``facets=1``."""
     _only(params, search_parameters())
+    return search_result(catalogue, params, settings).to_json(facets=_flag(params, "facets"))
+
+
+def search_result(catalogue: Catalogue, params: dict[str, str], settings: ApiSettings,
+                  default_limit: int = 10) -> SearchResult:
+    """The search that ``params`` asks for, its parameters checked as ``/api/search`` checks them."""
     query = _query(params, settings.max_query_length)
-    result = catalogue.search(
+    return catalogue.search(
         query,
-        limit=_integer(params, "limit", 10, 1, MAX_LIMIT),
+        limit=_integer(params, "limit", default_limit, 1, MAX_LIMIT),
         offset=_integer(params, "offset", 0, 0, MAX_OFFSET) or 0,
         lang=_query_language(catalogue, params),
         filters=_filters(params),
+        sort=_sort(params),
     )
-    return result.to_json()
 
 
 def projects(catalogue: Catalogue, params: dict[str, str], settings: ApiSettings) -> dict:
-    """``/api/projects``: every project in source order, optionally filtered."""
+    """``/api/projects``: a page of the projects in source order (or ``sort``), optionally
+    filtered; the facets with ``facets=1``."""
     _only(params, projects_parameters())
-    found = catalogue.projects(filters=_filters(params))
-    return {"total": len(found), "projects": [p.to_json() for p in found]}
+    listing = catalogue.listing(
+        filters=_filters(params),
+        sort=_sort(params),
+        limit=_integer(params, "limit", MAX_LIMIT, 1, MAX_LIMIT),
+        offset=_integer(params, "offset", 0, 0, MAX_OFFSET) or 0,
+    )
+    return listing.to_json(facets=_flag(params, "facets"))
 
 
 def project_json(catalogue: Catalogue, project: Project) -> dict:
@@ -167,7 +213,7 @@ def project_json(catalogue: Catalogue, project: Project) -> dict:
 
 def project(catalogue: Catalogue, project_id: str, params: dict[str, str], settings: ApiSettings) -> dict:
     """``/api/projects/<id>``: one project, or :class:`NotFoundError`."""
-    _only(params, ())
+    _only(params, PROJECT_PARAMETERS)
     return project_json(catalogue, catalogue.get(project_id))
 
 
@@ -176,7 +222,7 @@ def glossary(catalogue: Catalogue, params: dict[str, str], settings: ApiSettings
     _only(params, GLOSSARY_PARAMETERS)
     word = _required(params, "q")
     if len(word) > MAX_TEXT:
-        raise HttpError(400, f"q is too long ({len(word)} characters; at most {MAX_TEXT})")
+        raise HttpError(400, _too_long("q", len(word), MAX_TEXT))
     lang = _query_language(catalogue, params)
     matches = catalogue.lookup(word, lang)
     return {

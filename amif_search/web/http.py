@@ -13,6 +13,7 @@ from http import HTTPStatus
 from urllib.parse import parse_qsl
 
 from ..errors import AmifSearchError
+from ..i18n import _
 
 __all__ = ["HttpError", "Request", "Response", "json_response", "error_response", "MAX_QUERY_STRING"]
 
@@ -52,7 +53,7 @@ class Request:
             path = (environ.get("PATH_INFO", "") or "/").encode("latin-1").decode("utf-8")
             script_name = environ.get("SCRIPT_NAME", "").encode("latin-1").decode("utf-8").rstrip("/")
         except UnicodeError:
-            raise HttpError(400, "the path is not valid UTF-8") from None
+            raise HttpError(400, _("sökvägen är inte giltig UTF-8")) from None
         return cls(method, path, parse_query_string(environ.get("QUERY_STRING", "")),
                    environ.get("HTTP_ACCEPT_LANGUAGE", ""), environ.get("HTTP_ORIGIN", ""), script_name)
 
@@ -60,19 +61,20 @@ class Request:
 def parse_query_string(text: str) -> dict[str, str]:
     """``a=1&b=2`` as a dict; raises :class:`HttpError` when it is too long, not UTF-8 or repeats a name."""
     if len(text) > MAX_QUERY_STRING:
-        raise HttpError(414, f"the query string is too long ({len(text)} characters; at most {MAX_QUERY_STRING})")
+        raise HttpError(414, _("frågesträngen är för lång ({length} tecken; högst {limit})").format(
+            length=len(text), limit=MAX_QUERY_STRING))
     try:
         # WSGI gives the query string as latin-1 text of the raw bytes, still percent-encoded.
         pairs = parse_qsl(text.encode("latin-1").decode("utf-8"), keep_blank_values=True,
                           encoding="utf-8", errors="strict", max_num_fields=MAX_PARAMETERS)
     except UnicodeError:
-        raise HttpError(400, "the query string is not valid UTF-8") from None
+        raise HttpError(400, _("frågesträngen är inte giltig UTF-8")) from None
     except ValueError:
-        raise HttpError(400, f"too many parameters (at most {MAX_PARAMETERS})") from None
+        raise HttpError(400, _("för många parametrar (högst {limit})").format(limit=MAX_PARAMETERS)) from None
     params: dict[str, str] = {}
     for name, value in pairs:
         if name in params:
-            raise HttpError(400, f"the parameter {name!r} is given more than once")
+            raise HttpError(400, _("parametern '{name}' anges mer än en gång").format(name=name))
         params[name] = value
     return params
 
@@ -95,6 +97,8 @@ class Response:
         return f"{self.status} {phrase}"
 
     def header_list(self) -> list[tuple[str, str]]:
+        if self.status == 304:  # no body, and no length: a 304's length would be that of the 200
+            return [header for header in self.headers if header[0] != "Content-Length"]
         headers = [("Content-Type", self.content_type), ("Content-Length", str(len(self.body)))]
         return headers + self.headers
 

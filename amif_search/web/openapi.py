@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from .. import __version__
 from .. import fields as F
+from ..i18n.languages import interface_languages
+from ..summary import FACETS, SORTS
 from .api import MAX_LIMIT, MAX_OFFSET, MAX_TEXT, YEARS
 
 __all__ = ["openapi_document"]
@@ -32,12 +34,35 @@ _SPAN = {"type": "array", "items": {"type": "integer", "minimum": 0}, "minItems"
          "description": "Start and end (exclusive) of a match, in characters (code points) of the snippet."}
 
 
+_AMOUNT = {"type": "string", "pattern": r"^-?[0-9]+\.[0-9]{2}$", "description": "Euros with two decimals."}
+_SORT_VALUES = [*SORTS, *("-" + key for key in SORTS)]
+_TOTALS = {
+    "total": {"type": "integer", "minimum": 0, "description": "How many projects match (all of them, not the page)."},
+    "eu_support_total": {**_AMOUNT, "description": "The sum of the EU support of every match, exact."},
+    "offset": {"type": "integer", "minimum": 0},
+    "limit": {"type": ["integer", "null"], "minimum": 0},
+    "sort": {"type": "string", "enum": _SORT_VALUES},
+    "facets": {"$ref": "#/components/schemas/Facets"},
+}
+_REQUIRED_TOTALS = [key for key in _TOTALS if key != "facets"]  # the facets come with facets=1
+
+
 def _schemas() -> dict:
     """The response schemas; a project's keys are those of the field registry."""
     project_fields = {value.key: value.schema for value in F.json_values()}
     hit_fields = {value.key: value.schema for value in F.json_values(hit=True)}
     return {
         "Project": _object(project_fields),
+        "FacetValue": _object({
+            "value": {"type": "string", "description": "An objective code, a year or an implementer's name."},
+            "count": {"type": "integer", "minimum": 1},
+            "eu_support": {**_AMOUNT, "description": "The sum of the EU support of these projects."},
+        }),
+        "Facets": {**_object({name: _array(_ref("FacetValue")) for name in FACETS}),
+                   "description": "Counts and sums of every match by each facetable field of the registry: "
+                                  "national objective (in code order), implementer (most projects first) and "
+                                  "start year (in order). Each facet's counts and sums add up to total and "
+                                  "eu_support_total. Sent with facets=1."},
         "ProjectDetail": _object({
             **project_fields,
             "notes": _array(_STRING),
@@ -48,19 +73,20 @@ def _schemas() -> dict:
                           "description": "The preferred term in each language."},
             })),
         }),
-        "ProjectList": _object({"total": {"type": "integer", "minimum": 0}, "projects": _array(_ref("Project"))}),
+        "ProjectList": _object({**_TOTALS, "projects": _array(_ref("Project"))},
+                               required=[*_REQUIRED_TOTALS, "projects"]),
         "Hit": _object({
             **hit_fields,
             "score": {"type": "number"},
             "matched_concepts": {"type": "integer", "minimum": 0},
             "snippet": _STRING,
             "highlights": _array(_SPAN),
+            "title_highlights": {**_array(_SPAN), "description": "The matches in the title, as highlights are "
+                                                                  "in the snippet."},
         }),
         "SearchResult": _object({
             "query": _STRING,
-            "total": {"type": "integer", "minimum": 0},
-            "offset": {"type": "integer", "minimum": 0},
-            "limit": {"type": ["integer", "null"], "minimum": 0},
+            **_TOTALS,
             "query_concepts": {"type": "integer", "minimum": 0,
                                "description": "How many concepts the query has; a hit whose matched_concepts "
                                               "equals it matches the whole query."},
@@ -78,7 +104,7 @@ def _schemas() -> dict:
                                                "kind": {"type": "string", "enum": ["filter", "boost"]}})),
             "unknown": _array(_STRING),
             "warnings": _array(_STRING),
-        }),
+        }, required=["query", *_REQUIRED_TOTALS, "hits", "corrections", "did_you_mean", "expansions", "warnings"]),
         "Concept": _object({
             "id": _STRING, "headword": _STRING, "pos": _STRING, "domain": _STRING, "definition": _STRING,
             "note": _STRING,
@@ -144,14 +170,37 @@ SERVER_ERRORS_NOTE = ("A request the HTTP server cannot parse (a malformed reque
                       "large) is answered by the server itself with a 400 or 431 in plain text, not JSON.")
 
 
+# The version of the API in its paths; the paths without it answer the same (for older clients).
+API_PREFIX = "/api/v1"
+
+
 def openapi_document(*, max_query_length: int, languages: list[str]) -> dict:
     """The description of this application's API, with its limits filled in."""
     filters = [_parameter(f.api_parameter, f.description, _filter_schema(f)) for f in F.filterable_fields()]
     lang = _parameter("lang", "The language of the query words (default: recognised word by word).",
                       {"type": "string", "enum": list(languages)})
+    sort = _parameter("sort", "The order: relevance (a search's ranking; the source order of a list), "
+                              + ", ".join(SORTS[1:]) + " (the sortable fields of the registry: dates, EU support); "
+                              "a leading - reverses it (-start: newest first). Ties keep the relevance order.",
+                      {"type": "string", "enum": _SORT_VALUES, "default": "relevance"})
+    facets = _parameter("facets", "1 to add the facets (counts and sums by " + ", ".join(FACETS)
+                        + " over every match).", {"type": "string", "enum": ["0", "1", "true", "false"]})
+    ui = _parameter("ui", "The language of the messages (errors): one of the interface languages; without it, "
+                          "the first of Accept-Language that is one of them, else sv. The same parameter chooses "
+                          "the language of the search page, and --ui (or --lang) that of the command line.",
+                    {"type": "string", "enum": list(interface_languages())})
+
+    def paging(default_limit: int) -> list:
+        return [_parameter("limit", "At most this many results.",
+                           {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": default_limit}),
+                _parameter("offset", "Skip this many results first; past the end, the page is empty and total "
+                                     "still counts every match.",
+                           {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0})]
 
     def get(summary: str, parameters: list, response: dict, *, not_found: bool = False) -> dict:
-        responses = {"200": response, **_ERRORS}
+        parameters = [*parameters, ui]
+        responses = {"200": response, "304": {"description": "Not modified: the ETag of If-None-Match is current."},
+                     **_ERRORS}
         if not_found:
             responses["404"] = _json("Error", "There is no project with this ID.")
         head_response = {"description": "The headers a GET would send, without the body."}
@@ -159,7 +208,7 @@ def openapi_document(*, max_query_length: int, languages: list[str]) -> dict:
             "get": {"summary": summary, "parameters": parameters, "responses": responses},
             "head": {"summary": f"{summary} (headers only)", "parameters": parameters,
                      "responses": {"200": head_response, **{k: {"description": v["description"]}
-                                                            for k, v in _ERRORS.items()}}},
+                                                            for k, v in responses.items() if k != "200"}}},
             "options": {"summary": "The methods allowed here (and, with --cors, the CORS preflight)",
                         "responses": {"204": {"description": "No body; Allow lists GET, HEAD and OPTIONS.",
                                               "headers": {"Allow": {"schema": {"type": "string"}}}}}},
@@ -172,34 +221,47 @@ def openapi_document(*, max_query_length: int, languages: list[str]) -> dict:
             "version": __version__,
             "description": "Search the EU Asylum, Migration and Integration Fund (AMIF) projects in Finland "
                            "in Swedish, Finnish and English. Unknown query parameters are refused (400). "
-                           + SERVER_ERRORS_NOTE,
+                           "Answers carry an ETag and Cache-Control: no-cache; ask again with If-None-Match to "
+                           "get 304 while the index is unchanged. Output formats: JSON only (the command line "
+                           "also writes JSON Lines, CSV and TSV). " + SERVER_ERRORS_NOTE,
         },
-        "paths": {
-            "/api/search": get("Search the projects", [
+        "paths": _paths({
+            "/search": get("Search the projects", [
                 _parameter("q", "The query, in the query language of the command line "
-                                "(\"phrase\", OR, -word, år:2022, ...).",
-                           {"type": "string", "minLength": 1, "maxLength": max_query_length}, required=True),
-                lang, *filters,
-                _parameter("limit", "At most this many hits.",
-                           {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 10}),
-                _parameter("offset", "Skip this many hits first.",
-                           {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0}),
-            ], _json("SearchResult", "A page of hits, best first, and how the query was read.")),
-            "/api/projects": get("List every project in source order", filters,
-                                 _json("ProjectList", "The projects that pass the filters.")),
-            "/api/projects/{id}": {**get("One project with its glossary concepts", [],
-                                         _json("ProjectDetail", "The project."), not_found=True),
-                                   "parameters": [{"name": "id", "in": "path", "required": True,
-                                                   "schema": {"type": "string"}}]},
-            "/api/glossary": get("Look a word up in the glossary", [
+                                "(\"phrase\", OR, -word, år:2022, ...). A query that has no words once read "
+                                "(only punctuation, a lone operator) or that cannot be understood (an unknown "
+                                "field) is answered with 400.",
+                           {"type": "string", "minLength": 1, "maxLength": max_query_length, "pattern": r"\S"},
+                           required=True),
+                lang, *filters, *paging(10), sort, facets,
+            ], _json("SearchResult", "A page of hits, best first (or as sort says), the totals of every match, "
+                                     "and how the query was read.")),
+            "/projects": get("List the projects in source order", [*filters, *paging(MAX_LIMIT), sort, facets],
+                             _json("ProjectList", "A page of the projects that pass the filters, and their "
+                                                  "totals.")),
+            "/projects/{id}": {**get("One project with its glossary concepts", [],
+                                     _json("ProjectDetail", "The project."), not_found=True),
+                               "parameters": [{"name": "id", "in": "path", "required": True,
+                                               "schema": {"type": "string"}}]},
+            "/glossary": get("Look a word up in the glossary", [
                 _parameter("q", "A term in any language and inflection.",
                            {"type": "string", "minLength": 1, "maxLength": MAX_TEXT}, required=True),
                 lang,
             ], _json("GlossaryResult", "The concepts that have the word as a term, best first.")),
-            "/api/openapi.json": get("This description", [], {
+            "/openapi.json": get("This description", [], {
                 "description": "The OpenAPI document.",
                 "content": {"application/json": {"schema": {"type": "object"}}},
             }),
-        },
+        }),
         "components": {"schemas": _schemas()},
     }
+
+
+def _paths(operations: dict) -> dict:
+    """Each operation under /api/v1, and again under /api (deprecated: the paths of before the version)."""
+    paths = {API_PREFIX + path: operation for path, operation in operations.items()}
+    for path, operation in operations.items():
+        alias = {key: ({**value, "deprecated": True, "summary": value["summary"] + f" (as {API_PREFIX}{path})"}
+                       if key in ("get", "head", "options") else value) for key, value in operation.items()}
+        paths["/api" + path] = alias
+    return paths

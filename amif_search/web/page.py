@@ -1,9 +1,10 @@
-"""The search page: one HTML document, its labels in the visitor's language.
+"""The search page and the page of a project: HTML rendered on the server, in the visitor's language.
 
 The server renders every label through gettext for the language of the request (``?ui=fi``,
-else ``Accept-Language``, else Swedish) and escapes every piece of text it puts into the
-page. The script (``static/search.js``) gets the labels it needs as a JSON data block and
-builds the results with ``textContent`` only.
+else ``Accept-Language``, else Swedish), renders the hits of ``GET /?q=...`` itself, so that
+the page works without JavaScript, and escapes every piece of text it puts into the page.
+Project data is Swedish: inside a Finnish or English page it carries ``lang="sv"``. The
+script (``static/search.js``) only adds to this: "more hits" without reloading the page.
 """
 
 from __future__ import annotations
@@ -11,14 +12,21 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from html import escape
-from urllib.parse import urlencode
+from pathlib import PurePath
+from typing import Mapping
+from urllib.parse import quote, urlencode
 
-from ..fields import field_named, label
+from ..fields import field_named, filterable_fields, label
 from ..i18n import N_, N_plural
+from ..i18n.formatting import format_amount, format_period
 from ..i18n.languages import SOURCE_LANGUAGE, best_language, interface_languages, language
 from ..model import Objective, Project
 
-__all__ = ["PageContext", "choose_language", "render_page", "translations_for"]
+__all__ = ["PageContext", "choose_language", "render_page", "render_project_page", "translations_for",
+           "SCRIPT_LABELS", "PAGE_SIZE", "SORT_LABELS"]
+
+# Hits on one page.
+PAGE_SIZE = 20
 
 TITLE = N_("AMIF-projekt i Finland")
 INTRO = N_("Sök bland de projekt i Finland som EU:s asyl-, migrations- och integrationsfond (AMIF) har stött.")
@@ -26,33 +34,67 @@ QUERY_LABEL = N_("Sökord")
 SUBMIT = N_("Sök")
 ALL_OBJECTIVES = N_("Alla mål")
 ALL_YEARS = N_("Alla år")
+SORT_LABEL = N_("Ordning")
 LANGUAGE_LABEL = N_("Språk")
 RESULTS_LABEL = N_("Träffar")
-NO_SCRIPT = N_("Sökresultaten visas med JavaScript, som är avstängt i den här webbläsaren.")
+FAILED = N_("Sökningen misslyckades: {message}")
+NONE = N_("Inga träffar för {query}")
+SUGGESTION = N_("Menade du: {suggestion}")
+CORRECTED = N_("Sökte efter {corrected} i stället för {original}")
+TRANSLATED = N_("Sökte efter {original} som {swedish}")
+TOTAL = N_plural("{count} projekt, EU-stöd sammanlagt {amount}", "{count} projekt, EU-stöd sammanlagt {amount}")
+COUNT = N_plural("{total} träff för {query}", "{total} träffar för {query}")
+PAST_THE_END = N_plural("Det finns bara {total} träff; inget att visa från nummer {first}",
+                        "Det finns bara {total} träffar; inget att visa från nummer {first}")
+SHOWING = N_("Visar {first}–{last}")
+PAGES_LABEL = N_("Sidor")
+PREVIOUS = N_("Föregående sida")
+NEXT = N_("Visa fler träffar")
+FACETS_HEADING = N_("Fördelning av träffarna")
+FILTERS_LABEL = N_("Filter")
+REMOVE_FILTER = N_("Ta bort filtret {filter}")
+FACET_COUNT = N_plural("{count} projekt, {amount}", "{count} projekt, {amount}")
+BACK = N_("Tillbaka till sökningen")
+DESCRIPTION = N_("Projektbeskrivning")
+CONCEPTS = N_("Begrepp i ordlistan")
+SOURCE_LINE = N_("{file}, rad {line}")
+NOT_FOUND = N_("Sidan finns inte")
 
-# Labels the script uses; the same msgids as the command line where it has them.
-SCRIPT_LABELS = {
+# The facts of a hit and a project: the registry's labels, and two that are no field.
+LABELS = {
     "implementer": label("implementer"),
     "period": N_("Verksamhetsperiod"),
     "support": label("support"),
     "objective": label("objective"),
-    "none": N_("Inga träffar för {query}"),
-    "suggestion": N_("Menade du: {suggestion}"),
-    "translated": N_("Sökte efter {original} som {swedish}"),
-    "read": N_("{original} lästes som {reading}"),
-    "boosted": N_("{original} lästes som {reading}: de projekt den genomför kommer först"),
-    "unknown": N_("Finns inte i projekten: {words}"),
-    "full": N_("Matchar hela frågan:"),
-    "partial": N_("Matchar en del av frågan:"),
-    "nofull": N_("Inget projekt matchar hela frågan; de här matchar en del av den."),
-    "searching": N_("Söker …"),
-    "failed": N_("Sökningen misslyckades: {message}"),
-    "more": N_("Visa fler träffar"),
+    "short_name": label("short_name"),
+    "id": label("id"),
+    "source": N_("Källa"),
 }
-# The result count, one plural message. The script picks the form ngettext gives for one hit
-# for exactly one, else the form it gives for two: the interface languages (Swedish,
-# Finnish, English) have just these two forms.
-COUNT = N_plural("{total} träff för {query}", "{total} träffar för {query}")
+SORT_LABELS = {
+    "relevance": N_("Bäst matchande först"),
+    "-start": N_("Nyaste först"),
+    "start": N_("Äldsta först"),
+    "-end": N_("Senast avslutade först"),
+    "end": N_("Först avslutade först"),
+    "-support": N_("Största EU-stöd först"),
+    "support": N_("Minsta EU-stöd först"),
+}
+# Labels the script uses to render more hits as the server does.
+SCRIPT_LABELS = {
+    "implementer": LABELS["implementer"],
+    "period": LABELS["period"],
+    "support": LABELS["support"],
+    "objective": LABELS["objective"],
+    "failed": FAILED,
+    "more": NEXT,
+}
+# The filters the form offers as selects; any other filter (set from a facet) is a hidden field.
+FORM_FILTERS = ("objective", "year")
+
+
+def search_state() -> tuple[str, ...]:
+    """The parameters of the search page that a search reads (the rest of the address is ignored)."""
+    return ("q", *(f.api_parameter for f in filterable_fields()), "sort")
 
 
 @dataclass(frozen=True)
@@ -70,6 +112,9 @@ class PageContext:
         return cls(tuple(objectives[code] for code in sorted(objectives, key=_code_key)), tuple(years),
                    max_query_length)
 
+    def objective_title(self, code: str) -> str | None:
+        return next((o.title for o in self.objectives if o.code == code), None)
+
 
 def _code_key(code: str) -> tuple:
     return tuple(int(part) if part.isdigit() else 0 for part in code.split("."))
@@ -79,12 +124,7 @@ def translations_for(lang: str):
     """The gettext translations of ``lang`` for one request (Swedish: the msgids themselves)."""
     from .. import i18n  # noqa: PLC0415
 
-    load = getattr(i18n, "translations", None)
-    if load is None:  # an i18n without per-request catalogs: everything stays Swedish
-        import gettext  # noqa: PLC0415
-
-        return gettext.NullTranslations()
-    return load(lang)
+    return i18n.translations(lang)
 
 
 def choose_language(explicit: str | None, accept_language: str) -> str:
@@ -118,83 +158,312 @@ def _script_json(data) -> str:
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
-def render_page(lang: str, params: dict[str, str], context: PageContext, base: str = "") -> str:
-    """The whole page in ``lang``, with the search box and filters set from ``params``;
-    ``base`` is the path the application is mounted at ("" at the root)."""
-    trans = translations_for(lang)
-    t = trans.gettext
-    e = escape
-    nl = "\n"
+class _Page:
+    """The pieces every page shares, for one request's language."""
+
+    def __init__(self, lang: str, base: str) -> None:
+        self.lang = lang
+        self.base = base
+        self.trans = translations_for(lang)
+
+    def t(self, msgid: str) -> str:
+        return self.trans.gettext(msgid)
+
+    def n(self, pair: tuple[str, str], count: int) -> str:
+        return self.trans.ngettext(pair[0], pair[1], count)
+
+    def sv(self, text: str, tag: str = "span", attributes: str = "") -> str:
+        """Swedish text of the data, marked as Swedish inside a page of another language."""
+        marked = ' lang="sv"' if self.lang != "sv" else ""
+        return f"<{tag}{attributes}{marked}>{text}</{tag}>"
+
+    def href(self, path: str, params: Mapping[str, object]) -> str:
+        """A link within the application, keeping the interface language."""
+        query = urlencode({"ui": self.lang, **{k: v for k, v in params.items() if v not in (None, "")}})
+        return escape(f"{self.base}{path}?{query}")
+
+    def document(self, title: str, main: str, state: Mapping[str, str], path: str = "/", heading: bool = True,
+                 script: dict | None = None, status: int = 200) -> str:
+        e = escape
+        site = e(self.t(TITLE))
+        languages = []
+        for code in interface_languages():
+            # Each language named in itself, so that a visitor finds their own.
+            current = ' aria-current="page"' if code == self.lang else ""
+            query = urlencode({**state, "ui": code})
+            languages.append(f'<li><a href="{e(self.base + path)}?{e(query)}" hreflang="{e(code)}" lang="{e(code)}" '
+                             f'data-ui="{e(code)}"{current}>{e(language(code).name)}</a></li>')
+        name = f"<h1>{site}</h1>" if heading else \
+            f'<p class="site"><a href="{self.href("/", {})}">{site}</a></p>'
+        scripts = ""
+        if script is not None:
+            scripts = (f'<script src="{e(self.base)}/static/search.js" defer></script>\n', 
+                       f'<script type="application/json" id="page-config">{_script_json(script)}</script>\n')
+        nl = "\n"
+        return f"""<!DOCTYPE html>
+<html lang="{e(self.lang)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{e(title)}</title>
+<link rel="stylesheet" href="{e(self.base)}/static/search.css">
+{scripts[0] if scripts else ""}</head>
+<body>
+<header>
+{name}
+<nav aria-label="{e(self.t(LANGUAGE_LABEL))}"><ul class="languages">
+{nl.join(languages)}
+</ul></nav>
+</header>
+<main>
+{main}
+</main>
+{scripts[1] if scripts else ""}</body>
+</html>
+"""
+
+    def period(self, project: Project) -> str:
+        return escape(format_period(project.start, project.end, self.lang))
+
+    def amount(self, value) -> str:
+        return escape(format_amount(value, self.lang))
+
+
+def _marked(text: str, spans) -> str:
+    """``text`` escaped, with the spans in ``<mark>``."""
+    out, last = [], 0
+    for start, end in sorted(spans):
+        if start < last:
+            continue
+        out.append(escape(text[last:start]))
+        out.append(f"<mark>{escape(text[start:end])}</mark>")
+        last = end
+    out.append(escape(text[last:]))
+    return "".join(out)
+
+
+@dataclass
+class SearchView:
+    """What a search gave for the page: a result, or the message of an error (and its status)."""
+
+    result: object | None = None
+    error: str | None = None
+
+
+def render_page(lang: str, params: Mapping[str, str], context: PageContext, base: str = "",
+                view: SearchView | None = None) -> str:
+    """The search page in ``lang``, with the search box and filters set from ``params``, and
+    the hits of the search when ``view`` holds one; ``base`` is the path the application is
+    mounted at ("" at the root)."""
+    page = _Page(lang, base)
+    t, e = page.t, escape
     query = params.get("q", "")[:context.max_query_length]
+    state = {k: params.get(k, "") for k in search_state() if params.get(k)}
+    state["q"] = query
+    state = {k: v for k, v in state.items() if v}
 
     def option(value: str, text: str, chosen: str) -> str:
         selected = " selected" if value == chosen else ""
         return f'<option value="{e(value)}"{selected}>{e(text)}</option>'
 
-    # The filters the page offers, each a field of the registry: (field, "all" label, choices).
+    nl = "\n"
+    # The filters the form offers, each a field of the registry: (field, "all" label, choices).
     offered = [
         (field_named("objective"), ALL_OBJECTIVES, [(o.code, f"{o.code} {t(o.title)}") for o in context.objectives]),
         (field_named("year"), ALL_YEARS, [(str(year), str(year)) for year in context.years]),
     ]
-    selects, state = [], {"q": query} if query else {}
+    selects = []
     for field, all_label, choices in offered:
-        name = field.api_parameter
+        name = field.api_parameter or field.name
         chosen = params.get(name, "")
-        if chosen:
-            state[name] = chosen
         options = [option("", t(all_label), chosen)] + [option(value, text, chosen) for value, text in choices]
         selects.append(f"""<div class="field">
-<label for="{e(name)}">{e(t(field.label))}</label>
+<label for="{e(name)}">{e(t(field.label or name))}</label>
 <select id="{e(name)}" name="{e(name)}" data-filter>
 {nl.join(options)}
 </select>
 </div>""")
-    languages = []
-    for code in interface_languages():
-        # Each language named in itself, so that a visitor finds their own.
-        href = "?" + urlencode({"ui": code, **state})
-        current = ' aria-current="page"' if code == lang else ""
-        languages.append(f'<li><a href="{e(href)}" hreflang="{e(code)}" lang="{e(code)}" data-ui="{e(code)}"'
-                         f'{current}>{e(language(code).name)}</a></li>')
-    labels = {key: t(msgid) for key, msgid in SCRIPT_LABELS.items()}
-    labels["count"] = {"one": trans.ngettext(*COUNT, 1), "other": trans.ngettext(*COUNT, 2)}
-    config = {"lang": lang, "base": base, "labels": labels, "format": language(lang).format_json()}
-    nl = "\n"
-    return f"""<!DOCTYPE html>
-<html lang="{e(lang)}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{e(t(TITLE))}</title>
-<link rel="stylesheet" href="{e(base)}/static/search.css">
-<script src="{e(base)}/static/search.js" defer></script>
-</head>
-<body>
-<header>
-<h1>{e(t(TITLE))}</h1>
-<nav aria-label="{e(t(LANGUAGE_LABEL))}"><ul class="languages">
-{nl.join(languages)}
-</ul></nav>
-</header>
-<main>
-<p>{e(t(INTRO))}</p>
+    chosen_sort = params.get("sort", "") or "relevance"
+    sorts = [option(key, t(text), chosen_sort) for key, text in SORT_LABELS.items()]
+    hidden = "".join(f'<input type="hidden" name="{e(name)}" value="{e(params[name])}">\n'
+                     for name in _hidden_filters() if params.get(name))
+    form = f"""<p>{e(t(INTRO))}</p>
 <form id="search-form" role="search" action="{e(base)}/" method="get">
 <input type="hidden" name="ui" value="{e(lang)}">
-<div class="field query">
+{hidden}<div class="field query">
 <label for="q">{e(t(QUERY_LABEL))}</label>
 <input id="q" name="q" type="search" value="{e(query)}" maxlength="{context.max_query_length}" required
  autocomplete="off" spellcheck="false">
 </div>
 {nl.join(selects)}
+<div class="field">
+<label for="sort">{e(t(SORT_LABEL))}</label>
+<select id="sort" name="sort">
+{nl.join(sorts)}
+</select>
+</div>
 <button type="submit">{e(t(SUBMIT))}</button>
-</form>
-<p id="status" role="status" aria-live="polite" aria-atomic="true"></p>
-<p id="notes" class="notes"></p>
-<noscript><p>{e(t(NO_SCRIPT))}</p></noscript>
-<ol id="results" class="results" aria-label="{e(t(RESULTS_LABEL))}"></ol>
-<button id="more" type="button" hidden>{e(labels["more"])}</button>
-</main>
-<script type="application/json" id="page-config">{_script_json(config)}</script>
-</body>
-</html>
-"""
+</form>"""
+    title = t(TITLE)
+    status, body, script = "", "", None
+    if view is not None and view.error is not None:
+        status = e(t(FAILED).format(message=view.error))
+    elif view is not None and view.result is not None:
+        result = view.result
+        status_text, body, script = _results(page, result, params, state, context)
+        status = e(status_text)
+        title = f"{status_text} – {title}"
+    main = (f'{form}\n{_filters(page, params, state)}<p id="status" role="status" aria-live="polite" '
+            f'aria-atomic="true">{status}</p>\n{body}')
+    return page.document(title, main, state, script=script or {"lang": lang, "base": base, "labels": {
+        key: t(msgid) for key, msgid in SCRIPT_LABELS.items()}, "format": language(lang).format_json()})
+
+
+def _hidden_filters() -> list[str]:
+    """The filter parameters the form has no select for (a facet's link sets them)."""
+    return [f.api_parameter for f in filterable_fields() if f.api_parameter and f.name not in FORM_FILTERS]
+
+
+def _filters(page: _Page, params: Mapping[str, str], state: dict) -> str:
+    """The filters that have no control in the form (set from a facet), each with a link that removes it."""
+    fields = {f.api_parameter: f for f in filterable_fields()}
+    active = [(name, params[name]) for name in _hidden_filters() if params.get(name)]
+    if not active:
+        return ""
+    items = []
+    for name, value in active:
+        rest = {k: v for k, v in state.items() if k != name}
+        label = escape(page.t(fields[name].label or name))
+        items.append(f'<li>{label}: {page.sv(escape(value))} <a href="{page.href("/", rest)}" '
+                     f'aria-label="{escape(page.t(REMOVE_FILTER).format(filter=value))}">×</a></li>')
+    return (f'<ul class="active-filters" aria-label="{escape(page.t(FILTERS_LABEL))}">'
+            + "".join(items) + "</ul>\n")
+
+
+def _results(page: _Page, result, params: Mapping[str, str], state: dict, context: PageContext):
+    t, e = page.t, escape
+    query = result.query
+    notes = []
+    for correction in result.corrections:
+        notes.append(e(t(CORRECTED).format(corrected=correction.corrected, original=correction.original)))
+    for expansion in result.expansions:
+        if expansion.kind == "translation":
+            notes.append(e(t(TRANSLATED).format(original=expansion.original,
+                                                swedish=" | ".join(expansion.swedish[:6]))))
+    if result.suggestion:
+        link = f'<a href="{page.href("/", {**state, "q": result.suggestion})}">{e(result.suggestion)}</a>'
+        before, _sep, after = t(SUGGESTION).partition("{suggestion}")
+        notes.append(f"{e(before)}{link}{e(after)}")
+    notes_html = f'<p id="notes" class="notes">{" ".join(notes)}</p>\n'
+    if not result.total:
+        return t(NONE).format(query=query), notes_html, None
+    if not result.hits:
+        return page.n(PAST_THE_END, result.total).format(total=result.total, first=result.offset + 1), notes_html, None
+    status = page.n(COUNT, result.total).format(total=result.total, query=query)
+    first, last = result.offset + 1, result.offset + len(result.hits)
+    summary = (f'<p class="summary">{e(page.n(TOTAL, result.total).format(count=result.total, amount=format_amount(result.eu_support_total, page.lang)))}'
+               f' · {e(t(SHOWING).format(first=first, last=last))}</p>\n')
+    hits = "\n".join(_hit(page, hit, state) for hit in result.hits)
+    listing = (f'<ol id="results" class="results" start="{first}" aria-label="{e(t(RESULTS_LABEL))}">\n'
+               f"{hits}\n</ol>\n")
+    links = []
+    if result.offset > 0:
+        links.append(f'<a rel="prev" href="{page.href("/", {**state, "offset": max(result.offset - PAGE_SIZE, 0) or None})}">'
+                     f"{e(t(PREVIOUS))}</a>")
+    if last < result.total:
+        links.append(f'<a id="more" rel="next" href="{page.href("/", {**state, "offset": last})}" '
+                     f'data-offset="{last}">{e(t(NEXT))}</a>')
+    paging = f'<nav class="paging" aria-label="{e(t(PAGES_LABEL))}">{" ".join(links)}</nav>\n' if links else ""
+    facets = _facets(page, result.facets, state, context)
+    script = {"lang": page.lang, "base": page.base, "total": result.total, "format": language(page.lang).format_json(),
+              "search": {k: v for k, v in state.items()},
+              "labels": {key: t(msgid) for key, msgid in SCRIPT_LABELS.items()},
+              "objectives": {o.code: t(o.title) for o in context.objectives}}
+    return status, notes_html + summary + listing + paging + facets, script
+
+
+def _hit(page: _Page, hit, state: dict) -> str:
+    project = hit.project
+    e, t = escape, page.t
+    link = page.href(f"/projects/{quote(project.id, safe='')}", {"q": state.get("q")})
+    title = page.sv(f'<a href="{link}">{_marked(project.title, hit.title_highlights)}</a>', "h2",
+                    ' class="hit-title"')
+    snippet = page.sv(_marked(hit.snippet, hit.highlights), "p", ' class="snippet"') if hit.snippet else ""
+    facts = _facts(page, [
+        (LABELS["implementer"], page.sv(e(project.implementer))),
+        (LABELS["period"], page.period(project)),
+        (LABELS["support"], page.amount(project.eu_support)),
+        (LABELS["objective"], f"{e(project.objective.code)} {e(t(project.objective.title))}"),
+    ])
+    return f'<li class="hit" data-id="{e(project.id)}"><article>\n{title}\n{snippet}\n{facts}\n</article></li>'
+
+
+def _facts(page: _Page, rows: list[tuple[str, str]]) -> str:
+    items = "".join(f"<div><dt>{escape(page.t(label))}</dt><dd>{value}</dd></div>" for label, value in rows)
+    return f'<dl class="facts">{items}</dl>'
+
+
+def _facets(page: _Page, facets: dict, state: dict, context: PageContext) -> str:
+    """Each facet as a list of links that narrow the search to one value."""
+    e, t = escape, page.t
+    blocks = []
+    for name, values in facets.items():
+        items = []
+        for value in values:
+            if name == "objective":
+                text = e(f"{value.value} {t(context.objective_title(value.value) or '')}".strip())
+            elif name == "implementer":
+                text = page.sv(e(value.value))
+            else:
+                text = e(value.value)
+            count = e(page.n(FACET_COUNT, value.count).format(
+                count=value.count, amount=format_amount(value.eu_support, page.lang)))
+            target = field_named(name).api_parameter
+            if target and state.get(target) != value.value:
+                narrowed = {k: v for k, v in state.items() if k != "offset"}
+                narrowed[target] = value.value
+                text = f'<a href="{page.href("/", narrowed)}">{text}</a>'
+            items.append(f'<li>{text} <span class="count">{count}</span></li>')
+        blocks.append(f'<h3>{e(t(label(name)))}</h3>\n<ul>{"".join(items)}</ul>')
+    return (f'<section class="facets" aria-labelledby="facets-heading">\n'
+            f'<h2 id="facets-heading">{e(t(FACETS_HEADING))}</h2>\n' + "\n".join(blocks) + "\n</section>\n")
+
+
+def render_project_page(lang: str, project: Project, concepts, base: str = "", query: str = "") -> str:
+    """The page of one project: its full description, facts, source and glossary terms."""
+    page = _Page(lang, base)
+    t, e = page.t, escape
+    facts = _facts(page, [
+        (LABELS["id"], e(project.id)),
+        (LABELS["short_name"], page.sv(e(project.short_name)) if project.short_name else "–"),
+        (LABELS["objective"], f"{e(project.objective.code)} {e(t(project.objective.title))}"),
+        (LABELS["implementer"], page.sv(e(project.implementer))),
+        (LABELS["period"], page.period(project)),
+        (LABELS["support"], page.amount(project.eu_support)),
+        (LABELS["source"], e(t(SOURCE_LINE).format(file=PurePath(project.source).name, line=project.line))),
+    ])
+    paragraphs = "\n".join(page.sv(e(part.strip()), "p") for part in project.description.split("\n") if part.strip())
+    terms = []
+    for concept in concepts:
+        term = concept.preferred(lang) if lang != "sv" else None
+        item = page.sv(e(concept.headword))
+        if term and term != concept.headword:
+            item += f" – <span>{e(term)}</span>"
+        terms.append(f"<li>{item}</li>")
+    glossary = (f"<h2>{e(t(CONCEPTS))}</h2>\n<ul class=\"concepts\">{''.join(terms)}</ul>\n") if terms else ""
+    back = page.href("/", {"q": query}) if query else page.href("/", {})
+    main = (f'<p><a href="{back}">{e(t(BACK))}</a></p>\n<article class="project">\n'
+            f'{page.sv(e(project.title), "h1")}\n{facts}\n<h2>{e(t(DESCRIPTION))}</h2>\n{paragraphs}\n{glossary}'
+            f"</article>")
+    state = {"q": query} if query else {}
+    return page.document(f"{project.title} – {t(TITLE)}", main, state,
+                         path=f"/projects/{quote(project.id, safe='')}", heading=False)
+
+
+def render_not_found(lang: str, message: str, base: str = "") -> str:
+    """A page that says the address leads nowhere, with the way back."""
+    page = _Page(lang, base)
+    t, e = page.t, escape
+    main = (f"<h1>{e(t(NOT_FOUND))}</h1>\n<p>{e(message)}</p>\n"
+            f'<p><a href="{page.href("/", {})}">{e(t(BACK))}</a></p>')
+    return page.document(t(NOT_FOUND), main, {}, heading=False)

@@ -1,0 +1,112 @@
+"""Totals and facets over every match, and the orders results can be read in."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from amif_search.errors import QueryError
+from amif_search.summary import FACETS, check_sort
+
+
+def _sums(facets):
+    return {name: (sum(v.count for v in values), sum((v.eu_support for v in values), Decimal(0)))
+            for name, values in facets.items()}
+
+
+def test_trauma_barn_totals_are_exact_and_every_facet_adds_up_to_them(catalogue):
+    result = catalogue.search("trauma barn", limit=1)
+    # The fourth (tuuli-2019) matches through a concept related to trauma.
+    assert len(result.hits) == 1 and result.total == 4
+    assert result.eu_support_total == Decimal("2588436.95")
+    assert list(result.facets) == list(FACETS)
+    for name, (count, support) in _sums(result.facets).items():
+        assert (count, support) == (4, Decimal("2588436.95")), name
+    years = {v.value: (v.count, v.eu_support) for v in result.facets["start_year"]}
+    assert years == {"2019": (2, Decimal("1495157.00")), "2021": (1, Decimal("591434.85")),
+                     "2022": (1, Decimal("501845.10"))}
+
+
+def test_totals_do_not_depend_on_the_page(catalogue):
+    first = catalogue.search("kvotflyktingar", limit=2)
+    later = catalogue.search("kvotflyktingar", limit=2, offset=2)
+    assert first.total == later.total > 2
+    assert first.eu_support_total == later.eu_support_total
+    assert first.facets == later.facets
+
+
+def test_listing_totals_cover_all_twelve_projects(catalogue, projects):
+    listing = catalogue.listing(limit=2)
+    assert listing.total == 12 and len(listing.projects) == 2
+    assert listing.eu_support_total == sum((p.eu_support for p in projects), Decimal(0))
+    for count, support in _sums(listing.facets).values():
+        assert (count, support) == (12, listing.eu_support_total)
+
+
+@pytest.mark.parametrize("sort,key,descending", [
+    ("start", lambda p: p.start, False),
+    ("-start", lambda p: p.start, True),
+    ("end", lambda p: p.end, False),
+    ("-support", lambda p: p.eu_support, True),
+    ("support", lambda p: p.eu_support, False),
+], ids=["start", "newest-first", "end", "biggest-first", "smallest-first"])
+def test_sorted_results_are_monotonic_in_the_chosen_field(catalogue, sort, key, descending):
+    hits = [h.project for h in catalogue.search("flyktingar", sort=sort, limit=None).hits]
+    listed = catalogue.listing(sort=sort).projects
+    for found in (hits, listed):
+        values = [key(p) for p in found]
+        assert values == sorted(values, reverse=descending)
+        assert len(found) > 3
+
+
+def test_relevance_reversed_lists_the_best_last(catalogue):
+    best_first = [h.project.id for h in catalogue.search("trauma barn").hits]
+    assert [h.project.id for h in catalogue.search("trauma barn", sort="-relevance").hits] == best_first[::-1]
+
+
+def test_an_unknown_sort_is_a_query_error_naming_the_known_ones():
+    with pytest.raises(QueryError, match="relevance, start, end, support"):
+        check_sort("title")
+    assert check_sort("-end") == ("end", True)
+
+
+def test_paging_a_listing(catalogue):
+    everything = [p.id for p in catalogue.listing().projects]
+    assert [p.id for p in catalogue.listing(limit=5, offset=10).projects] == everything[10:]
+    assert catalogue.listing(offset=40).projects == [] and catalogue.listing(offset=40).total == 12
+
+
+def test_facts_come_from_the_columns_and_from_records_written_before_them(tmp_path, projects):
+    import json
+    import sqlite3
+
+    from amif_search.index.store import RecordStore, write_records
+    from amif_search.summary import Facts
+
+    new = tmp_path / "new.sqlite"
+    write_records(new, projects)
+    old = tmp_path / "old.sqlite"
+    connection = sqlite3.connect(old)
+    connection.execute("CREATE TABLE projects (seq INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, "
+                       "hash TEXT NOT NULL, record TEXT NOT NULL)")
+    connection.executemany("INSERT INTO projects (id, hash, record) VALUES (?, ?, ?)",
+                           [(p.id, p.content_hash(), json.dumps(p.to_record())) for p in projects])
+    connection.commit()
+    connection.close()
+    expected = {p.id: Facts.of(p) for p in projects}
+    ids = [p.id for p in projects]
+    for path in (new, old):
+        store = RecordStore(path)
+        assert store.facts(ids) == expected
+        assert store.facts(ids[:2]) == {pid: expected[pid] for pid in ids[:2]}
+        store.close()
+
+
+def test_facets_and_sort_keys_are_the_registrys_facetable_and_sortable_fields():
+    from amif_search import fields
+    from amif_search.summary import FACT_OF_FIELD, SORT_FIELDS
+
+    assert set(FACETS) == {f.name for f in fields.FIELDS if f.facetable} == {"objective", "implementer", "start_year"}
+    assert set(SORT_FIELDS.values()) == {f.name for f in fields.FIELDS if f.sortable} == set(FACT_OF_FIELD)
+    assert check_sort("-start") == ("start", True) and check_sort("support") == ("support", False)

@@ -1,0 +1,153 @@
+"""The search page and the project pages as the server renders them (no script needed)."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from amif_search.web import create_app
+from tests.test_web_api import call
+
+
+@pytest.fixture(scope="module")
+def app(catalogue):
+    return create_app(catalogue)
+
+
+class _Links(HTMLParser):
+    """The hits' title links, the facet links and every element's lang, read from the page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[tuple[str, dict]] = []
+        self.hit_links: list[str] = []
+        self.facet_links: list[str] = []
+        self.text_by_lang: list[tuple[str | None, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        self.stack.append((tag, attributes))
+        inside = [t for t, _a in self.stack]
+        if tag == "a" and "h2" in inside and any(a.get("class") == "hit-title" for _t, a in self.stack):
+            self.hit_links.append(attributes["href"])
+        if tag == "a" and any(a.get("class") == "facets" for _t, a in self.stack):
+            self.facet_links.append(attributes["href"])
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data):
+        if data.strip():
+            lang = next((a["lang"] for _t, a in reversed(self.stack) if "lang" in a), None)
+            self.text_by_lang.append((lang, data.strip()))
+
+
+def _parse(text: str) -> _Links:
+    parser = _Links()
+    parser.feed(text)
+    return parser
+
+
+def test_the_search_page_shows_the_hits_without_a_script(app):
+    reply = call(app, "/?q=trauma+barn")
+    assert reply.status == 200
+    page = _parse(reply.text)
+    assert [link.split("?")[0] for link in page.hit_links] == [
+        "/projects/lanu-2019", "/projects/lanu-2022", "/projects/rehabilitering-krigstraumatiserade-2021",
+        "/projects/tuuli-2019"]   # the fourth through a concept related to trauma
+    assert '<p id="status" role="status" aria-live="polite" aria-atomic="true">4 träffar för trauma barn</p>' \
+        in reply.text
+    assert "4 projekt, EU-stöd sammanlagt 2 588 436,95 €" in reply.text
+    assert "<title>4 träffar för trauma barn – AMIF-projekt i Finland</title>" in reply.text
+
+
+def test_hits_highlight_their_titles(app):
+    text = call(app, "/?q=krigstraumatiserade").text
+    assert "Rehabilitering för <mark>krigstraumatiserade</mark></a>" in text
+
+
+def test_each_hit_leads_to_a_project_page_with_the_full_description(app, catalogue):
+    links = _parse(call(app, "/?q=trauma+barn&ui=en").text).hit_links
+    assert all("ui=en" in link for link in links)
+    for link in links:
+        path, _sep, query = link.replace("&amp;", "&").partition("?")
+        reply = call(app, f"{path}?{query}")
+        project = catalogue.get(path.rsplit("/", 1)[1])
+        assert reply.status == 200
+        assert project.description[-80:].replace("&", "&amp;") in reply.text.replace("&#x27;", "'")
+        assert f"<h1 lang=\"sv\">{project.title}</h1>" in reply.text
+        assert "Back to the search" in reply.text and "trauma+barn" in reply.text
+
+
+def test_the_project_page_has_the_facts_and_glossary_terms_in_the_readers_language(app, catalogue):
+    text = call(app, "/projects/lanu-2022?ui=fi").text
+    line = catalogue.get("lanu-2022").line
+    for fact in ("6.2 Kiintiöpakolaisten kotoutumisen edistäminen", "1.1.2022–31.12.2022", "501 845,10 €",
+                 f"amif-so6-quota-refugee-placement.sv.txt, rivi {line}",
+                 '<span lang="sv">Stiftelsen Diakonissanstalten i Helsingfors sr</span>'):
+        assert fact in text, fact
+    assert '<span lang="sv">rehabilitering</span> – <span>kuntoutus</span>' in text
+    assert "/srv" not in text and "data/" not in text
+
+
+def test_swedish_text_is_marked_swedish_in_a_finnish_page(app):
+    parsed = _parse(call(app, "/?q=tortyr&ui=fi").text)
+    swedish = [text for lang, text in parsed.text_by_lang if lang == "sv"]
+    finnish = [text for lang, text in parsed.text_by_lang if lang == "fi"]
+    assert any("tortyr" in text for text in swedish)
+    assert "Hankkeen toteuttaja" in finnish and not any("Projektgenomförare" in t for t in finnish)
+    # A Swedish page needs no marks of its own.
+    assert 'lang="sv"' not in call(app, "/?q=tortyr&ui=sv").text.split("<main>")[1]
+
+
+def test_facets_are_links_that_filter(app):
+    reply = call(app, "/?q=flyktingar&ui=en")
+    links = _parse(reply.text).facet_links
+    objective = next(link for link in links if "objective=6.1" in link).replace("&amp;", "&")
+    narrowed = call(app, objective)
+    assert "3 results for flyktingar" in narrowed.text
+    implementer = next(link for link in links if "implementer=" in link).replace("&amp;", "&")
+    narrowed_text = call(app, implementer).text
+    total = int(re.search(r'role="status"[^>]*>([0-9]+) results? for flyktingar<', narrowed_text).group(1))
+    assert 0 < total < 12
+    assert "Remove the filter" in call(app, implementer).text
+
+
+def test_the_page_is_paged_with_links_and_says_when_past_the_end(app):
+    first = call(app, "/?q=flyktingar&sort=-start").text
+    assert 'id="more"' not in first  # twelve hits fit one page
+    past = call(app, "/?q=flyktingar&offset=40").text
+    assert "Det finns bara 12 träffar; inget att visa från nummer 41" in past
+    assert 'class="results"' not in past
+
+
+def test_the_sort_select_orders_the_hits(app):
+    text = call(app, "/?q=flyktingar&sort=-support").text
+    ids = re.findall(r'<li class="hit" data-id="([^"]+)"', text)
+    assert ids[0] == "sylvia-6-2022" and len(ids) == 12
+    assert '<option value="-support" selected>' in text
+
+
+def test_a_bad_search_is_said_on_the_page_in_its_language(app):
+    reply = call(app, "/?q=tortyr&year=1899&ui=fi")
+    assert reply.status == 400
+    assert "Haku epäonnistui: year on oltava kokonaisluku väliltä 1900–2200, ei &#x27;1899&#x27;" in reply.text
+
+
+def test_an_unknown_project_page_is_a_404_page_that_suggests(app):
+    reply = call(app, "/projects/lanu-2023?ui=en")
+    assert reply.status == 404 and reply.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert "did you mean lanu-2022, lanu-2019?" in reply.text
+
+
+def test_a_start_year_facet_narrows_to_projects_that_started_then(app):
+    links = _parse(call(app, "/?q=flyktingar&ui=en").text).facet_links
+    link = next(link for link in links if "start_year=2019" in link).replace("&amp;", "&")
+    narrowed = call(app, link).text
+    ids = re.findall(r'<li class="hit" data-id="([^"]+)"', narrowed)
+    assert ids and all(pid.endswith("2019") for pid in ids)
+    assert 'name="start_year" value="2019"' in narrowed and "Remove the filter" in narrowed
