@@ -21,7 +21,7 @@ from .i18n import _
 from .text.highlight import MatchForms, make_snippet, match_spans
 from .index import store
 from .model import Project
-from .query import FieldFilter, ParsedQuery, filter_for, parse_query
+from .query import FieldFilter, ParsedQuery, Word, filter_for, parse_query
 from .summary import FacetValue, Facts, Summary, check_sort, sort_order, summarise
 from .indexing import (  # noqa: F401  (re-exported: the index's life is part of this API)
     IndexInfo, UpdateReport, Verification, build_index, rebuild_reason, resolve_index_dir, update_index,
@@ -79,6 +79,8 @@ class SearchResult:
     suggestion: str | None = None
     expansions: list = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    interpretations: list = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
     eu_support_total: Decimal = Decimal(0)
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     sort: str = "relevance"
@@ -91,11 +93,14 @@ class SearchResult:
             "eu_support_total": f"{self.eu_support_total:.2f}",
             "offset": self.offset,
             "limit": self.limit,
+            "query_concepts": self.concepts,
             "sort": self.sort,
             "hits": [hit.to_json() for hit in self.hits],
             "corrections": [{"from": c.original, "to": c.corrected} for c in self.corrections],
             "did_you_mean": self.suggestion,
             "expansions": [e.to_json() for e in self.expansions],
+            "interpretations": [i.to_json() for i in self.interpretations],
+            "unknown": list(self.unknown),
             "warnings": list(self.warnings),
         }
         if facets:
@@ -383,13 +388,20 @@ class Catalogue:
     def _search(self, query: str, parsed: ParsedQuery, filters, limit, offset, query_lang,
                 sort: str = "relevance") -> SearchResult:
         from .glossary.expansion import expand_query  # noqa: PLC0415
+        from .index.stopwords import is_query_stopword  # noqa: PLC0415
+        from .understanding import implementer_boost, read_structure  # noqa: PLC0415
 
         engine, records = self.engine, self.records
+        understood = read_structure(parsed)
+        parsed = understood.parsed
         expanded = expand_query(parsed, self.glossary, engine.knows, query_lang,
-                                is_swedish_typo=engine.is_near_known)
+                                is_swedish_typo=engine.is_near_known, is_function_word=is_query_stopword)
+        # A word the glossary knows in Finnish or English is no Swedish typo.
+        words = {n.text.lower() for n in expanded.parsed.concepts if isinstance(n, Word)}
+        keep = {w for w in words if self.glossary.is_foreign_word(w)}
         # Every match, ranked: the totals and facets cover them all, and a sort reorders them all.
         result = engine.search(expanded.parsed, extra_filters=filters, limit=None, offset=0,
-                               expansions=expanded.extras)
+                               expansions=expanded.extras, keep=keep)
         facts = self._facts_of([h.id for h in result.hits])
         summary: Summary = summarise(facts[h.id] for h in result.hits if h.id in facts)
         ranked = sort_order(result.hits, lambda h: facts[h.id], sort)
@@ -408,7 +420,9 @@ class Catalogue:
             concepts=result.concepts, corrections=corrections,
             suggestion=_suggestion(query, corrections), warnings=self.warnings + list(parsed.warnings),
             expansions=expanded.expansions, eu_support_total=summary.eu_support_total, facets=summary.facets,
-            sort=sort,
+            sort=sort, unknown=result.unknown,
+            interpretations=understood.interpretations + [implementer_boost(words, name)
+                                                          for words, name in expanded.implementers],
         )
 
     def _facts_of(self, ids: list[str]) -> dict[str, Facts]:

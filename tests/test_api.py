@@ -55,11 +55,11 @@ def test_readme_example_runs_as_written(built_index, monkeypatch):
     with contextlib.redirect_stdout(out):
         exec(compile(example, "README.md", "exec"), {"__name__": "readme_example"})
     lines = out.getvalue().splitlines()
-    assert lines[0] == "2 hits"
+    assert lines[0] == "3 hits"   # the third matches trauma alone
     assert lines[1].startswith("lanu-2022 ")
     assert "'traumatiserade', 'barn'" in lines[2]
     assert "LANU – Rehabilitering av barn och unga som utsatts för tortyr 2022-01-01 501845.10" in lines
-    assert "('lapset', ['barn'])" in out.getvalue()
+    assert "('lapset', ['barn', 'unge'])" in out.getvalue()
     assert "lapsi -> barn" in lines
     assert lines[-1].startswith("not understood: ") and "nästa" in lines[-1]
 
@@ -80,14 +80,15 @@ def test_unknown_name_is_an_attribute_error():
 
 def test_hits_carry_project_score_snippet_and_spans(catalogue):
     result = catalogue.search("trauma barn", limit=5)
-    assert result.total == 3
+    assert result.total == 4
     # The two LANU projects on tortured and traumatised children, in either order.
     assert {hit.project.id for hit in result.hits[:2]} == {"lanu-2022", "lanu-2019"}
     scores = [hit.score for hit in result.hits]
     assert scores == sorted(scores, reverse=True)
     for hit in result.hits:
         assert isinstance(hit.project, amif_search.Project)
-        assert hit.highlights, hit.project.id
+        # A project found only through a related concept has none of the query's words to mark.
+        assert hit.highlights or hit.coverage < 2, hit.project.id
         for start, end in hit.highlights:
             assert 0 <= start < end <= len(hit.snippet)
         assert all(hit.snippet[s:e].lower() in hit.snippet.lower() for s, e in hit.highlights)
@@ -102,7 +103,8 @@ def test_result_reports_corrections_and_suggestion(catalogue):
 
 def test_result_reports_glossary_expansions(catalogue):
     result = catalogue.search("lapset", lang="fi")
-    assert [(e.original, e.lang, e.swedish) for e in result.expansions] == [("lapset", "fi", ["barn"])]
+    assert [(e.original, e.lang, e.swedish, e.kind) for e in result.expansions] == [
+        ("lapset", "fi", ["barn", "unge"], "translation")]
     assert result.total > 0
 
 
@@ -150,7 +152,8 @@ def test_projects_and_lookup(catalogue):
     active = catalogue.projects(year=2022)
     assert len(everything) == 12
     assert active and all(p.active_in(2022) for p in active) and len(active) < len(everything)
-    assert [(m.term, m.concept.id) for m in catalogue.lookup("lapset", lang="fi")] == [("lapsi", "barn")]
+    assert [(m.term, m.concept.id) for m in catalogue.lookup("lapset", lang="fi") if m.how != "related"] == [
+        ("lapsi", "barn")]
 
 
 # -- one catalogue, many threads --------------------------------------------------------
@@ -202,3 +205,24 @@ def test_one_catalogue_serves_many_threads(built_index):
                 assert answer == expected[(thread * 5 + n) % len(THREAD_QUERIES)], (thread, n)
     finally:
         catalogue.close()
+
+
+@pytest.mark.parametrize("query, concepts", [
+    ("terveysneuvontaa", ["halsa", "vagledning-och-radgivning"]),
+    ("pakolaislapset", ["flykting", "barn"]),
+    ("tyonohjaus", ["arbetshandledning"]),
+], ids=["compound-of-two-terms", "compound-inflected", "without-diacritics"])
+def test_finnish_words_reach_their_concepts_through_compounds_and_plain_spellings(catalogue, query, concepts):
+    result = catalogue.search(query, lang="fi")
+    translated = [e for e in result.expansions if e.kind == "translation"]
+    assert [e.concepts for e in translated] == [concepts]
+    assert result.total > 0 and result.unknown == []
+
+
+def test_a_word_reaches_its_neighbours_in_the_thesaurus_but_not_a_broad_category(catalogue):
+    result = catalogue.search("läkare")
+    kinds = {e.kind: e.concepts for e in result.expansions}
+    assert "psykiater" in kinds["narrower"] and "vard" in kinds["related"]
+    # yrkesperson is broader than läkare, but it is the category of every profession.
+    assert "yrkesperson" not in kinds.get("broader", [])
+    assert result.total > 0 and result.unknown == []

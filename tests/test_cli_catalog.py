@@ -211,6 +211,38 @@ def test_init_starts_every_domain_of_a_new_language(capsys, locales):
     assert glossary.metadata["Plural-Forms"] == "nplurals=2; plural=(n != 1);"
 
 
+@pytest.mark.parametrize(("field", "value", "words"), [
+    pytest.param("broader", "ingen-sadan-term", "broader: 'ingen-sadan-term' of 'kvotflykting' is no concept",
+                 id="unknown-concept"),
+    pytest.param("related", "kvotflykting", "the concept 'kvotflykting' is related to itself", id="self-related"),
+    pytest.param("broader", "kvotflykting", "the concept 'kvotflykting' is broader than itself", id="self-broader"),
+])
+def test_strict_check_fails_on_a_broken_thesaurus_relation_with_file_and_line(capsys, locales, field, value, words):
+    pot = locales / "glossary.pot"
+    text = pot.read_text(encoding="utf-8")
+    text = text.replace(f"#. {field}: ", f"#. {field}: {value}; ", 1) if f"\n#. {field}: " in text.split(
+        'msgctxt "kvotflykting"')[0] else text
+    pot.write_text(text, encoding="utf-8")
+    line = text.splitlines().index('msgid "kvotflykting"') + 1
+    assert run(capsys, "check", "--locales", locales, "--domain", "glossary")[0] == 0
+    code, out, _err = run(capsys, "check", "--strict", "--locales", locales, "--domain", "glossary")
+    assert code == 1
+    assert f"{pot}:{line}: {words}" in out
+
+
+def test_strict_check_fails_on_a_cycle_of_broader_links(capsys, locales):
+    pot = locales / "glossary.pot"
+    text = pot.read_text(encoding="utf-8")
+    # flykting is broader than kvotflykting; make kvotflykting broader than flykting too.
+    old = "#. hidden: flyktning\n#. related: flyktingskap"
+    assert text.count(old) == 1
+    pot.write_text(text.replace(old, "#. hidden: flyktning\n#. broader: kvotflykting\n#. related: flyktingskap"),
+                   encoding="utf-8")
+    code, out, _err = run(capsys, "check", "--strict", "--locales", locales, "--domain", "glossary")
+    assert code == 1
+    assert "a cycle of broader links: " in out and "kvotflykting" in out
+
+
 def _installed_copy(site: Path) -> None:
     """The package as 'pip install .' lays it out: code, data and catalogs under _resources."""
     ignore = shutil.ignore_patterns("__pycache__", "*.mo")

@@ -90,7 +90,7 @@ def test_lookup_text_shows_the_match_and_all_languages(capsys):
     assert code == 0
     assert out.splitlines()[:5] == [
         "kvotflykting (kvotflykting)",
-        "  Träff: kiintiöpakolainen (fi)",
+        "  Träff: kiintiöpakolainen (fi, böjd form)",
         "  svenska (sv): kvotflykting",
         "  suomi (fi): kiintiöpakolainen",
         "  English (en): quota refugee",
@@ -265,6 +265,19 @@ def test_the_command_line_starts_without_loading_the_glossary():
             "'snowballstemmer', 'xml.etree.ElementTree') if m in sys.modules])")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert done.stdout.strip() == "[]"
+
+
+def test_lookup_shows_how_the_word_was_read_and_the_concepts_relations(capsys):
+    code, out, _err = run(capsys, "--lang", "sv", "glossary", "lookup", "flyktingfamilj")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[:2] == ["familj (familj)", "  Träff: familj (sv, efterled i ett sammansatt ord)"]
+    assert "  Underordnade begrepp: barnfamilj (barnfamilj)" in lines
+    assert any(line.startswith("  Relaterade begrepp: ") and "förälder (foralder)" in line for line in lines)
+    code, out, _err = run(capsys, "glossary", "lookup", "läkare", "--json")
+    first = json.loads(out)["matches"][0]
+    assert (first["id"], first["broader"], first["matched"][0]["how"]) == ("lakare", ["yrkesperson"], "exact")
+    assert "psykiater" in first["narrower"]
 
 
 def test_import_dry_run_prints_each_change_by_concept_and_writes_nothing(capsys, locales, tmp_path):

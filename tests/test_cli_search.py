@@ -45,7 +45,7 @@ def test_json_hit_has_the_documented_fields(capsys, built_index):
     code, out, _err = run(capsys, "search", "tortyr", "--index", str(built_index), "--json", "--limit", "1")
     data = json.loads(out)
     assert set(data) >= {"query", "total", "hits", "corrections", "did_you_mean", "warnings"}
-    assert data["query"] == "tortyr" and data["total"] == 2
+    assert data["query"] == "tortyr" and data["total"] == 3   # the third through a related concept
     hit = data["hits"][0]
     assert set(hit) >= {"id", "title", "short_name", "objective", "implementer", "start", "end",
                         "eu_support", "score", "snippet"}
@@ -143,3 +143,82 @@ def test_every_command_has_help(capsys, path):
 def test_version_and_module_entry_point():
     done = subprocess.run([sys.executable, "-m", "amif_search", "--version"], capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout.strip().startswith("amif-search 0.")
+
+
+def test_structure_in_words_is_read_shown_and_filtered(capsys, built_index):
+    code, out, _err = run(capsys, "search", "vuonna 2022 alkaneet", "--index", str(built_index), "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert data["interpretations"] == [{"from": "vuonna 2022 alkaneet", "as": "startår:2022", "field": "start_year",
+                                        "kind": "filter"}]
+    assert data["hits"] and all(hit["start"].startswith("2022-") for hit in data["hits"])
+    code, out, _err = run(capsys, "search", "trauma år 2022", "--index", str(built_index))
+    assert "år 2022 lästes som år:2022" in out.splitlines()[0]
+
+
+def test_json_counts_the_query_concepts_beside_each_hits_matched_concepts(capsys, built_index):
+    code, out, _err = run(capsys, "search", "trauma barn", "--index", str(built_index), "--json")
+    data = json.loads(out)
+    assert data["query_concepts"] == 2
+    counts = [hit["matched_concepts"] for hit in data["hits"]]
+    assert counts[:2] == [2, 2] and 1 in counts and counts == sorted(counts, reverse=True)
+
+
+def test_text_output_separates_full_matches_from_partial_ones(capsys, built_index):
+    code, out, _err = run(capsys, "search", "trauma barn", "--index", str(built_index))
+    lines = out.splitlines()
+    full, partial = lines.index("Matchar hela frågan:"), lines.index("Matchar en del av frågan:")
+    assert full < partial
+    assert "[lanu-2022]" in "\n".join(lines[full:partial]) and "[lanu-2019]" in "\n".join(lines[full:partial])
+
+
+def test_text_output_says_first_when_no_project_matches_the_whole_query(capsys, built_index):
+    code, out, _err = run(capsys, "search", "pizzabagare barn", "--index", str(built_index))
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[0] == "Finns inte i projekten: pizzabagare"
+    assert lines[1] == "Inget projekt matchar hela frågan; de här matchar en del av den."
+    assert "Matchar hela frågan:" not in lines
+
+
+@pytest.mark.parametrize("query", ["vilka projekt hjälper barn", "which projects help children",
+                                   "mitkä hankkeet auttavat lapsia", "barn genom trots kring enligt"],
+                         ids=["sv", "en", "fi", "sv-prepositions"])
+def test_function_words_of_three_languages_are_neither_searched_nor_corrected(capsys, built_index, query):
+    code, out, _err = run(capsys, "search", query, "--index", str(built_index), "--json")
+    data = json.loads(out)
+    assert data["corrections"] == [] and data["unknown"] in ([], ["hjälper"], ["help"], ["auttavat"])
+    assert data["query_concepts"] <= 2
+
+
+def test_a_generic_concept_does_not_carry_a_project_into_a_longer_query(capsys, built_index):
+    # 'flykting' occurs in nearly every project; with 'tortyr' only the torture projects remain.
+    code, out, _err = run(capsys, "search", "flyktingar tortyr", "--index", str(built_index), "--json")
+    ids = {hit["id"] for hit in json.loads(out)["hits"]}
+    code, out, _err = run(capsys, "search", "tortyr", "--index", str(built_index), "--json")
+    assert ids == {hit["id"] for hit in json.loads(out)["hits"]}
+
+
+@pytest.mark.parametrize("query", ["Suomen pakolaisapu", "Finlands flyktinghjälp", "Finnish Refugee Council"],
+                         ids=["fi", "sv", "en"])
+def test_an_implementer_named_in_any_language_lifts_its_projects_and_is_shown(capsys, built_index, query):
+    code, out, _err = run(capsys, "search", query, "--index", str(built_index), "--json")
+    data = json.loads(out)
+    assert data["hits"][0]["implementer"] == "Suomen pakolaisapu"
+    (reading,) = data["interpretations"]
+    assert (reading["from"], reading["field"], reading["kind"]) == (query, "implementer", "boost")
+    assert len(data["hits"]) > 1   # a boost, not a filter
+
+
+def test_a_topic_no_project_is_about_finds_nothing_even_beside_a_generic_word(capsys, built_index):
+    code, out, _err = run(capsys, "search", "pizzabagare flyktingar", "--index", str(built_index), "--json")
+    data = json.loads(out)
+    assert (code, data["hits"], data["unknown"]) == (1, [], ["pizzabagare"])
+
+
+def test_an_incidental_unknown_word_in_a_longer_question_does_not_empty_the_answer(capsys, built_index):
+    query = "hur hittar kvotflyktingar arbete i kommunerna snabbast"
+    code, out, _err = run(capsys, "search", query, "--index", str(built_index), "--json")
+    data = json.loads(out)
+    assert code == 0 and data["unknown"] == ["snabbast"] and data["hits"]
+    assert all(hit["matched_concepts"] < data["query_concepts"] for hit in data["hits"])   # none claims all

@@ -47,7 +47,7 @@ def test_small_glossary_loads_every_field_in_catalog_order(small):
     assert thl.definition.startswith("Statlig forsknings- och expertinrättning")
     assert thl.variants == ["THL"]
     assert thl.terms["fi"] == ["Terveyden ja hyvinvoinnin laitos", "THL"]
-    assert thl.line == 48  # the line of the msgid
+    assert thl.line == 50  # the line of the msgid
 
 
 def test_a_fuzzy_translation_is_not_a_term(small):
@@ -77,7 +77,7 @@ def test_lookup_finds_the_concept_from_an_inflected_term(shipped, word, lang, co
 
 
 def test_lookup_in_one_language_ignores_the_others(shipped):
-    assert [m.concept.id for m in shipped.lookup("lapset", "fi")] == ["barn"]
+    assert [m.concept.id for m in shipped.lookup("lapset", "fi") if m.how != "related"] == ["barn"]
     assert shipped.lookup("lapset", "en") == []
 
 
@@ -194,6 +194,85 @@ def test_concept_id_problem(concept_id, valid):
 def test_term_problem(term, problem):
     found = term_problem(term)
     assert found is None if problem is None else problem in found
+
+
+def test_small_glossary_loads_the_thesaurus_fields(small):
+    quota = small.get("kvotflykting")
+    assert quota.hidden == {"sv": ["kvotflyktning"], "fi": ["kiintiopakolainen"]}
+    assert (quota.broader, quota.related) == ([], ["vidarebosattning"])
+    # Related is read from both ends; a hidden label finds its concept but is no term.
+    assert small.neighbours("vidarebosattning") == {"broader": [], "narrower": [], "related": ["kvotflykting"]}
+    assert "kvotflyktning" not in quota.terms["sv"]
+    assert [m.concept.id for m in small.lookup("kvotflyktning", "sv") if m.how != "related"] == ["kvotflykting"]
+
+
+def test_narrower_is_the_inverse_of_broader(shipped):
+    for concept in shipped:
+        for target in concept.broader:
+            assert concept.id in shipped.neighbours(target)["narrower"]
+
+
+def test_shipped_thesaurus_has_no_broken_relation(shipped):
+    from amif_search.glossary.concepts import relation_problems
+
+    assert relation_problems(shipped) == []
+    assert sum(len(c.broader) + len(c.related) for c in shipped) >= 300
+    labels = sum(len(v) for c in shipped for v in c.hidden.values()) + sum(
+        len(v) - 1 for c in shipped for v in c.terms.values())
+    assert labels >= 250
+
+
+@pytest.mark.parametrize("broader, related, message", [
+    ({"a": ["zz"]}, {}, "broader: 'zz' i 'a' är inget begrepp i ordlistan"),
+    ({}, {"a": ["a"]}, "begreppet 'a' är relaterat till sig självt"),
+    ({"a": ["b"], "b": ["c"], "c": ["a"]}, {}, "en cirkel av överordnade begrepp: a → b → c → a"),
+], ids=["unknown", "self-related", "cycle"])
+def test_relation_problems_name_the_entry(broader, related, message):
+    from amif_search.glossary.concepts import Concept, Glossary, relation_problems
+
+    concepts = [Concept(cid, cid, line=n * 10, broader=broader.get(cid, []), related=related.get(cid, []))
+                for n, cid in enumerate("abc", start=1)]
+    problems = relation_problems(Glossary(concepts, []), "glossary.pot")
+    assert [(p.file, p.line, p.message) for p in problems] == [("glossary.pot", 10, message)]
+
+
+@pytest.mark.parametrize("word, lang, concept, how", [
+    ("kommunerna", "sv", "kommun", "exact"),      # the same stem: exact
+    ("lapsille", "fi", "barn", "inflected"),
+    ("valbefinnande", "sv", "valbefinnande", "spelling"),
+    ("aidinkieli", "fi", "modersmal", "spelling"),
+    ("kvot-flykting", "sv", "kvotflykting", "spelling"),
+    ("EU stöd", "sv", "eu-stod", "spelling"),
+    ("flyktingfamilj", "sv", "familj", "compound"),
+    ("pakolaisperhe", "fi", "familj", "compound"),
+    ("kalkylerad", "sv", "kalkylerad-ersattning", "part"),
+    ("trafficking", "en", "manniskohandel", "part"),
+    ("doktor", "sv", "lakare", "exact"),
+], ids=["inflection", "fi-stem-change", "sv-without-diacritics", "fi-without-diacritics", "hyphen-for-nothing", "space-for-hyphen",
+        "sv-compound-head", "fi-compound-head", "part-of-term", "head-of-term", "everyday-label"])
+def test_lookup_reads_words_as_search_does(shipped, word, lang, concept, how):
+    first = shipped.lookup(word, lang)[0]
+    assert (first.concept.id, first.how) == (concept, how)
+
+
+def test_lookup_ranks_exact_above_inflected_above_compound_and_ends_with_related(shipped):
+    matches = shipped.lookup("läkare", "sv")
+    assert matches[0].how == "exact" and matches[0].concept.id == "lakare"
+    hows = [m.how for m in matches]
+    assert hows == sorted(hows, key=lambda h: h == "related") and "related" in hows
+    related = {m.concept.id for m in matches if m.how == "related"}
+    assert related <= set(sum(shipped.neighbours("lakare").values(), []))
+
+
+@pytest.mark.parametrize("word", ["fotboll", "jalkapallo", "football", "pizza", "bilverkstad"])
+def test_lookup_of_a_word_outside_the_domain_finds_nothing(shipped, word):
+    assert shipped.lookup(word) == []
+
+
+@pytest.mark.parametrize("word, concept", [("äidit", "mamma"), ("velat", "skuld")], ids=["d-t", "lost-k"])
+def test_finnish_consonant_gradation_reaches_the_term(shipped, word, concept):
+    first = shipped.lookup(word, "fi")[0]
+    assert (first.concept.id, first.how) == (concept, "inflected")
 
 
 def test_capacity_building_is_no_english_term_for_kapacitet():

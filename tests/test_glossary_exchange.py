@@ -107,12 +107,17 @@ def test_tbx_export_is_read_by_lxml(shipped):
     assert quota.find("langSet[@xml:lang='sv']/descrip[@type='definition']",
                       namespaces={"xml": "http://www.w3.org/XML/1998/namespace"}) is not None
     terms = {ls.get(xml_lang): [t.text for t in ls.iter("term")] for ls in quota.findall("langSet")}
-    assert terms == {"sv": ["kvotflykting"], "fi": ["kiintiöpakolainen"],
-                     "en": ["quota refugee", "resettled refugee"]}
+    assert terms == {"sv": ["kvotflykting", "kvotflyktning"], "fi": ["kiintiöpakolainen", "kiintiopakolainen"],
+                     "en": ["quota refugee", "resettled refugee", "resettlement refugee"]}
     statuses = {ls.get(xml_lang): [n.text for n in ls.iterfind("tig/termNote[@type='administrativeStatus']")]
                 for ls in quota.findall("langSet")}
-    assert statuses == {"sv": ["preferredTerm-admn-sts"], "fi": ["preferredTerm-admn-sts"],
-                        "en": ["preferredTerm-admn-sts", "admittedTerm-admn-sts"]}
+    # Hidden labels (misspellings that find the concept) travel as deprecated terms.
+    assert statuses == {"sv": ["preferredTerm-admn-sts", "deprecatedTerm-admn-sts"],
+                        "fi": ["preferredTerm-admn-sts", "deprecatedTerm-admn-sts"],
+                        "en": ["preferredTerm-admn-sts", "admittedTerm-admn-sts", "admittedTerm-admn-sts"]}
+    related = {d.get("target") for d in quota.findall("descrip[@type='relatedConcept']")}
+    assert related == {"vidarebosattning", "flyktingkvot"}
+    assert quota.find("descrip[@type='broaderConceptGeneric']").get("target") == "flykting"
     thl = root.find("text/body/termEntry[@id='thl']")
     assert thl.findtext("langSet/tig/termNote[@type='partOfSpeech']") == "properNoun"
 
@@ -131,9 +136,11 @@ def test_translate_toolkit_reads_the_tbx_export(shipped):
     assert len(store.units) == len(shipped)
     unit = next(u for u in store.units if u.getid() == "kvotflykting")
     assert unit.source == "kvotflykting"
-    assert [t.text for t in unit.get_target_terms("fi")] == ["kiintiöpakolainen"]
-    assert [t.text for t in unit.get_target_terms("en")] == ["quota refugee", "resettled refugee"]
+    assert [t.text for t in unit.get_target_terms("fi")] == ["kiintiöpakolainen", "kiintiopakolainen"]
+    assert [t.text for t in unit.get_target_terms("en")] == ["quota refugee", "resettled refugee",
+                                                             "resettlement refugee"]
     assert [t.administrative_status for t in unit.get_target_terms("en")] == ["preferredTerm-admn-sts",
+                                                                             "admittedTerm-admn-sts",
                                                                              "admittedTerm-admn-sts"]
 
 
@@ -221,9 +228,9 @@ def test_a_changed_term_in_the_shipped_catalogs_changes_only_that_concept(tmp_pa
     old = load_glossary(locales)
     path = export_file(locales, "csv", None, tmp_path)
     text = path.read_text(encoding="utf-8")
-    assert text.count(",quota refugee; resettled refugee,kiintiöpakolainen\n") == 1
-    path.write_text(text.replace(",quota refugee; resettled refugee,kiintiöpakolainen\n",
-                                 ",quota refugee; resettled refugee,kiintiöpakolainen; kiintiöpakolaishenkilö\n"),
+    line = ",quota refugee; resettled refugee; resettlement refugee,kiintiöpakolainen\n"
+    assert text.count(line) == 1
+    path.write_text(text.replace(line, line[:-1] + "; kiintiöpakolaishenkilö\n"),
                     encoding="utf-8")
     result = import_glossary(path, "csv", locales, now=NOW)
     assert result.terms == {"fi": 1}
@@ -326,7 +333,8 @@ def test_weblate_translator_comments_go_to_the_catalog(tmp_path):
     assert text.count("Tarkistettu THL:n sivuilta.") == 1
     _, result = run_csv(tmp_path, text.replace("Tarkistettu THL:n sivuilta.", "Tarkistettu 2026."), "fi", locales)
     assert result.written == [locales / "fi" / "LC_MESSAGES" / "glossary.po"]
-    assert translator_comments(locales, "fi") == {"thl": "Tarkistettu 2026."}
+    assert translator_comments(locales, "fi") == {"thl": "Tarkistettu 2026.",
+                                                  "kvotflykting": "hidden: kiintiopakolainen"}
 
 
 def test_a_row_without_concept_id_is_matched_by_its_headword(tmp_path):
@@ -451,12 +459,35 @@ def test_tbx_reader_puts_the_preferred_term_first_and_reads_term_types():
     assert concept.terms == {"en_GB": ["mental health"]} and concept.line == 3
 
 
-def test_tbx_reader_refuses_a_deprecated_term():
+def test_tbx_reader_refuses_a_superseded_term():
     text = ('<martif type="TBX"><text><body><termEntry id="a"><langSet xml:lang="sv">'
             '<tig><term>a</term></tig><tig><term>b</term>'
+            '<termNote type="administrativeStatus">supersededTerm-admn-sts</termNote></tig>'
+            '</langSet></termEntry></body></text></martif>')
+    assert ["marked supersededTerm-admn-sts" in p.message for p in read_tbx(text, "x.tbx").problems] == [True]
+
+
+def test_tbx_reader_reads_a_deprecated_term_as_a_hidden_label_and_relations_as_cross_references():
+    text = ('<martif type="TBX"><text><body><termEntry id="a">'
+            '<descrip type="broaderConceptGeneric" target="b">B</descrip>'
+            '<descrip type="relatedConcept" target="c">C</descrip><langSet xml:lang="sv">'
+            '<tig><term>a</term></tig><tig><term>aa</term>'
             '<termNote type="administrativeStatus">deprecatedTerm-admn-sts</termNote></tig>'
             '</langSet></termEntry></body></text></martif>')
-    assert ["marked deprecatedTerm-admn-sts" in p.message for p in read_tbx(text, "x.tbx").problems] == [True]
+    read = read_tbx(text, "x.tbx")
+    (concept,) = read.concepts
+    # The headword alone changes no variants (tools that know no variants write it so).
+    assert (read.problems, concept.headword, concept.variants) == ([], "a", None)
+    assert (concept.hidden, concept.broader, concept.related) == ({"sv": ["aa"]}, ["b"], ["c"])
+
+
+def test_thesaurus_of_the_shipped_glossary_survives_a_tbx_and_json_round_trip(tmp_path):
+    locales = copy_locales(ROOT / "locales", tmp_path)
+    before = snapshot(locales)
+    for fmt in ("tbx", "json"):
+        result = import_glossary(export_file(locales, fmt, None, tmp_path), fmt, locales, now=NOW)
+        assert result.unchanged, fmt
+    assert snapshot(locales) == before
 
 
 def test_json_reader_requires_the_swedish_terms_to_begin_with_the_headword():

@@ -133,7 +133,9 @@ def test_one_project_has_its_glossary_concepts(app):
 
 def test_glossary_lookup(app):
     data = call(app, "/api/glossary?q=lapset&lang=fi").json()
-    assert data["total"] == 1
+    # The concept the word names, then its neighbours in the thesaurus.
+    assert [m["how"] for m in data["matches"]][:2] == ["inflected", "related"]
+    assert {m["how"] for m in data["matches"][1:]} == {"related"} and data["total"] == len(data["matches"])
     assert (data["matches"][0]["term"], data["matches"][0]["concept"]["id"]) == ("lapsi", "barn")
     assert call(app, "/api/glossary?q=" + q("mental health")).json()["total"] >= 1
 
@@ -559,7 +561,7 @@ def test_serve_refuses_bad_options(built_index, capsys, arguments, message):
 
 def test_search_totals_and_facets_match_the_command_line(app, catalogue):
     data = call(app, "/api/search?q=trauma+barn&facets=1&limit=1").json()
-    assert data["total"] == 3 and data["eu_support_total"] == "2091076.95" and len(data["hits"]) == 1
+    assert data["total"] == 4 and data["eu_support_total"] == "2588436.95" and len(data["hits"]) == 1
     assert data["facets"] == catalogue.search("trauma barn").to_json()["facets"]
     assert "facets" not in call(app, "/api/search?q=trauma+barn").json()
 

@@ -89,9 +89,26 @@ def _grouped(matches):
     return list(found.values())
 
 
-def _render_concept(concept, hits, languages: list[str]) -> str:
+def _how_matched(how: str) -> str:
+    """How lookup found a term, in words (nothing for the term itself)."""
+    return {"inflected": _("böjd form"), "spelling": _("annan stavning"), "compound": _("efterled i ett sammansatt ord"),
+            "modifier": _("förled i ett sammansatt ord"), "part": _("ett av termens ord")}.get(how, "")
+
+
+def _render_relations(glossary, concept) -> list[str]:
+    lines = []
+    for label, kind in ((_("Överordnade begrepp"), "broader"), (_("Underordnade begrepp"), "narrower"),
+                        (_("Relaterade begrepp"), "related")):
+        ids = glossary.neighbours(concept.id)[kind]
+        if ids:
+            lines.append(f"  {label}: {'; '.join(f'{glossary.get(i).headword} ({i})' for i in ids)}")
+    return lines
+
+
+def _render_concept(concept, hits, languages: list[str], glossary=None) -> str:
     lines = [f"{concept.headword} ({concept.id})"]
-    matched = ", ".join(f"{m.term} ({m.lang})" for m in hits)
+    matched = ", ".join(f"{m.term} ({m.lang}{', ' + _how_matched(m.how) if _how_matched(m.how) else ''})"
+                        for m in hits)
     # Marked outside the f-strings, where xgettext (and so Poedit) finds them too.
     hit_label, variants_label = _("Träff"), _("Varianter")
     lines.append(f"  {hit_label}: {matched}")
@@ -106,6 +123,8 @@ def _render_concept(concept, hits, languages: list[str]) -> str:
                          (_("Definition"), concept.definition), (_("Anmärkning"), concept.note)):
         if value:
             lines.append(f"  {label}: {value}")
+    if glossary is not None:
+        lines += _render_relations(glossary, concept)
     return "\n".join(lines)
 
 
@@ -129,17 +148,19 @@ def _render_concept(concept, hits, languages: list[str]) -> str:
 @locales_option
 def lookup(word, lang, as_json, locales):
     terms = _load(locales)
-    found = _grouped(terms.lookup(word, _language(terms, lang)))
+    # The concepts the word names; their neighbours in the thesaurus are shown with each.
+    found = _grouped(m for m in terms.lookup(word, _language(terms, lang)) if m.how != "related")
     if as_json:
         _echo_json({"word": word, "lang": lang, "matches": [
-            dict(concept.to_json(), matched=[{"lang": m.lang, "term": m.term, "exact": m.exact} for m in hits])
+            dict(concept.to_json(), narrower=terms.narrower(concept.id),
+                 matched=[{"lang": m.lang, "term": m.term, "exact": m.exact, "how": m.how} for m in hits])
             for concept, hits in found]})
         return 0 if found else 1
     if not found:
         click.echo(_("Inget begrepp i ordlistan för {word}").format(word=word))
         return 1
     languages = _ordered(terms.all_languages())
-    click.echo("\n\n".join(_render_concept(concept, hits, languages) for concept, hits in found))
+    click.echo("\n\n".join(_render_concept(concept, hits, languages, terms) for concept, hits in found))
     return 0
 
 

@@ -193,11 +193,19 @@ def search(words, limit, offset, query_lang, sort, show_facets, fmt, as_json, fi
     for correction in result.corrections:
         click.echo(_("Sökte efter {corrected} i stället för {original}").format(
             corrected=style.strong(correction.corrected), original=correction.original), color=style.color)
+    for reading in result.interpretations:
+        if reading.kind == "boost":
+            click.echo(_("{original} lästes som {reading}: de projekt den genomför kommer först").format(
+                original=reading.original, reading=reading.reading))
+        else:
+            click.echo(_("{original} lästes som {reading}").format(original=reading.original, reading=reading.reading))
     for expansion in result.expansions:
         if expansion.kind == "translation" and expansion.original.lower() not in \
                 {t.lower() for t in expansion.swedish[:1]}:
             click.echo(_("Sökte efter {original} som {swedish}").format(
                 original=expansion.original, swedish=" | ".join(expansion.swedish[:6])))
+    if result.unknown:
+        click.echo(_("Finns inte i projekten: {words}").format(words=", ".join(result.unknown)))
     if result.suggestion:
         click.echo(_("Menade du: {suggestion}").format(suggestion=result.suggestion))
     if not result.total:
@@ -209,6 +217,12 @@ def search(words, limit, offset, query_lang, sort, show_facets, fmt, as_json, fi
                             result.total).format(total=result.total, first=offset + 1), err=True)
         return 1
     shown_to = offset + len(result.hits)
+    # With several concepts, projects that match all of them are told apart from the rest
+    # (in the order of relevance, where the ones that match all come first).
+    split = result.concepts > 1 and result.sort == "relevance" and any(
+        hit.coverage < result.concepts for hit in result.hits)
+    if split and not any(hit.coverage >= result.concepts for hit in result.hits) and not offset:
+        click.echo(_("Inget projekt matchar hela frågan; de här matchar en del av den."))
     click.echo(ngettext("{total} träff för {query} (visar {first}–{last})",
                         "{total} träffar för {query} (visar {first}–{last})", result.total).format(
         total=result.total, query=query, first=offset + 1 if result.hits else 0, last=shown_to))
@@ -218,7 +232,13 @@ def search(words, limit, offset, query_lang, sort, show_facets, fmt, as_json, fi
         click.echo("")
         click.echo(table(([_text(hit.to_json().get(name)) for name in fields] for hit in result.hits), fields, width))
     else:
+        heading = None
         for number, hit in enumerate(result.hits, start=offset + 1):
+            full = hit.coverage >= result.concepts
+            if split and full != heading:
+                heading = full
+                click.echo("")
+                click.echo(_("Matchar hela frågan:") if full else _("Matchar en del av frågan:"))
             click.echo("")
             # click strips colour codes when stdout is no terminal unless told otherwise.
             click.echo(render_hit(number, hit, lang, style, width or 100), color=style.color)

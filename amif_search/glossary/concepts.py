@@ -24,6 +24,7 @@ lapset/lapsi, kiintiöpakolaiset/kiintiöpakolainen, English children/child) sti
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import textwrap
 import unicodedata
@@ -38,11 +39,16 @@ from ..i18n.languages import SOURCE_LANGUAGE, language
 __all__ = ["Concept", "Glossary", "TermMatch", "load_glossary", "glossary_digest", "glossary_to_json",
            "glossary_from_json", "GLOSSARY_DOMAIN", "SOURCE_LANGUAGE",
            "stem_for", "PARTS_OF_SPEECH", "DOMAINS", "format_comments", "read_comment_fields", "join_terms",
-           "concept_id_problem", "term_problem"]
+           "concept_id_problem", "term_problem", "RELATIONS", "hidden_labels", "with_hidden_labels",
+           "relation_problems"]
 
 GLOSSARY_DOMAIN = "glossary"
 VARIANT_SEPARATOR = "; "
-COMMENT_KEYS = ("definition", "pos", "domain", "variants", "note")
+COMMENT_KEYS = ("definition", "pos", "domain", "variants", "hidden", "broader", "related", "note")
+# The thesaurus relations a concept's entry names; narrower is the inverse of broader.
+RELATIONS = ("broader", "related")
+# A translator comment line of a language catalog that holds that language's hidden labels.
+HIDDEN_PREFIX = "hidden:"
 # The documented values of ``pos:`` and ``domain:`` (locales/GLOSSARY.md).
 PARTS_OF_SPEECH = ("substantiv", "verb", "adjektiv", "fras", "organisation", "förkortning")
 DOMAINS = ("mottagande", "skydd", "placering", "integration", "psykisk-hälsa", "barn-familj", "sysselsättning",
@@ -106,6 +112,9 @@ class Concept:
     note: str = ""
     terms: dict[str, list[str]] = field(default_factory=dict)
     line: int = 0
+    hidden: dict[str, list[str]] = field(default_factory=dict)
+    broader: list[str] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)
 
     @property
     def variants(self) -> list[str]:
@@ -116,10 +125,16 @@ class Concept:
         values = self.terms.get(lang)
         return values[0] if values else None
 
+    def labels(self, lang: str) -> list[str]:
+        """Every word of ``lang`` that names the concept: its terms, then its hidden labels."""
+        return self.terms.get(lang, []) + self.hidden.get(lang, [])
+
     def to_json(self) -> dict:
         return {"id": self.id, "headword": self.headword, "pos": self.pos, "domain": self.domain,
                 "definition": self.definition, "note": self.note,
-                "terms": {lang: list(values) for lang, values in self.terms.items()}}
+                "terms": {lang: list(values) for lang, values in self.terms.items()},
+                "hidden": {lang: list(values) for lang, values in self.hidden.items() if values},
+                "broader": list(self.broader), "related": list(self.related)}
 
 
 @dataclass(frozen=True)
@@ -130,6 +145,10 @@ class TermMatch:
     lang: str
     term: str
     exact: bool
+    # How lookup found it, best first: exact, inflected, spelling (without å/ä/ö, a hyphen for a
+    # space), compound (a part of the word is the term), part (the word is part of the term),
+    # related (a neighbour in the thesaurus of a concept found so).
+    how: str = field(default="", compare=False)
 
     def __hash__(self) -> int:
         return hash((self.concept.id, self.lang, self.term))
@@ -152,8 +171,17 @@ class Glossary:
         self.languages = languages
         self.digest = digest
         self._terms: dict[str, list[_Term]] = {}
+        self._narrower: dict[str, list[str]] = {}
+        self._related: dict[str, list[str]] = {}
         for concept in concepts:
-            for lang, values in concept.terms.items():
+            for target in concept.broader:
+                self._narrower.setdefault(target, []).append(concept.id)
+            for target in concept.related:
+                # Related is symmetric: written once, read from both ends.
+                self._related.setdefault(concept.id, []).append(target)
+                self._related.setdefault(target, []).append(concept.id)
+            for lang in list(dict.fromkeys(list(concept.terms) + list(concept.hidden))):
+                values = concept.labels(lang)
                 known = (term_stems or {}).get(concept.id, {}).get(lang)
                 for index, value in enumerate(values):
                     if known is not None and index < len(known):
@@ -167,6 +195,11 @@ class Glossary:
             index = self._by_first.setdefault(lang, {})
             for term in terms:
                 index.setdefault(term.stems[0][:3], []).append(term)
+        # The same terms as typed without diacritics (välbefinnande as valbefinnande), built when
+        # first needed; and every content word's stem, for a word that is part of a term.
+        self._folded: dict[str, dict[str, list[_Term]]] | None = None
+        self._by_word: dict[str, dict[str, list[_Term]]] | None = None
+        self._foreign: dict[str, set[str]] | None = None
         self.max_words = max((len(t.stems) for ts in self._terms.values() for t in ts), default=1)
 
     def __len__(self) -> int:
@@ -178,16 +211,44 @@ class Glossary:
     def get(self, concept_id: str) -> Concept | None:
         return self.concepts.get(concept_id)
 
+    def narrower(self, concept_id: str) -> list[str]:
+        """The concepts whose broader concept is ``concept_id`` (the inverse of broader)."""
+        return list(self._narrower.get(concept_id, []))
+
+    def related(self, concept_id: str) -> list[str]:
+        """The concepts related to ``concept_id``, whichever of the two entries names the link."""
+        return list(dict.fromkeys(self._related.get(concept_id, [])))
+
+    def neighbours(self, concept_id: str) -> dict[str, list[str]]:
+        """The concepts next to ``concept_id`` in the thesaurus, by relation (known concepts only)."""
+        concept = self.concepts.get(concept_id)
+        found = {"broader": list(concept.broader) if concept else [], "narrower": self.narrower(concept_id),
+                 "related": self.related(concept_id)}
+        return {kind: [c for c in ids if c in self.concepts and c != concept_id] for kind, ids in found.items()}
+
     def swedish_words(self) -> list[str]:
         """Every Swedish term, for the compound lexicon."""
         return [value for c in self for value in c.terms.get(SOURCE_LANGUAGE, [])]
 
-    def _candidates(self, lang: str, first_stem: str) -> list[_Term]:
+    def _candidates(self, lang: str, first_stem: str, folded: bool = False) -> list[_Term]:
+        if folded:
+            if self._folded is None:
+                self._folded = {}
+                for code, terms in self._terms.items():
+                    index = self._folded.setdefault(code, {})
+                    for term in terms:
+                        # Folded before stemming, as a query word typed so is.
+                        stems = tuple(_fold(stem_for(code, _fold(w))) for w in _content(code, _words(term.text)))
+                        copy = _Term(term.concept_id, code, term.text, stems or term.stems)
+                        index.setdefault(copy.stems[0][:3], []).append(copy)
+            return self._folded.get(lang, {}).get(first_stem[:3], [])
         return self._by_first.get(lang, {}).get(first_stem[:3], [])
 
-    def match_words(self, words: list[str], lang: str) -> list[tuple[int, int, list[TermMatch]]]:
-        """Longest glossary terms of ``lang`` in ``words``: (start, end, matches), left to right."""
-        stems = [stem_for(lang, w) for w in words]
+    def match_words(self, words: list[str], lang: str, folded: bool = False) -> list[tuple[int, int, list[TermMatch]]]:
+        """Longest glossary terms of ``lang`` in ``words``: (start, end, matches), left to right.
+
+        ``folded``: compare the words as typed without diacritics (halsa for hälsa)."""
+        stems = [_fold(stem_for(lang, _fold(w))) if folded else stem_for(lang, w) for w in words]
         found = []
         i = 0
         skip = language(lang).function_words
@@ -196,7 +257,7 @@ class Glossary:
                 i += 1
                 continue
             best_end, best = i, []
-            for term in self._candidates(lang, stems[i]):
+            for term in self._candidates(lang, stems[i], folded):
                 n = len(term.stems)
                 # Match the term's content words against the next content words of the query.
                 j, k, exact = i, 0, True
@@ -226,19 +287,146 @@ class Glossary:
                 i += 1
         return found
 
+    def read_words(self, words: list[str], lang: str) -> list[tuple[int, int, list[TermMatch]]]:
+        """Terms of ``lang`` in ``words`` as search and lookup read them: :meth:`match_words`,
+        then a word left over that is a term typed without diacritics, or a compound of two
+        terms (its matches marked ``compound`` for the head and ``modifier``)."""
+        found = self.match_words(words, lang)
+        covered = {k for start, end, _m in found for k in range(start, end)}
+        for k, word in enumerate(words):
+            if k in covered or word.lower() in language(lang).function_words or len(word) < 4:
+                continue
+            matches = [_how(m, "spelling") for m in self._whole([word], lang, folded=True) if m.exact]
+            if not matches:
+                matches = self._gradation(word, lang)
+            if not matches and len(word) >= 7:
+                matches = self._compound(word, lang)
+            if matches:
+                found.append((k, k + 1, matches))
+        return sorted(found, key=lambda span: span[0])
+
+    def _whole(self, words: list[str], lang: str, folded: bool = False) -> list[TermMatch]:
+        """Terms of ``lang`` that are all of ``words`` (any inflection)."""
+        return [m for start, end, found in self.match_words(words, lang, folded)
+                if start == 0 and end == len(words) for m in found]
+
     def lookup(self, text: str, lang: str | None = None) -> list[TermMatch]:
-        """Concepts one of whose terms is ``text`` (any inflection), in ``lang`` or in any language."""
+        """Concepts that ``text`` names, in ``lang`` or in any language, best first.
+
+        Read as search reads words: a term in any inflection, or typed without å/ä/ö or with a
+        hyphen for a space (or the other way round); else a compound whose parts are terms
+        (flyktingfamilj, pakolaisperhe: the head first); else a word that is part of a term of
+        several words (kalkylerad). Exact before inflected before spelling before compound
+        before part; then the source language, then the order of the catalogs. The concepts
+        related to the best ones follow, marked ``related``.
+        """
         words = _words(text)
         if not words:
             return []
-        matches: list[TermMatch] = []
-        for language in ([lang] if lang else self.all_languages()):
-            for start, end, found in self.match_words(words, language):
-                if start == 0 and end == len(words):
-                    matches.extend(found)
-        # Exact stems first, then the source language, then the order of the catalogs.
-        order = {lang: n for n, lang in enumerate(self.all_languages())}
-        return sorted(_unique(matches), key=lambda m: (not m.exact, order.get(m.lang, 99), m.concept.id))
+        languages = [lang] if lang else self.all_languages()
+        found: list[TermMatch] = []
+        for language in languages:
+            for match in self._whole(words, language):
+                found.append(_how(match, "exact" if match.exact else "inflected"))
+        if not any(m.exact for m in found):
+            for variant in _spelling_variants(words):
+                for language in languages:
+                    for folded in (False, True):
+                        if variant == words and not folded:
+                            continue
+                        found += [_how(m, "spelling") for m in self._whole(variant, language, folded)
+                                  if m.exact or not found]
+        if not found and len(words) == 1:
+            for language in languages:
+                found += self._gradation(words[0], language)
+        if not found and len(words) == 1:
+            for language in languages:
+                found += self._compound(words[0], language)
+        if not found and len(words) == 1:
+            for language in languages:
+                found += self._part_of_term(words[0], language)
+        order = {code: n for n, code in enumerate(self.all_languages())}
+        rank = {"exact": 0, "spelling": 1, "inflected": 2, "compound": 3, "modifier": 4, "part": 5}
+        typed = " ".join(words).lower()
+        found = sorted(_unique(found), key=lambda m: (rank.get(m.how, 9) + (0.5 if m.how == "spelling" and not m.exact else 0),
+                                                      m.term.lower() != typed, -_common_prefix(m.term.lower(), typed),
+                                                      order.get(m.lang, 99)))
+        seen = {m.concept.id for m in found}
+        related: list[TermMatch] = []
+        for match in found[:1]:
+            for kind in ("narrower", "broader", "related"):
+                for concept_id in self.neighbours(match.concept.id)[kind]:
+                    if concept_id not in seen:
+                        seen.add(concept_id)
+                        concept = self.concepts[concept_id]
+                        term = concept.preferred(match.lang) or concept.headword
+                        related.append(TermMatch(concept, match.lang, term, False, "related"))
+        return found + related
+
+    def _gradation(self, word: str, lang: str) -> list[TermMatch]:
+        """A Finnish word whose stem is a term's in its weak grade (äidit: äiti, velat: velka),
+        which Snowball leaves apart: the strong grade is tried, and only an exact stem counts."""
+        if lang != "fi" or len(word) < 4:
+            return []
+        for variant in _strong_grades(word.lower()):
+            found = [_how(m, "inflected") for m in self._whole([variant], lang) if m.exact]
+            if found:
+                return found
+        return []
+
+    def _compound(self, word: str, lang: str) -> list[TermMatch]:
+        """A word made of two terms of ``lang`` (flykting + familj, pakolais + perhe): the head's
+        concepts, then the modifier's."""
+        lowered = word.lower()
+        for folded in (False, True):
+            for i in range(3, len(lowered) - 2):
+                head = lowered[i:]
+                heads = [m for m in self._whole([head], lang, folded) if len(m.term) >= 3]
+                if not heads:
+                    continue
+                modifier = lowered[:i]
+                modifiers = self._whole([modifier], lang, folded) or (
+                    self._whole([modifier[:-1]], lang, folded) if modifier[-1:] in ("s", "e") else [])
+                if not modifiers:
+                    modifiers = self._modifier_stem(modifier, lang, folded)
+                if modifiers:
+                    return [_how(m, "compound") for m in heads] + [_how(m, "modifier") for m in modifiers]
+        return []
+
+    def _modifier_stem(self, modifier: str, lang: str, folded: bool) -> list[TermMatch]:
+        """Terms of one word whose stem begins the modifier (pakolais- of pakolainen)."""
+        found = []
+        key = _fold(modifier) if folded else modifier
+        for term in self._candidates(lang, key, folded):
+            if len(term.stems) == 1 and len(term.stems[0]) >= 4 and key.startswith(term.stems[0]) \
+                    and len(key) - len(term.stems[0]) <= 2:
+                found.append(TermMatch(self.concepts[term.concept_id], lang, term.text, False))
+        return found
+
+    def _part_of_term(self, word: str, lang: str) -> list[TermMatch]:
+        """Terms of several words of which ``word`` is one (kalkylerad → kalkylerad ersättning)."""
+        if self._by_word is None:
+            self._by_word = {}
+            for code, terms in self._terms.items():
+                index = self._by_word.setdefault(code, {})
+                for term in terms:
+                    if len(term.stems) > 1:
+                        for term_stem in term.stems:
+                            index.setdefault(term_stem, []).append(term)
+        if word.lower() in language(lang).function_words:
+            return []
+        key = stem_for(lang, word)
+        # The term whose head the word is (human trafficking), then the shortest.
+        terms = sorted(self._by_word.get(lang, {}).get(key, []), key=lambda t: (t.stems[-1] != key, len(t.stems))) \
+            if len(key) >= 4 else []
+        return [TermMatch(self.concepts[t.concept_id], lang, t.text, False, "part") for t in terms]
+
+    def is_foreign_word(self, word: str) -> bool:
+        """True when ``word`` is (an inflection of) a word of a term in a language other than Swedish."""
+        if self._foreign is None:
+            self._foreign = {lang: {stem for term in terms for stem in term.stems}
+                             for lang, terms in self._terms.items() if lang != SOURCE_LANGUAGE}
+        return any(stem_for(lang, word) in stems for lang, stems in self._foreign.items())
 
     def all_languages(self) -> list[str]:
         return [SOURCE_LANGUAGE] + [lang for lang in self.languages if lang != SOURCE_LANGUAGE]
@@ -247,6 +435,58 @@ class Glossary:
         """Per language: (concepts with a term, all concepts)."""
         total = len(self.concepts)
         return {lang: (sum(1 for c in self if c.terms.get(lang)), total) for lang in self.all_languages()}
+
+
+def _fold(text: str) -> str:
+    """``text`` as typed without diacritics (hälsa → halsa, työ → tyo)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+# Finnish consonant gradation, weak grade -> strong grade (äidin -> äiti, tavat -> tapa).
+_GRADES = (("nn", "nt"), ("ll", "lt"), ("rr", "rt"), ("mm", "mp"), ("ng", "nk"), ("d", "t"), ("v", "p"),
+           ("t", "tt"), ("p", "pp"), ("k", "kk"))
+_VOWELS = "aeiouyäö"
+
+
+def _strong_grades(word: str) -> list[str]:
+    """``word`` with its last weak-grade consonant made strong, each way it could be (and with a
+    lost k restored: velat -> velkat)."""
+    variants = []
+    body = word[:-1]   # the last letter is an ending's
+    for weak, strong in _GRADES:
+        at = body.rfind(weak)
+        if at > 0 and (len(weak) == 2 or body[at - 1] in _VOWELS + "lrnh"):
+            variants.append(word[:at] + strong + word[at + len(weak):])
+    inserted = 0
+    for at in range(len(body) - 1, 1, -1):
+        if word[at] in _VOWELS and word[at - 1] in _VOWELS + "lrh" and inserted < 2:
+            variants.append(word[:at] + "k" + word[at:])
+            inserted += 1
+    return variants
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """How many letters ``a`` and ``b`` share at the start (employer/employers before employment)."""
+    return len(os.path.commonprefix([a, b]))
+
+
+def _how(match: TermMatch, how: str) -> TermMatch:
+    return TermMatch(match.concept, match.lang, match.term, match.exact, how)
+
+
+def _spelling_variants(words: list[str]) -> list[list[str]]:
+    """The words with a hyphen for a space and the other way round, and joined (kvot-flykting,
+    kvot flykting, kvotflykting; EU stöd, EU-stöd)."""
+    pieces = [p for w in words for p in w.split("-") if p]
+    variants: list[list[str]] = []
+    if 1 < len(pieces) <= 5:
+        # Each gap between two pieces as a space, a hyphen or nothing.
+        texts = [pieces[0]]
+        for piece in pieces[1:]:
+            texts = [t + joiner + piece for t in texts for joiner in (" ", "-", "")]
+        variants = [t.split(" ") for t in texts]
+    variants.append(list(words))
+    return [v for n, v in enumerate(variants) if v not in variants[:n]]
 
 
 def _distance(match: TermMatch, query_stems: list[str], lang: str) -> int:
@@ -323,6 +563,24 @@ def format_comments(values: dict[str, str], width: int | None = COMMENT_WIDTH) -
                      for key in COMMENT_KEYS if values.get(key, "").strip())
 
 
+def hidden_labels(translator_comment: str | None) -> list[str]:
+    """The hidden labels a language catalog's translator comment holds (``# hidden: a; b``)."""
+    labels: list[str] = []
+    for line in (translator_comment or "").split("\n"):
+        text = line.strip()
+        if text.lower().startswith(HIDDEN_PREFIX):
+            labels += split_terms(text[len(HIDDEN_PREFIX):])
+    return labels
+
+
+def with_hidden_labels(translator_comment: str | None, labels: list[str]) -> str:
+    """``translator_comment`` with its hidden-labels line set to ``labels`` (left out when none);
+    the translator's other lines stay as they are."""
+    others = [line for line in (translator_comment or "").split("\n")
+              if line.strip() and not line.strip().lower().startswith(HIDDEN_PREFIX)]
+    return "\n".join(([f"{HIDDEN_PREFIX} {join_terms(labels)}"] if labels else []) + others)
+
+
 def split_terms(text: str) -> list[str]:
     """The terms of a ``msgstr`` or ``variants:`` value, preferred first."""
     return [t.strip() for t in text.split(";") if t.strip()]
@@ -378,15 +636,17 @@ def glossary_digest(locales: Path | None = None) -> str:
 
 def glossary_to_json(glossary: Glossary) -> dict:
     """The glossary with the stems of its terms, so that loading it needs no stemming."""
-    stems = {c.id: {lang: [[stem_for(lang, w) for w in _content(lang, _words(value))] for value in values]
-                    for lang, values in c.terms.items()} for c in glossary}
+    stems = {c.id: {lang: [[stem_for(lang, w) for w in _content(lang, _words(value))] for value in c.labels(lang)]
+                    for lang in dict.fromkeys(list(c.terms) + list(c.hidden))} for c in glossary}
     return {"digest": glossary.digest, "languages": glossary.languages,
             "concepts": [dict(c.to_json(), line=c.line, stems=stems.get(c.id, {})) for c in glossary]}
 
 
 def glossary_from_json(data: dict) -> Glossary:
     concepts = [Concept(c["id"], c["headword"], c.get("definition", ""), c.get("pos", ""), c.get("domain", ""),
-                        c.get("note", ""), {k: list(v) for k, v in c["terms"].items()}, c.get("line", 0))
+                        c.get("note", ""), {k: list(v) for k, v in c["terms"].items()}, c.get("line", 0),
+                        {k: list(v) for k, v in c.get("hidden", {}).items()}, list(c.get("broader", [])),
+                        list(c.get("related", [])))
                 for c in data["concepts"]]
     term_stems = {c["id"]: c.get("stems", {}) for c in data["concepts"]}
     return Glossary(concepts, list(data["languages"]), data.get("digest", ""), term_stems)
@@ -431,6 +691,11 @@ def load_glossary(locales: Path | None = None) -> Glossary:
         concept = Concept(concept_id, entry.msgid.strip(), info.get("definition", ""), info.get("pos", ""),
                           info.get("domain", ""), info.get("note", ""), line=line)
         concept.terms[SOURCE_LANGUAGE] = [concept.headword] + split_terms(info.get("variants", ""))
+        hidden = split_terms(info.get("hidden", ""))
+        if hidden:
+            concept.hidden[SOURCE_LANGUAGE] = hidden
+        concept.broader = split_terms(info.get("broader", ""))
+        concept.related = split_terms(info.get("related", ""))
         concepts.append(concept)
     if problems:
         raise GlossaryError(str(problems[0]), problems)
@@ -447,4 +712,54 @@ def load_glossary(locales: Path | None = None) -> Glossary:
             concept = by_id.get(entry.msgctxt or "")
             if concept is not None:
                 concept.terms[lang] = split_terms(entry.msgstr)
+                hidden = hidden_labels(entry.tcomment)
+                if hidden:
+                    concept.hidden[lang] = hidden
     return Glossary(concepts, languages, glossary_digest(locales))
+
+
+def relation_problems(glossary: Glossary, path: str = "") -> list[Problem]:
+    """Broken thesaurus relations, at the line of the entry that names them: a relation to an
+    unknown concept, a concept broader than or related to itself, and a cycle of broader links."""
+    problems: list[Problem] = []
+    for concept in glossary:
+        for kind in RELATIONS:
+            for target in getattr(concept, kind):
+                if target == concept.id:
+                    message = (_("begreppet {id} är överordnat sig självt") if kind == "broader"
+                               else _("begreppet {id} är relaterat till sig självt"))
+                    problems.append(Problem(path, concept.line, message.format(id=repr(concept.id))))
+                elif target not in glossary.concepts:
+                    problems.append(Problem(path, concept.line, _(
+                        "{kind}: {target} i {id} är inget begrepp i ordlistan").format(
+                        kind=kind, target=repr(target), id=repr(concept.id))))
+    # A cycle of broader links: walk up from each concept; reported once, at its first concept.
+    state: dict[str, int] = {}   # 1: on the current path, 2: done
+    for start in glossary.concepts:
+        if state.get(start):
+            continue
+        path_ids: list[str] = []
+        stack = [(start, iter(glossary.concepts[start].broader))]
+        state[start] = 1
+        path_ids.append(start)
+        while stack:
+            node, targets = stack[-1]
+            target = next(targets, None)
+            if target is None:
+                stack.pop()
+                path_ids.pop()
+                state[node] = 2
+                continue
+            if target == node or target not in glossary.concepts:
+                continue
+            if state.get(target) == 1:
+                cycle = path_ids[path_ids.index(target):] + [target]
+                first = glossary.concepts[cycle[0]]
+                problems.append(Problem(path, first.line, _("en cirkel av överordnade begrepp: {cycle}").format(
+                    cycle=" → ".join(cycle))))
+                continue
+            if not state.get(target):
+                state[target] = 1
+                path_ids.append(target)
+                stack.append((target, iter(glossary.concepts[target].broader)))
+    return problems

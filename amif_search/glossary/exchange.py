@@ -50,6 +50,7 @@ from .concepts import (
     read_comment_fields,
     split_terms,
     term_problem,
+    with_hidden_labels,
 )
 from ..i18n import _, ngettext
 
@@ -62,7 +63,7 @@ __all__ = [
 
 EXPORT_FORMATS = ("tbx", "csv", "json")
 IMPORT_FORMATS = ("csv", "tbx", "json")
-WIDE_COLUMNS = ("id", "headword", "pos", "domain", "definition", "variants", "note")
+WIDE_COLUMNS = ("id", "headword", "pos", "domain", "definition", "variants", "hidden", "broader", "related", "note")
 # The columns of a Weblate glossary CSV (translate-toolkit's names; Weblate reads any order).
 WEBLATE_COLUMNS = ("source", "target", "context", "developer_comments", "translator_comments")
 
@@ -71,7 +72,12 @@ _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _DOCTYPE = '<!DOCTYPE martif SYSTEM "TBXBasiccoreStructV02.dtd">'
 _PREFERRED = "preferredTerm-admn-sts"
 _ADMITTED = "admittedTerm-admn-sts"
-_REJECTED = ("deprecatedTerm-admn-sts", "supersededTerm-admn-sts")
+# A hidden label (a misspelling that finds the concept, never shown) is a deprecated term.
+_HIDDEN = "deprecatedTerm-admn-sts"
+_REJECTED = ("supersededTerm-admn-sts",)
+# Thesaurus relations as TBX cross-references (ISO 12620 data categories), on the termEntry.
+_RELATION_TO_TBX = {"broader": "broaderConceptGeneric", "related": "relatedConcept"}
+_TBX_TO_RELATION = {value: key for key, value in _RELATION_TO_TBX.items()}
 # TBX-Basic's partOfSpeech picklist has no phrase or abbreviation; those are termTypes.
 _POS_TO_TBX = {"substantiv": ("noun", None), "verb": ("verb", None), "adjektiv": ("adjective", None),
                "organisation": ("properNoun", None), "fras": ("other", "phrase"),
@@ -100,7 +106,8 @@ def _languages(glossary: Glossary, lang: str | None) -> list[str]:
 
 def _swedish_values(concept: Concept) -> dict[str, str]:
     return {"definition": concept.definition, "pos": concept.pos, "domain": concept.domain,
-            "variants": join_terms(concept.variants), "note": concept.note}
+            "variants": join_terms(concept.variants), "hidden": join_terms(concept.hidden.get(SOURCE_LANGUAGE, [])),
+            "broader": join_terms(concept.broader), "related": join_terms(concept.related), "note": concept.note}
 
 
 def _element(parent: ET.Element, tag: str, text: str, **attributes: str) -> ET.Element:
@@ -127,15 +134,20 @@ def export_tbx(glossary: Glossary, lang: str | None = None) -> str:
             _element(entry, "descrip", concept.domain, type="subjectField")
         if concept.note:
             _element(entry, "note", concept.note)
+        for kind, category in _RELATION_TO_TBX.items():
+            for target in getattr(concept, kind):
+                other = glossary.get(target)
+                _element(entry, "descrip", other.headword if other else target, type=category, target=target)
         part_of_speech, term_type = _POS_TO_TBX.get(concept.pos, (concept.pos, None))
         for language in languages:
             terms = concept.terms.get(language) or []
-            if not terms:
+            hidden = concept.hidden.get(language) or []
+            if not terms and not hidden:
                 continue
             lang_set = ET.SubElement(entry, "langSet", {_XML_LANG: language.replace("_", "-")})
             if language == SOURCE_LANGUAGE and concept.definition:
                 _element(lang_set, "descrip", concept.definition, type="definition")
-            for number, term in enumerate(terms):
+            for number, term in enumerate(terms + hidden):
                 tig = ET.SubElement(lang_set, "tig")
                 _element(tig, "term", term)
                 if part_of_speech:
@@ -143,7 +155,8 @@ def export_tbx(glossary: Glossary, lang: str | None = None) -> str:
                 # TBX-Basic's 'phrase' is a term of more than one word, whatever the concept's.
                 if term_type and (term_type != "phrase" or len(term.split()) > 1):
                     _element(tig, "termNote", term_type, type="termType")
-                _element(tig, "termNote", _PREFERRED if number == 0 else _ADMITTED, type="administrativeStatus")
+                status = _PREFERRED if number == 0 else _ADMITTED if number < len(terms) else _HIDDEN
+                _element(tig, "termNote", status, type="administrativeStatus")
     ET.indent(root, space="  ")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + _DOCTYPE + "\n"
             + ET.tostring(root, encoding="unicode") + "\n")
@@ -189,6 +202,8 @@ def export_json(glossary: Glossary, lang: str | None = None) -> str:
     for concept in glossary:
         data = concept.to_json()
         data["terms"] = {code: values for code, values in data["terms"].items() if code in languages}
+        data["hidden"] = {code: values for code, values in data["hidden"].items() if code in languages}
+        data["narrower"] = glossary.narrower(concept.id)   # derived: not read back
         concepts.append(data)
     document = {"source_language": SOURCE_LANGUAGE, "languages": languages, "concepts": concepts}
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
@@ -238,6 +253,9 @@ class ImportedConcept:
     variants: list[str] | None = None
     terms: dict[str, list[str]] = field(default_factory=dict)
     translator_comments: dict[str, str] = field(default_factory=dict)
+    hidden: dict[str, list[str]] | None = None     # hidden labels by language, Swedish too
+    broader: list[str] | None = None
+    related: list[str] | None = None
     # Languages whose TBX langSet held one term only: if it is the preferred term already,
     # the variants stay (tools that carry one term per language write it so).
     single_term: set[str] = field(default_factory=set)
@@ -245,8 +263,10 @@ class ImportedConcept:
     def swedish(self, current: Concept | None) -> dict[str, str]:
         """The Swedish fields after the import: the file's, else the current concept's."""
         old = _swedish_values(current) if current is not None else dict.fromkeys(COMMENT_KEYS, "")
-        new = {"definition": self.definition, "pos": self.pos, "domain": self.domain, "note": self.note,
-               "variants": None if self.variants is None else join_terms(self.variants)}
+        lists = {"variants": self.variants, "broader": self.broader, "related": self.related,
+                 "hidden": None if self.hidden is None else self.hidden.get(SOURCE_LANGUAGE, [])}
+        new = {"definition": self.definition, "pos": self.pos, "domain": self.domain, "note": self.note}
+        new.update({key: None if value is None else join_terms(value) for key, value in lists.items()})
         return {key: old[key] if new[key] is None else new[key] for key in COMMENT_KEYS}
 
 
@@ -367,6 +387,11 @@ def _read_wide_rows(result: GlossaryImport, records, columns: list[str]) -> None
                                   cell("domain"), cell("note"))
         if "variants" in fields:
             concept.variants = split_terms(cells[fields["variants"]])
+        for key in ("broader", "related"):
+            if key in fields:
+                setattr(concept, key, split_terms(cells[fields[key]]))
+        if "hidden" in fields:
+            concept.hidden = {SOURCE_LANGUAGE: split_terms(cells[fields["hidden"]])}
         concept.terms = {code: split_terms(cells[index]) for code, index in languages.items()}
         result.concepts.append(concept)
 
@@ -407,6 +432,10 @@ def _read_weblate_rows(result: GlossaryImport, records, columns: list[str], lang
             concept.definition, concept.pos = values.get("definition"), values.get("pos")
             concept.domain, concept.note = values.get("domain"), values.get("note")
             concept.variants = split_terms(values["variants"]) if "variants" in values else None
+            for key in ("broader", "related"):
+                setattr(concept, key, split_terms(values[key]) if key in values else None)
+            if "hidden" in values:
+                concept.hidden = {SOURCE_LANGUAGE: split_terms(values["hidden"])}
         if "translator_comments" in index and cells[index["translator_comments"]].strip():
             concept.translator_comments[code] = cells[index["translator_comments"]].strip()
         result.concepts.append(concept)
@@ -478,6 +507,16 @@ def _read_entry(entry: ET.Element, lines: dict, result: GlossaryImport) -> Impor
     domains = _typed(entry, "descrip", "subjectField")
     definitions = _typed(entry, "descrip", "definition")
     notes = [_text(child) for child in _own(entry) if _local(child.tag) == "note"]
+    concept.broader, concept.related, concept.hidden = [], [], {}
+    for child in _own(entry):
+        kind = _TBX_TO_RELATION.get(child.get("type", "")) if _local(child.tag) in ("descrip", "ref") else None
+        if kind is not None:
+            target = (child.get("target") or "").strip()
+            if target:
+                getattr(concept, kind).append(target)
+            else:
+                result.problem(lines.get(child, line), _("en {type} utan målbegreppets id (target)").format(
+                    type=child.get("type")))
     seen: set[str] = set()
     for lang_set in entry:
         if _local(lang_set.tag) not in _LANG_TAGS:
@@ -497,7 +536,9 @@ def _read_entry(entry: ET.Element, lines: dict, result: GlossaryImport) -> Impor
             result.problem(where, _("en andra langSet för {lang} i begreppet").format(lang=repr(raw)))
             continue
         seen.add(code)
-        terms, part_of_speech = _read_terms(lang_set, lines, result)
+        terms, part_of_speech, hidden = _read_terms(lang_set, lines, result)
+        if hidden:
+            concept.hidden[code] = hidden
         if code == SOURCE_LANGUAGE:
             concept.headword = terms[0] if terms else ""
             # Tools that know no variants write the headword alone: that changes no variants.
@@ -510,15 +551,20 @@ def _read_entry(entry: ET.Element, lines: dict, result: GlossaryImport) -> Impor
             if len(terms) == 1:
                 concept.single_term.add(code)
     # A field the entry does not carry (as TBX written by other tools) stays as it is.
+    concept.broader = concept.broader or None
+    concept.related = concept.related or None
+    concept.hidden = concept.hidden or None
     concept.definition = " ".join(definitions) if definitions else None
     concept.domain = " ".join(domains) if domains else None
     concept.note = " ".join(notes) if notes else None
     return concept
 
 
-def _read_terms(lang_set: ET.Element, lines: dict, result: GlossaryImport) -> tuple[list[str], str]:
-    """The terms of a langSet, preferred first, and the part of speech of the first one."""
+def _read_terms(lang_set: ET.Element, lines: dict, result: GlossaryImport) -> tuple[list[str], str, list[str]]:
+    """The terms of a langSet, preferred first, the part of speech of the first one, and the
+    hidden labels (deprecated terms)."""
     found = []
+    hidden: list[str] = []
     for holder in lang_set:
         if _local(holder.tag) not in _TERM_TAGS:
             continue
@@ -534,16 +580,20 @@ def _read_terms(lang_set: ET.Element, lines: dict, result: GlossaryImport) -> tu
             result.problem(where, _("termen {term} är märkt {status}; ordlistan har bara termer som används").format(
                 term=repr(text), status=status))
             continue
+        if status == _HIDDEN:
+            hidden.append(text)
+            continue
         part_of_speech = _TERM_TYPE_TO_POS.get(notes.get("termType", ""))
         if part_of_speech is None:
             raw = notes.get("partOfSpeech", "")
             part_of_speech = "" if raw in _UNSAID_POS else _TBX_TO_POS.get(raw, raw)
         found.append((status != _PREFERRED, text, part_of_speech))
     found.sort(key=lambda item: item[0])  # stable: the preferred term first, the rest in file order
-    return [text for _rest, text, _pos in found], (found[0][2] if found else "")
+    return [text for _rest, text, _pos in found], (found[0][2] if found else ""), hidden
 
 
-_JSON_KEYS = {"id", "headword", "pos", "domain", "definition", "note", "terms", "line"}
+_JSON_KEYS = {"id", "headword", "pos", "domain", "definition", "note", "terms", "hidden", "broader", "related",
+              "narrower", "line"}
 
 
 def read_json(source: str | bytes, name: str) -> GlossaryImport:
@@ -608,6 +658,23 @@ def _json_concept(item, number: int, line: int | None, result: GlossaryImport) -
         result.problem(line, _("{what}: 'terms' måste koppla språkkoder till listor av strängar").format(what=what))
         terms = {}
     terms = {normalise(code, region=True): [t.strip() for t in values if t.strip()] for code, values in terms.items()}
+    lists = {}
+    for key in ("broader", "related"):
+        value = item.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            result.problem(line, _("{what}: {key} måste vara en lista av begrepps-id:n").format(what=what, key=repr(key)))
+            value = []
+        lists[key] = [v.strip() for v in value if v.strip()] if key in item else None
+    hidden = item.get("hidden", {})
+    if not isinstance(hidden, dict) or not all(
+            isinstance(v, list) and all(isinstance(t, str) for t in v) for v in hidden.values()):
+        result.problem(line, _("{what}: 'hidden' måste koppla språkkoder till listor av strängar").format(what=what))
+        hidden = {}
+    hidden = {normalise(code, region=True): [t.strip() for t in values if t.strip()] for code, values in hidden.items()} \
+        if "hidden" in item else None
+    if hidden is not None:
+        for code in terms:
+            hidden.setdefault(code, [])
     swedish = terms.pop(SOURCE_LANGUAGE, [strings["headword"]] if strings["headword"] else [])
     if swedish and strings["headword"] and swedish[0] != strings["headword"]:
         result.problem(line, _("{what}: terms.sv måste börja med uppslagsordet {headword}").format(
@@ -617,7 +684,8 @@ def _json_concept(item, number: int, line: int | None, result: GlossaryImport) -
             result.problem(line, f"{what}: {_language_problem(code)}")
     return ImportedConcept(strings["id"], strings["headword"], line, strings["definition"], strings["pos"],
                            strings["domain"], strings["note"], swedish[1:],
-                           {code: values for code, values in terms.items() if not _language_problem(code)})
+                           {code: values for code, values in terms.items() if not _language_problem(code)},
+                           hidden=hidden, broader=lists["broader"], related=lists["related"])
 
 
 def read_import(source: str | bytes, name: str, fmt: str, lang: str | None = None) -> GlossaryImport:
@@ -694,7 +762,8 @@ def check_import(imported: GlossaryImport, glossary: Glossary) -> list[Problem]:
             if value and ("\n" in value or "\r" in value):
                 problem(line, _("fältet {key} innehåller en radbrytning").format(key=key))
         for term in [concept.headword] + (concept.variants or []) + \
-                [t for terms in concept.terms.values() for t in terms]:
+                [t for terms in concept.terms.values() for t in terms] + \
+                [t for terms in (concept.hidden or {}).values() for t in terms]:
             if term and term_problem(term):
                 problem(line, term_problem(term))
         values = concept.swedish(current)
@@ -889,6 +958,12 @@ def apply_import(imported: GlossaryImport, locales: Path, lang: str | None = Non
                 result.changes.append(FieldChange(concept.id, f"{code} comment", entry.tcomment or "", comment))
                 entry.tcomment = comment
                 changed.add(code)
+            if concept.hidden is not None and code in concept.hidden:
+                comment = with_hidden_labels(entry.tcomment, concept.hidden.get(code, []))
+                if comment != (entry.tcomment or ""):
+                    entry.tcomment = comment
+                    result.terms[code] = result.terms.get(code, 0) + 1
+                    changed.add(code)
 
     # Concept by concept, Swedish fields before the terms of each language.
     order = {c.id: n for n, c in enumerate(imported.concepts)}

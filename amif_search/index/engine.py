@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
+
 from whoosh import index as whoosh_index
 from whoosh import query as Q
 from whoosh import scoring
@@ -37,6 +38,7 @@ from ..text.highlight import MatchForms
 from ..query import And, FieldFilter, Not, Or, ParsedQuery, Phrase, Word
 from .store import Identity
 from .verified import VerifiedStorage
+from .stopwords import is_query_stopword
 
 __all__ = ["Engine", "EngineHit", "EngineResult", "Correction", "MatchForms"]
 
@@ -47,6 +49,9 @@ COMPOUND_WEIGHT = 0.35    # a compound of the collection that contains the query
 MAX_COMPOUNDS = 8         # at most this many of them, the most frequent: each widens the query
 CORRECTION_WEIGHT = 0.3   # a typo corrected to a word of the collection
 SYNONYM_WEIGHT = 0.5      # another Swedish term of the same glossary concept
+RELATED_COVERAGE = 0.5    # a concept met only through a neighbour counts this much in the ranking
+GENERIC_SHARE = 0.6       # a concept whose own words occur in this share of the projects is generic
+MIN_DOCS_FOR_GENERIC = 5  # below this many projects, no concept is called generic
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,7 @@ class EngineResult:
     concepts: int
     corrections: list[Correction]
     forms: MatchForms
+    unknown: list[str] = field(default_factory=list)   # the user's words that matched nothing
 
 
 class Engine:
@@ -90,7 +96,8 @@ class Engine:
         self.lexicon = lexicon
         self.analyzer = SwedishAnalyzer(lexicon)
         self._local = threading.local()
-        self.speller = SpellingCorrector(lexicon)
+        # Corrections never start from, nor land on, a function word of sv, fi or en.
+        self.speller = SpellingCorrector(lexicon, is_function_word=is_query_stopword)
 
     def _searcher(self):
         searcher = getattr(self._local, "searcher", None)
@@ -214,7 +221,7 @@ class Engine:
             for word in self.lexicon.compounds_with(token.norm):
                 forms.stems.add(stem(word))
             if correct and not evaluation.run(query):
-                corrected = self.correct(token.norm)
+                corrected = self.correct(token.norm, loose=node.glossary)
                 if corrected:
                     # A glossary term's inflection the index lacks (vuxen for vuxna) is
                     # found the same way, but the user typed no typo: nothing to report.
@@ -305,31 +312,51 @@ class Engine:
         corrected = self.correct(word.lower(), limit=1)
         return corrected is not None
 
-    def correct(self, word: str, limit: int | None = None) -> str | None:
-        """The closest word of the collection within 1 or 2 edits (by length), if any."""
-        return self.speller.correct(word, limit)
+    def correct(self, word: str, limit: int | None = None, loose: bool = False) -> str | None:
+        """The closest word of the collection within 1 or 2 edits (by length), if any
+        (``loose``: a glossary term's inflection, see :meth:`SpellingCorrector.correct`)."""
+        return self.speller.correct(word, limit, loose)
 
     def search(self, parsed: ParsedQuery, extra_filters: list[FieldFilter] | None = None,
-               limit: int | None = 10, offset: int = 0, expansions: dict | None = None) -> EngineResult:
-        """Run a parsed query; ``expansions`` maps a concept index to extra alternatives."""
+               limit: int | None = 10, offset: int = 0, expansions: dict | None = None,
+               keep: frozenset[str] | set[str] = frozenset()) -> EngineResult:
+        """Run a parsed query; ``expansions`` maps a concept index to extra alternatives;
+        ``keep`` holds words never to correct (known words of another language)."""
         forms = MatchForms()
         corrections: list[Correction] = []
         evaluation = self._evaluation()
         concepts = []
+        # Function words of sv, fi and en are not searched, unless the query has nothing else.
+        function = [isinstance(n, Word) and not n.prefix and is_query_stopword(n.text) for n in parsed.concepts]
+        # (With a filter, the filter answers: 'projects that started in 2021'.)
+        skip_function_words = not all(function) or bool(parsed.required or extra_filters)
         for index, node in enumerate(parsed.concepts):
-            if isinstance(node, Word) and not node.prefix and is_stopword(node.text) \
-                    and len(parsed.concepts) > 1:
+            if function[index] and skip_function_words:
                 continue
-            query = self._compile(node, forms, corrections, evaluation=evaluation)
             extra = (expansions or {}).get(index)
-            if extra:
-                extra_queries = [self._compile(n, forms, [], correct=False, evaluation=evaluation) for n in extra]
-                extra_queries = [q for q in extra_queries if q is not None]
-                if extra_queries:
-                    synonyms = P.Sum(extra_queries, boost=SYNONYM_WEIGHT)
-                    query = P.Max([query, synonyms]) if query is not None else synonyms
-            if query is not None:
-                concepts.append(query)
+            # A word of the user's that the glossary knows is no typo: its own terms carry it;
+            # nor is a known word of another language.
+            correct = not (extra and _typed_by_user(node)) and not (
+                isinstance(node, Word) and node.text.lower() in keep)
+            query = self._compile(node, forms, corrections, correct=correct, evaluation=evaluation)
+            groups: dict[float, list] = {}
+            for item in extra or ():
+                # Alternatives by weight (a synonym, a narrower, a related concept).
+                alternative, weight = item if isinstance(item, tuple) else (item, SYNONYM_WEIGHT)
+                # Only the concept's own labels are highlighted, not its neighbours' terms.
+                own_label = weight in (SYNONYM_WEIGHT, 1.0)
+                compiled = self._compile(alternative, forms if own_label else MatchForms(), [], correct=False,
+                                         evaluation=evaluation)
+                if compiled is not None:
+                    groups.setdefault(weight, []).append(compiled)
+            # Another label of the concept is the word itself (at the synonym weight); a neighbour
+            # in the thesaurus is scaled below the word (see _concept_scores).
+            same = groups.pop(SYNONYM_WEIGHT, []) + groups.pop(1.0, [])
+            if same:
+                synonyms = P.Sum(same, boost=SYNONYM_WEIGHT)
+                query = P.Max([query, synonyms]) if query is not None else synonyms
+            if query is not None or groups:
+                concepts.append((node, query, [(weight, P.Sum(group)) for weight, group in groups.items()]))
         required = [q for q in (self._compile(n, forms, corrections, evaluation=evaluation)
                                 for n in list(parsed.required) + list(extra_filters or [])) if q is not None]
         excluded = [q for q in (self._compile(n, MatchForms(), [], correct=False, evaluation=evaluation)
@@ -343,27 +370,54 @@ class Engine:
             ids = self._ids(docnums[offset:want])
             hits = [EngineHit(ids[d], 0.0, 0) for d in docnums[offset:want]]
             return EngineResult(hits, len(docnums), 0, corrections, forms)
+        unknown: list[str] = []
 
-        # Every document matching a concept, with its summed score (added concept by
-        # concept, in the query's order) and how many concepts it matches: those matching
-        # all come first, then by coverage, then by score, then in index order.
-        matched = [evaluation.run(concept) for concept in concepts]
+        # Every document matching a concept, with its summed score (added concept by concept,
+        # in the query's order) and how many concepts it matches. They are ranked by how well
+        # each concept is met (by its own words fully, only through a neighbouring concept in
+        # part), then by score, then in index order.
         size = evaluation.segments.doc_count_all
         scores = np.zeros(size)
         coverage = np.zeros(size, dtype=np.int64)
-        for m in matched:
-            scores[m.ids] += m.scores
-            coverage[m.ids] += 1
-        docnums = np.flatnonzero(coverage)
-        scores, coverage = scores[docnums], coverage[docnums]
+        strength = np.zeros(size)
+        specific = np.zeros(size, dtype=bool)
+        # A concept whose own words occur in most of the collection (flykting, stöd) is
+        # generic: in a query with a more specific concept, it cannot carry a project alone
+        # (when the specific one finds nothing, nothing is found: no project is about it).
+        total = self.doc_count()
+        generic_share = None if len(concepts) < 2 or total < MIN_DOCS_FOR_GENERIC else GENERIC_SHARE * total
+        any_generic = any_specific = False
+        unmatched = 0
+        for node, own, alternatives in concepts:
+            concept, matched, own_docs = _concept_scores(evaluation, own, alternatives, size)
+            if not matched.any() and _typed_by_user(node):
+                unknown.append(_words_of(node))
+            generic = generic_share is not None and int(own_docs.sum()) >= generic_share
+            any_generic = any_generic or generic
+            if not generic and matched.any():
+                any_specific = True
+            elif not generic:
+                unmatched += 1
+            scores += concept
+            coverage += matched
+            strength += np.where(own_docs, 1.0, np.where(matched, RELATED_COVERAGE, 0.0))
+            if not generic:
+                specific |= matched
+        # A word that matches nothing is the topic when it is half the query or more ('maatalouden
+        # tuet'); in a longer question it is more likely an incidental word ('find', 'receiving').
+        if unmatched and 2 * unmatched >= len(concepts):
+            any_specific = True
+        keep = coverage > 0
+        if any_generic and any_specific:
+            keep &= specific
+        docnums = np.flatnonzero(keep)
         if allowed is not None:
-            keep = np.isin(docnums, allowed.ids, assume_unique=True)
-            docnums, scores, coverage = docnums[keep], scores[keep], coverage[keep]
-        order = np.lexsort((docnums, -scores, -coverage))
-        page = order[offset:want].tolist()
-        ids = self._ids(docnums[page].tolist())
-        return EngineResult([EngineHit(ids[int(docnums[i])], float(scores[i]), int(coverage[i])) for i in page],
-                            len(docnums), len(concepts), corrections, forms)
+            docnums = docnums[np.isin(docnums, allowed.ids, assume_unique=True)]
+        order = np.lexsort((docnums, -scores[docnums], -strength[docnums]))
+        page = docnums[order[offset:want]].tolist()
+        ids = self._ids(page)
+        return EngineResult([EngineHit(ids[d], float(scores[d]), int(coverage[d])) for d in page], len(docnums),
+                            len(concepts), corrections, forms, unknown)
 
     def _ids(self, docnums: list[int]) -> dict[int, str]:
         column = getattr(self._local, "ids", None)
@@ -387,6 +441,47 @@ class Engine:
 
     def doc_count(self) -> int:
         return self._ix.doc_count()
+
+
+def _concept_scores(evaluation: P.Evaluation, own, alternatives: list[tuple[float, object]], size: int):
+    """Scores of one concept over all ``size`` documents, the documents it matches, and those
+    it matches by its own words (or an organisation's boost): the word's own match, or the
+    best of its alternatives, each scaled so that its best document scores its weight times
+    the word's best (a term of a related concept that a text repeats never outweighs the word
+    itself); a boost (a weight above 1) adds its share to what a document has."""
+    scores = np.zeros(size)
+    matched = np.zeros(size, dtype=bool)
+    own_matches = evaluation.run(own) if own is not None else None
+    if own_matches is not None and len(own_matches):
+        scores[own_matches.ids] = own_matches.scores
+        matched[own_matches.ids] = True
+    own_docs = matched.copy()
+    found = [(weight, evaluation.run(plan)) for weight, plan in alternatives]
+    found = [(weight, m) for weight, m in found if len(m)]
+    if not found:
+        return scores, matched, own_docs
+    reference = float(own_matches.scores.max()) if own_docs.any() else max(float(m.scores.max()) for _w, m in found)
+    for weight, m in found:
+        top = float(m.scores.max()) or 1.0
+        if weight > 1.0:
+            scores[m.ids] += (weight - 1.0) * reference * m.scores / top
+            own_docs[m.ids] = True   # a boost names the concept itself (an organisation as implementer)
+        else:
+            scores[m.ids] = np.maximum(scores[m.ids], weight * reference * m.scores / top)
+        matched[m.ids] = True
+    return scores, matched, own_docs
+
+
+def _words_of(node) -> str:
+    """The words a user typed for a concept (a word, or the words of a term of several)."""
+    return node.text if isinstance(node, Word) else " ".join(_words_of(n) for n in node.nodes)
+
+
+def _typed_by_user(node) -> bool:
+    """True for the user's own words (not Swedish terms the glossary put in their place)."""
+    if isinstance(node, Word):
+        return not node.glossary
+    return isinstance(node, And) and all(_typed_by_user(n) for n in node.nodes)
 
 
 def _all_text() -> tuple:

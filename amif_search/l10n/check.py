@@ -210,7 +210,7 @@ def glossary_field_problems(catalog: polib.POFile, name: str) -> list[Problem]:
     """Extracted comments of a glossary catalog that cannot be read as its fields (GLOSSARY.md):
     a line that is no ``key: value`` field nor continues one, and a part of speech or domain
     that is none of the documented values (a field that swallowed a line meant as another)."""
-    from ..glossary.concepts import DOMAINS, PARTS_OF_SPEECH, read_comment_fields  # noqa: PLC0415
+    from ..glossary.concepts import COMMENT_KEYS, DOMAINS, PARTS_OF_SPEECH, read_comment_fields  # noqa: PLC0415
 
     problems = []
     for entry in catalog:
@@ -218,8 +218,8 @@ def glossary_field_problems(catalog: polib.POFile, name: str) -> list[Problem]:
             continue
         values, stray = read_comment_fields(entry.comment)
         for line in stray:
-            problems.append(Problem(name, entry.linenum, _("'#. {line}' är inget fält i ordlistan (definition:, pos:, "
-                                                           "domain:, variants:, note:)").format(line=line.strip()[:50])))
+            problems.append(Problem(name, entry.linenum, _("'#. {line}' är inget fält i ordlistan ({keys})").format(
+                line=line.strip()[:50], keys=", ".join(f"{key}:" for key in COMMENT_KEYS))))
         for key, allowed in (("pos", PARTS_OF_SPEECH), ("domain", DOMAINS)):
             if key not in values:
                 problems.append(Problem(name, entry.linenum, _("ingen rad '#. {key}:'").format(key=key)))
@@ -274,4 +274,20 @@ def check_locales(locales: Path, domains: list[str] | None = None,
             report.errors += errors
             report.problems += errors
             _check_glossary_fields(report, catalog, str(path), domain)
+        if template is not None:
+            report.problems += _thesaurus_problems(locales, domain, str(pot))
     return report
+
+
+def _thesaurus_problems(locales: Path, domain: str, name: str) -> list[Problem]:
+    """The glossary's broken thesaurus relations (a problem, so ``--strict`` fails on them)."""
+    from ..glossary.concepts import GLOSSARY_DOMAIN, load_glossary, relation_problems  # noqa: PLC0415
+    from ..errors import GlossaryError  # noqa: PLC0415
+
+    if domain != GLOSSARY_DOMAIN:
+        return []
+    try:
+        glossary = load_glossary(locales)
+    except GlossaryError as exc:
+        return list(exc.problems)
+    return relation_problems(glossary, name)

@@ -63,7 +63,9 @@ def _parse_with_polib(text: str, name: str, scanned: list[ScannedEntry]) -> poli
     except (OSError, ValueError) as exc:
         line = re.search(r"line (\d+)", str(exc))
         message = _("polib kan inte läsa katalogen: {reason}").format(reason=exc)
-        raise CatalogError(f"{name}: {message}", [Problem(name, int(line[1]) if line else None, message)]) from exc
+        # polib names the line after the last when the text ends inside an entry.
+        number = min(int(line[1]), max(text.count("\n"), 1)) if line else None
+        raise CatalogError(f"{name}: {message}", [Problem(name, number, message)]) from exc
     ours = [e for e in scanned if not (e.msgid == "" and e.msgctxt is None and not e.obsolete)]
     theirs = list(catalog)
     # polib lists active entries first, then the obsolete ones, in file order.

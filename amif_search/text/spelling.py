@@ -3,6 +3,8 @@ collection."""
 
 from __future__ import annotations
 
+from typing import Callable
+
 from ..memo import BoundedCache
 from .analysis import Lexicon, stem
 from .distance import edit_distance
@@ -14,23 +16,27 @@ __all__ = ["SpellingCorrector"]
 class SpellingCorrector:
     """Corrects typed words to the words of a :class:`~amif_search.text.analysis.Lexicon`."""
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, is_function_word: Callable[[str], bool] = lambda word: False) -> None:
         self.lexicon = lexicon
-        self._corrections: BoundedCache[tuple[str, int | None], str | None] = BoundedCache(50_000)
+        self.is_function_word = is_function_word
+        self._corrections: BoundedCache[tuple[str, int | None, bool], str | None] = BoundedCache(50_000)
         self._buckets: dict[str, list[tuple[str, int, str]]] | None = None
 
-    def correct(self, word: str, limit: int | None = None) -> str | None:
+    def correct(self, word: str, limit: int | None = None, loose: bool = False) -> str | None:
         """The closest word of the collection within 1 or 2 edits (by length), if any.
 
         Words and their stems are both compared, so 'arbtesgivare' reaches 'arbetsgivarna'
-        through the stems arbtesgivar ~ arbetsgivar.
+        through the stems arbtesgivar ~ arbetsgivar; for a word shorter than seven letters only
+        when ``loose`` (a glossary term's inflection, vuxen for vuxna), since a short typo's stem
+        is near too many unrelated words. ``loose`` also keeps to words that begin with the
+        word's stem. A function word is never corrected, and a correction never lands on one.
         """
-        if len(word) < 4 or word.isdigit():
+        if len(word) < 4 or word.isdigit() or self.is_function_word(word):
             return None
-        key = (word, limit)
+        key = (word, limit, loose)
         if key in self._corrections:
             return self._corrections[key]
-        corrected = self._corrections[key] = self._correct(word, limit)
+        corrected = self._corrections[key] = self._correct(word, limit, loose)
         return corrected
 
     def _candidates(self, first: str) -> list[tuple[str, int]]:
@@ -49,7 +55,7 @@ class SpellingCorrector:
             self._buckets = buckets
         return buckets.get(first, [])
 
-    def _correct(self, word: str, limit: int | None) -> str | None:
+    def _correct(self, word: str, limit: int | None, loose: bool = False) -> str | None:
         if limit is None:
             limit = 1 if len(word) <= 7 else 2
         typed = fold(word)
@@ -64,13 +70,22 @@ class SpellingCorrector:
         for candidate, count in self._candidates(typed[0]):
             if candidate == word or abs(len(candidate) - len(typed)) > limit + 3:
                 continue
+            # A correction lands on a content word, never on a function word or a fragment.
+            if len(candidate) < 4 or self.is_function_word(candidate):
+                continue
             folded = fold(candidate)
+            # A glossary term the texts lack is only looked for in another inflection of its
+            # stem (vuxen: vuxna), never in a word that merely shares letters (läkare: lärare).
+            if loose and not folded.startswith(typed_stem):
+                continue
             letters = frozenset(folded)
             distance = None
             if abs(len(folded) - len(typed)) <= limit and len(letters ^ typed_letters) <= 2 * limit:
                 distance = edit_distance(typed, folded, limit)
             if distance is None:
-                if len(folded) < len(typed_stem) - limit or len(stem_letters - letters) > limit:
+                # Stems alone are too loose a likeness for a short typed word.
+                if len(typed) < 7 and not loose or len(folded) < len(typed_stem) - limit \
+                        or len(stem_letters - letters) > limit:
                     continue
                 distance = edit_distance(typed_stem, fold(stem(candidate)), limit)
                 if distance is None:

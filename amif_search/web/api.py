@@ -229,6 +229,7 @@ def glossary(catalogue: Catalogue, params: dict[str, str], settings: ApiSettings
         "query": word,
         "lang": lang,
         "total": len(matches),
-        "matches": [{"lang": m.lang, "term": m.term, "exact": m.exact, "concept": m.concept.to_json()}
+        "matches": [{"lang": m.lang, "term": m.term, "exact": m.exact, "how": m.how,
+                     "concept": dict(m.concept.to_json(), narrower=catalogue.glossary.narrower(m.concept.id))}
                     for m in matches],
     }

@@ -87,6 +87,9 @@ def _schemas() -> dict:
         "SearchResult": _object({
             "query": _STRING,
             **_TOTALS,
+            "query_concepts": {"type": "integer", "minimum": 0,
+                               "description": "How many concepts the query has; a hit whose matched_concepts "
+                                              "equals it matches the whole query."},
             "hits": _array(_ref("Hit")),
             "corrections": _array(_object({"from": _STRING, "to": _STRING})),
             "did_you_mean": {"type": ["string", "null"]},
@@ -95,8 +98,11 @@ def _schemas() -> dict:
                 "language": _STRING,
                 "to": _array(_STRING),
                 "concepts": _array(_STRING),
-                "kind": {"type": "string", "enum": ["translation", "synonym"]},
+                "kind": {"type": "string", "enum": ["translation", "synonym", "narrower", "broader", "related"]},
             })),
+            "interpretations": _array(_object({"from": _STRING, "as": _STRING, "field": _STRING,
+                                               "kind": {"type": "string", "enum": ["filter", "boost"]}})),
+            "unknown": _array(_STRING),
             "warnings": _array(_STRING),
         }, required=["query", *_REQUIRED_TOTALS, "hits", "corrections", "did_you_mean", "expansions", "warnings"]),
         "Concept": _object({
@@ -104,12 +110,21 @@ def _schemas() -> dict:
             "note": _STRING,
             "terms": {"type": "object", "additionalProperties": _array(_STRING),
                       "description": "Every term in each language, the preferred one first."},
+            "hidden": {"type": "object", "additionalProperties": _array(_STRING),
+                       "description": "Hidden labels per language: misspellings that find the concept, never shown."},
+            "broader": _array(_STRING), "narrower": _array(_STRING), "related": _array(_STRING),
         }),
         "GlossaryResult": _object({
             "query": _STRING,
             "lang": {"type": ["string", "null"]},
             "total": {"type": "integer", "minimum": 0},
             "matches": _array(_object({"lang": _STRING, "term": _STRING, "exact": {"type": "boolean"},
+                                       "how": {"type": "string", "enum": ["exact", "inflected", "spelling",
+                                                                          "compound", "modifier", "part", "related"],
+                                               "description": "How the word was read: the term itself, an "
+                                                              "inflection, another spelling, a part of a compound, "
+                                                              "a word of the term, or a concept related to the "
+                                                              "first one found."},
                                        "concept": _ref("Concept")})),
         }),
         "Error": _object({"error": _object({
