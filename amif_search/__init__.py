@@ -1,8 +1,8 @@
 """amif-search: the EU AMIF projects in Finland, searchable in Swedish, Finnish and English.
 
     >>> import amif_search
-    >>> with amif_search.open_catalogue() as catalogue:
-    ...     result = catalogue.search("trauma barn", limit=2)
+    >>> with amif_search.open_collection() as collection:
+    ...     result = collection.search("trauma barn", limit=2)
     >>> result.total, len(result.hits), result.eu_support_total
     (4, 2, Decimal('2588436.95'))
     >>> [(value.value, value.count) for value in result.facets["start_year"]]
@@ -18,15 +18,15 @@ from typing import TYPE_CHECKING
 __version__ = "0.1.0"
 
 __all__ = [
-    "__version__", "open_catalogue", "build_index", "update_index", "Catalogue", "SearchResult", "ProjectList",
+    "__version__", "open_collection", "build_index", "update_index", "Collection", "SearchResult", "ProjectList",
     "Hit", "FacetValue", "Project", "Objective", "parse_document", "read_source",
     "AmifSearchError", "SourceError", "QueryError", "IndexStateError", "IndexNotFoundError",
     "IndexLockedError", "NotFoundError", "CatalogError", "GlossaryError",
 ]
 
 _LAZY = {
-    "open_catalogue": "catalogue", "build_index": "indexing", "update_index": "indexing", "Catalogue": "catalogue",
-    "SearchResult": "catalogue", "ProjectList": "catalogue", "Hit": "catalogue", "FacetValue": "summary",
+    "open_collection": "collection", "build_index": "indexing", "update_index": "indexing", "Collection": "collection",
+    "SearchResult": "collection", "ProjectList": "collection", "Hit": "collection", "FacetValue": "summary",
     "Project": "model", "Objective": "model",
     "parse_document": "source", "read_source": "source",
     "AmifSearchError": "errors", "SourceError": "errors", "QueryError": "errors",
@@ -35,7 +35,7 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:  # what the lazy names are, for type checkers and editors (never run)
-    from .catalogue import Catalogue, Hit, ProjectList, SearchResult, open_catalogue
+    from .collection import Collection, Hit, ProjectList, SearchResult, open_collection
     from .errors import (AmifSearchError, CatalogError, GlossaryError, IndexLockedError, IndexNotFoundError,
                          IndexStateError, NotFoundError, QueryError, SourceError)
     from .indexing import build_index, update_index
@@ -44,7 +44,18 @@ if TYPE_CHECKING:  # what the lazy names are, for type checkers and editors (nev
     from .summary import FacetValue
 
 
+# Names of the previous release, kept for one release: "catalogue" read too much like the
+# gettext "catalog" of the translators' commands.
+_DEPRECATED = {"open_catalogue": "open_collection", "Catalogue": "Collection"}
+
+
 def __getattr__(name: str) -> object:
+    if name in _DEPRECATED:
+        import warnings
+
+        warnings.warn(f"amif_search.{name} is deprecated; use amif_search.{_DEPRECATED[name]}",
+                      DeprecationWarning, stacklevel=2)
+        return __getattr__(_DEPRECATED[name])
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'amif_search' has no attribute {name!r}")

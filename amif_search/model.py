@@ -1,4 +1,4 @@
-"""The records the catalogue is made of."""
+"""The records the collection is made of."""
 
 from __future__ import annotations
 

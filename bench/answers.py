@@ -22,7 +22,7 @@ sys.path.insert(0, str(HERE))
 
 
 def answers(index_dir: str) -> dict:
-    from amif_search.catalogue import Catalogue  # noqa: PLC0415
+    from amif_search.collection import Collection  # noqa: PLC0415
     from amif_search.errors import AmifSearchError  # noqa: PLC0415
     try:
         from amif_search.glossary.expansion import expand_query  # noqa: PLC0415
@@ -31,13 +31,13 @@ def answers(index_dir: str) -> dict:
     from amif_search.query import parse_query  # noqa: PLC0415
     from perf import query_mix  # noqa: PLC0415
 
-    catalogue = Catalogue(index_dir)
-    engine = catalogue.engine
+    collection = Collection(index_dir)
+    engine = collection.engine
     found = {}
     for _kind, query in query_mix():
         try:
-            page = catalogue.search(query, limit=10).to_json()
-            expanded = expand_query(parse_query(query), catalogue.glossary, engine.knows, None,
+            page = collection.search(query, limit=10).to_json()
+            expanded = expand_query(parse_query(query), collection.glossary, engine.knows, None,
                                     is_swedish_typo=engine.is_near_known)
             result = engine.search(expanded.parsed, limit=None, expansions=expanded.extras)
             found[query] = {"total": result.total,

@@ -16,7 +16,7 @@ For each size it measures, each in a fresh subprocess:
   top 10, as the engine ranks all-words matches first; phrases are FTS5 phrases, filters
   SQL); and plain Whoosh (its own Snowball analyser, query parser and writer on both cores);
 - query latency over a fixed mix (the judged queries of bench/relevance plus phrase, filter,
-  boolean, prefix and typo queries) through ``Catalogue.search`` and the two peers, in one
+  boolean, prefix and typo queries) through ``Collection.search`` and the two peers, in one
   process, the engines interleaved query by query: the first run of each query (empty
   caches, what one CLI call gets) and the median of the later runs (warm), each summarised
   as p50 / p95 over the queries;
@@ -117,7 +117,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def worker_build(source: str, index_dir: str, progress_file: str) -> dict:
     sys.path.insert(0, str(code_root()))
-    from amif_search.catalogue import build_index  # noqa: PLC0415
+    from amif_search.collection import build_index  # noqa: PLC0415
 
     started = time.perf_counter()
     marks = {"first": None, "last": None}
@@ -146,15 +146,15 @@ def worker_queries(index_dir: str, fts_db: str, plain_dir: str, reps: int, budge
     import sqlite3  # noqa: PLC0415
 
     sys.path.insert(0, str(code_root()))
-    from amif_search.catalogue import Catalogue  # noqa: PLC0415
+    from amif_search.collection import Collection  # noqa: PLC0415
     from amif_search.errors import AmifSearchError  # noqa: PLC0415
 
     mix = query_mix()
     started = time.perf_counter()
-    # Not open_catalogue: it would refuse an index whose glossary was edited since this run built it.
-    catalogue = Catalogue(index_dir)
+    # Not open_collection: it would refuse an index whose glossary was edited since this run built it.
+    collection = Collection(index_dir)
     open_seconds = time.perf_counter() - started
-    engines = {"amif": lambda q: catalogue.search(q, limit=10).hits}
+    engines = {"amif": lambda q: collection.search(q, limit=10).hits}
     if fts_db != "-":
         engines["fts"] = fts_searcher(fts_db)
     if plain_dir != "-":
@@ -388,7 +388,7 @@ def plain_searcher(index_dir: str):
 
 def worker_update(source: str, index_dir: str) -> dict:
     sys.path.insert(0, str(code_root()))
-    from amif_search.catalogue import update_index  # noqa: PLC0415
+    from amif_search.collection import update_index  # noqa: PLC0415
 
     t = time.perf_counter()
     report = update_index([source], index_dir)

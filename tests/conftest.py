@@ -53,7 +53,7 @@ def projects():
 @pytest.fixture(scope="session")
 def built_index(tmp_path_factory, _isolated_home) -> Path:
     """An index of the real page, built once; tests must not modify it."""
-    from amif_search.catalogue import build_index
+    from amif_search.collection import build_index
 
     location = tmp_path_factory.mktemp("index") / "index"
     build_index([SOURCE], location)
@@ -61,10 +61,10 @@ def built_index(tmp_path_factory, _isolated_home) -> Path:
 
 
 @pytest.fixture(scope="session")
-def catalogue(built_index):
-    from amif_search.catalogue import open_catalogue
+def collection(built_index):
+    from amif_search.collection import open_collection
 
-    opened = open_catalogue(built_index, build=False)
+    opened = open_collection(built_index, build=False)
     yield opened
     opened.close()
 

@@ -19,24 +19,24 @@ ROOT = Path(__file__).resolve().parent.parent
 README_EXAMPLE = '''\
 import amif_search
 
-catalogue = amif_search.open_catalogue()   # the default index, built on first use
-result = catalogue.search("trauma barn", limit=3, filters={"year": 2022})
+collection = amif_search.open_collection()   # the default index, built on first use
+result = collection.search("trauma barn", limit=3, filters={"year": 2022})
 print(result.total, "hits")
 for hit in result.hits:
     print(hit.project.id, hit.project.implementer)
     print("   ", [hit.snippet[start:end] for start, end in hit.highlights])
 
-project = catalogue.get("lanu-2022")        # amif_search.NotFoundError for an unknown ID
+project = collection.get("lanu-2022")        # amif_search.NotFoundError for an unknown ID
 print(project.title, project.start, project.eu_support)
 
 # Finnish and English words are read through the glossary.
-result = catalogue.search("lapset trauma", lang="fi")
+result = collection.search("lapset trauma", lang="fi")
 print([(e.original, e.swedish) for e in result.expansions])
-for match in catalogue.lookup("lapset", lang="fi"):
+for match in collection.lookup("lapset", lang="fi"):
     print(match.term, "->", match.concept.headword)
 
 try:
-    catalogue.search("år:nästa")
+    collection.search("år:nästa")
 except amif_search.QueryError as error:
     print("not understood:", error)
 '''
@@ -78,8 +78,8 @@ def test_unknown_name_is_an_attribute_error():
 # -- result objects ----------------------------------------------------------------------
 
 
-def test_hits_carry_project_score_snippet_and_spans(catalogue):
-    result = catalogue.search("trauma barn", limit=5)
+def test_hits_carry_project_score_snippet_and_spans(collection):
+    result = collection.search("trauma barn", limit=5)
     assert result.total == 4
     # The two LANU projects on tortured and traumatised children, in either order.
     assert {hit.project.id for hit in result.hits[:2]} == {"lanu-2022", "lanu-2019"}
@@ -94,15 +94,15 @@ def test_hits_carry_project_score_snippet_and_spans(catalogue):
         assert all(hit.snippet[s:e].lower() in hit.snippet.lower() for s, e in hit.highlights)
 
 
-def test_result_reports_corrections_and_suggestion(catalogue):
-    result = catalogue.search("traumatiserde")
+def test_result_reports_corrections_and_suggestion(collection):
+    result = collection.search("traumatiserde")
     assert [(c.original, c.corrected) for c in result.corrections] == [("traumatiserde", "traumatiserade")]
     assert result.suggestion == "traumatiserade"
     assert result.to_json()["did_you_mean"] == "traumatiserade"
 
 
-def test_result_reports_glossary_expansions(catalogue):
-    result = catalogue.search("lapset", lang="fi")
+def test_result_reports_glossary_expansions(collection):
+    result = collection.search("lapset", lang="fi")
     assert [(e.original, e.lang, e.swedish, e.kind) for e in result.expansions] == [
         ("lapset", "fi", ["barn", "unge"], "translation")]
     assert result.total > 0
@@ -113,26 +113,26 @@ def test_result_reports_glossary_expansions(catalogue):
     ({"objective": "6.1"}, {"objective": "6.1"}),
     ({"implementer": "Diakonissanstalt"}, {"implementer": "Diakonissanstalt"}),
 ], ids=["year", "objective", "implementer"])
-def test_filters_mapping_equals_keywords(catalogue, filters, keywords):
-    by_mapping = catalogue.search("kvotflyktingar", filters=filters, limit=None)
-    by_keywords = catalogue.search("kvotflyktingar", limit=None, **keywords)
+def test_filters_mapping_equals_keywords(collection, filters, keywords):
+    by_mapping = collection.search("kvotflyktingar", filters=filters, limit=None)
+    by_keywords = collection.search("kvotflyktingar", limit=None, **keywords)
     assert by_mapping.to_json() == by_keywords.to_json()
-    assert 0 < by_mapping.total < catalogue.search("kvotflyktingar").total
+    assert 0 < by_mapping.total < collection.search("kvotflyktingar").total
 
 
-def test_offset_and_limit_page_through_the_same_order(catalogue):
-    everything = [hit.project.id for hit in catalogue.search("kommun", limit=None).hits]
+def test_offset_and_limit_page_through_the_same_order(collection):
+    everything = [hit.project.id for hit in collection.search("kommun", limit=None).hits]
     pages = [hit.project.id for offset in range(0, len(everything), 3)
-             for hit in catalogue.search("kommun", limit=3, offset=offset).hits]
+             for hit in collection.search("kommun", limit=3, offset=offset).hits]
     assert len(everything) == 8
     assert pages == everything
 
 
 @pytest.mark.parametrize("query, limit", [("kvotflyktingar", 2), ("flyktingar", 4)],
                          ids=["kvotflyktingar", "flyktingar"])
-def test_a_short_page_starts_with_the_best_hits(catalogue, query, limit):
-    everything = [hit.project.id for hit in catalogue.search(query, limit=None).hits]
-    assert [hit.project.id for hit in catalogue.search(query, limit=limit).hits] == everything[:limit]
+def test_a_short_page_starts_with_the_best_hits(collection, query, limit):
+    everything = [hit.project.id for hit in collection.search(query, limit=None).hits]
+    assert [hit.project.id for hit in collection.search(query, limit=limit).hits] == everything[:limit]
 
 
 @pytest.mark.parametrize("call, error", [
@@ -141,22 +141,22 @@ def test_a_short_page_starts_with_the_best_hits(catalogue, query, limit):
     (lambda c: c.search("år:nästa"), amif_search.QueryError),
     (lambda c: c.get("no-such-project"), amif_search.NotFoundError),
 ], ids=["unknown-filter", "negative-limit", "bad-field-value", "unknown-id"])
-def test_errors_are_the_projects_own(catalogue, call, error):
+def test_errors_are_the_projects_own(collection, call, error):
     with pytest.raises(error) as caught:
-        call(catalogue)
+        call(collection)
     assert isinstance(caught.value, amif_search.AmifSearchError)
 
 
-def test_projects_and_lookup(catalogue):
-    everything = catalogue.projects()
-    active = catalogue.projects(year=2022)
+def test_projects_and_lookup(collection):
+    everything = collection.projects()
+    active = collection.projects(year=2022)
     assert len(everything) == 12
     assert active and all(p.active_in(2022) for p in active) and len(active) < len(everything)
-    assert [(m.term, m.concept.id) for m in catalogue.lookup("lapset", lang="fi") if m.how != "related"] == [
+    assert [(m.term, m.concept.id) for m in collection.lookup("lapset", lang="fi") if m.how != "related"] == [
         ("lapsi", "barn")]
 
 
-# -- one catalogue, many threads --------------------------------------------------------
+# -- one collection, many threads --------------------------------------------------------
 
 # Varied but quick: words, a phrase, a prefix, fields, a foreign word, a filter and a page.
 THREAD_QUERIES = [
@@ -167,12 +167,12 @@ THREAD_QUERIES = [
 ]
 
 
-def test_one_catalogue_serves_many_threads(built_index):
-    catalogue = amif_search.open_catalogue(built_index, build=False)
+def test_one_collection_serves_many_threads(built_index):
+    collection = amif_search.open_collection(built_index, build=False)
     try:
         def run(number: int):
             query, options = THREAD_QUERIES[number % len(THREAD_QUERIES)]
-            return catalogue.search(query, **options).to_json()
+            return collection.search(query, **options).to_json()
 
         expected = [run(n) for n in range(len(THREAD_QUERIES))]
         assert all(answer["hits"] for answer in expected)
@@ -187,8 +187,8 @@ def test_one_catalogue_serves_many_threads(built_index):
                 # Each thread walks the queries from another place, so that different
                 # queries run side by side; gets and lookups share the record store too.
                 mine = [run(thread * 5 + n) for n in range(per_thread)]
-                catalogue.get("lanu-2019")
-                catalogue.lookup("lapset")
+                collection.get("lanu-2019")
+                collection.lookup("lapset")
                 answers[thread] = mine
             except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
                 errors.append(exc)
@@ -204,7 +204,7 @@ def test_one_catalogue_serves_many_threads(built_index):
             for n, answer in enumerate(mine):
                 assert answer == expected[(thread * 5 + n) % len(THREAD_QUERIES)], (thread, n)
     finally:
-        catalogue.close()
+        collection.close()
 
 
 @pytest.mark.parametrize("query, concepts", [
@@ -212,17 +212,23 @@ def test_one_catalogue_serves_many_threads(built_index):
     ("pakolaislapset", ["flykting", "barn"]),
     ("tyonohjaus", ["arbetshandledning"]),
 ], ids=["compound-of-two-terms", "compound-inflected", "without-diacritics"])
-def test_finnish_words_reach_their_concepts_through_compounds_and_plain_spellings(catalogue, query, concepts):
-    result = catalogue.search(query, lang="fi")
+def test_finnish_words_reach_their_concepts_through_compounds_and_plain_spellings(collection, query, concepts):
+    result = collection.search(query, lang="fi")
     translated = [e for e in result.expansions if e.kind == "translation"]
     assert [e.concepts for e in translated] == [concepts]
     assert result.total > 0 and result.unknown == []
 
 
-def test_a_word_reaches_its_neighbours_in_the_thesaurus_but_not_a_broad_category(catalogue):
-    result = catalogue.search("läkare")
+def test_a_word_reaches_its_neighbours_in_the_thesaurus_but_not_a_broad_category(collection):
+    result = collection.search("läkare")
     kinds = {e.kind: e.concepts for e in result.expansions}
     assert "psykiater" in kinds["narrower"] and "vard" in kinds["related"]
     # yrkesperson is broader than läkare, but it is the category of every profession.
     assert "yrkesperson" not in kinds.get("broader", [])
     assert result.total > 0 and result.unknown == []
+
+
+@pytest.mark.parametrize(("old", "new"), [("open_catalogue", "open_collection"), ("Catalogue", "Collection")])
+def test_the_previous_names_still_work_with_a_deprecation_warning(old, new):
+    with pytest.warns(DeprecationWarning, match=new):
+        assert getattr(amif_search, old) is getattr(amif_search, new)

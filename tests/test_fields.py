@@ -26,30 +26,30 @@ def partners(monkeypatch):
 
 
 @pytest.fixture
-def partners_catalogue(partners, tmp_path):
-    from amif_search.catalogue import build_index, open_catalogue
+def partners_collection(partners, tmp_path):
+    from amif_search.collection import build_index, open_collection
 
     build_index([SOURCE], tmp_path / "index")
-    opened = open_catalogue(tmp_path / "index", build=False)
+    opened = open_collection(tmp_path / "index", build=False)
     yield opened
     opened.close()
 
 
-def test_a_registered_field_is_searchable_by_its_words(partners_catalogue):
-    assert [h.project.id for h in partners_catalogue.search("Folkhälsan").hits] == ["tuuli-2019"]
+def test_a_registered_field_is_searchable_by_its_words(partners_collection):
+    assert [h.project.id for h in partners_collection.search("Folkhälsan").hits] == ["tuuli-2019"]
 
 
-def test_a_registered_field_is_a_query_field(partners_catalogue):
+def test_a_registered_field_is_a_query_field(partners_collection):
     assert parse_query("partner:korset").required == [FieldFilter("partners", "korset")]
-    assert [h.project.id for h in partners_catalogue.search("barn partner:korset").hits] == ["lanu-2022"]
-    assert [p.id for p in partners_catalogue.projects(filters={"partners": "Korset"})] == ["lanu-2022"]
+    assert [h.project.id for h in partners_collection.search("barn partner:korset").hits] == ["lanu-2022"]
+    assert [p.id for p in partners_collection.projects(filters={"partners": "Korset"})] == ["lanu-2022"]
 
 
-def test_a_registered_field_is_a_parameter_of_the_http_api_and_described(partners_catalogue):
+def test_a_registered_field_is_a_parameter_of_the_http_api_and_described(partners_collection):
     from amif_search.web.api import ApiSettings, search
     from amif_search.web.openapi import openapi_document
 
-    answer = search(partners_catalogue, {"q": "barn", "partners": "Korset"}, ApiSettings(500))
+    answer = search(partners_collection, {"q": "barn", "partners": "Korset"}, ApiSettings(500))
     assert [hit["id"] for hit in answer["hits"]] == ["lanu-2022"]
     assert answer["hits"][0]["partners"] == PARTNERS["lanu-2022"]
     document = openapi_document(max_query_length=500, languages=["sv"])
@@ -59,10 +59,10 @@ def test_a_registered_field_is_a_parameter_of_the_http_api_and_described(partner
     assert "partners" in {p["name"] for p in document["paths"]["/api/projects"]["get"]["parameters"]}
 
 
-def test_a_registered_field_is_an_option_of_the_command_line(partners_catalogue, capsys):
+def test_a_registered_field_is_an_option_of_the_command_line(partners_collection, capsys):
     from amif_search.cli import main
 
-    code = main(["list", "--partners", "Korset", "--json", "--index", str(partners_catalogue.location)])
+    code = main(["list", "--partners", "Korset", "--json", "--index", str(partners_collection.location)])
     out = json.loads(capsys.readouterr().out)
     assert code == 0 and [p["id"] for p in out["projects"]] == ["lanu-2022"]
 
@@ -73,12 +73,12 @@ def test_a_registered_field_is_an_option_of_the_command_line(partners_catalogue,
     pytest.param("slutår:2021", {"sylvia5-2021", "paloma2-2019", "lanu-2019"}, id="end-year"),
     pytest.param("end:<2022 mål:6.2", {"paloma2-2019", "lanu-2019"}, id="end-before-with-objective"),
 ])
-def test_start_and_end_years_are_query_fields(catalogue, query, expected):
-    assert {h.project.id for h in catalogue.search(query, limit=None).hits} == expected
+def test_start_and_end_years_are_query_fields(collection, query, expected):
+    assert {h.project.id for h in collection.search(query, limit=None).hits} == expected
 
 
-def test_start_and_end_years_are_filters(catalogue):
-    assert {p.id for p in catalogue.projects(filters={"start_year": 2021, "end_year": 2022})} == {
+def test_start_and_end_years_are_filters(collection):
+    assert {p.id for p in collection.projects(filters={"start_year": 2021, "end_year": 2022})} == {
         "navigator-2-0-2021", "oppet-arbetsliv-2021", "rehabilitering-krigstraumatiserade-2021", "delaktig-2021",
         "terminologiarbete-framjande-2021"}
 

@@ -191,9 +191,9 @@ def test_the_page_parser_reads_or_reports_any_mutation_of_the_real_page(data):
 @FUZZ
 @given(queries, st.sampled_from([None, "sv", "fi", "en", "de"]), st.sampled_from([None, 2022, 1900]),
        st.integers(0, 3))
-def test_any_query_is_answered_or_refused_with_a_query_error(catalogue, query, lang, year, offset):
+def test_any_query_is_answered_or_refused_with_a_query_error(collection, query, lang, year, offset):
     try:
-        result = catalogue.search(query, limit=5, offset=offset, query_lang=lang, year=year)
+        result = collection.search(query, limit=5, offset=offset, query_lang=lang, year=year)
     except AmifSearchError as error:
         _check_error(error)
         return
@@ -212,9 +212,9 @@ def test_the_catalog_reader_reads_or_reports_any_mutated_catalog(catalog):
 
 
 @pytest.mark.parametrize("query", ["0;0", "barn/unga", "barn;unga", "a.b"])
-def test_a_word_the_analyser_splits_but_the_query_does_not_is_answered(catalogue, query):
+def test_a_word_the_analyser_splits_but_the_query_does_not_is_answered(collection, query):
     # Found by the fuzzer ('0;0'): Engine.knows recursed without end on such words.
-    assert catalogue.search(query).total >= 0
+    assert collection.search(query).total >= 0
 
 
 @pytest.mark.parametrize("catalog", [

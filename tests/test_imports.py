@@ -15,7 +15,7 @@ def test_import_loads_no_cli_or_engine():
 
 
 def test_library_modules_do_not_import_click():
-    code = ("import sys, amif_search.catalogue, amif_search.index.engine; "
+    code = ("import sys, amif_search.collection, amif_search.index.engine; "
             "print('click' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
@@ -35,7 +35,7 @@ def test_version_and_help_import_neither_whoosh_nor_the_commands():
         modules, _out = _modules_after(*argv)
         assert not {m for m in modules if m.split(".")[0] in ("whoosh", "snowballstemmer", "Stemmer", "sqlite3")}
         assert not {m for m in modules if m.startswith("amif_search.cli.") and m != "amif_search.cli.helptext"}
-        assert "amif_search.catalogue" not in modules and "amif_search.index.store" not in modules
+        assert "amif_search.collection" not in modules and "amif_search.index.store" not in modules
 
 
 def test_help_lists_each_command_with_its_own_short_help():
@@ -55,7 +55,7 @@ def test_a_command_help_imports_no_whoosh():
 
 
 def test_opening_the_library_imports_no_whoosh_until_an_index_is_opened():
-    code = ("import sys, amif_search.catalogue, amif_search.index.store; "
+    code = ("import sys, amif_search.collection, amif_search.index.store; "
             "print(sorted(m for m in sys.modules if m.startswith('whoosh')))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

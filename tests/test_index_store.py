@@ -7,7 +7,7 @@ import pickle
 
 import pytest
 
-from amif_search.catalogue import build_index, open_catalogue, resolve_index_dir
+from amif_search.collection import build_index, open_collection, resolve_index_dir
 from amif_search.errors import IndexLockedError, IndexNotFoundError, IndexStateError
 from amif_search.index import store
 
@@ -18,14 +18,14 @@ def _generation(location):
 
 def test_an_index_is_built_on_first_use(tmp_path, monkeypatch, source_path):
     location = tmp_path / "fresh"
-    catalogue = open_catalogue(location)
-    assert catalogue.info().project_count == 12
+    collection = open_collection(location)
+    assert collection.info().project_count == 12
     assert (location / "CURRENT").exists()
 
 
 def test_without_build_a_missing_index_is_a_clear_error(tmp_path):
     with pytest.raises(IndexNotFoundError, match="här finns inget index"):
-        open_catalogue(tmp_path / "none", build=False)
+        open_collection(tmp_path / "none", build=False)
 
 
 def test_a_changed_source_triggers_a_rebuild(tmp_path, source_text):
@@ -35,9 +35,9 @@ def test_a_changed_source_triggers_a_rebuild(tmp_path, source_text):
     build_index([page], location)
     first = _generation(location)
     page.write_text(source_text.replace("Spring House Oy", "Spring House Ab"), encoding="utf-8")
-    catalogue = open_catalogue(location)
+    collection = open_collection(location)
     assert _generation(location) != first
-    assert catalogue.get("oppet-arbetsliv-2021").implementer == "Spring House Ab"
+    assert collection.get("oppet-arbetsliv-2021").implementer == "Spring House Ab"
 
 
 def test_an_index_of_another_analysis_version_is_rebuilt(private_index, monkeypatch):
@@ -45,7 +45,7 @@ def test_an_index_of_another_analysis_version_is_rebuilt(private_index, monkeypa
     import amif_search.text.analysis as analysis
 
     monkeypatch.setattr(analysis, "ANALYSIS_VERSION", analysis.ANALYSIS_VERSION + 1)
-    open_catalogue(private_index)
+    open_collection(private_index)
     rebuilt = _generation(private_index)
     assert rebuilt != generation
     assert store.read_manifest(rebuilt).analysis_version == analysis.ANALYSIS_VERSION
@@ -61,7 +61,7 @@ def test_a_tampered_file_is_refused_before_whoosh_reads_it(private_index):
 
     toc.write_bytes(pickle.dumps(Boom()))
     with pytest.raises(IndexStateError, match="har ändrats efter bygget"):
-        open_catalogue(private_index, build=False)
+        open_collection(private_index, build=False)
 
 
 def test_a_foreign_index_is_refused_even_with_a_consistent_manifest(private_index):
@@ -70,7 +70,7 @@ def test_a_foreign_index_is_refused_even_with_a_consistent_manifest(private_inde
     manifest["signature"] = "0" * 64  # someone else's key, or none
     (generation / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(IndexStateError, match="inte byggts av den här installationen"):
-        open_catalogue(private_index)
+        open_collection(private_index)
 
 
 def test_an_index_from_a_newer_release_is_refused(private_index, monkeypatch):
@@ -83,7 +83,7 @@ def test_an_index_from_a_newer_release_is_refused(private_index, monkeypatch):
 def test_a_folder_that_is_no_index_is_refused(tmp_path):
     (tmp_path / "CURRENT").write_text("../../etc\n")
     with pytest.raises(IndexStateError, match="pekar inte på någon generation"):
-        open_catalogue(tmp_path, build=False)
+        open_collection(tmp_path, build=False)
 
 
 def test_a_second_build_waits_then_gives_up_clearly(tmp_path):

@@ -56,11 +56,11 @@ def test_mypy_strict_passes_on_the_readme_example(tmp_path):
 @needs_mypy
 def test_mypy_sees_the_lazy_names_and_their_types(tmp_path):
     done = _mypy(tmp_path, "import amif_search\n\n"
-                           "with amif_search.open_catalogue() as catalogue:\n"
-                           "    catalogue.search(3)\n"
-                           "    total: str = catalogue.search('barn').eu_support_total\n")
+                           "with amif_search.open_collection() as collection:\n"
+                           "    collection.search(3)\n"
+                           "    total: str = collection.search('barn').eu_support_total\n")
     assert done.returncode == 1
-    assert 'Argument 1 to "search" of "Catalogue" has incompatible type "int"' in done.stdout
+    assert 'Argument 1 to "search" of "Collection" has incompatible type "int"' in done.stdout
     assert 'Incompatible types in assignment (expression has type "Decimal"' in done.stdout
 
 

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh import query as Q
 
-from amif_search.catalogue import build_index, open_catalogue, update_index
+from amif_search.collection import build_index, open_collection, update_index
 from amif_search.index import plan as P
 from amif_search.fields import text_fields
 
@@ -41,8 +41,8 @@ def _terms(engine, fieldname: str, limit: int = 40) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def engine(catalogue):
-    return catalogue.engine
+def engine(collection):
+    return collection.engine
 
 
 @pytest.fixture(scope="module")
@@ -57,9 +57,9 @@ def updated(tmp_path_factory, source_path):
     page.write_text(text.replace("tortyr", "tortyr och krigets trauma", 1), encoding="utf-8")
     report = update_index([page], location)
     assert report.changed
-    catalogue = open_catalogue(location, build=False)
-    yield catalogue.engine
-    catalogue.close()
+    collection = open_collection(location, build=False)
+    yield collection.engine
+    collection.close()
 
 
 def test_the_updated_index_has_segments_and_a_deletion(updated):
@@ -171,14 +171,14 @@ def test_phrases_match_and_score_as_whoosh(which, engine, updated, projects):
     assert checked > 50
 
 
-def test_the_postings_memory_stays_within_its_bound_and_changes_no_answer(monkeypatch, catalogue):
+def test_the_postings_memory_stays_within_its_bound_and_changes_no_answer(monkeypatch, collection):
     queries = ["trauma barn", "flyktingar kommun", '"barn och unga"', "tortyr OR integration", "kvot*"]
-    expected = [[(h.project.id, h.score) for h in catalogue.search(q, limit=20).hits] for q in queries]
+    expected = [[(h.project.id, h.score) for h in collection.search(q, limit=20).hits] for q in queries]
     monkeypatch.setattr(P, "POSTINGS_MEMORY", 400)
-    segments = P.Segments(catalogue.engine._searcher())
-    monkeypatch.setattr(catalogue.engine._local, "segments", segments)
+    segments = P.Segments(collection.engine._searcher())
+    monkeypatch.setattr(collection.engine._local, "segments", segments)
     for _round in range(2):
-        got = [[(h.project.id, h.score) for h in catalogue.search(q, limit=20).hits] for q in queries]
+        got = [[(h.project.id, h.score) for h in collection.search(q, limit=20).hits] for q in queries]
         assert got == expected
         assert 0 < segments._cached_bytes <= 400
         assert segments._cached_bytes == sum(size for _value, size in segments._postings.values())

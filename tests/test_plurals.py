@@ -62,14 +62,14 @@ def test_the_hit_count_of_a_search(lang, one, two):
     ("fi", "{total} osuma haulle {query}", "{total} osumaa haulle {query}"),
     ("en", "{total} result for {query}", "{total} results for {query}"),
 ])
-def test_the_web_page_counts_one_hit_and_more_with_the_plural_forms(catalogue, lang, one, other):
+def test_the_web_page_counts_one_hit_and_more_with_the_plural_forms(collection, lang, one, other):
     # The server renders the count (the page works without its script).
     from amif_search.web.page import SearchView
 
-    context = PageContext.of(catalogue.projects(), 200)
+    context = PageContext.of(collection.projects(), 200)
     # tortyr: the two LANU projects and one through a related concept (våld).
     for query, total, form in (("Spring House", 1, one), ("tortyr", 3, other)):
-        result = catalogue.search(query)
+        result = collection.search(query)
         assert result.total == total
         page = render_page(lang, {"q": query}, context, view=SearchView(result=result))
         assert f'aria-atomic="true">{form.format(total=total, query=query)}</p>' in page

@@ -79,7 +79,7 @@ def small_page(tmp_path_factory, projects) -> Path:
 @pytest.fixture(scope="module")
 def previous(tmp_path_factory) -> tuple[Path, dict]:
     """An index of the real page, and its answers to QUERIES as the CLI prints them."""
-    from amif_search.catalogue import build_index
+    from amif_search.collection import build_index
 
     location = tmp_path_factory.mktemp("previous") / "index"
     build_index([SOURCE], location)

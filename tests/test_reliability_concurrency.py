@@ -72,7 +72,7 @@ def pages(tmp_path_factory, source_text) -> tuple[Path, Path]:
 @pytest.fixture(scope="module")
 def answers(tmp_path_factory, pages) -> tuple[dict, dict]:
     """The complete answers of an index of A and of an index of B."""
-    from amif_search.catalogue import build_index
+    from amif_search.collection import build_index
 
     found = []
     for page in pages:
@@ -104,7 +104,7 @@ def long_page(tmp_path_factory, projects) -> Path:
 
 
 def test_searches_during_rebuilds_see_the_old_or_the_new_index_never_a_mix(tmp_path, pages, answers):
-    from amif_search.catalogue import build_index
+    from amif_search.collection import build_index
 
     index, stop = tmp_path / "index", tmp_path / "stop"
     build_index([pages[0]], index)
@@ -174,36 +174,36 @@ def test_a_second_build_waits_for_the_first_and_then_builds(tmp_path, pages, med
     assert json.loads(done.stdout) == answers[1]
 
 
-# A Catalogue used to read its generation lazily (the glossary at the first search, the
+# A Collection used to read its generation lazily (the glossary at the first search, the
 # Whoosh TOC whenever a thread opened a searcher), so one kept open failed once cleanup had
 # removed its generation two rebuilds later. It now follows the index to the live generation.
 
 
-def test_a_catalogue_opened_before_two_rebuilds_still_answers(tmp_path, pages, answers):
-    from amif_search.catalogue import Catalogue, build_index
+def test_a_collection_opened_before_two_rebuilds_still_answers(tmp_path, pages, answers):
+    from amif_search.collection import Collection, build_index
 
     index = tmp_path / "index"
     build_index([pages[0]], index)
-    with Catalogue(index) as catalogue:
+    with Collection(index) as collection:
         for page in pages:
             build_index([page], index)
-        assert catalogue.search(QUERY).total in (answers[0]["total"], answers[1]["total"])
+        assert collection.search(QUERY).total in (answers[0]["total"], answers[1]["total"])
 
 
-def test_a_new_thread_of_a_catalogue_opened_before_two_rebuilds_still_answers(tmp_path, pages, answers):
-    from amif_search.catalogue import Catalogue, build_index
+def test_a_new_thread_of_a_collection_opened_before_two_rebuilds_still_answers(tmp_path, pages, answers):
+    from amif_search.collection import Collection, build_index
 
     index = tmp_path / "index"
     build_index([pages[0]], index)
-    with Catalogue(index) as catalogue:
-        assert catalogue.search(QUERY).total == answers[0]["total"]
+    with Collection(index) as collection:
+        assert collection.search(QUERY).total == answers[0]["total"]
         for page in pages:
             build_index([page], index)
         found = []
 
         def search() -> None:
             try:
-                found.append(catalogue.search(QUERY).total)
+                found.append(collection.search(QUERY).total)
             except Exception as exc:  # reported by the assertion below, with its kind
                 found.append(exc)
 

@@ -21,7 +21,7 @@ from reliability_helpers import SOURCE, cli_command, cli_env, run, run_cli
 from test_web_api import call
 
 from amif_search import source as source_module
-from amif_search.catalogue import Catalogue, build_index, open_catalogue
+from amif_search.collection import Collection, build_index, open_collection
 from amif_search.errors import IndexStateError
 from amif_search.index import store
 from amif_search.web import create_app
@@ -78,8 +78,8 @@ def test_a_source_edited_while_it_is_built_leaves_the_index_stale_not_up_to_date
     monkeypatch.setattr(source_module, "parse_document", parse_then_edit)
     build_index([page], tmp_path / "index")
     monkeypatch.undo()
-    with Catalogue(tmp_path / "index") as catalogue:
-        assert catalogue.info().stale_sources == [str(page.resolve())]
+    with Collection(tmp_path / "index") as collection:
+        assert collection.info().stale_sources == [str(page.resolve())]
 
 
 # -- 6. a search that cannot write --------------------------------------------------------
@@ -107,13 +107,13 @@ def test_the_api_and_the_server_answer_from_a_stale_index_they_cannot_update(own
         raise IndexStateError(f"{location}: indexet kan inte skrivas (Read-only file system)")
 
     monkeypatch.setattr(store, "build_lock", read_only)
-    catalogue = open_catalogue(index)
-    result = catalogue.search("trauma barn")
+    collection = open_collection(index)
+    result = collection.search("trauma barn")
     assert result.total > 0 and any(str(page.resolve()) in w for w in result.warnings)
-    reply = call(create_app(catalogue), "/api/search?q=trauma+barn")
+    reply = call(create_app(collection), "/api/search?q=trauma+barn")
     assert reply.status == 200 and reply.json()["total"] == result.total
     assert any(str(page.resolve()) in w for w in reply.json()["warnings"])
-    catalogue.close()
+    collection.close()
 
 
 # -- 7. sources that are not regular files ------------------------------------------------
@@ -248,8 +248,8 @@ def test_output_closed_by_its_reader_is_exit_0_without_a_word(built_index, args)
         assert err == b""
 
 
-def test_the_openapi_description_lists_head_and_options(catalogue):
-    reply = call(create_app(catalogue), "/api/openapi.json")
+def test_the_openapi_description_lists_head_and_options(collection):
+    reply = call(create_app(collection), "/api/openapi.json")
     for path, operations in reply.json()["paths"].items():
         assert {"get", "head", "options"} <= set(operations), path
     assert "plain text" in reply.json()["info"]["description"]

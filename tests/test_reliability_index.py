@@ -112,14 +112,14 @@ def test_an_index_of_an_older_release_is_rebuilt_when_searched(tmp_path, referen
 
 def test_an_index_of_an_older_release_is_refused_when_building_is_not_allowed(tmp_path):
     from amif_search.text import analysis
-    from amif_search.catalogue import open_catalogue
+    from amif_search.collection import open_collection
     from amif_search.errors import IndexStateError
 
     index = tmp_path / "index"
     done = run(python_command(OLDER_RELEASE, "analysis", "index", "build", "--source", SOURCE, "--index", index))
     assert done.returncode == 0, done.stderr
     with pytest.raises(IndexStateError) as refused:
-        open_catalogue(index, build=False)
+        open_collection(index, build=False)
     assert str(index) in refused.value.message and "\n" not in refused.value.message
     assert f"{analysis.ANALYSIS_VERSION - 1}" in refused.value.message
     assert f"{analysis.ANALYSIS_VERSION}" in refused.value.message
@@ -217,7 +217,7 @@ def test_an_index_with_a_changed_manifest_is_refused(private_index, change):
 
 
 def test_an_index_with_the_manifest_of_another_build_is_refused(private_index, tmp_path):
-    from amif_search.catalogue import build_index
+    from amif_search.collection import build_index
 
     other = tmp_path / "other"
     build_index([SOURCE], other)
@@ -348,7 +348,7 @@ def test_no_command_unpickles_a_foreign_index(private_index, tmp_path, command):
 
 @pytest.fixture
 def page_and_index(tmp_path, source_text) -> tuple[Path, Path]:
-    from amif_search.catalogue import build_index
+    from amif_search.collection import build_index
 
     page, index = tmp_path / "page.txt", tmp_path / "index"
     page.write_text(source_text, encoding="utf-8")

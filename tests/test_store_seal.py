@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from amif_search.catalogue import Catalogue, build_index, open_catalogue, update_index
+from amif_search.collection import Collection, build_index, open_collection, update_index
 from amif_search.errors import IndexStateError
 from amif_search.index import store
 
@@ -80,8 +80,8 @@ def _segment(location: Path) -> Path:
 
 
 def _search(location: Path) -> int:
-    with open_catalogue(location, build=False) as catalogue:
-        return catalogue.search("trauma barn").total
+    with open_collection(location, build=False) as collection:
+        return collection.search("trauma barn").total
 
 
 def _flip_in_place(path: Path) -> None:
@@ -135,7 +135,7 @@ def test_a_byte_changed_in_place_is_refused_before_whoosh_opens_anything(index, 
     segment = _segment(index)
     _flip_in_place(segment)
     with pytest.raises(IndexStateError, match="har ändrats efter bygget") as refused:
-        open_catalogue(index, build=False)
+        open_collection(index, build=False)
     assert segment.name in refused.value.message
     assert segment.name in hashed  # its stat gave it away; only then was it read
     assert whoosh_opened == []
@@ -159,7 +159,7 @@ def test_a_seal_rewritten_without_the_key_does_not_hide_a_change(index, hashed, 
     seal["files"][f"whoosh/{segment.name}"] = store._stat_key(os.stat(segment))
     (generation / store.SEAL).write_text(json.dumps(seal), encoding="utf-8")
     with pytest.raises(IndexStateError, match="har ändrats efter bygget"):
-        open_catalogue(index, build=False)
+        open_collection(index, build=False)
     assert whoosh_opened == []
 
 
@@ -186,7 +186,7 @@ def test_a_missing_or_broken_seal_costs_only_the_hashing(index, hashed, change):
 def test_an_added_file_is_refused_even_with_a_valid_seal(index):
     (_generation(index) / "whoosh" / "MAIN_extra.seg").write_bytes(b"\0" * 64)
     with pytest.raises(IndexStateError, match="MAIN_extra.seg"):
-        open_catalogue(index, build=False)
+        open_collection(index, build=False)
 
 
 def test_a_copied_index_is_hashed_once_then_sealed_again(index, tmp_path, hashed):
@@ -229,10 +229,10 @@ def test_rehash_refuses_what_a_forged_stat_would_hide(index, monkeypatch):
     entries = {str(p): sealed(p) for p in _generation(index).rglob("*") if p.is_file()}
     segment.write_bytes(bytes(data))
     monkeypatch.setattr(store, "_stat_or_none", lambda path: entries.get(str(path), sealed(path)))
-    with open_catalogue(index, build=False):
+    with open_collection(index, build=False):
         pass  # the forged stats are believed
     with pytest.raises(IndexStateError, match="har ändrats efter bygget"):
-        Catalogue(index, rehash=True)
+        Collection(index, rehash=True)
 
 
 def test_an_update_seals_the_new_generation(tmp_path, source_text, hashed):
@@ -333,5 +333,5 @@ def test_an_index_of_format_1_is_updated_into_format_2(tmp_path, source_text):
     assert store.read_manifest(generation).format_version == store.FORMAT_VERSION
     assert (generation / store.LEXICON).exists() and not (generation / store.LEXICON_JSON).exists()
     assert (generation / store.SEAL).exists()
-    with open_catalogue(location, build=False) as catalogue:
-        assert catalogue.get("oppet-arbetsliv-2021").implementer == "Spring House Ab"
+    with open_collection(location, build=False) as collection:
+        assert collection.get("oppet-arbetsliv-2021").implementer == "Spring House Ab"

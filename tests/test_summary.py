@@ -15,8 +15,8 @@ def _sums(facets):
             for name, values in facets.items()}
 
 
-def test_trauma_barn_totals_are_exact_and_every_facet_adds_up_to_them(catalogue):
-    result = catalogue.search("trauma barn", limit=1)
+def test_trauma_barn_totals_are_exact_and_every_facet_adds_up_to_them(collection):
+    result = collection.search("trauma barn", limit=1)
     # The fourth (tuuli-2019) matches through a concept related to trauma.
     assert len(result.hits) == 1 and result.total == 4
     assert result.eu_support_total == Decimal("2588436.95")
@@ -28,16 +28,16 @@ def test_trauma_barn_totals_are_exact_and_every_facet_adds_up_to_them(catalogue)
                      "2022": (1, Decimal("501845.10"))}
 
 
-def test_totals_do_not_depend_on_the_page(catalogue):
-    first = catalogue.search("kvotflyktingar", limit=2)
-    later = catalogue.search("kvotflyktingar", limit=2, offset=2)
+def test_totals_do_not_depend_on_the_page(collection):
+    first = collection.search("kvotflyktingar", limit=2)
+    later = collection.search("kvotflyktingar", limit=2, offset=2)
     assert first.total == later.total > 2
     assert first.eu_support_total == later.eu_support_total
     assert first.facets == later.facets
 
 
-def test_listing_totals_cover_all_twelve_projects(catalogue, projects):
-    listing = catalogue.listing(limit=2)
+def test_listing_totals_cover_all_twelve_projects(collection, projects):
+    listing = collection.listing(limit=2)
     assert listing.total == 12 and len(listing.projects) == 2
     assert listing.eu_support_total == sum((p.eu_support for p in projects), Decimal(0))
     for count, support in _sums(listing.facets).values():
@@ -51,18 +51,18 @@ def test_listing_totals_cover_all_twelve_projects(catalogue, projects):
     ("-support", lambda p: p.eu_support, True),
     ("support", lambda p: p.eu_support, False),
 ], ids=["start", "newest-first", "end", "biggest-first", "smallest-first"])
-def test_sorted_results_are_monotonic_in_the_chosen_field(catalogue, sort, key, descending):
-    hits = [h.project for h in catalogue.search("flyktingar", sort=sort, limit=None).hits]
-    listed = catalogue.listing(sort=sort).projects
+def test_sorted_results_are_monotonic_in_the_chosen_field(collection, sort, key, descending):
+    hits = [h.project for h in collection.search("flyktingar", sort=sort, limit=None).hits]
+    listed = collection.listing(sort=sort).projects
     for found in (hits, listed):
         values = [key(p) for p in found]
         assert values == sorted(values, reverse=descending)
         assert len(found) > 3
 
 
-def test_relevance_reversed_lists_the_best_last(catalogue):
-    best_first = [h.project.id for h in catalogue.search("trauma barn").hits]
-    assert [h.project.id for h in catalogue.search("trauma barn", sort="-relevance").hits] == best_first[::-1]
+def test_relevance_reversed_lists_the_best_last(collection):
+    best_first = [h.project.id for h in collection.search("trauma barn").hits]
+    assert [h.project.id for h in collection.search("trauma barn", sort="-relevance").hits] == best_first[::-1]
 
 
 def test_an_unknown_sort_is_a_query_error_naming_the_known_ones():
@@ -71,10 +71,10 @@ def test_an_unknown_sort_is_a_query_error_naming_the_known_ones():
     assert check_sort("-end") == ("end", True)
 
 
-def test_paging_a_listing(catalogue):
-    everything = [p.id for p in catalogue.listing().projects]
-    assert [p.id for p in catalogue.listing(limit=5, offset=10).projects] == everything[10:]
-    assert catalogue.listing(offset=40).projects == [] and catalogue.listing(offset=40).total == 12
+def test_paging_a_listing(collection):
+    everything = [p.id for p in collection.listing().projects]
+    assert [p.id for p in collection.listing(limit=5, offset=10).projects] == everything[10:]
+    assert collection.listing(offset=40).projects == [] and collection.listing(offset=40).total == 12
 
 
 def test_facts_come_from_the_columns_and_from_records_written_before_them(tmp_path, projects):

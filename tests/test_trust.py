@@ -22,7 +22,7 @@ import pytest
 from reliability_helpers import cli_command, cli_env, live_name, python_command, run, run_cli
 from test_reliability_index import _current_toc_generation, _plant_toc
 
-from amif_search.catalogue import open_catalogue
+from amif_search.collection import open_collection
 from amif_search.errors import IndexStateError
 from amif_search.index import store
 
@@ -42,14 +42,14 @@ def _ids(result) -> list[str]:
 
 def test_a_toc_planted_after_opening_is_never_read_by_a_new_thread_of_the_api(private_index, tmp_path):
     marker = tmp_path / "pwned"
-    catalogue = open_catalogue(private_index, build=False)
-    expected = _ids(catalogue.search("trauma barn"))
+    collection = open_collection(private_index, build=False)
+    expected = _ids(collection.search("trauma barn"))
     _plant_newer_toc(private_index, marker)
     answers = []
-    thread = threading.Thread(target=lambda: answers.append(_ids(catalogue.search("trauma barn"))))
+    thread = threading.Thread(target=lambda: answers.append(_ids(collection.search("trauma barn"))))
     thread.start()
     thread.join(30)
-    catalogue.close()
+    collection.close()
     assert not marker.exists()
     assert answers == [expected]
 
@@ -143,20 +143,20 @@ def test_a_fifo_named_like_a_toc_is_refused_without_hanging(private_index, comma
 
 
 def test_the_storage_refuses_a_file_replaced_after_the_check(private_index):
-    catalogue = open_catalogue(private_index, build=False)
+    collection = open_collection(private_index, build=False)
     try:
         segment = next(p for p in _whoosh(private_index).iterdir() if p.suffix != ".toc")
         data = segment.read_bytes()
         segment.unlink()
         segment.write_bytes(data)   # the same bytes, another file
-        storage = catalogue.engine._ix.storage
+        storage = collection.engine._ix.storage
         with pytest.raises(IndexStateError, match=segment.name):
             storage.open_file(segment.name)
         with pytest.raises(IndexStateError):
             storage.open_file("_MAIN_999.toc")
         assert "_MAIN_999.toc" not in storage.list()
     finally:
-        catalogue.close()
+        collection.close()
 
 
 # -- the signing key ----------------------------------------------------------------------

@@ -73,13 +73,13 @@ def call(app, target: str, method: str = "GET", headers: dict[str, str] | None =
 
 
 @pytest.fixture(scope="module")
-def app(catalogue):
-    return create_app(catalogue)
+def app(collection):
+    return create_app(collection)
 
 
 @pytest.fixture(scope="module")
-def cors_app(catalogue):
-    return create_app(catalogue, cors_origin=ORIGIN)
+def cors_app(collection):
+    return create_app(collection, cors_origin=ORIGIN)
 
 
 def q(text: str) -> str:
@@ -106,18 +106,18 @@ def test_search_tortyr_returns_both_lanu_projects_first(app):
     ("/api/search?q=lapset&lang=fi", "lapset", {"lang": "fi"}),
     ("/api/search?q=traumatiserde", "traumatiserde", {}),
 ], ids=["words", "year-limit-offset", "objective", "implementer", "query-language", "correction"])
-def test_search_answers_what_the_library_answers(app, catalogue, target, query, options):
+def test_search_answers_what_the_library_answers(app, collection, target, query, options):
     reply = call(app, target)
     assert reply.status == 200
-    assert reply.json() == catalogue.search(query, **options).to_json(facets=False)
+    assert reply.json() == collection.search(query, **options).to_json(facets=False)
 
 
-def test_projects_lists_every_project_and_filters(app, catalogue):
+def test_projects_lists_every_project_and_filters(app, collection):
     everything = call(app, "/api/projects").json()
     assert everything["total"] == len(everything["projects"]) == 12
-    assert everything["projects"] == [p.to_json() for p in catalogue.projects()]
+    assert everything["projects"] == [p.to_json() for p in collection.projects()]
     filtered = call(app, "/api/projects?year=2022&objective=6.2").json()
-    expected = catalogue.projects(year=2022, objective="6.2")
+    expected = collection.projects(year=2022, objective="6.2")
     assert 0 < filtered["total"] < 12
     assert [p["id"] for p in filtered["projects"]] == [p.id for p in expected]
 
@@ -194,9 +194,9 @@ def test_errors_are_json_with_status_and_message(app, target, method, status, me
     ("/api/search?q=" + q("barn " * 70), 400, lambda c: c.search("barn " * 70)),
     ("/api/projects/no-such-project", 404, lambda c: c.get("no-such-project")),
 ], ids=["empty-query", "bad-field-value", "too-many-words", "unknown-id"])
-def test_library_errors_keep_their_message(app, catalogue, target, status, cause):
+def test_library_errors_keep_their_message(app, collection, target, status, cause):
     with pytest.raises(AmifSearchError) as caught:
-        cause(catalogue)
+        cause(collection)
     reply = call(app, target)
     assert reply.status == status
     assert reply.json() == {"error": {"status": status, "message": caught.value.message}}
@@ -214,13 +214,13 @@ def test_wrong_method_lists_the_allowed_ones(app):
 
 
 class _Failing:
-    """A catalogue whose search fails the way a bug or a damaged index would."""
+    """A collection whose search fails the way a bug or a damaged index would."""
 
-    def __init__(self, catalogue, error: Exception) -> None:
-        self._catalogue, self._error = catalogue, error
+    def __init__(self, collection, error: Exception) -> None:
+        self._collection, self._error = collection, error
 
     def __getattr__(self, name):
-        return getattr(self._catalogue, name)
+        return getattr(self._collection, name)
 
     def search(self, *args, **kwargs):
         raise self._error
@@ -231,8 +231,8 @@ class _Failing:
     (IndexStateError("/srv/secret/index: the Whoosh index cannot be opened"), 503,
      "the index cannot be used right now"),
 ], ids=["bug", "damaged-index"])
-def test_unexpected_errors_are_logged_not_shown(catalogue, caplog, error, status, message):
-    app = SearchApp(_Failing(catalogue, error), cors_origin=None, max_query_length=500)
+def test_unexpected_errors_are_logged_not_shown(collection, caplog, error, status, message):
+    app = SearchApp(_Failing(collection, error), cors_origin=None, max_query_length=500)
     with caplog.at_level(logging.ERROR, logger="amif_search.web"):
         reply = call(app, "/api/search?q=tortyr&ui=en")
     assert reply.status == status
@@ -273,9 +273,9 @@ def test_cors_is_for_the_api_only(cors_app):
 
 @pytest.mark.parametrize("origin", ["intranet.example.org", "https://x.org/path", "javascript:alert(1)", ""],
                          ids=["no-scheme", "with-path", "script", "empty"])
-def test_create_app_refuses_what_is_not_an_origin(catalogue, origin):
+def test_create_app_refuses_what_is_not_an_origin(collection, origin):
     with pytest.raises(ValueError, match="not an origin"):
-        create_app(catalogue, cors_origin=origin)
+        create_app(collection, cors_origin=origin)
 
 
 def test_page_has_security_headers(app):
@@ -559,10 +559,10 @@ def test_serve_refuses_bad_options(built_index, capsys, arguments, message):
 # -- totals, facets, sorting and paging ----------------------------------------------------
 
 
-def test_search_totals_and_facets_match_the_command_line(app, catalogue):
+def test_search_totals_and_facets_match_the_command_line(app, collection):
     data = call(app, "/api/search?q=trauma+barn&facets=1&limit=1").json()
     assert data["total"] == 4 and data["eu_support_total"] == "2588436.95" and len(data["hits"]) == 1
-    assert data["facets"] == catalogue.search("trauma barn").to_json()["facets"]
+    assert data["facets"] == collection.search("trauma barn").to_json()["facets"]
     assert "facets" not in call(app, "/api/search?q=trauma+barn").json()
 
 

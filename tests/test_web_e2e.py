@@ -162,10 +162,10 @@ class Browser:
 
 
 @pytest.fixture(scope="module")
-def server_url(catalogue):
+def server_url(collection):
     import waitress
 
-    server = waitress.create_server(create_app(catalogue), host="127.0.0.1", port=0, threads=4)
+    server = waitress.create_server(create_app(collection), host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"
@@ -299,7 +299,7 @@ def _wait_loaded(browser, url: str) -> None:
     raise BrowserError(f"{url} did not load")
 
 
-def test_without_javascript_the_three_hits_lead_to_their_full_descriptions(no_script, server_url, catalogue):
+def test_without_javascript_the_three_hits_lead_to_their_full_descriptions(no_script, server_url, collection):
     browser = no_script
     _wait_loaded(browser, f"{server_url}/?q=trauma+barn&ui=sv")
     assert browser.evaluate("document.getElementById('status').textContent") == "4 träffar för trauma barn"
@@ -309,7 +309,7 @@ def test_without_javascript_the_three_hits_lead_to_their_full_descriptions(no_sc
         "lanu-2019", "lanu-2022", "rehabilitering-krigstraumatiserade-2021", "tuuli-2019"]
     for link in links:
         _wait_loaded(browser, link)
-        project = catalogue.get(link.split("?")[0].rsplit("/", 1)[1])
+        project = collection.get(link.split("?")[0].rsplit("/", 1)[1])
         shown = browser.evaluate("document.querySelector('article.project').innerText")
         assert project.title in shown and " ".join(project.description.split()) in " ".join(shown.split())
     assert browser.problems() == []

@@ -36,8 +36,8 @@ def test_more_slow_connections_than_waitress_allows_by_default_starve_no_client(
     assert figures.statuses == {200: figures.requests}
 
 
-def test_a_request_past_its_deadline_is_answered_503_with_json_in_time(catalogue, monkeypatch):
-    app = create_app(catalogue, request_timeout=0.3, workers=2)
+def test_a_request_past_its_deadline_is_answered_503_with_json_in_time(collection, monkeypatch):
+    app = create_app(collection, request_timeout=0.3, workers=2)
     real = api.search
 
     def slow_search(*args, **kwargs):
@@ -55,9 +55,9 @@ def test_a_request_past_its_deadline_is_answered_503_with_json_in_time(catalogue
     assert call(app, "/api/search?q=trauma").status == 200
 
 
-def test_a_prefix_reads_no_more_terms_than_the_bound(catalogue, monkeypatch):
+def test_a_prefix_reads_no_more_terms_than_the_bound(collection, monkeypatch):
     from amif_search.index import plan
 
-    assert catalogue.search("flykting*").total > 0
+    assert collection.search("flykting*").total > 0
     monkeypatch.setattr(plan, "MAX_PREFIX_TERMS", 0)
-    assert catalogue.search("flykting*").total == 0
+    assert collection.search("flykting*").total == 0

@@ -12,8 +12,8 @@ from tests.test_web_api import call
 
 
 @pytest.fixture(scope="module")
-def app(catalogue):
-    return create_app(catalogue)
+def app(collection):
+    return create_app(collection)
 
 
 class _Links(HTMLParser):
@@ -70,22 +70,22 @@ def test_hits_highlight_their_titles(app):
     assert "Rehabilitering för <mark>krigstraumatiserade</mark></a>" in text
 
 
-def test_each_hit_leads_to_a_project_page_with_the_full_description(app, catalogue):
+def test_each_hit_leads_to_a_project_page_with_the_full_description(app, collection):
     links = _parse(call(app, "/?q=trauma+barn&ui=en").text).hit_links
     assert all("ui=en" in link for link in links)
     for link in links:
         path, _sep, query = link.replace("&amp;", "&").partition("?")
         reply = call(app, f"{path}?{query}")
-        project = catalogue.get(path.rsplit("/", 1)[1])
+        project = collection.get(path.rsplit("/", 1)[1])
         assert reply.status == 200
         assert project.description[-80:].replace("&", "&amp;") in reply.text.replace("&#x27;", "'")
         assert f"<h1 lang=\"sv\">{project.title}</h1>" in reply.text
         assert "Back to the search" in reply.text and "trauma+barn" in reply.text
 
 
-def test_the_project_page_has_the_facts_and_glossary_terms_in_the_readers_language(app, catalogue):
+def test_the_project_page_has_the_facts_and_glossary_terms_in_the_readers_language(app, collection):
     text = call(app, "/projects/lanu-2022?ui=fi").text
-    line = catalogue.get("lanu-2022").line
+    line = collection.get("lanu-2022").line
     for fact in ("6.2 Kiintiöpakolaisten kotoutumisen edistäminen", "1.1.2022–31.12.2022", "501 845,10 €",
                  f"amif-so6-quota-refugee-placement.sv.txt, rivi {line}",
                  '<span lang="sv">Stiftelsen Diakonissanstalten i Helsingfors sr</span>'):

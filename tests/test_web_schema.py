@@ -28,8 +28,8 @@ LANGUAGE_PARAMETERS = {"/api/v1/search", "/api/search"}
 
 
 @pytest.fixture(scope="module")
-def operations(catalogue):
-    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", create_app(catalogue))
+def operations(collection):
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", create_app(collection))
     found: dict = {}
     for result in schema.get_all_operations():
         found.setdefault(result.ok().path, []).append(result.ok())

@@ -15,7 +15,7 @@ import whoosh
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.util.numeric import length_to_byte
 
-from amif_search.catalogue import Catalogue
+from amif_search.collection import Collection
 from amif_search.errors import IndexStateError
 from amif_search.index import internals
 from amif_search.fields import text_fields
@@ -40,8 +40,8 @@ def _fields(reader):
             if field.index_name + form in reader.schema]
 
 
-def test_postings_positions_and_lengths_read_privately_are_whooshs(catalogue):
-    reader = catalogue.engine._searcher().reader()
+def test_postings_positions_and_lengths_read_privately_are_whooshs(collection):
+    reader = collection.engine._searcher().reader()
     leaf = next(iter(reader.leaf_readers()))[0]
     checked = 0
     for fieldname in _fields(leaf):
@@ -77,7 +77,7 @@ def fresh_check(monkeypatch):
 def test_another_whoosh_version_is_refused_with_one_clear_message(monkeypatch, fresh_check, built_index):
     monkeypatch.setattr(whoosh, "__version__", (2, 7, 5))
     with pytest.raises(IndexStateError) as raised:
-        Catalogue(built_index)
+        Collection(built_index)
     message = str(raised.value)
     assert "Whoosh 2.7.4 exactly" in message and "version 2.7.5" in message
     assert "\n" not in message
@@ -86,7 +86,7 @@ def test_another_whoosh_version_is_refused_with_one_clear_message(monkeypatch, f
 def test_a_missing_private_attribute_is_named(monkeypatch, fresh_check, built_index):
     monkeypatch.delattr(W3LeafMatcher, "_read_data")
     with pytest.raises(IndexStateError, match="W3LeafMatcher._read_data is missing"):
-        Catalogue(built_index)
+        Collection(built_index)
 
 
 def test_a_private_attribute_no_longer_set_is_named(monkeypatch, fresh_check, built_index):
@@ -95,4 +95,4 @@ def test_a_private_attribute_no_longer_set_is_named(monkeypatch, fresh_check, bu
 
     monkeypatch.setattr(W3LeafMatcher, "__init__", __init__)
     with pytest.raises(IndexStateError, match="W3LeafMatcher.__init__ no longer uses _byteids, _postfile"):
-        Catalogue(built_index)
+        Collection(built_index)

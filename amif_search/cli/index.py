@@ -47,7 +47,7 @@ def _writer_options(source_help: str):
                     "följer med paketet."))
 @index_option
 def build(sources, quiet, wait, index_dir):
-    from ..catalogue import build_index  # noqa: PLC0415
+    from ..collection import build_index  # noqa: PLC0415
 
     progress = _progress(quiet, _("Bygger index"))
     started = time.monotonic()
@@ -68,7 +68,7 @@ def build(sources, quiet, wait, index_dir):
 @_writer_options(N_("En källsida eller mapp; upprepa för flera. Standard: indexets källor."))
 @index_option
 def update(sources, quiet, wait, index_dir):
-    from ..catalogue import update_index  # noqa: PLC0415
+    from ..collection import update_index  # noqa: PLC0415
 
     progress = _progress(quiet, _("Uppdaterar index"))
     started = time.monotonic()
@@ -90,12 +90,12 @@ def update(sources, quiet, wait, index_dir):
 @click.option("--json", "as_json", is_flag=True, help=N_("Skriv ut JSON."))
 @index_option
 def info(verify, as_json, index_dir):
-    from ..catalogue import Catalogue  # noqa: PLC0415
+    from ..collection import Collection  # noqa: PLC0415
 
-    catalogue = Catalogue(index_dir, rehash=verify)  # --verify hashes every file, whatever the seal says
-    details = catalogue.info()
+    collection = Collection(index_dir, rehash=verify)  # --verify hashes every file, whatever the seal says
+    details = collection.info()
     manifest = details.manifest
-    checked = catalogue.verify() if verify else None
+    checked = collection.verify() if verify else None
     if as_json:
         click.echo(json.dumps({
             "location": str(details.location),

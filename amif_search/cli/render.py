@@ -118,13 +118,13 @@ def render_project_line(project: Project, lang: str, width: int | None = None) -
     return line
 
 
-def render_facets(facets, lang: str, catalogue=None, width: int = 100) -> str:
+def render_facets(facets, lang: str, collection=None, width: int = 100) -> str:
     """Each facet under its heading: value, number of projects, EU support."""
     from .output import table  # noqa: PLC0415
 
     titles = {}
-    if catalogue is not None:
-        titles = {p.objective.code: _(p.objective.title) for p in catalogue.projects()}
+    if collection is not None:
+        titles = {p.objective.code: _(p.objective.title) for p in collection.projects()}
     blocks = []
     for name, values in facets.items():
         rows = []

@@ -90,22 +90,22 @@ facets_option = click.option("--facets", "show_facets", is_flag=True,
 def _complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
     """The IDs of the index's projects that begin with what has been typed."""
     try:
-        from ..catalogue import open_catalogue  # noqa: PLC0415
+        from ..collection import open_collection  # noqa: PLC0415
 
-        with open_catalogue(ctx.params.get("index_dir"), build=False) as catalogue:
-            ids = catalogue.ids()
+        with open_collection(ctx.params.get("index_dir"), build=False) as collection:
+            ids = collection.ids()
     except Exception:  # completion must never print a traceback into the shell
         return []
     return [pid for pid in ids if pid.startswith(incomplete)]
 
 
 def _open(index_dir: str | None):
-    from ..catalogue import open_catalogue  # noqa: PLC0415
+    from ..collection import open_collection  # noqa: PLC0415
 
-    catalogue = open_catalogue(index_dir, progress=_progress())
-    for warning in catalogue.warnings:   # a stale index: said once, before the answer
+    collection = open_collection(index_dir, progress=_progress())
+    for warning in collection.warnings:   # a stale index: said once, before the answer
         click.echo(_("amif-search: varning: {warning}").format(warning=warning), err=True)
-    return catalogue
+    return collection
 
 
 def _progress():
@@ -178,8 +178,8 @@ def search(words, limit, offset, query_lang, sort, show_facets, fmt, as_json, fi
     query = " ".join(words)
     fmt = chosen_format(fmt, as_json)
     fields = chosen_fields(fields, hit_fields())
-    catalogue = _open(index_dir)
-    result = catalogue.search(query, limit=limit, offset=offset, filters=_chosen(options), query_lang=query_lang,
+    collection = _open(index_dir)
+    result = collection.search(query, limit=limit, offset=offset, filters=_chosen(options), query_lang=query_lang,
                               sort=sort)
     if fmt != "table":
         document = result.to_json()
@@ -188,7 +188,7 @@ def search(words, limit, offset, query_lang, sort, show_facets, fmt, as_json, fi
     lang = get_language()
     style = _style(color)
     for warning in result.warnings:
-        if warning not in catalogue.warnings:
+        if warning not in collection.warnings:
             click.echo(_("Obs: {warning}").format(warning=warning), err=True)
     for correction in result.corrections:
         click.echo(_("Sökte efter {corrected} i stället för {original}").format(
@@ -244,7 +244,7 @@ def search(words, limit, offset, query_lang, sort, show_facets, fmt, as_json, fi
             click.echo(render_hit(number, hit, lang, style, width or 100), color=style.color)
     if show_facets:
         click.echo("")
-        click.echo(render_facets(result.facets, lang, catalogue, width or 100))
+        click.echo(render_facets(result.facets, lang, collection, width or 100))
     return 0
 
 
@@ -261,8 +261,8 @@ def search(words, limit, offset, query_lang, sort, show_facets, fmt, as_json, fi
 def list_projects(sort, limit, offset, show_facets, fmt, as_json, fields, index_dir, **options):
     fmt = chosen_format(fmt, as_json)
     fields = chosen_fields(fields, project_fields())
-    catalogue = _open(index_dir)
-    listing = catalogue.listing(filters=_chosen(options), sort=sort, limit=limit, offset=offset)
+    collection = _open(index_dir)
+    listing = collection.listing(filters=_chosen(options), sort=sort, limit=limit, offset=offset)
     if fmt != "table":
         document = listing.to_json()
         write_records(fmt, document.pop("projects"), fields, document, key="projects")
@@ -283,7 +283,7 @@ def list_projects(sort, limit, offset, show_facets, fmt, as_json, fields, index_
         click.echo(_summary_line(listing.total, listing.eu_support_total, lang))
     if show_facets:
         click.echo("")
-        click.echo(render_facets(listing.facets, lang, catalogue, width or 100))
+        click.echo(render_facets(listing.facets, lang, collection, width or 100))
     return 0 if listing.projects else 1
 
 
@@ -293,9 +293,9 @@ def list_projects(sort, limit, offset, show_facets, fmt, as_json, fields, index_
 @click.option("--json", "as_json", is_flag=True, help=N_("Skriv ut projektet som JSON."))
 @index_option
 def show(project_id, as_json, index_dir):
-    catalogue = _open(index_dir)
-    project = catalogue.get(project_id)
-    concepts = catalogue.concepts_in(project)
+    collection = _open(index_dir)
+    project = collection.get(project_id)
+    concepts = collection.concepts_in(project)
     lang = get_language()
     if as_json:
         data = project.to_json()

@@ -48,7 +48,7 @@ def serve(host, port, threads, cors_origin, request_timeout, connection_limit, i
 
     import waitress  # noqa: PLC0415
 
-    from ..catalogue import open_catalogue  # noqa: PLC0415
+    from ..collection import open_collection  # noqa: PLC0415
     from ..web import create_app  # noqa: PLC0415
 
     progress = None
@@ -65,10 +65,10 @@ def serve(host, port, threads, cors_origin, request_timeout, connection_limit, i
     handler.setFormatter(logging.Formatter("%(message)s"))
     access.addHandler(handler)
     access.propagate = False
-    catalogue = open_catalogue(index_dir, progress=progress)
+    collection = open_collection(index_dir, progress=progress)
     try:
         try:
-            app = create_app(catalogue, cors_origin=cors_origin, request_timeout=request_timeout, workers=threads)
+            app = create_app(collection, cors_origin=cors_origin, request_timeout=request_timeout, workers=threads)
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="'--cors'") from None
         try:
@@ -93,5 +93,5 @@ def serve(host, port, threads, cors_origin, request_timeout, connection_limit, i
             server.close()
         click.echo(_("Servern har stoppats"))
     finally:
-        catalogue.close()
+        collection.close()
     return 0

@@ -1,6 +1,6 @@
 """The JSON endpoints: their parameters, checked strictly, and the documents they answer with.
 
-Each endpoint is a function ``(catalogue, params, settings) -> JSON-able data``. A parameter
+Each endpoint is a function ``(collection, params, settings) -> JSON-able data``. A parameter
 the endpoint does not know, a value of the wrong kind or out of range, raises
 :class:`~amif_search.web.http.HttpError` (400) naming the parameter; errors of the library
 (a query that cannot be understood, an unknown ID) pass through to the application, which
@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .. import fields as F
-from ..catalogue import Catalogue, SearchResult
+from ..collection import Collection, SearchResult
 from ..i18n import _
 from ..i18n.languages import interface_languages
 from ..model import Project
@@ -135,11 +135,11 @@ def _filters(params: dict[str, str]) -> dict[str, object]:
     return values
 
 
-def _query_language(catalogue: Catalogue, params: dict[str, str]) -> str | None:
+def _query_language(collection: Collection, params: dict[str, str]) -> str | None:
     value = _text(params, "lang", 10)
     if value is None:
         return None
-    known = catalogue.glossary.all_languages()
+    known = collection.glossary.all_languages()
     if value not in known:
         raise HttpError(400, _("{name} måste vara ett av {known}, inte '{value}'").format(
             name="lang", known=", ".join(known), value=value))
@@ -169,31 +169,31 @@ def _flag(params: dict[str, str], name: str) -> bool:
     return value in ("1", "true")
 
 
-def search(catalogue: Catalogue, params: dict[str, str], settings: ApiSettings) -> dict:
+def search(collection: Collection, params: dict[str, str], settings: ApiSettings) -> dict:
     """``/api/search``: a page of hits, as :meth:`SearchResult.to_json`; the facets with ``facets=1``."""
     _only(params, search_parameters())
-    return search_result(catalogue, params, settings).to_json(facets=_flag(params, "facets"))
+    return search_result(collection, params, settings).to_json(facets=_flag(params, "facets"))
 
 
-def search_result(catalogue: Catalogue, params: dict[str, str], settings: ApiSettings,
+def search_result(collection: Collection, params: dict[str, str], settings: ApiSettings,
                   default_limit: int = 10) -> SearchResult:
     """The search that ``params`` asks for, its parameters checked as ``/api/search`` checks them."""
     query = _query(params, settings.max_query_length)
-    return catalogue.search(
+    return collection.search(
         query,
         limit=_integer(params, "limit", default_limit, 1, MAX_LIMIT),
         offset=_integer(params, "offset", 0, 0, MAX_OFFSET) or 0,
-        lang=_query_language(catalogue, params),
+        lang=_query_language(collection, params),
         filters=_filters(params),
         sort=_sort(params),
     )
 
 
-def projects(catalogue: Catalogue, params: dict[str, str], settings: ApiSettings) -> dict:
+def projects(collection: Collection, params: dict[str, str], settings: ApiSettings) -> dict:
     """``/api/projects``: a page of the projects in source order (or ``sort``), optionally
     filtered; the facets with ``facets=1``."""
     _only(params, projects_parameters())
-    listing = catalogue.listing(
+    listing = collection.listing(
         filters=_filters(params),
         sort=_sort(params),
         limit=_integer(params, "limit", MAX_LIMIT, 1, MAX_LIMIT),
@@ -202,34 +202,34 @@ def projects(catalogue: Catalogue, params: dict[str, str], settings: ApiSettings
     return listing.to_json(facets=_flag(params, "facets"))
 
 
-def project_json(catalogue: Catalogue, project: Project) -> dict:
+def project_json(collection: Collection, project: Project) -> dict:
     """One project with its notes and glossary concepts: the same as ``amif-search show --json``."""
     data = project.to_json()
     data["notes"] = list(project.notes)
     data["concepts"] = [{"id": c.id, "sv": c.headword, "terms": {k: v[0] for k, v in c.terms.items() if v}}
-                        for c in catalogue.concepts_in(project)]
+                        for c in collection.concepts_in(project)]
     return data
 
 
-def project(catalogue: Catalogue, project_id: str, params: dict[str, str], settings: ApiSettings) -> dict:
+def project(collection: Collection, project_id: str, params: dict[str, str], settings: ApiSettings) -> dict:
     """``/api/projects/<id>``: one project, or :class:`NotFoundError`."""
     _only(params, PROJECT_PARAMETERS)
-    return project_json(catalogue, catalogue.get(project_id))
+    return project_json(collection, collection.get(project_id))
 
 
-def glossary(catalogue: Catalogue, params: dict[str, str], settings: ApiSettings) -> dict:
+def glossary(collection: Collection, params: dict[str, str], settings: ApiSettings) -> dict:
     """``/api/glossary``: the concepts that have the word as a term, best first."""
     _only(params, GLOSSARY_PARAMETERS)
     word = _required(params, "q")
     if len(word) > MAX_TEXT:
         raise HttpError(400, _too_long("q", len(word), MAX_TEXT))
-    lang = _query_language(catalogue, params)
-    matches = catalogue.lookup(word, lang)
+    lang = _query_language(collection, params)
+    matches = collection.lookup(word, lang)
     return {
         "query": word,
         "lang": lang,
         "total": len(matches),
         "matches": [{"lang": m.lang, "term": m.term, "exact": m.exact, "how": m.how,
-                     "concept": dict(m.concept.to_json(), narrower=catalogue.glossary.narrower(m.concept.id))}
+                     "concept": dict(m.concept.to_json(), narrower=collection.glossary.narrower(m.concept.id))}
                     for m in matches],
     }

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 from urllib.parse import parse_qsl
 
-from ..catalogue import Catalogue, open_catalogue
+from ..collection import Collection, open_collection
 from ..errors import AmifSearchError, IndexLockedError, IndexNotFoundError, IndexStateError, NotFoundError, \
     QueryError
 from ..i18n import _, speaking
@@ -58,11 +58,11 @@ API_POLICY = "default-src 'none'; frame-ancestors 'none'"
 StartResponse = Callable[..., object]
 
 
-def create_app(catalogue_or_index_dir: Catalogue | str | Path | None = None, *, cors_origin: str | None = None,
+def create_app(collection_or_index_dir: Collection | str | Path | None = None, *, cors_origin: str | None = None,
                max_query_length: int = DEFAULT_MAX_QUERY_LENGTH, request_timeout: float | None = None,
                workers: int = 8) -> "SearchApp":
-    """A WSGI application over an open :class:`Catalogue`, or over the index in a folder
-    (opened, and built when missing, as :func:`open_catalogue` does).
+    """A WSGI application over an open :class:`Collection`, or over the index in a folder
+    (opened, and built when missing, as :func:`open_collection` does).
 
     ``cors_origin`` (``https://example.org`` or ``*``) allows scripts of that origin to call
     the API; without it no cross-origin header is sent. ``max_query_length`` bounds the
@@ -74,11 +74,11 @@ def create_app(catalogue_or_index_dir: Catalogue | str | Path | None = None, *, 
         raise ValueError(f"not an origin (scheme://host[:port] or *): {cors_origin!r}")
     if not 1 <= max_query_length <= MAX_QUERY_LENGTH:
         raise ValueError(f"max_query_length must be from 1 to {MAX_QUERY_LENGTH}, not {max_query_length}")
-    if isinstance(catalogue_or_index_dir, Catalogue):
-        catalogue = catalogue_or_index_dir
+    if isinstance(collection_or_index_dir, Collection):
+        collection = collection_or_index_dir
     else:
-        catalogue = open_catalogue(catalogue_or_index_dir)
-    app = SearchApp(catalogue, cors_origin=cors_origin, max_query_length=max_query_length)
+        collection = open_collection(collection_or_index_dir)
+    app = SearchApp(collection, cors_origin=cors_origin, max_query_length=max_query_length)
     if request_timeout is not None:
         app.deadline = Deadline(request_timeout, workers)
     return app
@@ -89,13 +89,13 @@ class SearchApp:
 
     deadline: Deadline | None = None
 
-    def __init__(self, catalogue: Catalogue, *, cors_origin: str | None, max_query_length: int) -> None:
-        self.catalogue = catalogue
+    def __init__(self, collection: Collection, *, cors_origin: str | None, max_query_length: int) -> None:
+        self.collection = collection
         self.cors_origin = cors_origin
         self.settings = api.ApiSettings(max_query_length)
-        self.page_context = PageContext.of(catalogue.projects(), max_query_length)
+        self.page_context = PageContext.of(collection.projects(), max_query_length)
         self.openapi = openapi_document(max_query_length=max_query_length,
-                                        languages=catalogue.glossary.all_languages())
+                                        languages=collection.glossary.all_languages())
         self.static = {path.name: path.read_bytes() for path in _STATIC.iterdir()
                        if path.suffix in _STATIC_TYPES}
         # The API's paths: /api/v1/..., and the same without v1 for older clients.
@@ -185,7 +185,7 @@ class SearchApp:
         view, status = None, 200
         if params.get("q", "").strip():
             try:
-                view = SearchView(result=api.search_result(self.catalogue, params, self.settings, PAGE_SIZE))
+                view = SearchView(result=api.search_result(self.collection, params, self.settings, PAGE_SIZE))
             except (HttpError, QueryError) as exc:
                 view, status = SearchView(error=exc.message), 400
         html = render_page(lang, request.params, self.page_context, request.script_name, view)
@@ -196,11 +196,11 @@ class SearchApp:
         lang = choose_language(request.params.get("ui"), request.accept_language)
         headers = [("Content-Language", lang), ("Vary", "Accept-Language"), ("Cache-Control", "no-cache")]
         try:
-            project = self.catalogue.get(project_id)
+            project = self.collection.get(project_id)
         except NotFoundError as exc:
             html = render_not_found(lang, exc.message, request.script_name)
             return Response(404, html.encode("utf-8"), "text/html; charset=utf-8", headers)
-        html = render_project_page(lang, project, self.catalogue.concepts_in(project), request.script_name,
+        html = render_project_page(lang, project, self.collection.concepts_in(project), request.script_name,
                                    request.params.get("q", "")[:self.settings.max_query_length])
         return Response(200, html.encode("utf-8"), "text/html; charset=utf-8", headers)
 
@@ -215,16 +215,16 @@ class SearchApp:
         return Response(204, b"", "image/x-icon", [("Cache-Control", "max-age=86400")])
 
     def _search(self, request: Request) -> Response:
-        return json_response(api.search(self.catalogue, request.params, self.settings))
+        return json_response(api.search(self.collection, request.params, self.settings))
 
     def _projects(self, request: Request) -> Response:
-        return json_response(api.projects(self.catalogue, request.params, self.settings))
+        return json_response(api.projects(self.collection, request.params, self.settings))
 
     def _project(self, request: Request, project_id: str) -> Response:
-        return json_response(api.project(self.catalogue, project_id, request.params, self.settings))
+        return json_response(api.project(self.collection, project_id, request.params, self.settings))
 
     def _glossary(self, request: Request) -> Response:
-        return json_response(api.glossary(self.catalogue, request.params, self.settings))
+        return json_response(api.glossary(self.collection, request.params, self.settings))
 
     def _openapi(self, request: Request) -> Response:
         # The paths are relative to where the application is mounted.

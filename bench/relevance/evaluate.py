@@ -207,20 +207,20 @@ def full_matches(result) -> int | None:
 def amif_run(index_dir: Path):
     """The system under test, on a fresh index of the packaged source."""
     sys.path.insert(0, str(HERE.parent.parent))
-    from amif_search.catalogue import build_index, open_catalogue
+    from amif_search.collection import build_index, open_collection
     from amif_search.errors import AmifSearchError
 
     build_index(None, index_dir)
-    catalogue = open_catalogue(index_dir)
+    collection = open_collection(index_dir)
 
     def run(query: str) -> Ranking:
         try:
-            result = catalogue.search(query, limit=LIMIT)
+            result = collection.search(query, limit=LIMIT)
         except AmifSearchError:
             return Ranking([], 0)
         return Ranking([hit.project.id for hit in result.hits], full_matches(result))
 
-    return run, catalogue
+    return run, collection
 
 
 def baseline_runs(index_dir: Path, projects) -> dict[str, Callable[[str], Ranking]]:
@@ -257,14 +257,14 @@ def baseline_runs(index_dir: Path, projects) -> dict[str, Callable[[str], Rankin
     }
 
 
-def evaluate_lookup(catalogue, words: list[LookupWord]) -> dict:
-    """Top-1 accuracy of ``catalogue.lookup`` per kind of word, and out-of-domain false positives."""
+def evaluate_lookup(collection, words: list[LookupWord]) -> dict:
+    """Top-1 accuracy of ``collection.lookup`` per kind of word, and out-of-domain false positives."""
     per_kind: dict[str, list[bool]] = defaultdict(list)
     misses, false_positives = [], []
     outside = 0
     for item in words:
         try:
-            matches = catalogue.lookup(item.word, lang=item.lang)
+            matches = collection.lookup(item.word, lang=item.lang)
         except Exception as error:  # a word the lookup cannot take counts as no answer
             matches = []
             misses.append({"word": item.word, "lang": item.lang, "error": str(error)})
@@ -288,13 +288,13 @@ def evaluate() -> dict:
     """Every system over every judged query, and the lookup set, in one run."""
     judged = load_judgments()
     with tempfile.TemporaryDirectory() as tmp:
-        run, catalogue = amif_run(Path(tmp) / "amif")
-        projects = catalogue.projects()
+        run, collection = amif_run(Path(tmp) / "amif")
+        projects = collection.projects()
         results: dict = {"amif_search": score(run, judged)}
         for name, base in baseline_runs(Path(tmp) / "baseline", projects).items():
             results[name] = score(base, judged)
-        lookup = evaluate_lookup(catalogue, load_lookup()) if LOOKUP.exists() else None
-        catalogue.close()
+        lookup = evaluate_lookup(collection, load_lookup()) if LOOKUP.exists() else None
+        collection.close()
     return results | {"lookup": lookup}
 
 

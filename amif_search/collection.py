@@ -1,7 +1,7 @@
 """The public library API: open (building when needed) an index, search it, list projects.
 
-    catalogue = open_catalogue()                 # default index, built on first use
-    result = catalogue.search("trauma barn", limit=5, year=2022)
+    collection = open_collection()                 # default index, built on first use
+    result = collection.search("trauma barn", limit=5, year=2022)
     for hit in result.hits:
         print(hit.project.id, hit.score, hit.snippet)
 """
@@ -27,8 +27,8 @@ from .indexing import (  # noqa: F401  (re-exported: the index's life is part of
     IndexInfo, UpdateReport, Verification, build_index, rebuild_reason, resolve_index_dir, update_index,
 )
 
-__all__ = ["Catalogue", "SearchResult", "ProjectList", "Hit", "Correction", "FacetValue", "IndexInfo", "UpdateReport", "Verification",
-           "open_catalogue", "build_index", "update_index",
+__all__ = ["Collection", "SearchResult", "ProjectList", "Hit", "Correction", "FacetValue", "IndexInfo", "UpdateReport", "Verification",
+           "open_collection", "build_index", "update_index",
            "resolve_index_dir"]
 
 Progress = Callable[[int, int], None]
@@ -136,8 +136,8 @@ class ProjectList:
         return data
 
 
-def open_catalogue(index_dir: str | Path | None = None, *, build: bool = True,
-                   progress: Progress | None = None, lock_timeout: float = 30.0) -> "Catalogue":
+def open_collection(index_dir: str | Path | None = None, *, build: bool = True,
+                   progress: Progress | None = None, lock_timeout: float = 30.0) -> "Collection":
     """Open the index, building it first when there is none, and rebuilding it when its
     sources changed or it was written by another analysis or schema version.
 
@@ -146,12 +146,12 @@ def open_catalogue(index_dir: str | Path | None = None, *, build: bool = True,
     location = resolve_index_dir(index_dir)
     try:
         generation = store.live_generation(location)
-        manifest = store.read_manifest(generation, verify_files=False)  # the Catalogue checks the files
+        manifest = store.read_manifest(generation, verify_files=False)  # the Collection checks the files
     except IndexNotFoundError:
         if not build:
             raise
         build_index(None, location, progress=progress, lock_timeout=lock_timeout)
-        return Catalogue(location)
+        return Collection(location)
     reason = rebuild_reason(manifest, sources_too=False)
     stale = [s for s in manifest.sources if s.changed()]
     if reason and build:
@@ -169,10 +169,10 @@ def open_catalogue(index_dir: str | Path | None = None, *, build: bool = True,
             update_index(present, location, progress=progress, lock_timeout=lock_timeout)
         except AmifSearchError as exc:
             # A search needs no writing: answer from the whole old index, and say it is stale.
-            catalogue = Catalogue(location, _read=(generation, manifest))
-            catalogue.warnings.append(_("indexet är inaktuellt (källan {source} har ändrats) och kunde inte "
+            collection = Collection(location, _read=(generation, manifest))
+            collection.warnings.append(_("indexet är inaktuellt (källan {source} har ändrats) och kunde inte "
                                         "uppdateras: {reason}").format(source=stale[0].path, reason=exc.lines()[0]))
-            return catalogue
+            return collection
     elif stale:
         reason = _("källan {path} har ändrats sedan indexet byggdes").format(path=stale[0].path)
         raise IndexStateError(_("{path}: {reason}; bygg om det med 'amif-search index build'").format(
@@ -181,11 +181,11 @@ def open_catalogue(index_dir: str | Path | None = None, *, build: bool = True,
         raise IndexStateError(_("{path}: {reason}; bygg om det med 'amif-search index build'").format(
             path=location, reason=reason))
     else:
-        return Catalogue(location, _read=(generation, manifest))  # its manifest is not read again
-    return Catalogue(location)
+        return Collection(location, _read=(generation, manifest))  # its manifest is not read again
+    return Collection(location)
 
 
-class Catalogue:
+class Collection:
     """An open index. One instance may serve many threads.
 
     Its files are checked against the signed manifest before anything of them is read;
@@ -263,12 +263,12 @@ class Catalogue:
         return self._glossary
 
     def close(self) -> None:
-        """Close the index's files; the catalogue cannot be used after."""
+        """Close the index's files; the collection cannot be used after."""
         self.engine.close()
         self.records.close()
 
-    def __enter__(self) -> "Catalogue":
-        """``with open_catalogue() as catalogue:`` closes it at the end of the block."""
+    def __enter__(self) -> "Collection":
+        """``with open_collection() as collection:`` closes it at the end of the block."""
         return self
 
     def __exit__(self, *exc) -> None:
@@ -427,7 +427,7 @@ class Catalogue:
 
     def _facts_of(self, ids: list[str]) -> dict[str, Facts]:
         """The facts of these projects; those read once are remembered (a generation never
-        changes), so a long-lived catalogue soon reads none."""
+        changes), so a long-lived collection soon reads none."""
         known = self._facts
         missing = [pid for pid in ids if pid not in known]
         if missing:
