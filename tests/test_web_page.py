@@ -151,3 +151,23 @@ def test_a_start_year_facet_narrows_to_projects_that_started_then(app):
     ids = re.findall(r'<li class="hit" data-id="([^"]+)"', narrowed)
     assert ids and all(pid.endswith("2019") for pid in ids)
     assert 'name="start_year" value="2019"' in narrowed and "Remove the filter" in narrowed
+
+
+def _partial_ids(text: str) -> list[str]:
+    return re.findall(r'<li class="hit" data-id="([^"]+)"><article>\n<h2[^\n]*\n<p class="partial">', text)
+
+
+def test_hits_that_match_only_part_of_the_query_say_so(app):
+    text = call(app, "/?q=trauma+barn&ui=en").text
+    ids = re.findall(r'<li class="hit" data-id="([^"]+)"', text)
+    partial = _partial_ids(text)
+    assert ids[:2] and not set(ids[:2]) & set(partial)      # the LANU projects match both words
+    assert partial and set(partial) <= set(ids[2:])
+    assert "Matches part of the query" in text
+    assert "No project matches the whole query" not in text
+
+
+def test_the_page_says_first_when_no_project_matches_the_whole_query(app):
+    text = call(app, "/?q=tortyr+arbetsgivare").text
+    assert "Inget projekt matchar hela frågan" in text
+    assert _partial_ids(text) == re.findall(r'<li class="hit" data-id="([^"]+)"', text)

@@ -47,6 +47,9 @@ COUNT = N_plural("{total} träff för {query}", "{total} träffar för {query}")
 PAST_THE_END = N_plural("Det finns bara {total} träff; inget att visa från nummer {first}",
                         "Det finns bara {total} träffar; inget att visa från nummer {first}")
 SHOWING = N_("Visar {first}–{last}")
+# As on the command line: with several concepts, a hit that matches only some of them says so.
+NO_FULL_MATCH = N_("Inget projekt matchar hela frågan; de här matchar en del av den.")
+PARTIAL = N_("Matchar en del av frågan")
 PAGES_LABEL = N_("Sidor")
 PREVIOUS = N_("Föregående sida")
 NEXT = N_("Visa fler träffar")
@@ -354,6 +357,10 @@ def _results(page: _Page, result, params: Mapping[str, str], state: dict, contex
         link = f'<a href="{page.href("/", {**state, "q": result.suggestion})}">{e(result.suggestion)}</a>'
         before, _sep, after = t(SUGGESTION).partition("{suggestion}")
         notes.append(f"{e(before)}{link}{e(after)}")
+    partial = result.concepts > 1 and result.sort == "relevance"
+    if partial and result.hits and not result.offset and not any(
+            hit.coverage >= result.concepts for hit in result.hits):
+        notes.append(e(t(NO_FULL_MATCH)))
     notes_html = f'<p id="notes" class="notes">{" ".join(notes)}</p>\n'
     if not result.total:
         return t(NONE).format(query=query), notes_html, None
@@ -363,7 +370,7 @@ def _results(page: _Page, result, params: Mapping[str, str], state: dict, contex
     first, last = result.offset + 1, result.offset + len(result.hits)
     summary = (f'<p class="summary">{e(page.n(TOTAL, result.total).format(count=result.total, amount=format_amount(result.eu_support_total, page.lang)))}'
                f' · {e(t(SHOWING).format(first=first, last=last))}</p>\n')
-    hits = "\n".join(_hit(page, hit, state) for hit in result.hits)
+    hits = "\n".join(_hit(page, hit, state, partial and hit.coverage < result.concepts) for hit in result.hits)
     listing = (f'<ol id="results" class="results" start="{first}" aria-label="{e(t(RESULTS_LABEL))}">\n'
                f"{hits}\n</ol>\n")
     links = []
@@ -382,7 +389,7 @@ def _results(page: _Page, result, params: Mapping[str, str], state: dict, contex
     return status, notes_html + summary + listing + paging + facets, script
 
 
-def _hit(page: _Page, hit, state: dict) -> str:
+def _hit(page: _Page, hit, state: dict, partial: bool = False) -> str:
     project = hit.project
     e, t = escape, page.t
     link = page.href(f"/projects/{quote(project.id, safe='')}", {"q": state.get("q")})
@@ -395,7 +402,8 @@ def _hit(page: _Page, hit, state: dict) -> str:
         (LABELS["support"], page.amount(project.eu_support)),
         (LABELS["objective"], f"{e(project.objective.code)} {e(t(project.objective.title))}"),
     ])
-    return f'<li class="hit" data-id="{e(project.id)}"><article>\n{title}\n{snippet}\n{facts}\n</article></li>'
+    note = f'<p class="partial">{e(t(PARTIAL))}</p>\n' if partial else ""
+    return f'<li class="hit" data-id="{e(project.id)}"><article>\n{title}\n{note}{snippet}\n{facts}\n</article></li>'
 
 
 def _facts(page: _Page, rows: list[tuple[str, str]]) -> str:
