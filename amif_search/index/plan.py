@@ -375,11 +375,17 @@ class Evaluation:
         return scores
 
     def prefix(self, fieldname: str, prefix: str, boost: float) -> Matches:
+        # Bounded: a short prefix of a large collection could otherwise read thousands of lists.
+        ids = self._live_union(lambda reader: ((fieldname, text) for text in
+                                               islice(reader.expand_prefix(fieldname, prefix), MAX_PREFIX_TERMS)))
+        return Matches(ids, np.full(len(ids), float(boost)))
+
+    def _live_union(self, terms_of) -> np.ndarray:
+        """The live documents (ascending) of every segment that have any of the (field, text)
+        terms ``terms_of(reader)`` gives for that segment's reader."""
         found = []
         for leaf, (reader, base) in enumerate(self.segments.leaves):
-            # Bounded: a short prefix of a large collection could otherwise read thousands of lists.
-            parts = [self.segments.postings(leaf, fieldname, text)[0]
-                     for text in islice(reader.expand_prefix(fieldname, prefix), MAX_PREFIX_TERMS)]
+            parts = [self.segments.postings(leaf, fieldname, text)[0] for fieldname, text in terms_of(reader)]
             if not parts:
                 continue
             ids = unique(np.concatenate(parts))
@@ -387,8 +393,7 @@ class Evaluation:
             if live is not None:
                 ids = ids[live[ids]]
             found.append(ids.astype(np.int64) + base)
-        ids = _joined(found) if found else _NO_IDS
-        return Matches(ids, np.full(len(ids), float(boost)))
+        return _joined(found) if found else _NO_IDS
 
     def filtered(self, query, simplified: bool = False) -> np.ndarray:
         """The documents (ascending) of an unscored Whoosh query (objective, years,
@@ -416,18 +421,8 @@ class Evaluation:
         if isinstance(query, Q.Every):
             return self.every().ids
         if isinstance(query, (Q.Term, Q.MultiTerm)):
-            found = []
             terms = query.existing_terms(searcher.reader(), expand=True)
-            for leaf, (_reader, base) in enumerate(self.segments.leaves):
-                parts = [self.segments.postings(leaf, fieldname, text)[0] for fieldname, text in terms]
-                if not parts:
-                    continue
-                ids = unique(np.concatenate(parts))
-                live = self.segments.live(leaf)
-                if live is not None:
-                    ids = ids[live[ids]]
-                found.append(ids.astype(np.int64) + base)
-            return _joined(found) if found else _NO_IDS
+            return self._live_union(lambda _reader: terms)
         return np.array(sorted(searcher.docs_for_query(query)), dtype=np.int64)
 
     def phrase(self, fieldname: str, words: list, boost: float) -> Matches:
