@@ -381,6 +381,10 @@ class Engine:
         coverage = np.zeros(size, dtype=np.int64)
         strength = np.zeros(size)
         specific = np.zeros(size, dtype=bool)
+        # A project that only neighbours in the thesaurus lead to, and only for part of the
+        # query, is a guess twice over ('trauma barn' -> a project on mental health with no
+        # children): it is kept only when it meets every concept or a concept's own words.
+        admitted = np.zeros(size, dtype=bool)
         # A concept whose own words occur in most of the collection (flykting, stöd) is
         # generic: in a query with a more specific concept, it cannot carry a project alone
         # (when the specific one finds nothing, nothing is found: no project is about it).
@@ -401,13 +405,14 @@ class Engine:
             scores += concept
             coverage += matched
             strength += np.where(own_docs, 1.0, np.where(matched, RELATED_COVERAGE, 0.0))
+            admitted |= own_docs
             if not generic:
                 specific |= matched
         # A word that matches nothing is the topic when it is half the query or more ('maatalouden
         # tuet'); in a longer question it is more likely an incidental word ('find', 'receiving').
         if unmatched and 2 * unmatched >= len(concepts):
             any_specific = True
-        keep = coverage > 0
+        keep = (coverage > 0) & (admitted | (coverage == len(concepts)))
         if any_generic and any_specific:
             keep &= specific
         docnums = np.flatnonzero(keep)
