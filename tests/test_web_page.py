@@ -170,3 +170,49 @@ def test_the_page_says_first_when_no_project_matches_the_whole_query(app):
     text = call(app, "/?q=tortyr+arbetsgivare").text
     assert "Inget projekt matchar hela frågan" in text
     assert _partial_ids(text) == re.findall(r'<li class="hit" data-id="([^"]+)"', text)
+
+
+def _notes(text: str) -> list[str]:
+    found = re.search(r'<ul id="notes" class="notes" aria-label="([^"]*)">(.*?)</ul>', text)
+    return re.findall(r"<li>(.*?)</li>", found.group(2)) if found else []
+
+
+@pytest.mark.parametrize("lang, said", [
+    ("sv", '<q>started in 2021</q> lästes som <code>startår:2021</code>'),
+    ("fi", '<q>started in 2021</q> luettiin muotoon <code lang="sv">startår:2021</code>'),
+    ("en", '<q>started in 2021</q> was read as <code lang="sv">startår:2021</code>'),
+])
+def test_words_read_as_a_filter_are_said_in_the_readers_language(app, lang, said):
+    text = call(app, f"/?q=projects+that+started+in+2021&ui={lang}").text
+    assert _notes(text) == [said]
+    assert re.search(r'<ul id="notes" class="notes" aria-label="(Så lästes frågan|Näin kysely tulkittiin|'
+                     r'How the query was read)">', text)
+    ids = re.findall(r'<li class="hit" data-id="([^"]+)"', text)
+    assert ids and all(pid.endswith("2021") for pid in ids)
+
+
+def test_an_organisation_read_as_a_boost_and_amounts_and_objectives_are_said(app):
+    boost = _notes(call(app, "/?q=diakonissanstalten+trauma&ui=en").text)
+    assert boost == ['<q>diakonissanstalten</q> was read as <code lang="sv">genomförare:&quot;Stiftelsen '
+                     'Diakonissanstalten i Helsingfors&quot;</code>: the projects it implements come first']
+    filters = _notes(call(app, "/?q=tortyr+%C3%B6ver+500000+m%C3%A5l+6.2&ui=fi").text)
+    assert filters[:2] == ['<q>över 500000</q> luettiin muotoon <code lang="sv">stöd:&gt;500000</code>',
+                           '<q>mål 6.2</q> luettiin muotoon <code lang="sv">mål:6.2</code>']
+
+
+def test_corrections_translations_and_unknown_words_are_said_with_the_swedish_marked(app):
+    corrected = _notes(call(app, "/?q=tortir&ui=en").text)
+    assert corrected == ['Searched for <span lang="sv">tortyr</span> instead of tortir',
+                         'Did you mean: <a href="/?ui=en&amp;q=tortyr">tortyr</a>']
+    assert _notes(call(app, "/?q=kidutus&ui=en").text) == ['Searched for kidutus as <span lang="sv">tortyr</span>']
+    unknown = _notes(call(app, "/?q=tortyr+xyzzyq&ui=fi").text)
+    assert unknown[0] == "Ei löydy hankkeista: xyzzyq"
+    # A Swedish page marks nothing, and a query read as it stands has no notes at all.
+    assert _notes(call(app, "/?q=tortir").text)[0] == "Sökte efter <span>tortyr</span> i stället för tortir"
+    assert 'id="notes"' not in call(app, "/?q=trauma+barn").text
+
+
+def test_the_notes_escape_the_words_they_repeat(app):
+    text = call(app, "/?q=%3Cem%3Exyzzyq%3C%2Fem%3E+tortyr&ui=en").text
+    assert "<em>" not in text.split("<main>")[1]
+

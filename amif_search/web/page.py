@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from html import escape
 from pathlib import PurePath
+from string import Formatter
 from typing import Mapping
 from urllib.parse import quote, urlencode
 
@@ -42,6 +43,11 @@ NONE = N_("Inga träffar för {query}")
 SUGGESTION = N_("Menade du: {suggestion}")
 CORRECTED = N_("Sökte efter {corrected} i stället för {original}")
 TRANSLATED = N_("Sökte efter {original} som {swedish}")
+# How plain words were read, said as the command line says it (cli/search.py).
+READ_AS = N_("{original} lästes som {reading}")
+READ_AS_BOOST = N_("{original} lästes som {reading}: de projekt den genomför kommer först")
+UNKNOWN = N_("Finns inte i projekten: {words}")
+NOTES_LABEL = N_("Så lästes frågan")
 TOTAL = N_plural("{count} projekt, EU-stöd sammanlagt {amount}", "{count} projekt, EU-stöd sammanlagt {amount}")
 COUNT = N_plural("{total} träff för {query}", "{total} träffar för {query}")
 PAST_THE_END = N_plural("Det finns bara {total} träff; inget att visa från nummer {first}",
@@ -232,6 +238,16 @@ class _Page:
         return escape(format_amount(value, self.lang))
 
 
+def _fill(template: str, values: Mapping[str, str]) -> str:
+    """A translated text, escaped, with its placeholders replaced by pieces of HTML."""
+    out = []
+    for literal, name, _spec, _conversion in Formatter().parse(template):
+        out.append(escape(literal))
+        if name is not None:
+            out.append(values.get(name, escape(f"{{{name}}}")))
+    return "".join(out)
+
+
 def _marked(text: str, spans) -> str:
     """``text`` escaped, with the spans in ``<mark>``."""
     out, last = [], 0
@@ -343,25 +359,43 @@ def _filters(page: _Page, params: Mapping[str, str], state: dict) -> str:
             + "".join(items) + "</ul>\n")
 
 
+def _notes(page: _Page, result, state: dict) -> list[str]:
+    """How the query was read, in the order the command line says it: corrections, words read
+    as filters or as an implementer, translations, words no project has, a suggestion."""
+    t, e = page.t, escape
+    notes = []
+    for correction in result.corrections:
+        notes.append(_fill(t(CORRECTED), {"corrected": page.sv(e(correction.corrected)),
+                                          "original": e(correction.original)}))
+    for reading in result.interpretations:
+        # The reading is query syntax, with the field's Swedish name: what the reader may type.
+        values = {"original": f"<q>{e(reading.original)}</q>", "reading": page.sv(e(reading.reading), "code")}
+        notes.append(_fill(t(READ_AS_BOOST if reading.kind == "boost" else READ_AS), values))
+    for expansion in result.expansions:
+        if expansion.kind == "translation" and expansion.original.lower() not in \
+                {s.lower() for s in expansion.swedish[:1]}:
+            notes.append(_fill(t(TRANSLATED), {"original": e(expansion.original),
+                                               "swedish": page.sv(e(" | ".join(expansion.swedish[:6])))}))
+    if result.unknown:
+        notes.append(_fill(t(UNKNOWN), {"words": e(", ".join(result.unknown))}))
+    if result.suggestion:
+        link = f'<a href="{page.href("/", {**state, "q": result.suggestion})}">{e(result.suggestion)}</a>'
+        notes.append(_fill(t(SUGGESTION), {"suggestion": link}))
+    return notes
+
+
 def _results(page: _Page, result, params: Mapping[str, str], state: dict, context: PageContext):
     t, e = page.t, escape
     query = result.query
-    notes = []
-    for correction in result.corrections:
-        notes.append(e(t(CORRECTED).format(corrected=correction.corrected, original=correction.original)))
-    for expansion in result.expansions:
-        if expansion.kind == "translation":
-            notes.append(e(t(TRANSLATED).format(original=expansion.original,
-                                                swedish=" | ".join(expansion.swedish[:6]))))
-    if result.suggestion:
-        link = f'<a href="{page.href("/", {**state, "q": result.suggestion})}">{e(result.suggestion)}</a>'
-        before, _sep, after = t(SUGGESTION).partition("{suggestion}")
-        notes.append(f"{e(before)}{link}{e(after)}")
+    notes = _notes(page, result, state)
     partial = result.concepts > 1 and result.sort == "relevance"
     if partial and result.hits and not result.offset and not any(
             hit.coverage >= result.concepts for hit in result.hits):
         notes.append(e(t(NO_FULL_MATCH)))
-    notes_html = f'<p id="notes" class="notes">{" ".join(notes)}</p>\n'
+    notes_html = ""
+    if notes:
+        items = "".join(f"<li>{note}</li>" for note in notes)
+        notes_html = f'<ul id="notes" class="notes" aria-label="{e(t(NOTES_LABEL))}">{items}</ul>\n'
     if not result.total:
         return t(NONE).format(query=query), notes_html, None
     if not result.hits:
