@@ -2,18 +2,45 @@
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
 from amif_search.web import create_app
 from tests.test_web_api import call
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 @pytest.fixture(scope="module")
 def app(collection):
     return create_app(collection)
+
+
+def build_many(folder: Path) -> Path:
+    """An index of the real page and 60 projects made by bench/generate.py from its words: a
+    search then has more hits than one page shows (the real page has only 12 projects)."""
+    from amif_search.collection import build_index
+
+    spec = importlib.util.spec_from_file_location("generate", ROOT / "bench" / "generate.py")
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    pages = generate.write_corpus(60, folder / "pages")
+    build_index([ROOT / "data" / "amif-so6-quota-refugee-placement.sv.txt", *pages], folder / "index")
+    return folder / "index"
+
+
+@pytest.fixture(scope="module")
+def many_app(tmp_path_factory):
+    from amif_search.collection import open_collection
+
+    opened = open_collection(build_many(tmp_path_factory.mktemp("many")), build=False)
+    yield create_app(opened)
+    opened.close()
 
 
 class _Links(HTMLParser):
@@ -216,3 +243,48 @@ def test_the_notes_escape_the_words_they_repeat(app):
     text = call(app, "/?q=%3Cem%3Exyzzyq%3C%2Fem%3E+tortyr&ui=en").text
     assert "<em>" not in text.split("<main>")[1]
 
+
+def _ids(text: str) -> list[str]:
+    return re.findall(r'<li class="hit" data-id="([^"]+)"', text)
+
+
+def test_without_the_script_the_next_page_is_a_link_that_pages_on_the_server(many_app):
+    everything = call(many_app, "/api/v1/search?q=trauma+barn&limit=100").json()
+    assert everything["total"] == 45
+    order = [hit["id"] for hit in everything["hits"]]
+    seen, target, pages = [], "/?q=trauma+barn&ui=en", 0
+    while target:
+        text = call(many_app, target).text
+        pages += 1
+        first = len(seen) + 1
+        seen += _ids(text)
+        assert f'<ol id="results" class="results" start="{first}"' in text
+        assert f'<span id="showing">Showing {first}–{len(seen)}</span>' in text
+        assert ('rel="prev"' in text) == (first > 1)
+        more = re.search(r'<a id="more" rel="next" href="([^"]+)" data-offset="(\d+)">Next page</a>', text)
+        if more:
+            # The page it opens starts at the hits, not at the top of the form.
+            assert more.group(1).endswith("#status") and int(more.group(2)) == len(seen)
+            target = more.group(1).replace("&amp;", "&").split("#")[0]
+        else:
+            target = None
+    assert pages == 3 and seen == order
+
+
+def test_the_previous_page_link_goes_back_one_page(many_app):
+    text = call(many_app, "/?q=trauma+barn&ui=sv&offset=40").text
+    previous = re.search(r'<a rel="prev" href="([^"]+)#status">Föregående sida</a>', text).group(1)
+    assert "offset=20" in previous
+    first = re.search(r'<a rel="prev" href="([^"]+)#status">', call(many_app, previous.replace("&amp;", "&")).text)
+    assert "offset" not in first.group(1)
+
+
+def test_the_script_gets_what_it_needs_to_render_more_hits_as_the_server_does(many_app):
+    text = call(many_app, "/?q=trauma+barn&ui=fi&sort=relevance").text
+    config = json.loads(re.search(r'<script type="application/json" id="page-config">(.*?)</script>', text).group(1))
+    assert config["limit"] == 20 and config["concepts"] == 2
+    assert config["search"] == {"q": "trauma barn", "sort": "relevance"}
+    assert config["labels"]["more"] == "Näytä lisää osumia" and config["labels"]["partial"] == "Vastaa osaa kyselystä"
+    # Sorted, no hit is told apart as partial (as on the command line).
+    assert json.loads(re.search(r'id="page-config">(.*?)</script>',
+                                call(many_app, "/?q=trauma+barn&sort=-start").text).group(1))["concepts"] == 0

@@ -5,6 +5,7 @@ else ``Accept-Language``, else Swedish), renders the hits of ``GET /?q=...`` its
 the page works without JavaScript, and escapes every piece of text it puts into the page.
 Project data is Swedish: inside a Finnish or English page it carries ``lang="sv"``. The
 script (``static/search.js``) only adds to this: "more hits" without reloading the page.
+Without it, the same control is a link to the next page that the server renders.
 """
 
 from __future__ import annotations
@@ -58,6 +59,8 @@ NO_FULL_MATCH = N_("Inget projekt matchar hela frågan; de här matchar en del a
 PARTIAL = N_("Matchar en del av frågan")
 PAGES_LABEL = N_("Sidor")
 PREVIOUS = N_("Föregående sida")
+# Without the script the link opens the next page; the script turns it into "more hits" in place.
+NEXT_PAGE = N_("Nästa sida")
 NEXT = N_("Visa fler träffar")
 FACETS_HEADING = N_("Fördelning av träffarna")
 FILTERS_LABEL = N_("Filter")
@@ -96,6 +99,8 @@ SCRIPT_LABELS = {
     "objective": LABELS["objective"],
     "failed": FAILED,
     "more": NEXT,
+    "showing": SHOWING,
+    "partial": PARTIAL,
 }
 # The filters the form offers as selects; any other filter (set from a facet) is a hidden field.
 FORM_FILTERS = ("objective", "year")
@@ -402,22 +407,26 @@ def _results(page: _Page, result, params: Mapping[str, str], state: dict, contex
         return page.n(PAST_THE_END, result.total).format(total=result.total, first=result.offset + 1), notes_html, None
     status = page.n(COUNT, result.total).format(total=result.total, query=query)
     first, last = result.offset + 1, result.offset + len(result.hits)
-    summary = (f'<p class="summary">{e(page.n(TOTAL, result.total).format(count=result.total, amount=format_amount(result.eu_support_total, page.lang)))}'
-               f' · {e(t(SHOWING).format(first=first, last=last))}</p>\n')
+    total = page.n(TOTAL, result.total).format(count=result.total,
+                                               amount=format_amount(result.eu_support_total, page.lang))
+    summary = (f'<p class="summary">{e(total)} · <span id="showing">{e(t(SHOWING).format(first=first, last=last))}'
+               f'</span></p>\n')
     hits = "\n".join(_hit(page, hit, state, partial and hit.coverage < result.concepts) for hit in result.hits)
     listing = (f'<ol id="results" class="results" start="{first}" aria-label="{e(t(RESULTS_LABEL))}">\n'
                f"{hits}\n</ol>\n")
     links = []
+    # A page opened from these links starts at the hits, not above the form again.
     if result.offset > 0:
-        links.append(f'<a rel="prev" href="{page.href("/", {**state, "offset": max(result.offset - PAGE_SIZE, 0) or None})}">'
-                     f"{e(t(PREVIOUS))}</a>")
+        previous = page.href("/", {**state, "offset": max(result.offset - PAGE_SIZE, 0) or None})
+        links.append(f'<a rel="prev" href="{previous}#status">{e(t(PREVIOUS))}</a>')
     if last < result.total:
-        links.append(f'<a id="more" rel="next" href="{page.href("/", {**state, "offset": last})}" '
-                     f'data-offset="{last}">{e(t(NEXT))}</a>')
+        links.append(f'<a id="more" rel="next" href="{page.href("/", {**state, "offset": last})}#status" '
+                     f'data-offset="{last}">{e(t(NEXT_PAGE))}</a>')
     paging = f'<nav class="paging" aria-label="{e(t(PAGES_LABEL))}">{" ".join(links)}</nav>\n' if links else ""
     facets = _facets(page, result.facets, state, context)
     script = {"lang": page.lang, "base": page.base, "total": result.total, "format": language(page.lang).format_json(),
-              "search": {k: v for k, v in state.items()},
+              "search": {k: v for k, v in state.items()}, "limit": result.limit or PAGE_SIZE,
+              "concepts": result.concepts if partial else 0,
               "labels": {key: t(msgid) for key, msgid in SCRIPT_LABELS.items()},
               "objectives": {o.code: t(o.title) for o in context.objectives}}
     return status, notes_html + summary + listing + paging + facets, script

@@ -1,5 +1,6 @@
 // The search page works without this script: the server renders the hits and the link to
-// the next page. The script only lets "more hits" add the next page to the list in place.
+// the next page. The script only turns that link into "more hits", which adds the next page
+// to the list in place.
 // Every piece of data reaches the page through textContent or setAttribute, never parsed as HTML.
 (function () {
   "use strict";
@@ -11,7 +12,10 @@
   var config = JSON.parse(configBlock.textContent);
   var labels = config.labels;
   var statusLine = document.getElementById("status");
-  var PAGE = 20;
+  var showing = document.getElementById("showing");
+  var PAGE = config.limit;
+  var first = Number(results.getAttribute("start")) || 1;
+  var busy = false;
 
   // Numbers and dates as the server writes them for this language (its conventions come in the config).
   var conventions = config.format;
@@ -74,9 +78,15 @@
     link.append(highlighted(hit.title, hit.title_highlights || []));
     heading.append(link);
     article.append(heading);
-    var snippet = swedish(element("p", "snippet"));
-    snippet.append(highlighted(hit.snippet, hit.highlights));
-    article.append(snippet);
+    // As the server says it: with several concepts, a hit that matches only some of them.
+    if (config.concepts && hit.matched_concepts < config.concepts) {
+      article.append(element("p", "partial", labels.partial));
+    }
+    if (hit.snippet) {
+      var snippet = swedish(element("p", "snippet"));
+      snippet.append(highlighted(hit.snippet, hit.highlights));
+      article.append(snippet);
+    }
     var facts = element("dl", "facts");
     [[labels.implementer, swedish(element("span", "", hit.implementer))],
      [labels.period, formatDate(hit.start) + "\u2013" + formatDate(hit.end)],
@@ -93,8 +103,14 @@
     return item;
   }
 
+  // Without the script the link opens the next page; with it, the hits come to this one.
+  more.textContent = labels.more;
+
   more.addEventListener("click", function (event) {
     event.preventDefault();
+    if (busy) { return; }
+    busy = true;
+    results.setAttribute("aria-busy", "true");
     var offset = Number(more.getAttribute("data-offset"));
     var api = new URLSearchParams(config.search);
     api.set("limit", String(PAGE));
@@ -108,11 +124,17 @@
         });
       })
       .then(function (answer) {
-        var first = results.children.length;
+        var shown = results.children.length;
         answer.hits.forEach(function (hit) { results.append(renderHit(hit)); });
         var next = offset + answer.hits.length;
+        if (showing) {
+          showing.textContent = labels.showing.replace("{first}", String(first))
+            .replace("{last}", String(first + results.children.length - 1));
+        }
         if (next >= answer.total || !answer.hits.length) {
+          var paging = more.parentNode;
           more.remove();
+          if (!paging.querySelector("a")) { paging.remove(); }
         } else {
           more.setAttribute("data-offset", String(next));
           var address = new URL(more.href, location.href);
@@ -120,10 +142,14 @@
           more.href = address.toString();
         }
         // Keyboard users continue at the first new hit.
-        var title = results.children[first] && results.children[first].querySelector(".hit-title a");
+        var title = results.children[shown] && results.children[shown].querySelector(".hit-title a");
         if (title) { title.focus(); }
       }, function (error) {
         statusLine.textContent = labels.failed.replace("{message}", error.message);
+      })
+      .then(function () {
+        busy = false;
+        results.removeAttribute("aria-busy");
       });
   });
 }());
