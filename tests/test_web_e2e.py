@@ -436,6 +436,10 @@ def test_more_hits_come_into_the_list_with_the_script(sized, many_url, query, la
         assert set(partial) & {hit["id"] for hit in expected[20:]}
     assert browser.evaluate("Array.from(document.querySelectorAll('#results .hit-title, #results .snippet'))"
                             ".every(e => e.lang === 'sv')")
+    # Amounts and dates the script wrote keep on one line, as the server's do.
+    facts = browser.evaluate("Array.from(document.querySelectorAll('#results .facts dd')).slice(1)"
+                             ".map(dd => dd.textContent)")
+    assert facts and not any(" " in fact for fact in facts[::4] + facts[1::4]), facts
     assert browser.problems() == []
 
 

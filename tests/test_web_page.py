@@ -14,6 +14,8 @@ from amif_search.web import create_app
 from tests.test_web_api import call
 
 ROOT = Path(__file__).resolve().parent.parent
+# Amounts and dates do not break inside: their spaces are non-breaking on the page.
+NBSP = "\u00a0"
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +89,7 @@ def test_the_search_page_shows_the_hits_without_a_script(app):
         "/projects/lanu-2019", "/projects/lanu-2022", "/projects/rehabilitering-krigstraumatiserade-2021"]
     assert '<p id="status" role="status" aria-live="polite" aria-atomic="true">3 träffar för trauma barn</p>' \
         in reply.text
-    assert "3 projekt, EU-stöd sammanlagt 2 091 076,95 €" in reply.text
+    assert f"3 projekt, EU-stöd sammanlagt 2{NBSP}091{NBSP}076,95{NBSP}€" in reply.text
     assert "<title>3 träffar för trauma barn – AMIF-projekt i Finland</title>" in reply.text
 
 
@@ -112,7 +114,7 @@ def test_each_hit_leads_to_a_project_page_with_the_full_description(app, collect
 def test_the_project_page_has_the_facts_and_glossary_terms_in_the_readers_language(app, collection):
     text = call(app, "/projects/lanu-2022?ui=fi").text
     line = collection.get("lanu-2022").line
-    for fact in ("6.2 Kiintiöpakolaisten kotoutumisen edistäminen", "1.1.2022–31.12.2022", "501 845,10 €",
+    for fact in ("6.2 Kiintiöpakolaisten kotoutumisen edistäminen", "1.1.2022–31.12.2022", f"501{NBSP}845,10{NBSP}€",
                  f"amif-so6-quota-refugee-placement.sv.txt, rivi {line}",
                  '<span lang="sv">Stiftelsen Diakonissanstalten i Helsingfors sr</span>'):
         assert fact in text, fact

@@ -237,10 +237,15 @@ class _Page:
 """
 
     def period(self, project: Project) -> str:
-        return escape(format_period(project.start, project.end, self.lang))
+        return escape(_unbroken(format_period(project.start, project.end, self.lang)))
 
     def amount(self, value) -> str:
-        return escape(format_amount(value, self.lang))
+        return escape(_unbroken(format_amount(value, self.lang)))
+
+
+def _unbroken(text: str) -> str:
+    """An amount or a date kept on one line: its spaces do not break ('2 091 076,95 €')."""
+    return text.replace(" ", "\u00a0")
 
 
 def _fill(template: str, values: Mapping[str, str]) -> str:
@@ -408,7 +413,7 @@ def _results(page: _Page, result, params: Mapping[str, str], state: dict, contex
     status = page.n(COUNT, result.total).format(total=result.total, query=query)
     first, last = result.offset + 1, result.offset + len(result.hits)
     total = page.n(TOTAL, result.total).format(count=result.total,
-                                               amount=format_amount(result.eu_support_total, page.lang))
+                                               amount=_unbroken(format_amount(result.eu_support_total, page.lang)))
     summary = (f'<p class="summary">{e(total)} · <span id="showing">{e(t(SHOWING).format(first=first, last=last))}'
                f'</span></p>\n')
     hits = "\n".join(_hit(page, hit, state, partial and hit.coverage < result.concepts) for hit in result.hits)
@@ -468,7 +473,7 @@ def _facets(page: _Page, facets: dict, state: dict, context: PageContext) -> str
             else:
                 text = e(value.value)
             count = e(page.n(FACET_COUNT, value.count).format(
-                count=value.count, amount=format_amount(value.eu_support, page.lang)))
+                count=value.count, amount=_unbroken(format_amount(value.eu_support, page.lang))))
             target = field_named(name).api_parameter
             if target and state.get(target) != value.value:
                 narrowed = {k: v for k, v in state.items() if k != "offset"}

@@ -25,16 +25,21 @@
     var parts = Math.abs(number).toFixed(2).split(".");
     var whole = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, conventions.group);
     var digits = whole + conventions.decimal + parts[1];
-    return (number < 0 ? "-" : "") + conventions.amount.replace("{number}", digits);
+    // On one line, as the server writes it: no break inside an amount or a date.
+    return unbroken((number < 0 ? "-" : "") + conventions.amount.replace("{number}", digits));
+  }
+
+  function unbroken(text) {
+    return text.replace(/ /g, "\u00a0");
   }
 
   function formatDate(iso) {
     var parts = iso.split("-").map(Number);
     var values = {day: parts[2], month: parts[1], year: parts[0],
                   mon: conventions.months.length ? conventions.months[parts[1] - 1] : parts[1]};
-    return conventions.date.replace(/\{(\w+)\}/g, function (whole, key) {
+    return unbroken(conventions.date.replace(/\{(\w+)\}/g, function (whole, key) {
       return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : whole;
-    });
+    }));
   }
 
   // The text with its matches in <mark>; spans count code points, as Python does.
