@@ -331,8 +331,15 @@ def test_without_javascript_the_three_hits_lead_to_their_full_descriptions(no_sc
     assert browser.problems() == []
 
 
-@pytest.mark.parametrize("path", ["/?q=flyktingar&ui=fi", "/projects/lanu-2022?ui=en", "/?ui=sv"],
-                         ids=["search-fi", "project-en", "empty-sv"])
+# A search whose words are read as an implementer and a start year, and one with a correction.
+NOTES = "/?q=diakonissanstalten+projects+that+started+in+2021"
+CORRECTED = "/?q=tortir+barn"
+
+
+@pytest.mark.parametrize("path", [
+    *(f"{path}{'&' if '?' in path else '?'}ui={lang}" for lang in ("sv", "fi", "en")
+      for path in ("/?q=trauma+barn", "/projects/lanu-2022", NOTES)),
+    "/?q=flyktingar&ui=fi", f"{CORRECTED}&ui=en", "/?ui=sv"])
 def test_nothing_overflows_a_390_pixel_phone(phone, server_url, path):
     _wait_loaded(phone, f"{server_url}{path}")
     assert phone.evaluate("window.innerWidth") == 390
@@ -344,16 +351,33 @@ def test_nothing_overflows_a_390_pixel_phone(phone, server_url, path):
 
 @pytest.mark.skipif(AXE_CORE is None, reason="needs axe-core (npm package 'axe-core'; .ci/run installs it)")
 @pytest.mark.parametrize("lang", ["sv", "fi", "en"])
-@pytest.mark.parametrize("path", ["/?q=trauma+barn", "/projects/lanu-2022"], ids=["search", "project"])
+@pytest.mark.parametrize("path", ["/?q=trauma+barn", "/projects/lanu-2022", NOTES, CORRECTED],
+                         ids=["search", "project", "read-as", "corrected"])
 def test_axe_finds_no_accessibility_violation(browser, server_url, path, lang):
     separator = "&" if "?" in path else "?"
     _wait_loaded(browser, f"{server_url}{path}{separator}ui={lang}")
+    found = _axe(browser)
+    assert found["violations"] == [] and found["passes"] > 10
+
+
+def _axe(browser) -> dict:
+    """axe-core's WCAG 2.1 A and AA rules and its best practices, run on the page as it is now."""
     browser.evaluate(Path(AXE_CORE).read_text(encoding="utf-8"))
     run = ("axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', "
            "'best-practice']}}).then(r => JSON.stringify({violations: r.violations.map(v => "
            "({id: v.id, nodes: v.nodes.map(n => n.target.join(' '))})), passes: r.passes.length}))")
     answer = browser.page("Runtime.evaluate", {"expression": run, "awaitPromise": True, "returnByValue": True})
-    found = json.loads(answer["result"]["value"])
+    return json.loads(answer["result"]["value"])
+
+
+@pytest.mark.skipif(AXE_CORE is None, reason="needs axe-core (npm package 'axe-core'; .ci/run installs it)")
+@pytest.mark.parametrize("more", [True, False], ids=["more-in-place", "second-page"])
+def test_axe_finds_no_violation_on_a_page_of_many_hits_and_after_more_came(browser, many_url, more):
+    # (axe runs as a script: the second page, as the server sends it, stands for the page without one.)
+    _wait_loaded(browser, f"{many_url}/?q=trauma+barn&ui=fi" + ("" if more else "&offset=20"))
+    if more:
+        _follow(browser, "#more", "document.querySelectorAll('#results > li').length === 40")
+    found = _axe(browser)
     assert found["violations"] == [] and found["passes"] > 10
 
 
