@@ -336,6 +336,21 @@ NOTES = "/?q=diakonissanstalten+projects+that+started+in+2021"
 CORRECTED = "/?q=tortir+barn"
 
 
+@pytest.mark.parametrize("scripting", [True, False], ids=["script", "no-script"])
+def test_the_page_says_how_the_query_was_read_with_and_without_the_script(browser, server_url, scripting):
+    browser.page("Emulation.setScriptExecutionDisabled", {"value": not scripting})
+    try:
+        _wait_loaded(browser, f"{server_url}{NOTES}&ui=fi")
+        notes = browser.evaluate("Array.from(document.querySelectorAll('#notes li')).map(li => li.innerText)")
+        readings = browser.evaluate("Array.from(document.querySelectorAll('#notes code')).map(c => c.lang)")
+    finally:
+        browser.page("Emulation.setScriptExecutionDisabled", {"value": False})
+    assert any(note.endswith("luettiin muotoon startår:2021") for note in notes), notes
+    assert any("genomförare:" in note and "sen toteuttamat hankkeet tulevat ensin" in note for note in notes)
+    assert readings == ["sv", "sv"]
+    assert browser.problems() == []
+
+
 @pytest.mark.parametrize("path", [
     *(f"{path}{'&' if '?' in path else '?'}ui={lang}" for lang in ("sv", "fi", "en")
       for path in ("/?q=trauma+barn", "/projects/lanu-2022", NOTES)),
