@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gettext
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -291,9 +292,29 @@ def test_an_installed_package_edits_the_checkout_and_refuses_without_one(tmp_pat
 def test_every_catalog_says_where_to_report_a_wrong_msgid(path):
     from amif_search.l10n.layout import bug_address
 
+    # The project's 'Issues' address, or nothing while it has none: never a made-up one.
     project = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    assert bug_address() and f'Issues = "{bug_address()}"' in project
+    listed = re.search(r'^Issues = "([^"]*)"', project.split("[project.urls]")[1].split("\n[")[0], re.M)
+    assert bug_address() == (listed.group(1) if listed else "")
     assert read_po_path(path).metadata["Report-Msgid-Bugs-To"] == bug_address()
+    assert "example." not in bug_address()
+
+
+def test_an_issues_address_added_to_pyproject_reaches_the_catalogs(tmp_path, monkeypatch, capsys):
+    pytest.importorskip("tomllib", reason="Python 3.10 reads the address from the installed metadata")
+    checkout = tmp_path / "checkout"
+    _checkout_copy(checkout)
+    address = "https://issues.invalid/amif-search"
+    project = checkout / "pyproject.toml"
+    project.write_text(project.read_text(encoding="utf-8").replace(
+        "[project.urls]\n", f'[project.urls]\nIssues = "{address}"\n'), encoding="utf-8")
+    glossary = checkout / "locales" / "glossary.pot"
+    glossary.write_text(glossary.read_text(encoding="utf-8").replace(
+        '"Report-Msgid-Bugs-To: \\n"', f'"Report-Msgid-Bugs-To: {address}\\n"'), encoding="utf-8")
+    monkeypatch.chdir(checkout / "locales")
+    assert run(capsys, "extract")[0] == 0 and run(capsys, "update")[0] == 0
+    for path in [*(checkout / "locales").glob("*.pot"), *(checkout / "locales").rglob("*.po")]:
+        assert read_po_path(path).metadata["Report-Msgid-Bugs-To"] == address, path
 
 
 def _poedit_finds_the_sources(po: Path) -> None:

@@ -8,6 +8,7 @@ Skipped only when Chromium is not installed (Debian's ``chromium`` package).
 
 from __future__ import annotations
 
+import base64
 import fcntl
 import json
 import os
@@ -16,11 +17,13 @@ import shutil
 import signal
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 
 from amif_search.web import create_app
+from tests.test_web_page import build_many
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -161,8 +164,7 @@ class Browser:
         os.close(self._answers)
 
 
-@pytest.fixture(scope="module")
-def server_url(collection):
+def _serve(collection):
     import waitress
 
     server = waitress.create_server(create_app(collection), host="127.0.0.1", port=0, threads=4)
@@ -175,8 +177,23 @@ def server_url(collection):
 
 
 @pytest.fixture(scope="module")
-def browser(tmp_path_factory, server_url):
-    # After the server, so that it closes its connections before the server stops.
+def server_url(collection):
+    yield from _serve(collection)
+
+
+@pytest.fixture(scope="module")
+def many_url(tmp_path_factory):
+    """A server over the real page and 60 generated projects: searches with several pages of hits."""
+    from amif_search.collection import open_collection
+
+    opened = open_collection(build_many(tmp_path_factory.mktemp("many")), build=False)
+    yield from _serve(opened)
+    opened.close()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory, server_url, many_url):
+    # After the servers, so that it closes its connections before they stop.
     opened = Browser(CHROMIUM, tmp_path_factory.mktemp("chromium") / "profile")
     yield opened
     opened.close()
@@ -314,8 +331,30 @@ def test_without_javascript_the_three_hits_lead_to_their_full_descriptions(no_sc
     assert browser.problems() == []
 
 
-@pytest.mark.parametrize("path", ["/?q=flyktingar&ui=fi", "/projects/lanu-2022?ui=en", "/?ui=sv"],
-                         ids=["search-fi", "project-en", "empty-sv"])
+# A search whose words are read as an implementer and a start year, and one with a correction.
+NOTES = "/?q=diakonissanstalten+projects+that+started+in+2021"
+CORRECTED = "/?q=tortir+barn"
+
+
+@pytest.mark.parametrize("scripting", [True, False], ids=["script", "no-script"])
+def test_the_page_says_how_the_query_was_read_with_and_without_the_script(browser, server_url, scripting):
+    browser.page("Emulation.setScriptExecutionDisabled", {"value": not scripting})
+    try:
+        _wait_loaded(browser, f"{server_url}{NOTES}&ui=fi")
+        notes = browser.evaluate("Array.from(document.querySelectorAll('#notes li')).map(li => li.innerText)")
+        readings = browser.evaluate("Array.from(document.querySelectorAll('#notes code')).map(c => c.lang)")
+    finally:
+        browser.page("Emulation.setScriptExecutionDisabled", {"value": False})
+    assert any(note.endswith("luettiin muotoon startår:2021") for note in notes), notes
+    assert any("genomförare:" in note and "sen toteuttamat hankkeet tulevat ensin" in note for note in notes)
+    assert readings == ["sv", "sv"]
+    assert browser.problems() == []
+
+
+@pytest.mark.parametrize("path", [
+    *(f"{path}{'&' if '?' in path else '?'}ui={lang}" for lang in ("sv", "fi", "en")
+      for path in ("/?q=trauma+barn", "/projects/lanu-2022", NOTES)),
+    "/?q=flyktingar&ui=fi", f"{CORRECTED}&ui=en", "/?ui=sv"])
 def test_nothing_overflows_a_390_pixel_phone(phone, server_url, path):
     _wait_loaded(phone, f"{server_url}{path}")
     assert phone.evaluate("window.innerWidth") == 390
@@ -327,14 +366,145 @@ def test_nothing_overflows_a_390_pixel_phone(phone, server_url, path):
 
 @pytest.mark.skipif(AXE_CORE is None, reason="needs axe-core (npm package 'axe-core'; .ci/run installs it)")
 @pytest.mark.parametrize("lang", ["sv", "fi", "en"])
-@pytest.mark.parametrize("path", ["/?q=trauma+barn", "/projects/lanu-2022"], ids=["search", "project"])
+@pytest.mark.parametrize("path", ["/?q=trauma+barn", "/projects/lanu-2022", NOTES, CORRECTED],
+                         ids=["search", "project", "read-as", "corrected"])
 def test_axe_finds_no_accessibility_violation(browser, server_url, path, lang):
     separator = "&" if "?" in path else "?"
     _wait_loaded(browser, f"{server_url}{path}{separator}ui={lang}")
+    found = _axe(browser)
+    assert found["violations"] == [] and found["passes"] > 10
+
+
+def _axe(browser) -> dict:
+    """axe-core's WCAG 2.1 A and AA rules and its best practices, run on the page as it is now."""
     browser.evaluate(Path(AXE_CORE).read_text(encoding="utf-8"))
     run = ("axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', "
            "'best-practice']}}).then(r => JSON.stringify({violations: r.violations.map(v => "
            "({id: v.id, nodes: v.nodes.map(n => n.target.join(' '))})), passes: r.passes.length}))")
     answer = browser.page("Runtime.evaluate", {"expression": run, "awaitPromise": True, "returnByValue": True})
-    found = json.loads(answer["result"]["value"])
+    return json.loads(answer["result"]["value"])
+
+
+@pytest.mark.skipif(AXE_CORE is None, reason="needs axe-core (npm package 'axe-core'; .ci/run installs it)")
+@pytest.mark.parametrize("more", [True, False], ids=["more-in-place", "second-page"])
+def test_axe_finds_no_violation_on_a_page_of_many_hits_and_after_more_came(browser, many_url, more):
+    # (axe runs as a script: the second page, as the server sends it, stands for the page without one.)
+    _wait_loaded(browser, f"{many_url}/?q=trauma+barn&ui=fi" + ("" if more else "&offset=20"))
+    if more:
+        _follow(browser, "#more", "document.querySelectorAll('#results > li').length === 40")
+    found = _axe(browser)
     assert found["violations"] == [] and found["passes"] > 10
+
+
+# -- "more hits": with the script in place, without it a link to the next page --------------
+
+# AMIF_SEARCH_SCREENSHOTS=DIR keeps a picture of each state these tests check, to look at.
+SHOTS = os.environ.get("AMIF_SEARCH_SCREENSHOTS")
+WIDTHS = {"phone": (390, 844, True), "desktop": (1280, 900, False)}
+OVERFLOWING = ("Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > "
+               "document.documentElement.clientWidth + 0.5).map(e => e.tagName + '#' + e.id)")
+
+
+def _screenshot(browser, name: str) -> None:
+    if SHOTS:
+        shot = browser.page("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": False})
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        (Path(SHOTS) / f"{name}.png").write_bytes(base64.b64decode(shot["data"]))
+
+
+@pytest.fixture(params=list(WIDTHS))
+def sized(request, browser):
+    width, height, mobile = WIDTHS[request.param]
+    browser.page("Emulation.setDeviceMetricsOverride",
+                 {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
+    browser.width_name = request.param
+    yield browser
+    browser.page("Emulation.clearDeviceMetricsOverride")
+
+
+def _api_hits(url: str, query: str) -> list[dict]:
+    with urllib.request.urlopen(f"{url}/api/v1/search?{query}&limit=100", timeout=TIMEOUT) as answer:
+        return json.load(answer)["hits"]
+
+
+def _follow(browser, selector: str, then: str) -> None:
+    """Focus a link and press Enter, as a keyboard user does, then wait for ``then``."""
+    assert browser.evaluate(f"(a => !!a && (a.focus(), document.activeElement === a))"
+                            f"(document.querySelector({json.dumps(selector)}))"), selector
+    browser.press("Enter", 13, "\r")
+    browser.wait_for(then, then)
+
+
+def _fits(browser) -> None:
+    assert browser.evaluate("document.documentElement.scrollWidth") <= browser.evaluate("window.innerWidth")
+    assert browser.evaluate(OVERFLOWING) == []
+
+
+@pytest.mark.parametrize("query, lang", [("q=trauma+barn", "en"), ("q=barn&sort=-support", "fi")],
+                         ids=["relevance-en", "support-fi"])
+def test_more_hits_come_into_the_list_with_the_script(sized, many_url, query, lang):
+    browser = sized
+    expected = _api_hits(many_url, query)
+    browser.open(f"{many_url}/?{query}&ui={lang}")
+    browser.wait_for("document.readyState === 'complete'", "the page")
+    more = {"en": "Show more results", "fi": "Näytä lisää osumia"}[lang]
+    assert browser.evaluate("document.getElementById('more').textContent") == more
+    _screenshot(browser, f"more-js-{browser.width_name}-{lang}-1")
+    shown = 20
+    while shown < len(expected):
+        _follow(browser, "#more", f"document.querySelectorAll('#results > li').length > {shown}")
+        before, shown = shown, browser.evaluate("document.querySelectorAll('#results > li').length")
+        assert shown == min(before + 20, len(expected))
+        # The keyboard goes on at the first new hit; the count says what is shown.
+        assert browser.evaluate("document.activeElement.closest('li.hit').dataset.id") == expected[before]["id"]
+        assert browser.evaluate("document.getElementById('showing').textContent").endswith(f"1–{shown}")
+        _fits(browser)
+        _screenshot(browser, f"more-js-{browser.width_name}-{lang}-{shown}")
+    assert browser.evaluate(RESULT_IDS) == [hit["id"] for hit in expected]
+    # The last page came: no control and no empty navigation are left.
+    assert browser.evaluate("document.querySelector('.paging')") is None
+    # What the script rendered is what the server renders: the partial mark, Swedish marked.
+    partial = browser.evaluate("Array.from(document.querySelectorAll('#results > li')).filter("
+                               "li => li.querySelector('.partial')).map(li => li.dataset.id)")
+    if "sort" in query:
+        assert partial == []
+        support = [float(hit["eu_support"]) for hit in expected]
+        assert support == sorted(support, reverse=True)
+    else:
+        assert partial == [hit["id"] for hit in expected if hit["matched_concepts"] < 2]
+        assert set(partial) & {hit["id"] for hit in expected[20:]}
+    assert browser.evaluate("Array.from(document.querySelectorAll('#results .hit-title, #results .snippet'))"
+                            ".every(e => e.lang === 'sv')")
+    # Amounts and dates the script wrote keep on one line, as the server's do.
+    facts = browser.evaluate("Array.from(document.querySelectorAll('#results .facts dd')).slice(1)"
+                             ".map(dd => dd.textContent)")
+    assert facts and not any(" " in fact for fact in facts[::4] + facts[1::4]), facts
+    assert browser.problems() == []
+
+
+def test_without_the_script_the_next_page_link_pages_on_the_server(no_script, sized, many_url):
+    browser = sized
+    expected = [hit["id"] for hit in _api_hits(many_url, "q=trauma+barn")]
+    _wait_loaded(browser, f"{many_url}/?q=trauma+barn&ui=fi")
+    assert browser.evaluate("document.getElementById('more').textContent") == "Seuraava sivu"
+    _screenshot(browser, f"more-nojs-{browser.width_name}-1")
+    seen = browser.evaluate(RESULT_IDS)
+    for offset in (20, 40):
+        _follow(browser, "#more", f"location.search.includes('offset={offset}') && document.readyState === 'complete'")
+        assert browser.evaluate("location.hash") == "#status"
+        # The new page starts at its hits, not above the form.
+        assert browser.evaluate("window.scrollY") > 0
+        assert browser.evaluate("document.getElementById('results').start") == offset + 1
+        page = browser.evaluate(RESULT_IDS)
+        assert page == expected[offset:offset + 20]
+        seen += page
+        last = offset + len(page)
+        assert browser.evaluate("document.getElementById('showing').textContent") == f"Näytetään {offset + 1}–{last}"
+        assert browser.evaluate("document.querySelector('a[rel=prev]').textContent") == "Edellinen sivu"
+        _fits(browser)
+        _screenshot(browser, f"more-nojs-{browser.width_name}-{offset}")
+    assert seen == expected
+    assert browser.evaluate("document.getElementById('more')") is None
+    _follow(browser, "a[rel=prev]", "location.search.includes('offset=20') && document.readyState === 'complete'")
+    assert browser.evaluate(RESULT_IDS) == expected[20:40]
+    assert browser.problems() == []

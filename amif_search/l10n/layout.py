@@ -27,9 +27,23 @@ POEDIT_HEADERS = {
 
 
 def bug_address() -> str:
-    """Where translators report a wrong msgid: the project's 'Issues' address (pyproject.toml)."""
+    """Where translators report a wrong msgid: the 'Issues' address of ``[project.urls]`` in
+    pyproject.toml, empty while the project names none (as xgettext leaves the header
+    without --msgid-bugs-address). Read from the checkout whose catalogs the tools edit, so
+    that an address just added counts without reinstalling; else from the installed metadata."""
     from importlib import metadata  # noqa: PLC0415
 
+    from ..resources import find_checkout  # noqa: PLC0415
+
+    root = find_checkout()
+    if root is not None:
+        try:
+            import tomllib  # noqa: PLC0415  (Python 3.11+; 3.10 reads the metadata)
+
+            project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+            return str(project.get("project", {}).get("urls", {}).get("Issues", ""))
+        except (ImportError, OSError, ValueError):
+            pass
     try:
         urls = metadata.metadata("amif-search").get_all("Project-URL") or []
     except metadata.PackageNotFoundError:

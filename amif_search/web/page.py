@@ -5,6 +5,7 @@ else ``Accept-Language``, else Swedish), renders the hits of ``GET /?q=...`` its
 the page works without JavaScript, and escapes every piece of text it puts into the page.
 Project data is Swedish: inside a Finnish or English page it carries ``lang="sv"``. The
 script (``static/search.js``) only adds to this: "more hits" without reloading the page.
+Without it, the same control is a link to the next page that the server renders.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 from dataclasses import dataclass
 from html import escape
 from pathlib import PurePath
+from string import Formatter
 from typing import Mapping
 from urllib.parse import quote, urlencode
 
@@ -42,6 +44,11 @@ NONE = N_("Inga träffar för {query}")
 SUGGESTION = N_("Menade du: {suggestion}")
 CORRECTED = N_("Sökte efter {corrected} i stället för {original}")
 TRANSLATED = N_("Sökte efter {original} som {swedish}")
+# How plain words were read, said as the command line says it (cli/search.py).
+READ_AS = N_("{original} lästes som {reading}")
+READ_AS_BOOST = N_("{original} lästes som {reading}: de projekt den genomför kommer först")
+UNKNOWN = N_("Finns inte i projekten: {words}")
+NOTES_LABEL = N_("Så lästes frågan")
 TOTAL = N_plural("{count} projekt, EU-stöd sammanlagt {amount}", "{count} projekt, EU-stöd sammanlagt {amount}")
 COUNT = N_plural("{total} träff för {query}", "{total} träffar för {query}")
 PAST_THE_END = N_plural("Det finns bara {total} träff; inget att visa från nummer {first}",
@@ -52,6 +59,8 @@ NO_FULL_MATCH = N_("Inget projekt matchar hela frågan; de här matchar en del a
 PARTIAL = N_("Matchar en del av frågan")
 PAGES_LABEL = N_("Sidor")
 PREVIOUS = N_("Föregående sida")
+# Without the script the link opens the next page; the script turns it into "more hits" in place.
+NEXT_PAGE = N_("Nästa sida")
 NEXT = N_("Visa fler träffar")
 FACETS_HEADING = N_("Fördelning av träffarna")
 FILTERS_LABEL = N_("Filter")
@@ -90,6 +99,8 @@ SCRIPT_LABELS = {
     "objective": LABELS["objective"],
     "failed": FAILED,
     "more": NEXT,
+    "showing": SHOWING,
+    "partial": PARTIAL,
 }
 # The filters the form offers as selects; any other filter (set from a facet) is a hidden field.
 FORM_FILTERS = ("objective", "year")
@@ -226,10 +237,25 @@ class _Page:
 """
 
     def period(self, project: Project) -> str:
-        return escape(format_period(project.start, project.end, self.lang))
+        return escape(_unbroken(format_period(project.start, project.end, self.lang)))
 
     def amount(self, value) -> str:
-        return escape(format_amount(value, self.lang))
+        return escape(_unbroken(format_amount(value, self.lang)))
+
+
+def _unbroken(text: str) -> str:
+    """An amount or a date kept on one line: its spaces do not break ('2 091 076,95 €')."""
+    return text.replace(" ", "\u00a0")
+
+
+def _fill(template: str, values: Mapping[str, str]) -> str:
+    """A translated text, escaped, with its placeholders replaced by pieces of HTML."""
+    out = []
+    for literal, name, _spec, _conversion in Formatter().parse(template):
+        out.append(escape(literal))
+        if name is not None:
+            out.append(values.get(name, escape(f"{{{name}}}")))
+    return "".join(out)
 
 
 def _marked(text: str, spans) -> str:
@@ -343,47 +369,69 @@ def _filters(page: _Page, params: Mapping[str, str], state: dict) -> str:
             + "".join(items) + "</ul>\n")
 
 
+def _notes(page: _Page, result, state: dict) -> list[str]:
+    """How the query was read, in the order the command line says it: corrections, words read
+    as filters or as an implementer, translations, words no project has, a suggestion."""
+    t, e = page.t, escape
+    notes = []
+    for correction in result.corrections:
+        notes.append(_fill(t(CORRECTED), {"corrected": page.sv(e(correction.corrected)),
+                                          "original": e(correction.original)}))
+    for reading in result.interpretations:
+        # The reading is query syntax, with the field's Swedish name: what the reader may type.
+        values = {"original": f"<q>{e(reading.original)}</q>", "reading": page.sv(e(reading.reading), "code")}
+        notes.append(_fill(t(READ_AS_BOOST if reading.kind == "boost" else READ_AS), values))
+    for expansion in result.expansions:
+        if expansion.kind == "translation" and expansion.original.lower() not in \
+                {s.lower() for s in expansion.swedish[:1]}:
+            notes.append(_fill(t(TRANSLATED), {"original": e(expansion.original),
+                                               "swedish": page.sv(e(" | ".join(expansion.swedish[:6])))}))
+    if result.unknown:
+        notes.append(_fill(t(UNKNOWN), {"words": e(", ".join(result.unknown))}))
+    if result.suggestion:
+        link = f'<a href="{page.href("/", {**state, "q": result.suggestion})}">{e(result.suggestion)}</a>'
+        notes.append(_fill(t(SUGGESTION), {"suggestion": link}))
+    return notes
+
+
 def _results(page: _Page, result, params: Mapping[str, str], state: dict, context: PageContext):
     t, e = page.t, escape
     query = result.query
-    notes = []
-    for correction in result.corrections:
-        notes.append(e(t(CORRECTED).format(corrected=correction.corrected, original=correction.original)))
-    for expansion in result.expansions:
-        if expansion.kind == "translation":
-            notes.append(e(t(TRANSLATED).format(original=expansion.original,
-                                                swedish=" | ".join(expansion.swedish[:6]))))
-    if result.suggestion:
-        link = f'<a href="{page.href("/", {**state, "q": result.suggestion})}">{e(result.suggestion)}</a>'
-        before, _sep, after = t(SUGGESTION).partition("{suggestion}")
-        notes.append(f"{e(before)}{link}{e(after)}")
+    notes = _notes(page, result, state)
     partial = result.concepts > 1 and result.sort == "relevance"
     if partial and result.hits and not result.offset and not any(
             hit.coverage >= result.concepts for hit in result.hits):
         notes.append(e(t(NO_FULL_MATCH)))
-    notes_html = f'<p id="notes" class="notes">{" ".join(notes)}</p>\n'
+    notes_html = ""
+    if notes:
+        items = "".join(f"<li>{note}</li>" for note in notes)
+        notes_html = f'<ul id="notes" class="notes" aria-label="{e(t(NOTES_LABEL))}">{items}</ul>\n'
     if not result.total:
         return t(NONE).format(query=query), notes_html, None
     if not result.hits:
         return page.n(PAST_THE_END, result.total).format(total=result.total, first=result.offset + 1), notes_html, None
     status = page.n(COUNT, result.total).format(total=result.total, query=query)
     first, last = result.offset + 1, result.offset + len(result.hits)
-    summary = (f'<p class="summary">{e(page.n(TOTAL, result.total).format(count=result.total, amount=format_amount(result.eu_support_total, page.lang)))}'
-               f' · {e(t(SHOWING).format(first=first, last=last))}</p>\n')
+    total = page.n(TOTAL, result.total).format(count=result.total,
+                                               amount=_unbroken(format_amount(result.eu_support_total, page.lang)))
+    summary = (f'<p class="summary">{e(total)} · <span id="showing">{e(t(SHOWING).format(first=first, last=last))}'
+               f'</span></p>\n')
     hits = "\n".join(_hit(page, hit, state, partial and hit.coverage < result.concepts) for hit in result.hits)
     listing = (f'<ol id="results" class="results" start="{first}" aria-label="{e(t(RESULTS_LABEL))}">\n'
                f"{hits}\n</ol>\n")
     links = []
+    # A page opened from these links starts at the hits, not above the form again.
     if result.offset > 0:
-        links.append(f'<a rel="prev" href="{page.href("/", {**state, "offset": max(result.offset - PAGE_SIZE, 0) or None})}">'
-                     f"{e(t(PREVIOUS))}</a>")
+        previous = page.href("/", {**state, "offset": max(result.offset - PAGE_SIZE, 0) or None})
+        links.append(f'<a rel="prev" href="{previous}#status">{e(t(PREVIOUS))}</a>')
     if last < result.total:
-        links.append(f'<a id="more" rel="next" href="{page.href("/", {**state, "offset": last})}" '
-                     f'data-offset="{last}">{e(t(NEXT))}</a>')
+        links.append(f'<a id="more" rel="next" href="{page.href("/", {**state, "offset": last})}#status" '
+                     f'data-offset="{last}">{e(t(NEXT_PAGE))}</a>')
     paging = f'<nav class="paging" aria-label="{e(t(PAGES_LABEL))}">{" ".join(links)}</nav>\n' if links else ""
     facets = _facets(page, result.facets, state, context)
     script = {"lang": page.lang, "base": page.base, "total": result.total, "format": language(page.lang).format_json(),
-              "search": {k: v for k, v in state.items()},
+              "search": {k: v for k, v in state.items()}, "limit": result.limit or PAGE_SIZE,
+              "concepts": result.concepts if partial else 0,
               "labels": {key: t(msgid) for key, msgid in SCRIPT_LABELS.items()},
               "objectives": {o.code: t(o.title) for o in context.objectives}}
     return status, notes_html + summary + listing + paging + facets, script
@@ -425,7 +473,7 @@ def _facets(page: _Page, facets: dict, state: dict, context: PageContext) -> str
             else:
                 text = e(value.value)
             count = e(page.n(FACET_COUNT, value.count).format(
-                count=value.count, amount=format_amount(value.eu_support, page.lang)))
+                count=value.count, amount=_unbroken(format_amount(value.eu_support, page.lang))))
             target = field_named(name).api_parameter
             if target and state.get(target) != value.value:
                 narrowed = {k: v for k, v in state.items() if k != "offset"}

@@ -1,5 +1,6 @@
 // The search page works without this script: the server renders the hits and the link to
-// the next page. The script only lets "more hits" add the next page to the list in place.
+// the next page. The script only turns that link into "more hits", which adds the next page
+// to the list in place.
 // Every piece of data reaches the page through textContent or setAttribute, never parsed as HTML.
 (function () {
   "use strict";
@@ -11,7 +12,10 @@
   var config = JSON.parse(configBlock.textContent);
   var labels = config.labels;
   var statusLine = document.getElementById("status");
-  var PAGE = 20;
+  var showing = document.getElementById("showing");
+  var PAGE = config.limit;
+  var first = Number(results.getAttribute("start")) || 1;
+  var busy = false;
 
   // Numbers and dates as the server writes them for this language (its conventions come in the config).
   var conventions = config.format;
@@ -21,16 +25,21 @@
     var parts = Math.abs(number).toFixed(2).split(".");
     var whole = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, conventions.group);
     var digits = whole + conventions.decimal + parts[1];
-    return (number < 0 ? "-" : "") + conventions.amount.replace("{number}", digits);
+    // On one line, as the server writes it: no break inside an amount or a date.
+    return unbroken((number < 0 ? "-" : "") + conventions.amount.replace("{number}", digits));
+  }
+
+  function unbroken(text) {
+    return text.replace(/ /g, "\u00a0");
   }
 
   function formatDate(iso) {
     var parts = iso.split("-").map(Number);
     var values = {day: parts[2], month: parts[1], year: parts[0],
                   mon: conventions.months.length ? conventions.months[parts[1] - 1] : parts[1]};
-    return conventions.date.replace(/\{(\w+)\}/g, function (whole, key) {
+    return unbroken(conventions.date.replace(/\{(\w+)\}/g, function (whole, key) {
       return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : whole;
-    });
+    }));
   }
 
   // The text with its matches in <mark>; spans count code points, as Python does.
@@ -74,9 +83,15 @@
     link.append(highlighted(hit.title, hit.title_highlights || []));
     heading.append(link);
     article.append(heading);
-    var snippet = swedish(element("p", "snippet"));
-    snippet.append(highlighted(hit.snippet, hit.highlights));
-    article.append(snippet);
+    // As the server says it: with several concepts, a hit that matches only some of them.
+    if (config.concepts && hit.matched_concepts < config.concepts) {
+      article.append(element("p", "partial", labels.partial));
+    }
+    if (hit.snippet) {
+      var snippet = swedish(element("p", "snippet"));
+      snippet.append(highlighted(hit.snippet, hit.highlights));
+      article.append(snippet);
+    }
     var facts = element("dl", "facts");
     [[labels.implementer, swedish(element("span", "", hit.implementer))],
      [labels.period, formatDate(hit.start) + "\u2013" + formatDate(hit.end)],
@@ -93,8 +108,14 @@
     return item;
   }
 
+  // Without the script the link opens the next page; with it, the hits come to this one.
+  more.textContent = labels.more;
+
   more.addEventListener("click", function (event) {
     event.preventDefault();
+    if (busy) { return; }
+    busy = true;
+    results.setAttribute("aria-busy", "true");
     var offset = Number(more.getAttribute("data-offset"));
     var api = new URLSearchParams(config.search);
     api.set("limit", String(PAGE));
@@ -108,11 +129,17 @@
         });
       })
       .then(function (answer) {
-        var first = results.children.length;
+        var shown = results.children.length;
         answer.hits.forEach(function (hit) { results.append(renderHit(hit)); });
         var next = offset + answer.hits.length;
+        if (showing) {
+          showing.textContent = labels.showing.replace("{first}", String(first))
+            .replace("{last}", String(first + results.children.length - 1));
+        }
         if (next >= answer.total || !answer.hits.length) {
+          var paging = more.parentNode;
           more.remove();
+          if (!paging.querySelector("a")) { paging.remove(); }
         } else {
           more.setAttribute("data-offset", String(next));
           var address = new URL(more.href, location.href);
@@ -120,10 +147,14 @@
           more.href = address.toString();
         }
         // Keyboard users continue at the first new hit.
-        var title = results.children[first] && results.children[first].querySelector(".hit-title a");
+        var title = results.children[shown] && results.children[shown].querySelector(".hit-title a");
         if (title) { title.focus(); }
       }, function (error) {
         statusLine.textContent = labels.failed.replace("{message}", error.message);
+      })
+      .then(function () {
+        busy = false;
+        results.removeAttribute("aria-busy");
       });
   });
 }());
