@@ -397,7 +397,7 @@ class Collection:
         expanded = expand_query(parsed, self.glossary, engine.knows, query_lang,
                                 is_swedish_typo=engine.is_near_known, is_function_word=is_query_stopword)
         # A word the glossary knows in Finnish or English is no Swedish typo.
-        words = {n.text.lower() for n in expanded.parsed.concepts if isinstance(n, Word)}
+        words = {n.text.lower() for n in expanded.parsed.clauses if isinstance(n, Word)}
         keep = {w for w in words if self.glossary.is_foreign_word(w)}
         # Every match, ranked: the totals and facets cover them all, and a sort reorders them all.
         result = engine.search(expanded.parsed, extra_filters=filters, limit=None, offset=0,

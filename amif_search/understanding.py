@@ -373,7 +373,7 @@ def implementer_boost(original: str, organisation: str) -> Interpretation:
 def read_structure(parsed: ParsedQuery) -> Understood:
     """Read years, year ranges, objectives and amounts out of the plain words of ``parsed``."""
     runs: list[list[int]] = []
-    for index, node in enumerate(parsed.concepts):
+    for index, node in enumerate(parsed.clauses):
         if isinstance(node, Word) and not node.prefix:
             if runs and runs[-1][-1] == index - 1:
                 runs[-1].append(index)
@@ -383,18 +383,18 @@ def read_structure(parsed: ParsedQuery) -> Understood:
     filters: list[FieldFilter] = []
     interpretations: list[Interpretation] = []
     for run in runs:
-        words = [parsed.concepts[i].text.lower() for i in run]
+        words = [parsed.clauses[i].text.lower() for i in run]
         reader = _Reader(words)
         reader.amounts()
         reader.objectives()
         reader.years()
         for start, end, node, reading in sorted(reader.found, key=lambda f: f[0]):
-            original = " ".join(parsed.concepts[i].text for i in run[start:end])
+            original = " ".join(parsed.clauses[i].text for i in run[start:end])
             interpretations.append(Interpretation(original, reading, node))
             filters.append(node)
             dropped.update(run[start:end])
     if not interpretations:
         return Understood(parsed)
-    concepts = [node for index, node in enumerate(parsed.concepts) if index not in dropped]
-    return Understood(replace(parsed, concepts=concepts, required=list(parsed.required) + filters),
+    clauses = [node for index, node in enumerate(parsed.clauses) if index not in dropped]
+    return Understood(replace(parsed, clauses=clauses, required=list(parsed.required) + filters),
                       interpretations)

@@ -149,7 +149,7 @@ def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Cal
     """
     if glossary is None or not len(glossary):
         return ExpandedQuery(parsed)
-    concepts = list(parsed.concepts)
+    clauses = list(parsed.clauses)
     extras: dict[int, list] = {}
     expansions: list[Expansion] = []
     foreign_languages = [lang for lang in glossary.all_languages() if lang != SOURCE_LANGUAGE]
@@ -160,7 +160,7 @@ def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Cal
 
     # Runs of plain words, where terms of several words can be recognised.
     runs: list[list[int]] = []
-    for index, node in enumerate(concepts):
+    for index, node in enumerate(clauses):
         if isinstance(node, Word) and not node.prefix:
             if runs and runs[-1][-1] == index - 1:
                 runs[-1].append(index)
@@ -170,7 +170,7 @@ def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Cal
     dropped: set[int] = set()
     implementers: list[tuple[str, str]] = []
     for run in runs:
-        words = [concepts[i].text for i in run]
+        words = [clauses[i].text for i in run]
         known = [is_swedish(w) for w in words]
         handled = [False] * len(words)
         # The language of the run: the one whose glossary recognises most of its words,
@@ -259,8 +259,8 @@ def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Cal
             if not nodes and not near:
                 continue
             if end - start > 1:
-                # A term of several words becomes one concept: all its words, or a synonym.
-                replaced[run[start]] = And(tuple(concepts[i] for i in run[start:end]))
+                # A term of several words becomes one clause: all its words, or a synonym.
+                replaced[run[start]] = And(tuple(clauses[i] for i in run[start:end]))
                 dropped.update(run[start + 1:end])
             boost = _implementer_boost(matches)
             extras.setdefault(run[start], []).extend((n, SYNONYM_WEIGHT) for n in nodes)
@@ -273,7 +273,7 @@ def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Cal
             expansions += shown
 
     # Phrases: a phrase that is a glossary term gains the concept's other terms.
-    for index, node in enumerate(concepts):
+    for index, node in enumerate(clauses):
         if isinstance(node, Phrase):
             text = " ".join(node.words)
             matches = [m for m in glossary.lookup(text) if m.exact or m.lang != SOURCE_LANGUAGE]
@@ -289,13 +289,13 @@ def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Cal
                 expansions.append(Expansion(text, lang, [m.concept.id for m in matches], others,
                                             "synonym" if lang == SOURCE_LANGUAGE else "translation"))
 
-    new_concepts, new_extras = [], {}
-    for index, node in enumerate(concepts):
+    new_clauses, new_extras = [], {}
+    for index, node in enumerate(clauses):
         if index in dropped:
             continue
         if index in extras:
-            new_extras[len(new_concepts)] = extras[index]
-        new_concepts.append(replaced.get(index, node))
+            new_extras[len(new_clauses)] = extras[index]
+        new_clauses.append(replaced.get(index, node))
 
     # Field values that name an organisation or a term: all its names.
     required = []
@@ -310,5 +310,5 @@ def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Cal
                                             "synonym"))
                 continue
         required.append(node)
-    return ExpandedQuery(replace(parsed, concepts=new_concepts, required=required), new_extras, expansions,
+    return ExpandedQuery(replace(parsed, clauses=new_clauses, required=required), new_extras, expansions,
                          implementers)

@@ -327,10 +327,10 @@ class Engine:
         evaluation = self._evaluation()
         concepts = []
         # Function words of sv, fi and en are not searched, unless the query has nothing else.
-        function = [isinstance(n, Word) and not n.prefix and is_query_stopword(n.text) for n in parsed.concepts]
+        function = [isinstance(n, Word) and not n.prefix and is_query_stopword(n.text) for n in parsed.clauses]
         # (With a filter, the filter answers: 'projects that started in 2021'.)
         skip_function_words = not all(function) or bool(parsed.required or extra_filters)
-        for index, node in enumerate(parsed.concepts):
+        for index, node in enumerate(parsed.clauses):
             if function[index] and skip_function_words:
                 continue
             extra = (expansions or {}).get(index)
