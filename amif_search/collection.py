@@ -417,7 +417,7 @@ class Collection:
         corrections = [Correction(c.original, c.corrected) for c in result.corrections]
         return SearchResult(
             query=query, total=result.total, hits=hits, offset=offset, limit=limit,
-            concepts=result.concepts, corrections=corrections,
+            concepts=result.clauses, corrections=corrections,
             suggestion=_suggestion(query, corrections), warnings=self.warnings + list(parsed.warnings),
             expansions=expanded.expansions, eu_support_total=summary.eu_support_total, facets=summary.facets,
             sort=sort, unknown=result.unknown,
