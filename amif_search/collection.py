@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
+import warnings
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -67,14 +68,16 @@ class Hit:
 @dataclass
 class SearchResult:
     """The answer to a query: a page of hits, and over all matches the total, the sum of
-    their EU support and the facets; and how the query was read."""
+    their EU support and the facets; and how the query was read. ``clauses`` is how many
+    parts of the query rank (a word, a phrase, an OR group); each hit's ``coverage`` says how
+    many of them it matches."""
 
     query: str
     total: int
     hits: list[Hit]
     offset: int = 0
     limit: int | None = 10
-    concepts: int = 0
+    clauses: int = 0
     corrections: list[Correction] = field(default_factory=list)
     suggestion: str | None = None
     expansions: list = field(default_factory=list)
@@ -93,7 +96,7 @@ class SearchResult:
             "eu_support_total": f"{self.eu_support_total:.2f}",
             "offset": self.offset,
             "limit": self.limit,
-            "query_concepts": self.concepts,
+            "query_concepts": self.clauses,
             "sort": self.sort,
             "hits": [hit.to_json() for hit in self.hits],
             "corrections": [{"from": c.original, "to": c.corrected} for c in self.corrections],
@@ -106,6 +109,13 @@ class SearchResult:
         if facets:
             data["facets"] = {name: [v.to_json() for v in values] for name, values in self.facets.items()}
         return data
+
+    @property
+    def concepts(self) -> int:
+        """Deprecated (kept for one release): :attr:`clauses`."""
+        warnings.warn("SearchResult.concepts is deprecated; use SearchResult.clauses", DeprecationWarning,
+                      stacklevel=2)
+        return self.clauses
 
 
 @dataclass
@@ -417,7 +427,7 @@ class Collection:
         corrections = [Correction(c.original, c.corrected) for c in result.corrections]
         return SearchResult(
             query=query, total=result.total, hits=hits, offset=offset, limit=limit,
-            concepts=result.clauses, corrections=corrections,
+            clauses=result.clauses, corrections=corrections,
             suggestion=_suggestion(query, corrections), warnings=self.warnings + list(parsed.warnings),
             expansions=expanded.expansions, eu_support_total=summary.eu_support_total, facets=summary.facets,
             sort=sort, unknown=result.unknown,

@@ -217,11 +217,11 @@ def search(words, limit, offset, query_lang, sort, show_facets, fmt, as_json, fi
                             result.total).format(total=result.total, first=offset + 1), err=True)
         return 1
     shown_to = offset + len(result.hits)
-    # With several concepts, projects that match all of them are told apart from the rest
+    # With several clauses, projects that match all of them are told apart from the rest
     # (in the order of relevance, where the ones that match all come first).
-    split = result.concepts > 1 and result.sort == "relevance" and any(
-        hit.coverage < result.concepts for hit in result.hits)
-    if split and not any(hit.coverage >= result.concepts for hit in result.hits) and not offset:
+    split = result.clauses > 1 and result.sort == "relevance" and any(
+        hit.coverage < result.clauses for hit in result.hits)
+    if split and not any(hit.coverage >= result.clauses for hit in result.hits) and not offset:
         click.echo(_("Inget projekt matchar hela frågan; de här matchar en del av den."))
     click.echo(ngettext("{total} träff för {query} (visar {first}–{last})",
                         "{total} träffar för {query} (visar {first}–{last})", result.total).format(
@@ -234,7 +234,7 @@ def search(words, limit, offset, query_lang, sort, show_facets, fmt, as_json, fi
     else:
         heading = None
         for number, hit in enumerate(result.hits, start=offset + 1):
-            full = hit.coverage >= result.concepts
+            full = hit.coverage >= result.clauses
             if split and full != heading:
                 heading = full
                 click.echo("")

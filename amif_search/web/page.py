@@ -47,7 +47,7 @@ COUNT = N_plural("{total} träff för {query}", "{total} träffar för {query}")
 PAST_THE_END = N_plural("Det finns bara {total} träff; inget att visa från nummer {first}",
                         "Det finns bara {total} träffar; inget att visa från nummer {first}")
 SHOWING = N_("Visar {first}–{last}")
-# As on the command line: with several concepts, a hit that matches only some of them says so.
+# As on the command line: with several clauses, a hit that matches only some of them says so.
 NO_FULL_MATCH = N_("Inget projekt matchar hela frågan; de här matchar en del av den.")
 PARTIAL = N_("Matchar en del av frågan")
 PAGES_LABEL = N_("Sidor")
@@ -357,9 +357,9 @@ def _results(page: _Page, result, params: Mapping[str, str], state: dict, contex
         link = f'<a href="{page.href("/", {**state, "q": result.suggestion})}">{e(result.suggestion)}</a>'
         before, _sep, after = t(SUGGESTION).partition("{suggestion}")
         notes.append(f"{e(before)}{link}{e(after)}")
-    partial = result.concepts > 1 and result.sort == "relevance"
+    partial = result.clauses > 1 and result.sort == "relevance"
     if partial and result.hits and not result.offset and not any(
-            hit.coverage >= result.concepts for hit in result.hits):
+            hit.coverage >= result.clauses for hit in result.hits):
         notes.append(e(t(NO_FULL_MATCH)))
     notes_html = f'<p id="notes" class="notes">{" ".join(notes)}</p>\n'
     if not result.total:
@@ -370,7 +370,7 @@ def _results(page: _Page, result, params: Mapping[str, str], state: dict, contex
     first, last = result.offset + 1, result.offset + len(result.hits)
     summary = (f'<p class="summary">{e(page.n(TOTAL, result.total).format(count=result.total, amount=format_amount(result.eu_support_total, page.lang)))}'
                f' · {e(t(SHOWING).format(first=first, last=last))}</p>\n')
-    hits = "\n".join(_hit(page, hit, state, partial and hit.coverage < result.concepts) for hit in result.hits)
+    hits = "\n".join(_hit(page, hit, state, partial and hit.coverage < result.clauses) for hit in result.hits)
     listing = (f'<ol id="results" class="results" start="{first}" aria-label="{e(t(RESULTS_LABEL))}">\n'
                f"{hits}\n</ol>\n")
     links = []
