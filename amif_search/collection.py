@@ -465,11 +465,11 @@ class Collection:
 
 def concepts_in_text(glossary, text: str):
     """Concepts of ``glossary`` whose Swedish terms occur in ``text`` (inflected too)."""
-    from .glossary.concepts import SOURCE_LANGUAGE, _words  # noqa: PLC0415
+    from .glossary.concepts import SWEDISH, _words  # noqa: PLC0415
 
     found = []
     seen = set()
-    for _start, _end, matches in glossary.match_words(_words(text), SOURCE_LANGUAGE):
+    for _start, _end, matches in glossary.match_words(_words(text), SWEDISH):
         for match in matches:
             if match.exact and match.concept.id not in seen:
                 seen.add(match.concept.id)

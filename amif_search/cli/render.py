@@ -10,7 +10,7 @@ import click
 from ..fields import label as field_label
 from ..i18n.formatting import format_amount, format_period
 from ..i18n import N_, _
-from ..i18n.languages import SOURCE_LANGUAGE
+from ..i18n.languages import SWEDISH
 
 if TYPE_CHECKING:
     from ..model import Project
@@ -154,6 +154,6 @@ def render_project(project: Project, lang: str, concepts=None, width: int = 96) 
     if concepts:
         lines += ["", _("Begrepp i ordlistan:")]
         for concept in concepts:
-            term = concept.preferred(lang) if lang != SOURCE_LANGUAGE else None
+            term = concept.preferred(lang) if lang != SWEDISH else None
             lines.append(f"  {concept.headword}" + (f" – {term}" if term else ""))
     return printable("\n".join(lines))

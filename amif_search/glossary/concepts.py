@@ -34,10 +34,10 @@ from pathlib import Path
 
 from ..errors import GlossaryError, Problem
 from ..i18n import _
-from ..i18n.languages import SOURCE_LANGUAGE, language
+from ..i18n.languages import SWEDISH, language
 
 __all__ = ["Concept", "Glossary", "TermMatch", "load_glossary", "glossary_digest", "glossary_to_json",
-           "glossary_from_json", "GLOSSARY_DOMAIN", "SOURCE_LANGUAGE",
+           "glossary_from_json", "GLOSSARY_DOMAIN", "SWEDISH",
            "stem_for", "PARTS_OF_SPEECH", "DOMAINS", "format_comments", "read_comment_fields", "join_terms",
            "concept_id_problem", "term_problem", "RELATIONS", "hidden_labels", "with_hidden_labels",
            "relation_problems"]
@@ -119,7 +119,7 @@ class Concept:
     @property
     def variants(self) -> list[str]:
         """Swedish variants (the headword excluded)."""
-        return self.terms.get(SOURCE_LANGUAGE, [])[1:]
+        return self.terms.get(SWEDISH, [])[1:]
 
     def preferred(self, lang: str) -> str | None:
         values = self.terms.get(lang)
@@ -228,7 +228,7 @@ class Glossary:
 
     def swedish_words(self) -> list[str]:
         """Every Swedish term, for the compound lexicon."""
-        return [value for c in self for value in c.terms.get(SOURCE_LANGUAGE, [])]
+        return [value for c in self for value in c.terms.get(SWEDISH, [])]
 
     def _candidates(self, lang: str, first_stem: str, folded: bool = False) -> list[_Term]:
         if folded:
@@ -425,11 +425,11 @@ class Glossary:
         """True when ``word`` is (an inflection of) a word of a term in a language other than Swedish."""
         if self._foreign is None:
             self._foreign = {lang: {stem for term in terms for stem in term.stems}
-                             for lang, terms in self._terms.items() if lang != SOURCE_LANGUAGE}
+                             for lang, terms in self._terms.items() if lang != SWEDISH}
         return any(stem_for(lang, word) in stems for lang, stems in self._foreign.items())
 
     def all_languages(self) -> list[str]:
-        return [SOURCE_LANGUAGE] + [lang for lang in self.languages if lang != SOURCE_LANGUAGE]
+        return [SWEDISH] + [lang for lang in self.languages if lang != SWEDISH]
 
     def coverage(self) -> dict[str, tuple[int, int]]:
         """Per language: (concepts with a term, all concepts)."""
@@ -690,10 +690,10 @@ def load_glossary(locales: Path | None = None) -> Glossary:
         info = parse_comments(entry.comment)
         concept = Concept(concept_id, entry.msgid.strip(), info.get("definition", ""), info.get("pos", ""),
                           info.get("domain", ""), info.get("note", ""), line=line)
-        concept.terms[SOURCE_LANGUAGE] = [concept.headword] + split_terms(info.get("variants", ""))
+        concept.terms[SWEDISH] = [concept.headword] + split_terms(info.get("variants", ""))
         hidden = split_terms(info.get("hidden", ""))
         if hidden:
-            concept.hidden[SOURCE_LANGUAGE] = hidden
+            concept.hidden[SWEDISH] = hidden
         concept.broader = split_terms(info.get("broader", ""))
         concept.related = split_terms(info.get("related", ""))
         concepts.append(concept)
@@ -703,7 +703,7 @@ def load_glossary(locales: Path | None = None) -> Glossary:
     by_id = {c.id: c for c in concepts}
     languages = []
     for lang, catalog in catalogs.items():
-        if lang == SOURCE_LANGUAGE:
+        if lang == SWEDISH:
             continue
         languages.append(lang)
         for entry in catalog:

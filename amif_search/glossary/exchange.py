@@ -38,7 +38,7 @@ from .concepts import (
     COMMENT_KEYS,
     DOMAINS,
     PARTS_OF_SPEECH,
-    SOURCE_LANGUAGE,
+    SWEDISH,
     Concept,
     Glossary,
     concept_id_problem,
@@ -101,12 +101,12 @@ def _languages(glossary: Glossary, lang: str | None) -> list[str]:
         return glossary.all_languages()
     if lang not in glossary.all_languages():
         raise GlossaryError(f"the glossary has no language {lang!r} (it has {', '.join(glossary.all_languages())})")
-    return [SOURCE_LANGUAGE] if lang == SOURCE_LANGUAGE else [SOURCE_LANGUAGE, lang]
+    return [SWEDISH] if lang == SWEDISH else [SWEDISH, lang]
 
 
 def _swedish_values(concept: Concept) -> dict[str, str]:
     return {"definition": concept.definition, "pos": concept.pos, "domain": concept.domain,
-            "variants": join_terms(concept.variants), "hidden": join_terms(concept.hidden.get(SOURCE_LANGUAGE, [])),
+            "variants": join_terms(concept.variants), "hidden": join_terms(concept.hidden.get(SWEDISH, [])),
             "broader": join_terms(concept.broader), "related": join_terms(concept.related), "note": concept.note}
 
 
@@ -119,7 +119,7 @@ def _element(parent: ET.Element, tag: str, text: str, **attributes: str) -> ET.E
 def export_tbx(glossary: Glossary, lang: str | None = None) -> str:
     """The glossary as TBX-Basic: every language, or Swedish and ``lang``."""
     languages = _languages(glossary, lang)
-    root = ET.Element("martif", {"type": "TBX-Basic", _XML_LANG: SOURCE_LANGUAGE})
+    root = ET.Element("martif", {"type": "TBX-Basic", _XML_LANG: SWEDISH})
     header = ET.SubElement(root, "martifHeader")
     description = ET.SubElement(header, "fileDesc")
     _element(ET.SubElement(description, "titleStmt"), "title", "amif-search glossary")
@@ -145,7 +145,7 @@ def export_tbx(glossary: Glossary, lang: str | None = None) -> str:
             if not terms and not hidden:
                 continue
             lang_set = ET.SubElement(entry, "langSet", {_XML_LANG: language.replace("_", "-")})
-            if language == SOURCE_LANGUAGE and concept.definition:
+            if language == SWEDISH and concept.definition:
                 _element(lang_set, "descrip", concept.definition, type="definition")
             for number, term in enumerate(terms + hidden):
                 tig = ET.SubElement(lang_set, "tig")
@@ -177,14 +177,14 @@ def export_csv(glossary: Glossary, lang: str | None = None,
     :func:`translator_comments`), for the Weblate CSV's ``translator_comments`` column.
     """
     if lang is None:
-        targets = [code for code in glossary.all_languages() if code != SOURCE_LANGUAGE]
+        targets = [code for code in glossary.all_languages() if code != SWEDISH]
         rows = [list(WIDE_COLUMNS) + targets]
         for concept in glossary:
             values = _swedish_values(concept)
             rows.append([concept.id, concept.headword] + [values[key] for key in WIDE_COLUMNS[2:]]
                         + [join_terms(concept.terms.get(code, [])) for code in targets])
         return _csv_text(rows)
-    if lang == SOURCE_LANGUAGE:
+    if lang == SWEDISH:
         raise GlossaryError("a Weblate glossary CSV is for a target language; Swedish is the source (use fi, en ...)")
     _languages(glossary, lang)
     comments = comments or {}
@@ -205,7 +205,7 @@ def export_json(glossary: Glossary, lang: str | None = None) -> str:
         data["hidden"] = {code: values for code, values in data["hidden"].items() if code in languages}
         data["narrower"] = glossary.narrower(concept.id)   # derived: not read back
         concepts.append(data)
-    document = {"source_language": SOURCE_LANGUAGE, "languages": languages, "concepts": concepts}
+    document = {"source_language": SWEDISH, "languages": languages, "concepts": concepts}
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -264,7 +264,7 @@ class ImportedConcept:
         """The Swedish fields after the import: the file's, else the current concept's."""
         old = _swedish_values(current) if current is not None else dict.fromkeys(COMMENT_KEYS, "")
         lists = {"variants": self.variants, "broader": self.broader, "related": self.related,
-                 "hidden": None if self.hidden is None else self.hidden.get(SOURCE_LANGUAGE, [])}
+                 "hidden": None if self.hidden is None else self.hidden.get(SWEDISH, [])}
         new = {"definition": self.definition, "pos": self.pos, "domain": self.domain, "note": self.note}
         new.update({key: None if value is None else join_terms(value) for key, value in lists.items()})
         return {key: old[key] if new[key] is None else new[key] for key in COMMENT_KEYS}
@@ -360,7 +360,7 @@ def _read_wide_rows(result: GlossaryImport, records, columns: list[str]) -> None
             fields.setdefault(column.lower(), index)
             continue
         code = normalise(column, region=True)
-        if normalise(code) == SOURCE_LANGUAGE:
+        if normalise(code) == SWEDISH:
             result.problem(header_line, _("en kolumn {column}: svenska termer hör hemma i kolumnerna headword och "
                                           "variants").format(column=repr(column)))
         elif _language_problem(code):
@@ -391,7 +391,7 @@ def _read_wide_rows(result: GlossaryImport, records, columns: list[str]) -> None
             if key in fields:
                 setattr(concept, key, split_terms(cells[fields[key]]))
         if "hidden" in fields:
-            concept.hidden = {SOURCE_LANGUAGE: split_terms(cells[fields["hidden"]])}
+            concept.hidden = {SWEDISH: split_terms(cells[fields["hidden"]])}
         concept.terms = {code: split_terms(cells[index]) for code, index in languages.items()}
         result.concepts.append(concept)
 
@@ -406,7 +406,7 @@ def _read_weblate_rows(result: GlossaryImport, records, columns: list[str], lang
         result.problem(header_line, _("ingen kolumn 'target': det finns inga termer att importera"))
     if lang is None:
         result.problem(header_line, _("en ordliste-CSV från Weblate säger inte sitt språk; ange det med --lang"))
-    elif normalise(lang) == SOURCE_LANGUAGE:
+    elif normalise(lang) == SWEDISH:
         result.problem(header_line, _("svenska är källspråket; målspråket i en Weblate-CSV måste vara ett annat"))
     elif _language_problem(normalise(lang, region=True)):
         result.problem(header_line, _language_problem(normalise(lang, region=True)))
@@ -435,7 +435,7 @@ def _read_weblate_rows(result: GlossaryImport, records, columns: list[str], lang
             for key in ("broader", "related"):
                 setattr(concept, key, split_terms(values[key]) if key in values else None)
             if "hidden" in values:
-                concept.hidden = {SOURCE_LANGUAGE: split_terms(values["hidden"])}
+                concept.hidden = {SWEDISH: split_terms(values["hidden"])}
         if "translator_comments" in index and cells[index["translator_comments"]].strip():
             concept.translator_comments[code] = cells[index["translator_comments"]].strip()
         result.concepts.append(concept)
@@ -527,8 +527,8 @@ def _read_entry(entry: ET.Element, lines: dict, result: GlossaryImport) -> Impor
             result.problem(where, _("en langSet utan xml:lang"))
             continue
         code = normalise(raw, region=True)
-        if normalise(code) == SOURCE_LANGUAGE:
-            code = SOURCE_LANGUAGE
+        if normalise(code) == SWEDISH:
+            code = SWEDISH
         elif _language_problem(code):
             result.problem(where, _language_problem(code))
             continue
@@ -539,7 +539,7 @@ def _read_entry(entry: ET.Element, lines: dict, result: GlossaryImport) -> Impor
         terms, part_of_speech, hidden = _read_terms(lang_set, lines, result)
         if hidden:
             concept.hidden[code] = hidden
-        if code == SOURCE_LANGUAGE:
+        if code == SWEDISH:
             concept.headword = terms[0] if terms else ""
             # Tools that know no variants write the headword alone: that changes no variants.
             concept.variants = terms[1:] or None
@@ -628,7 +628,7 @@ def read_json(source: str | bytes, name: str) -> GlossaryImport:
         sorted({code for c in result.concepts for code in c.terms})
     for code in languages:
         code = normalise(str(code), region=True)
-        if code != SOURCE_LANGUAGE:
+        if code != SWEDISH:
             if _language_problem(code):
                 result.problem(1, _language_problem(code))
             else:
@@ -675,7 +675,7 @@ def _json_concept(item, number: int, line: int | None, result: GlossaryImport) -
     if hidden is not None:
         for code in terms:
             hidden.setdefault(code, [])
-    swedish = terms.pop(SOURCE_LANGUAGE, [strings["headword"]] if strings["headword"] else [])
+    swedish = terms.pop(SWEDISH, [strings["headword"]] if strings["headword"] else [])
     if swedish and strings["headword"] and swedish[0] != strings["headword"]:
         result.problem(line, _("{what}: terms.sv måste börja med uppslagsordet {headword}").format(
             what=what, headword=repr(strings["headword"])))
@@ -872,7 +872,7 @@ def apply_import(imported: GlossaryImport, locales: Path, lang: str | None = Non
 
     moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
     template_path, catalog_paths = glossary_paths(locales)
-    catalog_paths = {code: path for code, path in catalog_paths.items() if code != SOURCE_LANGUAGE}
+    catalog_paths = {code: path for code, path in catalog_paths.items() if code != SWEDISH}
     try:
         template = read_po_path(template_path, template=True)
         catalogs = {code: read_po_path(path) for code, path in catalog_paths.items()}

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from ..fields import TEXT, field_named
-from .concepts import SOURCE_LANGUAGE, Glossary, TermMatch, _words, stem_for
+from .concepts import SWEDISH, Glossary, TermMatch, _words, stem_for
 from ..text.analysis import is_stopword
 from ..query import And, FieldFilter, Or, ParsedQuery, Phrase, Word
 
@@ -76,7 +76,7 @@ def _near_inflection(match: TermMatch, words: list[str]) -> bool:
     term = _words(match.term)
     if len(term) != 1 or len(words) != 1:
         return False
-    a, b = stem_for(SOURCE_LANGUAGE, term[0]), stem_for(SOURCE_LANGUAGE, words[0])
+    a, b = stem_for(SWEDISH, term[0]), stem_for(SWEDISH, words[0])
     short, long = sorted((a, b), key=len)
     return len(short) >= 5 and len(long) - len(short) == 1 and long.startswith(short)
 
@@ -99,10 +99,10 @@ def _swedish_terms(matches: list[TermMatch], all_languages: bool = False) -> lis
     terms: list[str] = []
     for match in matches:
         concept = match.concept
-        terms += concept.terms.get(SOURCE_LANGUAGE, [])
+        terms += concept.terms.get(SWEDISH, [])
         if all_languages or concept.pos in _ORGANISATION:
             for lang, values in concept.terms.items():
-                if lang != SOURCE_LANGUAGE:
+                if lang != SWEDISH:
                     terms += values
     return list(dict.fromkeys(terms))
 
@@ -126,7 +126,7 @@ def _neighbours(glossary: Glossary, matches: list[TermMatch], original: str, lan
                 ids += [c for c in found if c not in own and c not in ids]
         terms = []
         for concept_id in ids:
-            for term in glossary.concepts[concept_id].terms.get(SOURCE_LANGUAGE, []):
+            for term in glossary.concepts[concept_id].terms.get(SWEDISH, []):
                 if term.lower() not in seen:
                     seen.add(term.lower())
                     terms.append(term)
@@ -152,10 +152,10 @@ def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Cal
     clauses = list(parsed.clauses)
     extras: dict[int, list] = {}
     expansions: list[Expansion] = []
-    foreign_languages = [lang for lang in glossary.all_languages() if lang != SOURCE_LANGUAGE]
-    if query_lang and query_lang != SOURCE_LANGUAGE:
+    foreign_languages = [lang for lang in glossary.all_languages() if lang != SWEDISH]
+    if query_lang and query_lang != SWEDISH:
         foreign_languages = [query_lang] if query_lang in foreign_languages else []
-    elif query_lang == SOURCE_LANGUAGE:
+    elif query_lang == SWEDISH:
         foreign_languages = []
 
     # Runs of plain words, where terms of several words can be recognised.
@@ -225,7 +225,7 @@ def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Cal
         # A Swedish-looking word that is exactly a foreign term ('kotoutuminen' is also a
         # web address on the page) keeps its own reading and gains the Swedish terms.
         if best_lang is None and not query_lang:
-            swedish_terms = {m.concept.id for _s, _e, ms in glossary.match_words(words, SOURCE_LANGUAGE)
+            swedish_terms = {m.concept.id for _s, _e, ms in glossary.match_words(words, SWEDISH)
                              for m in ms if m.exact}
             for lang in foreign_languages:
                 for start, end, matches in glossary.match_words(words, lang):
@@ -239,7 +239,7 @@ def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Cal
                         handled[start] = True
                         expansions.append(Expansion(words[start], lang, [m.concept.id for m in matches], swedish))
         # Swedish words: the concept's other Swedish terms as weaker alternatives.
-        for start, end, matches in glossary.read_words(words, SOURCE_LANGUAGE):
+        for start, end, matches in glossary.read_words(words, SWEDISH):
             # The same stem, or one letter more or less (föräldrar, förälder: föräldr, föräld).
             # (Only for a word of the texts or one with a plural or definite ending: another may
             # be a typo, left to correction.) A word the texts lack may be a term read another
@@ -254,7 +254,7 @@ def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Cal
             synonyms = [t for t in _swedish_terms(matches) if t.lower() != own]
             nodes = [n for n in (_term_node(t) for t in synonyms) if n is not None]
             original = " ".join(words[start:end])
-            near, shown = _neighbours(glossary, matches, original, SOURCE_LANGUAGE,
+            near, shown = _neighbours(glossary, matches, original, SWEDISH,
                                       {own} | {t.lower() for t in synonyms})
             if not nodes and not near:
                 continue
@@ -268,7 +268,7 @@ def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Cal
             if boost:
                 implementers.append((original, matches[0].concept.headword))
             if nodes:
-                expansions.append(Expansion(original, SOURCE_LANGUAGE, [m.concept.id for m in matches], synonyms,
+                expansions.append(Expansion(original, SWEDISH, [m.concept.id for m in matches], synonyms,
                                             "synonym"))
             expansions += shown
 
@@ -276,18 +276,18 @@ def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Cal
     for index, node in enumerate(clauses):
         if isinstance(node, Phrase):
             text = " ".join(node.words)
-            matches = [m for m in glossary.lookup(text) if m.exact or m.lang != SOURCE_LANGUAGE]
+            matches = [m for m in glossary.lookup(text) if m.exact or m.lang != SWEDISH]
             if not matches:
                 continue
             lang = matches[0].lang
-            if lang != SOURCE_LANGUAGE and all(is_swedish(w) for w in node.words):
+            if lang != SWEDISH and all(is_swedish(w) for w in node.words):
                 continue
             others = [t for t in _swedish_terms(matches) if t.lower() != text.lower()]
             nodes = [n for n in (_term_node(t) for t in others) if n is not None]
             if nodes:
                 extras.setdefault(index, []).extend((n, SYNONYM_WEIGHT) for n in nodes)
                 expansions.append(Expansion(text, lang, [m.concept.id for m in matches], others,
-                                            "synonym" if lang == SOURCE_LANGUAGE else "translation"))
+                                            "synonym" if lang == SWEDISH else "translation"))
 
     new_clauses, new_extras = [], {}
     for index, node in enumerate(clauses):

@@ -19,10 +19,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["Language", "SOURCE_LANGUAGE", "UI_DOMAIN", "LANGUAGES", "normalise", "language",
+__all__ = ["Language", "SWEDISH", "UI_DOMAIN", "LANGUAGES", "normalise", "language",
            "interface_languages", "best_language"]
 
-SOURCE_LANGUAGE = "sv"
+# The language of the source pages, the index and the glossary's headwords, and the one the
+# interface's messages are written in (the msgids): the fallback of every other language.
+SWEDISH = "sv"
 # The gettext domain of the interface: a language with a catalog of it is an interface language.
 UI_DOMAIN = "amif_search"
 
@@ -150,9 +152,9 @@ def interface_languages(locales: Path | str | None = None) -> tuple[str, ...]:
     found = {name for name in names
              if any(os.path.isfile(os.path.join(locales, name, "LC_MESSAGES", f"{UI_DOMAIN}{suffix}"))
                     for suffix in (".po", ".mo"))}
-    found.discard(SOURCE_LANGUAGE)
+    found.discard(SWEDISH)
     ordered = [code for code in LANGUAGES if code in found] + sorted(found - set(LANGUAGES))
-    return (SOURCE_LANGUAGE, *ordered)
+    return (SWEDISH, *ordered)
 
 
 def best_language(requested: str, available: tuple[str, ...]) -> str | None:

@@ -19,7 +19,7 @@ from urllib.parse import quote, urlencode
 from ..fields import field_named, filterable_fields, label
 from ..i18n import N_, N_plural
 from ..i18n.formatting import format_amount, format_period
-from ..i18n.languages import SOURCE_LANGUAGE, best_language, interface_languages, language
+from ..i18n.languages import SWEDISH, best_language, interface_languages, language
 from ..model import Objective, Project
 
 __all__ = ["PageContext", "choose_language", "render_page", "render_project_page", "translations_for",
@@ -152,7 +152,7 @@ def choose_language(explicit: str | None, accept_language: str) -> str:
         code = best_language(tag, available)
         if code is not None and quality > 0:
             ranked.append((-quality, position, code))
-    return min(ranked)[2] if ranked else SOURCE_LANGUAGE
+    return min(ranked)[2] if ranked else SWEDISH
 
 
 def _script_json(data) -> str:
