@@ -60,7 +60,7 @@ class Style:
         return "".join(out)
 
 
-# Control characters of a source's text (an escape sequence in a title would reach the
+# Control characters of a project's text (an escape sequence in a title would reach the
 # terminal) are shown as U+FFFD: one character for one, so highlight offsets stay right.
 _CONTROL = {code: "\ufffd" for code in (*range(0x00, 0x09), *range(0x0b, 0x20), *range(0x7f, 0xa0))}
 

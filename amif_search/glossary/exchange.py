@@ -289,22 +289,22 @@ def _language_problem(code: str) -> str | None:
     return None
 
 
-def _decode(source: str | bytes, result: GlossaryImport) -> str:
-    if isinstance(source, str):
-        return source.lstrip("\ufeff")
-    if source.startswith(b"\xef\xbb\xbf"):
-        source = source[3:]
+def _decode(content: str | bytes, result: GlossaryImport) -> str:
+    if isinstance(content, str):
+        return content.lstrip("\ufeff")
+    if content.startswith(b"\xef\xbb\xbf"):
+        content = content[3:]
     try:
-        return source.decode("utf-8")
+        return content.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    for number, raw in enumerate(source.split(b"\n"), start=1):
+    for number, raw in enumerate(content.split(b"\n"), start=1):
         try:
             raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             result.problem(number, _("ogiltig UTF-8 (byte 0x{byte} i kolumn {column}); spara filen som UTF-8").format(
                 byte=raw[exc.start:exc.start + 1].hex().upper(), column=exc.start + 1))
-    return source.decode("utf-8", errors="replace")
+    return content.decode("utf-8", errors="replace")
 
 
 def _csv_records(text: str, result: GlossaryImport) -> list[tuple[int, list[str]]]:
@@ -322,10 +322,10 @@ def _csv_records(text: str, result: GlossaryImport) -> list[tuple[int, list[str]
     return records
 
 
-def read_csv(source: str | bytes, name: str, lang: str | None = None) -> GlossaryImport:
+def read_csv(content: str | bytes, name: str, lang: str | None = None) -> GlossaryImport:
     """A wide CSV (id, headword, ..., one column per language) or, with ``lang``, a Weblate glossary CSV."""
     result = GlossaryImport(name)
-    records = _csv_records(_decode(source, result), result)
+    records = _csv_records(_decode(content, result), result)
     if not records:
         if not result.problems:
             result.problem(1, _("filen har ingen rubrikrad (och inga begrepp)"))
@@ -484,10 +484,10 @@ def _parse_xml(data: bytes, result: GlossaryImport) -> tuple[ET.Element | None, 
     return root, lines
 
 
-def read_tbx(source: str | bytes, name: str) -> GlossaryImport:
+def read_tbx(content: str | bytes, name: str) -> GlossaryImport:
     """A TBX file (TBX-Basic ``martif``; TBX v3 ``conceptEntry``/``langSec``/``termSec`` too)."""
     result = GlossaryImport(name)
-    data = source.encode("utf-8") if isinstance(source, str) else source
+    data = content.encode("utf-8") if isinstance(content, str) else content
     root, lines = _parse_xml(data, result)
     if root is None:
         return result
@@ -596,10 +596,10 @@ _JSON_KEYS = {"id", "headword", "pos", "domain", "definition", "note", "terms", 
               "narrower", "line"}
 
 
-def read_json(source: str | bytes, name: str) -> GlossaryImport:
+def read_json(content: str | bytes, name: str) -> GlossaryImport:
     """The JSON that :func:`export_json` writes (a bare list of concepts too)."""
     result = GlossaryImport(name)
-    text = _decode(source, result)
+    text = _decode(content, result)
     if result.problems:
         return result
     try:
@@ -688,14 +688,14 @@ def _json_concept(item, number: int, line: int | None, result: GlossaryImport) -
                            hidden=hidden, broader=lists["broader"], related=lists["related"])
 
 
-def read_import(source: str | bytes, name: str, fmt: str, lang: str | None = None) -> GlossaryImport:
+def read_import(content: str | bytes, name: str, fmt: str, lang: str | None = None) -> GlossaryImport:
     """Read an import file of format ``fmt`` (csv, tbx or json)."""
     if fmt == "csv":
-        return read_csv(source, name, lang)
+        return read_csv(content, name, lang)
     if fmt == "tbx":
-        return read_tbx(source, name)
+        return read_tbx(content, name)
     if fmt == "json":
-        return read_json(source, name)
+        return read_json(content, name)
     raise GlossaryError(f"unknown import format {fmt!r} (expected {', '.join(IMPORT_FORMATS)})")
 
 
@@ -887,12 +887,13 @@ def apply_import(imported: GlossaryImport, locales: Path, lang: str | None = Non
     result = ImportResult()
     changed: set[str] = set()  # "" is the template
 
-    def entry_in(code: str, source: polib.POEntry) -> polib.POEntry:
-        entry = indexes[code].get(source.msgctxt)
+    def entry_in(code: str, template_entry: polib.POEntry) -> polib.POEntry:
+        entry = indexes[code].get(template_entry.msgctxt)
         if entry is None:
-            entry = polib.POEntry(msgctxt=source.msgctxt, msgid=source.msgid, msgstr="", comment=source.comment)
+            entry = polib.POEntry(msgctxt=template_entry.msgctxt, msgid=template_entry.msgid, msgstr="",
+                                  comment=template_entry.comment)
             catalogs[code].append(entry)
-            indexes[code][source.msgctxt] = entry
+            indexes[code][template_entry.msgctxt] = entry
             changed.add(code)
         return entry
 
@@ -902,22 +903,23 @@ def apply_import(imported: GlossaryImport, locales: Path, lang: str | None = Non
         values = concept.swedish(current)
         result.changes += _swedish_changes(concept, current, values)
         if current is None:
-            source = polib.POEntry(msgctxt=concept.id, msgid=concept.headword, msgstr="",
+            template_entry = polib.POEntry(msgctxt=concept.id, msgid=concept.headword, msgstr="",
                                    comment=format_comments(values))
-            template.append(source)
-            template_index[concept.id] = source
+            template.append(template_entry)
+            template_index[concept.id] = template_entry
             result.added.append(concept.id)
         elif (concept.headword, values) != (current.headword, _swedish_values(current)):
-            source = template_index[concept.id]
-            source.msgid, source.comment = concept.headword, _merged_comment(source.comment, values)
+            template_entry = template_index[concept.id]
+            template_entry.msgid, template_entry.comment = (concept.headword,
+                                                            _merged_comment(template_entry.comment, values))
             result.changed.append(concept.id)
         else:
             continue
         changed.add("")
         for code in catalogs:
-            entry = entry_in(code, source)
-            if (entry.msgid, entry.comment) != (source.msgid, source.comment):
-                entry.msgid, entry.comment = source.msgid, source.comment
+            entry = entry_in(code, template_entry)
+            if (entry.msgid, entry.comment) != (template_entry.msgid, template_entry.comment):
+                entry.msgid, entry.comment = template_entry.msgid, template_entry.comment
                 changed.add(code)
 
     if lang is not None and not allow_master_changes:
