@@ -373,12 +373,12 @@ def implementer_boost(original: str, organisation: str) -> Interpretation:
 def read_structure(parsed: ParsedQuery) -> Understood:
     """Read years, year ranges, objectives and amounts out of the plain words of ``parsed``."""
     runs: list[list[int]] = []
-    for index, node in enumerate(parsed.clauses):
+    for position, node in enumerate(parsed.clauses):
         if isinstance(node, Word) and not node.prefix:
-            if runs and runs[-1][-1] == index - 1:
-                runs[-1].append(index)
+            if runs and runs[-1][-1] == position - 1:
+                runs[-1].append(position)
             else:
-                runs.append([index])
+                runs.append([position])
     dropped: set[int] = set()
     filters: list[FieldFilter] = []
     interpretations: list[Interpretation] = []
@@ -395,6 +395,6 @@ def read_structure(parsed: ParsedQuery) -> Understood:
             dropped.update(run[start:end])
     if not interpretations:
         return Understood(parsed)
-    clauses = [node for index, node in enumerate(parsed.clauses) if index not in dropped]
+    clauses = [node for position, node in enumerate(parsed.clauses) if position not in dropped]
     return Understood(replace(parsed, clauses=clauses, required=list(parsed.required) + filters),
                       interpretations)

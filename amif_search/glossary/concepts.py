@@ -183,18 +183,18 @@ class Glossary:
             for lang in list(dict.fromkeys(list(concept.terms) + list(concept.hidden))):
                 values = concept.labels(lang)
                 known = (term_stems or {}).get(concept.id, {}).get(lang)
-                for index, value in enumerate(values):
-                    if known is not None and index < len(known):
-                        stems = tuple(known[index])
+                for position, value in enumerate(values):
+                    if known is not None and position < len(known):
+                        stems = tuple(known[position])
                     else:
                         stems = tuple(stem_for(lang, w) for w in _content(lang, _words(value)))
                     if stems:
                         self._terms.setdefault(lang, []).append(_Term(concept.id, lang, value, stems))
         self._by_first: dict[str, dict[str, list[_Term]]] = {}
         for lang, terms in self._terms.items():
-            index = self._by_first.setdefault(lang, {})
+            by_start = self._by_first.setdefault(lang, {})
             for term in terms:
-                index.setdefault(term.stems[0][:3], []).append(term)
+                by_start.setdefault(term.stems[0][:3], []).append(term)
         # The same terms as typed without diacritics (välbefinnande as valbefinnande), built when
         # first needed; and every content word's stem, for a word that is part of a term.
         self._folded: dict[str, dict[str, list[_Term]]] | None = None
@@ -235,12 +235,12 @@ class Glossary:
             if self._folded is None:
                 self._folded = {}
                 for code, terms in self._terms.items():
-                    index = self._folded.setdefault(code, {})
+                    by_start = self._folded.setdefault(code, {})
                     for term in terms:
                         # Folded before stemming, as a query word typed so is.
                         stems = tuple(_fold(stem_for(code, _fold(w))) for w in _content(code, _words(term.text)))
                         copy = _Term(term.concept_id, code, term.text, stems or term.stems)
-                        index.setdefault(copy.stems[0][:3], []).append(copy)
+                        by_start.setdefault(copy.stems[0][:3], []).append(copy)
             return self._folded.get(lang, {}).get(first_stem[:3], [])
         return self._by_first.get(lang, {}).get(first_stem[:3], [])
 
@@ -408,11 +408,11 @@ class Glossary:
         if self._by_word is None:
             self._by_word = {}
             for code, terms in self._terms.items():
-                index = self._by_word.setdefault(code, {})
+                by_word = self._by_word.setdefault(code, {})
                 for term in terms:
                     if len(term.stems) > 1:
                         for term_stem in term.stems:
-                            index.setdefault(term_stem, []).append(term)
+                            by_word.setdefault(term_stem, []).append(term)
         if word.lower() in language(lang).function_words:
             return []
         key = stem_for(lang, word)

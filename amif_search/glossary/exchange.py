@@ -355,9 +355,9 @@ def _read_wide_rows(result: GlossaryImport, records, columns: list[str]) -> None
     header_line = records[0][0]
     fields: dict[str, int] = {}
     languages: dict[str, int] = {}
-    for index, column in enumerate(columns):
+    for position, column in enumerate(columns):
         if column.lower() in WIDE_COLUMNS:
-            fields.setdefault(column.lower(), index)
+            fields.setdefault(column.lower(), position)
             continue
         code = normalise(column, region=True)
         if normalise(code) == SWEDISH:
@@ -367,7 +367,7 @@ def _read_wide_rows(result: GlossaryImport, records, columns: list[str]) -> None
             result.problem(header_line, _("okänd kolumn {column} (väntade {columns} och språkkoder som fi eller en)")
                            .format(column=repr(column), columns=", ".join(WIDE_COLUMNS)))
         else:
-            languages.setdefault(code, index)
+            languages.setdefault(code, position)
             result.languages.setdefault(code, header_line)
     for required in ("id", "headword"):
         if required not in fields:
@@ -392,7 +392,7 @@ def _read_wide_rows(result: GlossaryImport, records, columns: list[str]) -> None
                 setattr(concept, key, split_terms(cells[fields[key]]))
         if "hidden" in fields:
             concept.hidden = {SWEDISH: split_terms(cells[fields["hidden"]])}
-        concept.terms = {code: split_terms(cells[index]) for code, index in languages.items()}
+        concept.terms = {code: split_terms(cells[column]) for code, column in languages.items()}
         result.concepts.append(concept)
 
 
@@ -414,14 +414,14 @@ def _read_weblate_rows(result: GlossaryImport, records, columns: list[str], lang
         return
     code = normalise(lang, region=True)
     result.languages[code] = header_line
-    index = {column: number for number, column in enumerate(columns)}
+    column_of = {column: number for number, column in enumerate(columns)}
     for line, cells in records[1:]:
         if not _check_width(result, line, cells, len(columns)):
             continue
-        concept = ImportedConcept(cells[index["context"]].strip() if "context" in index else "",
-                                  cells[index["source"]].strip(), line)
-        concept.terms[code] = split_terms(cells[index["target"]])
-        text = cells[index["developer_comments"]] if "developer_comments" in index else ""
+        concept = ImportedConcept(cells[column_of["context"]].strip() if "context" in column_of else "",
+                                  cells[column_of["source"]].strip(), line)
+        concept.terms[code] = split_terms(cells[column_of["target"]])
+        text = cells[column_of["developer_comments"]] if "developer_comments" in column_of else ""
         if text.strip():
             # A field the cell leaves out stays as it is; a blank cell (Weblate's own export)
             # changes nothing.
@@ -436,8 +436,8 @@ def _read_weblate_rows(result: GlossaryImport, records, columns: list[str], lang
                 setattr(concept, key, split_terms(values[key]) if key in values else None)
             if "hidden" in values:
                 concept.hidden = {SWEDISH: split_terms(values["hidden"])}
-        if "translator_comments" in index and cells[index["translator_comments"]].strip():
-            concept.translator_comments[code] = cells[index["translator_comments"]].strip()
+        if "translator_comments" in column_of and cells[column_of["translator_comments"]].strip():
+            concept.translator_comments[code] = cells[column_of["translator_comments"]].strip()
         result.concepts.append(concept)
 
 
@@ -879,21 +879,21 @@ def apply_import(imported: GlossaryImport, locales: Path, lang: str | None = Non
     except CatalogError as exc:
         raise GlossaryError(exc.message, exc.problems) from None
 
-    def index(catalog: polib.POFile) -> dict[str, polib.POEntry]:
+    def by_context(catalog: polib.POFile) -> dict[str, polib.POEntry]:
         return {e.msgctxt: e for e in catalog if e.msgctxt and not e.obsolete}
 
-    template_index = index(template)
-    indexes = {code: index(catalog) for code, catalog in catalogs.items()}
+    template_entries = by_context(template)
+    catalog_entries = {code: by_context(catalog) for code, catalog in catalogs.items()}
     result = ImportResult()
     changed: set[str] = set()  # "" is the template
 
     def entry_in(code: str, template_entry: polib.POEntry) -> polib.POEntry:
-        entry = indexes[code].get(template_entry.msgctxt)
+        entry = catalog_entries[code].get(template_entry.msgctxt)
         if entry is None:
             entry = polib.POEntry(msgctxt=template_entry.msgctxt, msgid=template_entry.msgid, msgstr="",
                                   comment=template_entry.comment)
             catalogs[code].append(entry)
-            indexes[code][template_entry.msgctxt] = entry
+            catalog_entries[code][template_entry.msgctxt] = entry
             changed.add(code)
         return entry
 
@@ -906,10 +906,10 @@ def apply_import(imported: GlossaryImport, locales: Path, lang: str | None = Non
             template_entry = polib.POEntry(msgctxt=concept.id, msgid=concept.headword, msgstr="",
                                    comment=format_comments(values))
             template.append(template_entry)
-            template_index[concept.id] = template_entry
+            template_entries[concept.id] = template_entry
             result.added.append(concept.id)
         elif (concept.headword, values) != (current.headword, _swedish_values(current)):
-            template_entry = template_index[concept.id]
+            template_entry = template_entries[concept.id]
             template_entry.msgid, template_entry.comment = (concept.headword,
                                                             _merged_comment(template_entry.comment, values))
             result.changed.append(concept.id)
@@ -932,7 +932,7 @@ def apply_import(imported: GlossaryImport, locales: Path, lang: str | None = Non
         if code not in catalogs and any(c.terms.get(code) for c in imported.concepts):
             catalog = init_catalog(template, code, now=moment, domain="glossary")
             catalog.header = _glossary_header(code)
-            catalogs[code], indexes[code] = catalog, index(catalog)
+            catalogs[code], catalog_entries[code] = catalog, by_context(catalog)
             catalog_paths[code] = locales / code / "LC_MESSAGES" / "glossary.po"
             result.created.append(code)
             changed.add(code)
@@ -946,7 +946,7 @@ def apply_import(imported: GlossaryImport, locales: Path, lang: str | None = Non
             have = current.terms.get(code, []) if current is not None else []
             if code in concept.single_term and wanted == have[:1]:
                 wanted = have
-            entry = entry_in(code, template_index[concept.id])
+            entry = entry_in(code, template_entries[concept.id])
             if wanted != have:
                 result.changes.append(FieldChange(concept.id, code, join_terms(have), join_terms(wanted)))
                 entry.msgstr = join_terms(wanted)

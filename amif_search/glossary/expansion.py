@@ -160,12 +160,12 @@ def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Cal
 
     # Runs of plain words, where terms of several words can be recognised.
     runs: list[list[int]] = []
-    for index, node in enumerate(clauses):
+    for position, node in enumerate(clauses):
         if isinstance(node, Word) and not node.prefix:
-            if runs and runs[-1][-1] == index - 1:
-                runs[-1].append(index)
+            if runs and runs[-1][-1] == position - 1:
+                runs[-1].append(position)
             else:
-                runs.append([index])
+                runs.append([position])
     replaced: dict[int, object] = {}
     dropped: set[int] = set()
     implementers: list[tuple[str, str]] = []
@@ -273,7 +273,7 @@ def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Cal
             expansions += shown
 
     # Phrases: a phrase that is a glossary term gains the concept's other terms.
-    for index, node in enumerate(clauses):
+    for position, node in enumerate(clauses):
         if isinstance(node, Phrase):
             text = " ".join(node.words)
             matches = [m for m in glossary.lookup(text) if m.exact or m.lang != SWEDISH]
@@ -285,17 +285,17 @@ def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Cal
             others = [t for t in _swedish_terms(matches) if t.lower() != text.lower()]
             nodes = [n for n in (_term_node(t) for t in others) if n is not None]
             if nodes:
-                extras.setdefault(index, []).extend((n, SYNONYM_WEIGHT) for n in nodes)
+                extras.setdefault(position, []).extend((n, SYNONYM_WEIGHT) for n in nodes)
                 expansions.append(Expansion(text, lang, [m.concept.id for m in matches], others,
                                             "synonym" if lang == SWEDISH else "translation"))
 
     new_clauses, new_extras = [], {}
-    for index, node in enumerate(clauses):
-        if index in dropped:
+    for position, node in enumerate(clauses):
+        if position in dropped:
             continue
-        if index in extras:
-            new_extras[len(new_clauses)] = extras[index]
-        new_clauses.append(replaced.get(index, node))
+        if position in extras:
+            new_extras[len(new_clauses)] = extras[position]
+        new_clauses.append(replaced.get(position, node))
 
     # Field values that name an organisation or a term: all its names.
     required = []

@@ -330,10 +330,10 @@ class Engine:
         function = [isinstance(n, Word) and not n.prefix and is_query_stopword(n.text) for n in parsed.clauses]
         # (With a filter, the filter answers: 'projects that started in 2021'.)
         skip_function_words = not all(function) or bool(parsed.required or extra_filters)
-        for index, node in enumerate(parsed.clauses):
-            if function[index] and skip_function_words:
+        for position, node in enumerate(parsed.clauses):
+            if function[position] and skip_function_words:
                 continue
-            extra = (expansions or {}).get(index)
+            extra = (expansions or {}).get(position)
             # A word of the user's that the glossary knows is no typo: its own terms carry it;
             # nor is a known word of another language.
             correct = not (extra and _typed_by_user(node)) and not (
