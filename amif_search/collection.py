@@ -456,6 +456,18 @@ class Collection:
         """Glossary concepts whose Swedish terms occur in the project, in order of appearance."""
         return concepts_in_text(self.glossary, f"{project.title}. {project.description}")
 
+    def project_json(self, project: Project) -> dict:
+        """One project in full: its JSON form with its notes and the glossary concepts it names
+        (each its ID, Swedish headword and first term per language). This is what
+        ``amif-search show --json`` prints and ``/api/projects/<id>`` answers."""
+        from .i18n.languages import SWEDISH  # noqa: PLC0415
+
+        data = project.to_json()
+        data["notes"] = list(project.notes)
+        data["concepts"] = [{"id": c.id, SWEDISH: c.headword, "terms": {k: v[0] for k, v in c.terms.items() if v}}
+                            for c in self.concepts_in(project)]
+        return data
+
     def _hit(self, project: Project, engine_hit, forms: MatchForms) -> Hit:
         spans = match_spans(project.description, self._analyzer, forms)
         snippet = make_snippet(project.description, spans)

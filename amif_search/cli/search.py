@@ -295,14 +295,8 @@ def list_projects(sort, limit, offset, show_facets, fmt, as_json, fields, index_
 def show(project_id, as_json, index_dir):
     collection = _open(index_dir)
     project = collection.get(project_id)
-    concepts = collection.concepts_in(project)
-    lang = get_language()
     if as_json:
-        data = project.to_json()
-        data["notes"] = list(project.notes)
-        data["concepts"] = [{"id": c.id, "sv": c.headword, "terms": {k: v[0] for k, v in c.terms.items() if v}}
-                            for c in concepts]
-        _echo_json(data)
+        _echo_json(collection.project_json(project))
         return 0
-    click.echo(render_project(project, lang, concepts, min(_width() or 100, 100)))
+    click.echo(render_project(project, get_language(), collection.concepts_in(project), min(_width() or 100, 100)))
     return 0
