@@ -15,7 +15,7 @@ import click
 from ..errors import CatalogError
 from ..i18n import N_, _, ngettext
 from ..resources import find_checkout
-from .helptext import TranslatedGroup
+from .shared import CommandsInOrder
 
 __all__ = ["catalog"]
 
@@ -85,14 +85,7 @@ languages_option = click.option(
     "--lang", "languages", multiple=True, metavar="LANG", help=N_("Bara detta språk; upprepa för flera."))
 
 
-class _InOrder(TranslatedGroup):
-    """Lists the commands in workflow order, not alphabetically."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(self.commands)
-
-
-@click.group(cls=_InOrder, short_help=N_("Underhåll gettext-katalogerna."),
+@click.group(cls=CommandsInOrder, short_help=N_("Underhåll gettext-katalogerna."),
              help=N_("Underhåll gettext-katalogerna: extract, update, init, compile, check."))
 def catalog():
     pass

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
-import sys
 import time
 
 import click
 
 from ..i18n import N_, _, ngettext
 from .helptext import TranslatedGroup
-from .search import index_option
+from .output import echo_json
+from .shared import index_option, progress_bar
 
 __all__ = ["index"]
 
@@ -19,15 +18,6 @@ __all__ = ["index"]
              help=N_("Bygg och granska sökindexet."))
 def index():
     pass
-
-
-def _progress(quiet: bool, label: str):
-    """A progress bar on a terminal's stderr; none when quiet or piped."""
-    if quiet or not sys.stderr.isatty():
-        return None
-    from .progress import ProgressBar  # noqa: PLC0415
-
-    return ProgressBar(label)
 
 
 def _writer_options(source_help: str):
@@ -49,7 +39,7 @@ def _writer_options(source_help: str):
 def build(sources, quiet, wait, index_dir):
     from ..collection import build_index  # noqa: PLC0415
 
-    progress = _progress(quiet, _("Bygger index"))
+    progress = progress_bar(_("Bygger index"), quiet)
     started = time.monotonic()
     info = build_index(list(sources) or None, index_dir, progress=progress, lock_timeout=wait)
     if not quiet:
@@ -70,7 +60,7 @@ def build(sources, quiet, wait, index_dir):
 def update(sources, quiet, wait, index_dir):
     from ..collection import update_index  # noqa: PLC0415
 
-    progress = _progress(quiet, _("Uppdaterar index"))
+    progress = progress_bar(_("Uppdaterar index"), quiet)
     started = time.monotonic()
     report = update_index(list(sources) or None, index_dir, progress=progress, lock_timeout=wait)
     if not quiet:
@@ -97,7 +87,7 @@ def info(verify, as_json, index_dir):
     manifest = details.manifest
     checked = collection.verify() if verify else None
     if as_json:
-        click.echo(json.dumps({
+        echo_json({
             "location": str(details.location),
             "generation": details.generation.name,
             "projects": details.project_count,
@@ -109,7 +99,7 @@ def info(verify, as_json, index_dir):
                          "changed": s.path in details.stale_sources,
                          "missing": s.path in details.missing_sources} for s in manifest.sources],
             **({"verification": checked.to_json()} if checked else {}),
-        }, ensure_ascii=False, indent=2))
+        })
         return 0 if checked is None or checked.ok else 1
     click.echo(_("Index:      {path}").format(path=details.location))
     click.echo(_("Projekt:    {count}").format(count=details.project_count))
