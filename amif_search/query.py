@@ -97,6 +97,18 @@ class ParsedQuery:
     def is_empty(self) -> bool:
         return not (self.clauses or self.required)
 
+    def word_runs(self) -> list[list[int]]:
+        """The positions of the clauses that are plain words (no prefix), in runs of neighbours:
+        where words that belong together (a term of several words, 'startade 2021') can stand."""
+        runs: list[list[int]] = []
+        for position, node in enumerate(self.clauses):
+            if isinstance(node, Word) and not node.prefix:
+                if runs and runs[-1][-1] == position - 1:
+                    runs[-1].append(position)
+                else:
+                    runs.append([position])
+        return runs
+
 
 _TOKEN = re.compile(
     r"""\s*(?:

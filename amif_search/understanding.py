@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 from .fields import field_named
-from .query import FieldFilter, ParsedQuery, Word
+from .query import FieldFilter, ParsedQuery
 
 __all__ = ["Interpretation", "Understood", "read_structure", "implementer_boost", "WORDS"]
 
@@ -372,13 +372,7 @@ def implementer_boost(original: str, organisation: str) -> Interpretation:
 
 def read_structure(parsed: ParsedQuery) -> Understood:
     """Read years, year ranges, objectives and amounts out of the plain words of ``parsed``."""
-    runs: list[list[int]] = []
-    for position, node in enumerate(parsed.clauses):
-        if isinstance(node, Word) and not node.prefix:
-            if runs and runs[-1][-1] == position - 1:
-                runs[-1].append(position)
-            else:
-                runs.append([position])
+    runs = parsed.word_runs()
     dropped: set[int] = set()
     filters: list[FieldFilter] = []
     interpretations: list[Interpretation] = []

@@ -159,13 +159,7 @@ def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Cal
         foreign_languages = []
 
     # Runs of plain words, where terms of several words can be recognised.
-    runs: list[list[int]] = []
-    for position, node in enumerate(clauses):
-        if isinstance(node, Word) and not node.prefix:
-            if runs and runs[-1][-1] == position - 1:
-                runs[-1].append(position)
-            else:
-                runs.append([position])
+    runs = parsed.word_runs()
     replaced: dict[int, object] = {}
     dropped: set[int] = set()
     implementers: list[tuple[str, str]] = []
