@@ -64,6 +64,16 @@ def _domains(locales: Path, domain: str | None) -> list[str]:
     return found
 
 
+def _catalogs(locales: Path, domain: str | None, languages: tuple[str, ...]):
+    """(domain, language) of each catalog to work on: in the domain given (else every domain
+    with a template), for the languages given (else every language with a catalog of it)."""
+    from ..l10n.layout import languages as find_languages  # noqa: PLC0415
+
+    for name in _domains(locales, domain):
+        for lang in languages or find_languages(locales, name):
+            yield name, lang
+
+
 def _template(locales: Path, domain: str) -> Path:
     from ..l10n.layout import template_path  # noqa: PLC0415
 
@@ -83,6 +93,11 @@ domain_option = click.option(
     help=N_("Bara denna domän: amif_search (gränssnittet) eller glossary (standard: alla mallar i DIR)."))
 languages_option = click.option(
     "--lang", "languages", multiple=True, metavar="LANG", help=N_("Bara detta språk; upprepa för flera."))
+
+
+def catalogs_options(f):
+    """--locales, --domain and --lang: the catalogs a command works on (see :func:`_catalogs`)."""
+    return locales_option(domain_option(languages_option(f)))
 
 
 @click.group(cls=CommandsInOrder, short_help=N_("Underhåll gettext-katalogerna."),
@@ -124,25 +139,21 @@ def extract(locales, domain, source):
                          "Översättningar, översättarnas kommentarer och flaggor bevaras; ett ändrat meddelande "
                          "blir fuzzy med sin gamla text på '#|'-rader; borttagna meddelanden blir föråldrade "
                          "'#~'-poster."))
-@locales_option
-@domain_option
-@languages_option
+@catalogs_options
 def update(locales, domain, languages):
-    from ..l10n.layout import catalog_path, languages as find_languages  # noqa: PLC0415
+    from ..l10n.layout import catalog_path  # noqa: PLC0415
     from ..l10n.merge import update_catalog  # noqa: PLC0415
 
     directory = checkout_locales(locales)
-    for name in _domains(directory, domain):
-        pot = _template(directory, name)
-        for lang in languages or find_languages(directory, name):
-            po = catalog_path(directory, lang, name)
-            if not po.is_file():
-                raise CatalogError(_("katalogen {path} finns inte; skapa den med 'amif-search catalog init {lang}'")
-                                   .format(path=po, lang=lang))
-            result = update_catalog(po, pot)
-            state = _("uppdaterad") if result.changed else _("oförändrad")
-            click.echo(_("{path}: bevarade {kept}, fuzzy {fuzzy}, nya {new}, föråldrade {obsolete} ({state})").format(
-                path=po, kept=result.kept, fuzzy=result.fuzzy, new=result.new, obsolete=result.obsolete, state=state))
+    for name, lang in _catalogs(directory, domain, languages):
+        pot, po = _template(directory, name), catalog_path(directory, lang, name)
+        if not po.is_file():
+            raise CatalogError(_("katalogen {path} finns inte; skapa den med 'amif-search catalog init {lang}'")
+                               .format(path=po, lang=lang))
+        result = update_catalog(po, pot)
+        state = _("uppdaterad") if result.changed else _("oförändrad")
+        click.echo(_("{path}: bevarade {kept}, fuzzy {fuzzy}, nya {new}, föråldrade {obsolete} ({state})").format(
+            path=po, kept=result.kept, fuzzy=result.fuzzy, new=result.new, obsolete=result.obsolete, state=state))
     return 0
 
 
@@ -175,20 +186,17 @@ def init(lang, locales, domain, plural_forms, translator):
                          "\n"
                          "Behövs inte för att köra amif-search: programmet kompilerar en ändrad katalog när den "
                          "först används."))
-@locales_option
-@domain_option
-@languages_option
+@catalogs_options
 def compile_command(locales, domain, languages):
     from ..l10n.compile import compile_path  # noqa: PLC0415
-    from ..l10n.layout import catalog_path, languages as find_languages, mo_path  # noqa: PLC0415
+    from ..l10n.layout import catalog_path, mo_path  # noqa: PLC0415
 
     directory = checkout_locales(locales)
-    for name in _domains(directory, domain):
-        for lang in languages or find_languages(directory, name):
-            result = compile_path(catalog_path(directory, lang, name), mo_path(directory, lang, name))
-            state = _("skriven") if result.changed else _("oförändrad")
-            click.echo(ngettext("{path}: {count} meddelande ({state})", "{path}: {count} meddelanden ({state})",
-                                result.messages).format(path=result.path, count=result.messages, state=state))
+    for name, lang in _catalogs(directory, domain, languages):
+        result = compile_path(catalog_path(directory, lang, name), mo_path(directory, lang, name))
+        state = _("skriven") if result.changed else _("oförändrad")
+        click.echo(ngettext("{path}: {count} meddelande ({state})", "{path}: {count} meddelanden ({state})",
+                            result.messages).format(path=result.path, count=result.messages, state=state))
     return 0
 
 
@@ -197,9 +205,7 @@ def compile_command(locales, domain, languages):
                          "\n"
                          "Slutstatus 1 när en katalog inte kan läsas eller har ett fel som programmet inte kan "
                          "använda, och med --strict vid alla problem (för CI)."))
-@locales_option
-@domain_option
-@languages_option
+@catalogs_options
 @click.option("--strict", is_flag=True,
               help=N_("Avsluta med 1 vid alla problem, inte bara när en katalog inte kan läsas."))
 def check(locales, domain, languages, strict):
