@@ -21,8 +21,9 @@ def index():
 
 
 def _writer_options(source_help: str):
-    """--source, --quiet and --wait, shared by build and update."""
+    """--source, --quiet, --wait and --index, shared by build and update."""
     def decorate(f):
+        f = index_option(f)
         f = click.option("--wait", type=click.FloatRange(0, 3600), default=30.0, show_default=True,
                          help=N_("Sekunder att vänta på att ett annat bygge av samma index blir klart."))(f)
         f = click.option("--quiet", "-q", is_flag=True, help=N_("Skriv inte ut något annat än fel."))(f)
@@ -31,17 +32,22 @@ def _writer_options(source_help: str):
     return decorate
 
 
+def _write(write, label: str, sources, index_dir, quiet: bool, wait: float):
+    """Run ``write`` (build_index or update_index) on the sources given (else its default ones)
+    with a progress bar; its answer, and the seconds it took."""
+    started = time.monotonic()
+    answer = write(list(sources) or None, index_dir, progress=progress_bar(label, quiet), lock_timeout=wait)
+    return answer, time.monotonic() - started
+
+
 @index.command(short_help=N_("Bygg ett nytt index."),
                help=N_("Läs källorna och bygg ett nytt index (det gamla används tills det nya är klart)."))
 @_writer_options(N_("En källsida (eller en mapp med .txt-sidor); upprepa för flera. Standard: sidorna som "
                     "följer med paketet."))
-@index_option
 def build(sources, quiet, wait, index_dir):
     from ..collection import build_index  # noqa: PLC0415
 
-    progress = progress_bar(_("Bygger index"), quiet)
-    started = time.monotonic()
-    info = build_index(list(sources) or None, index_dir, progress=progress, lock_timeout=wait)
+    info, seconds = _write(build_index, _("Bygger index"), sources, index_dir, quiet, wait)
     if not quiet:
         # Two counts: each is its own plural message, put into the sentence whole.
         projects = ngettext("{count} projekt", "{count} projekt", info.project_count).format(
@@ -49,27 +55,24 @@ def build(sources, quiet, wait, index_dir):
         sources = len(info.manifest.sources)
         from_sources = ngettext("från {count} källa", "från {count} källor", sources).format(count=sources)
         click.echo(_("{projects} {from_sources} indexerade i {path} ({seconds:.1f} s)").format(
-            projects=projects, from_sources=from_sources, path=info.location, seconds=time.monotonic() - started))
+            projects=projects, from_sources=from_sources, path=info.location, seconds=seconds))
     return 0
 
 
 @index.command(short_help=N_("Indexera om bara tillagda, ändrade och borttagna projekt."),
                help=N_("Indexera om bara tillagda, ändrade och borttagna projekt."))
 @_writer_options(N_("En källsida eller mapp; upprepa för flera. Standard: indexets källor."))
-@index_option
 def update(sources, quiet, wait, index_dir):
     from ..collection import update_index  # noqa: PLC0415
 
-    progress = progress_bar(_("Uppdaterar index"), quiet)
-    started = time.monotonic()
-    report = update_index(list(sources) or None, index_dir, progress=progress, lock_timeout=wait)
+    report, seconds = _write(update_index, _("Uppdaterar index"), sources, index_dir, quiet, wait)
     if not quiet:
         if report.rebuilt:
             click.echo(_("Indexet byggdes om ({reason}).").format(reason=report.reason))
         click.echo(_("{added} nya, {changed} ändrade, {removed} borttagna, {unchanged} oförändrade projekt "
                      "({seconds:.1f} s)").format(added=len(report.added), changed=len(report.changed),
                                                    removed=len(report.removed), unchanged=report.unchanged,
-                                                   seconds=time.monotonic() - started))
+                                                   seconds=seconds))
     return 0
 
 
