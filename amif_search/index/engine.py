@@ -33,6 +33,7 @@ from .. import fields as F
 from ..text.analysis import Lexicon, SwedishAnalyzer, Token, fold, is_stopword, stem
 from ..text.spelling import SpellingCorrector
 from ..errors import IndexStateError
+from ..glossary.expansion import SYNONYM_WEIGHT   # another label of the concept: the word itself, weaker
 from ..i18n import _
 from ..text.highlight import MatchForms
 from ..query import And, FieldFilter, Not, Or, ParsedQuery, Phrase, Word
@@ -48,7 +49,6 @@ MEMBERS_WEIGHT = 0.6      # a compound query word found through its members
 COMPOUND_WEIGHT = 0.35    # a compound of the collection that contains the query word
 MAX_COMPOUNDS = 8         # at most this many of them, the most frequent: each widens the query
 CORRECTION_WEIGHT = 0.3   # a typo corrected to a word of the collection
-SYNONYM_WEIGHT = 0.5      # another Swedish term of the same glossary concept
 RELATED_COVERAGE = 0.5    # a clause met only through a neighbour counts this much in the ranking
 GENERIC_SHARE = 0.6       # a clause whose own words occur in this share of the projects is generic
 MIN_DOCS_FOR_GENERIC = 5  # below this many projects, no clause is called generic
