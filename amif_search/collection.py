@@ -23,7 +23,7 @@ from .text.highlight import MatchForms, make_snippet, match_spans
 from .index import store
 from .model import Project
 from .query import FieldFilter, ParsedQuery, Word, filter_for, parse_query
-from .summary import FacetValue, Facts, Summary, check_sort, sort_order, summarise
+from .summary import FacetValue, Facts, Summary, check_sort, facets_json, sort_order, summarise
 from .indexing import (  # noqa: F401  (re-exported: the index's life is part of this API)
     IndexInfo, UpdateReport, Verification, build_index, rebuild_reason, resolve_index_dir, update_index,
 )
@@ -107,7 +107,7 @@ class SearchResult:
             "warnings": list(self.warnings),
         }
         if facets:
-            data["facets"] = {name: [v.to_json() for v in values] for name, values in self.facets.items()}
+            data["facets"] = facets_json(self.facets)
         return data
 
     @property
@@ -142,7 +142,7 @@ class ProjectList:
             "projects": [p.to_json() for p in self.projects],
         }
         if facets:
-            data["facets"] = {name: [v.to_json() for v in values] for name, values in self.facets.items()}
+            data["facets"] = facets_json(self.facets)
         return data
 
 
