@@ -46,7 +46,6 @@ from .concepts import (
     glossary_paths,
     join_terms,
     load_glossary,
-    parse_comments,
     read_comment_fields,
     split_terms,
     term_problem,
