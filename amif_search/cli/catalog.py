@@ -44,8 +44,8 @@ def checkout_locales(value: str | None) -> Path:
     return _shown(root / "locales")
 
 
-def _source(value: str | None, locales: Path) -> Path:
-    """The package folder whose code is extracted: --source, else the checkout's own."""
+def _package(value: str | None, locales: Path) -> Path:
+    """The package folder whose code is extracted: --package, else the checkout's own."""
     if value:
         return Path(value)
     root = locales.resolve().parent
@@ -113,18 +113,22 @@ def catalog():
 @locales_option
 @click.option("--domain", default="amif_search", show_default=True, metavar="NAME",
               help=N_("Domänen som extraheras; bara amif_search extraheras ur koden."))
-@click.option("--source", "source", type=click.Path(file_okay=False, exists=True), default=None, metavar="DIR",
+@click.option("--package", "package", type=click.Path(file_okay=False, exists=True), default=None, metavar="DIR",
               help=N_("Paketmappen som läses (standard: amif_search/ bredvid katalogmappen)."))
-def extract(locales, domain, source):
+# The name of the previous release, kept for one release: "source" is a page the projects come from.
+@click.option("--source", "old_package", type=click.Path(file_okay=False, exists=True), default=None, hidden=True)
+def extract(locales, domain, package, old_package):
     from ..l10n.extract import extract as run_extract  # noqa: PLC0415
     from ..l10n.layout import UI_DOMAIN, template_path  # noqa: PLC0415
 
     if domain != UI_DOMAIN:
         raise CatalogError(_("bara domänen {ui} extraheras ur koden; {domain}.pot underhålls för hand")
                            .format(ui=UI_DOMAIN, domain=domain))
+    if old_package is not None:
+        click.echo(_("varning: {warning}").format(warning=_("--source heter nu --package; det gamla namnet tas bort "
+                                                            "i nästa version")), err=True)
     directory = checkout_locales(locales)
-    package = _source(source, directory)
-    result = run_extract(package, template_path(directory, domain))
+    result = run_extract(_package(package or old_package, directory), template_path(directory, domain))
     for warning in result.warnings:
         click.echo(_("varning: {warning}").format(warning=warning), err=True)
     state = _("skriven") if result.changed else _("oförändrad")
