@@ -177,7 +177,7 @@ class _Page:
 
     def sv(self, text: str, tag: str = "span", attributes: str = "") -> str:
         """Swedish text of the data, marked as Swedish inside a page of another language."""
-        marked = ' lang="sv"' if self.lang != "sv" else ""
+        marked = f' lang="{SWEDISH}"' if self.lang != SWEDISH else ""
         return f"<{tag}{attributes}{marked}>{text}</{tag}>"
 
     def href(self, path: str, params: Mapping[str, object]) -> str:
@@ -453,7 +453,7 @@ def render_project_page(lang: str, project: Project, concepts, base: str = "", q
     paragraphs = "\n".join(page.sv(e(part.strip()), "p") for part in project.description.split("\n") if part.strip())
     terms = []
     for concept in concepts:
-        term = concept.preferred(lang) if lang != "sv" else None
+        term = concept.preferred(lang) if lang != SWEDISH else None
         item = page.sv(e(concept.headword))
         if term and term != concept.headword:
             item += f" – <span>{e(term)}</span>"
