@@ -25,7 +25,7 @@ __all__ = ["Expansion", "expand_query", "SYNONYM_WEIGHT", "RELATION_WEIGHTS"]
 SYNONYM_WEIGHT = 0.5
 RELATION_WEIGHTS = {"narrower": 0.3, "broader": 0.25, "related": 0.2}
 # An organisation named in the query lifts the projects it implements: their score for the
-# concept gains this share of the best one (a boost, not a filter: partners count too).
+# clause gains this share of the best one (a boost, not a filter: partners count too).
 IMPLEMENTER_BOOST = 2.0
 # A concept with more neighbours than this of one kind is a hub (flykting, integration): its
 # neighbours would make a word match nearly everything, so they are not followed from it.
