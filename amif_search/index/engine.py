@@ -425,18 +425,14 @@ class Engine:
                             len(clauses), corrections, forms, unknown)
 
     def _ids(self, docnums: list[int]) -> dict[int, str]:
-        column = getattr(self._local, "ids", None)
-        if column is None:
+        """The IDs of these documents. The column is read through once per searcher (a list of
+        strings, some MB at 100 000 projects): the totals need the IDs of every match, and
+        reading a thousand of them one by one costs what reading them all does."""
+        every = getattr(self._local, "every_id", None)
+        if every is None:
             column = self._searcher().reader().column_reader(F.field_named("id").index_name)
-            self._local.ids = column
-        if len(docnums) > 1000:
-            # Reading the column through costs what some thousand single reads do: for the
-            # many matches of a broad query (whose totals need them all), read it once.
-            every = getattr(self._local, "every_id", None)
-            if every is None:
-                every = self._local.every_id = [_text(value) for value in column]
-            return {d: every[d] for d in docnums}
-        return {d: _text(column[d]) for d in docnums}
+            every = self._local.every_id = [_text(value) for value in column]
+        return {d: every[d] for d in docnums}
 
     def all_ids(self) -> set[str]:
         """The IDs of every live (not deleted) document."""
@@ -445,7 +441,8 @@ class Engine:
         return {_text(column[d]) for d in reader.all_doc_ids()}
 
     def doc_count(self) -> int:
-        return self._ix.doc_count()
+        """Live documents, from this thread's searcher (the index's own count opens a reader)."""
+        return self._searcher().doc_count()
 
 
 def _clause_scores(evaluation: P.Evaluation, own, alternatives: list[tuple[float, object]], size: int):
