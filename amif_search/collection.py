@@ -19,6 +19,7 @@ from typing import Callable, Mapping
 from .text.analysis import SwedishAnalyzer
 from .errors import AmifSearchError, IndexNotFoundError, IndexStateError, NotFoundError, QueryError
 from .i18n import _
+from .i18n.languages import SWEDISH
 from .text.highlight import MatchForms, make_snippet, match_spans
 from .index import store
 from .model import Project
@@ -460,8 +461,6 @@ class Collection:
         """One project in full: its JSON form with its notes and the glossary concepts it names
         (each its ID, Swedish headword and first term per language). This is what
         ``amif-search show --json`` prints and ``/api/projects/<id>`` answers."""
-        from .i18n.languages import SWEDISH  # noqa: PLC0415
-
         data = project.to_json()
         data["notes"] = list(project.notes)
         data["concepts"] = [{"id": c.id, SWEDISH: c.headword, "terms": {k: v[0] for k, v in c.terms.items() if v}}
@@ -477,7 +476,7 @@ class Collection:
 
 def concepts_in_text(glossary, text: str):
     """Concepts of ``glossary`` whose Swedish terms occur in ``text`` (inflected too)."""
-    from .glossary.concepts import SWEDISH, _words  # noqa: PLC0415
+    from .glossary.concepts import _words  # noqa: PLC0415
 
     found = []
     seen = set()
