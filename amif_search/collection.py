@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
+import warnings
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -18,11 +19,12 @@ from typing import Callable, Mapping
 from .text.analysis import SwedishAnalyzer
 from .errors import AmifSearchError, IndexNotFoundError, IndexStateError, NotFoundError, QueryError
 from .i18n import _
+from .i18n.languages import SWEDISH
 from .text.highlight import MatchForms, make_snippet, match_spans
 from .index import store
 from .model import Project
 from .query import FieldFilter, ParsedQuery, Word, filter_for, parse_query
-from .summary import FacetValue, Facts, Summary, check_sort, sort_order, summarise
+from .summary import FacetValue, Facts, Summary, check_sort, facets_json, sort_order, summarise
 from .indexing import (  # noqa: F401  (re-exported: the index's life is part of this API)
     IndexInfo, UpdateReport, Verification, build_index, rebuild_reason, resolve_index_dir, update_index,
 )
@@ -67,14 +69,16 @@ class Hit:
 @dataclass
 class SearchResult:
     """The answer to a query: a page of hits, and over all matches the total, the sum of
-    their EU support and the facets; and how the query was read."""
+    their EU support and the facets; and how the query was read. ``clauses`` is how many
+    parts of the query rank (a word, a phrase, an OR group); each hit's ``coverage`` says how
+    many of them it matches."""
 
     query: str
     total: int
     hits: list[Hit]
     offset: int = 0
     limit: int | None = 10
-    concepts: int = 0
+    clauses: int = 0
     corrections: list[Correction] = field(default_factory=list)
     suggestion: str | None = None
     expansions: list = field(default_factory=list)
@@ -93,7 +97,7 @@ class SearchResult:
             "eu_support_total": f"{self.eu_support_total:.2f}",
             "offset": self.offset,
             "limit": self.limit,
-            "query_concepts": self.concepts,
+            "query_concepts": self.clauses,
             "sort": self.sort,
             "hits": [hit.to_json() for hit in self.hits],
             "corrections": [{"from": c.original, "to": c.corrected} for c in self.corrections],
@@ -104,8 +108,15 @@ class SearchResult:
             "warnings": list(self.warnings),
         }
         if facets:
-            data["facets"] = {name: [v.to_json() for v in values] for name, values in self.facets.items()}
+            data["facets"] = facets_json(self.facets)
         return data
+
+    @property
+    def concepts(self) -> int:
+        """Deprecated (kept for one release): :attr:`clauses`."""
+        warnings.warn("SearchResult.concepts is deprecated; use SearchResult.clauses", DeprecationWarning,
+                      stacklevel=2)
+        return self.clauses
 
 
 @dataclass
@@ -132,7 +143,7 @@ class ProjectList:
             "projects": [p.to_json() for p in self.projects],
         }
         if facets:
-            data["facets"] = {name: [v.to_json() for v in values] for name, values in self.facets.items()}
+            data["facets"] = facets_json(self.facets)
         return data
 
 
@@ -397,7 +408,7 @@ class Collection:
         expanded = expand_query(parsed, self.glossary, engine.knows, query_lang,
                                 is_swedish_typo=engine.is_near_known, is_function_word=is_query_stopword)
         # A word the glossary knows in Finnish or English is no Swedish typo.
-        words = {n.text.lower() for n in expanded.parsed.concepts if isinstance(n, Word)}
+        words = {n.text.lower() for n in expanded.parsed.clauses if isinstance(n, Word)}
         keep = {w for w in words if self.glossary.is_foreign_word(w)}
         # Every match, ranked: the totals and facets cover them all, and a sort reorders them all.
         result = engine.search(expanded.parsed, extra_filters=filters, limit=None, offset=0,
@@ -417,7 +428,7 @@ class Collection:
         corrections = [Correction(c.original, c.corrected) for c in result.corrections]
         return SearchResult(
             query=query, total=result.total, hits=hits, offset=offset, limit=limit,
-            concepts=result.concepts, corrections=corrections,
+            clauses=result.clauses, corrections=corrections,
             suggestion=_suggestion(query, corrections), warnings=self.warnings + list(parsed.warnings),
             expansions=expanded.expansions, eu_support_total=summary.eu_support_total, facets=summary.facets,
             sort=sort, unknown=result.unknown,
@@ -446,6 +457,16 @@ class Collection:
         """Glossary concepts whose Swedish terms occur in the project, in order of appearance."""
         return concepts_in_text(self.glossary, f"{project.title}. {project.description}")
 
+    def project_json(self, project: Project) -> dict:
+        """One project in full: its JSON form with its notes and the glossary concepts it names
+        (each its ID, Swedish headword and first term per language). This is what
+        ``amif-search show --json`` prints and ``/api/projects/<id>`` answers."""
+        data = project.to_json()
+        data["notes"] = list(project.notes)
+        data["concepts"] = [{"id": c.id, SWEDISH: c.headword, "terms": {k: v[0] for k, v in c.terms.items() if v}}
+                            for c in self.concepts_in(project)]
+        return data
+
     def _hit(self, project: Project, engine_hit, forms: MatchForms) -> Hit:
         spans = match_spans(project.description, self._analyzer, forms)
         snippet = make_snippet(project.description, spans)
@@ -455,11 +476,11 @@ class Collection:
 
 def concepts_in_text(glossary, text: str):
     """Concepts of ``glossary`` whose Swedish terms occur in ``text`` (inflected too)."""
-    from .glossary.concepts import SOURCE_LANGUAGE, _words  # noqa: PLC0415
+    from .glossary.concepts import _words  # noqa: PLC0415
 
     found = []
     seen = set()
-    for _start, _end, matches in glossary.match_words(_words(text), SOURCE_LANGUAGE):
+    for _start, _end, matches in glossary.match_words(_words(text), SWEDISH):
         for match in matches:
             if match.exact and match.concept.id not in seen:
                 seen.add(match.concept.id)

@@ -85,17 +85,29 @@ class And:
 
 @dataclass
 class ParsedQuery:
-    """A query: concepts that rank (soft), conditions that must hold, and exclusions."""
+    """A query: clauses that rank (soft), conditions that must hold, and exclusions."""
 
     text: str
-    concepts: list = field(default_factory=list)
+    clauses: list = field(default_factory=list)
     required: list = field(default_factory=list)
     excluded: list = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
-        return not (self.concepts or self.required)
+        return not (self.clauses or self.required)
+
+    def word_runs(self) -> list[list[int]]:
+        """The positions of the clauses that are plain words (no prefix), in runs of neighbours:
+        where words that belong together (a term of several words, 'startade 2021') can stand."""
+        runs: list[list[int]] = []
+        for position, node in enumerate(self.clauses):
+            if isinstance(node, Word) and not node.prefix:
+                if runs and runs[-1][-1] == position - 1:
+                    runs[-1].append(position)
+                else:
+                    runs.append([position])
+        return runs
 
 
 _TOKEN = re.compile(
@@ -171,7 +183,7 @@ class _Parser:
                 continue
             if token[0] == "op" and token[1] in ("AND", "OR"):
                 self.next()
-                if not query.concepts and not query.required and not query.excluded:
+                if not query.clauses and not query.required and not query.excluded:
                     self._dangling(token[2])
                     continue
                 if self.peek() is None:
@@ -179,17 +191,17 @@ class _Parser:
                     continue
                 if token[1] == "AND":
                     # Both sides of an explicit AND are required.
-                    if query.concepts:
-                        query.required.append(query.concepts.pop())
+                    if query.clauses:
+                        query.required.append(query.clauses.pop())
                     node = self.clause()
                     if node is not None:
                         self._place(query, node, required=True)
                     continue
                 # A leading OR between top-level clauses joins the previous clause.
                 node = self.clause()
-                if node is not None and query.concepts:
-                    previous = query.concepts.pop()
-                    query.concepts.append(Or((previous, node)))
+                if node is not None and query.clauses:
+                    previous = query.clauses.pop()
+                    query.clauses.append(Or((previous, node)))
                 elif node is not None:
                     self._place(query, node)
                 continue
@@ -216,7 +228,7 @@ class _Parser:
         elif required or isinstance(node, FieldFilter):
             query.required.append(node)
         else:
-            query.concepts.append(node)
+            query.clauses.append(node)
 
     def clause(self):
         """unary (OR unary)*"""

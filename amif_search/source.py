@@ -164,8 +164,8 @@ def parse_document(text: str, name: str = "<text>") -> list[Project]:
     objective: Objective | None = None
     drafts: list[_Draft] = []
     projects_under_objective = 0
-    for index, (number, line) in enumerate(lines):
-        next_is_bullet = index + 1 < len(lines) and bool(_BULLET.match(lines[index + 1][1]))
+    for position, (number, line) in enumerate(lines):
+        next_is_bullet = position + 1 < len(lines) and bool(_BULLET.match(lines[position + 1][1]))
         header = _OBJECTIVE.match(line)
         if header:
             objective = Objective(header.group(1), header.group(2))

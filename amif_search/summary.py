@@ -26,8 +26,8 @@ from .errors import QueryError
 from .fields import FIELDS
 from .i18n import _
 
-__all__ = ["Facts", "FacetValue", "Summary", "FACETS", "SORTS", "SORT_FIELDS", "summarise", "check_sort",
-           "sort_order"]
+__all__ = ["Facts", "FacetValue", "Summary", "FACETS", "SORTS", "SORT_FIELDS", "summarise", "facets_json",
+           "check_sort", "sort_order"]
 
 # The facets, in the registry's order: objective, implementer, start_year.
 FACETS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.facetable)
@@ -79,8 +79,10 @@ class Summary:
     eu_support_total: Decimal
     facets: dict[str, list[FacetValue]]
 
-    def facets_json(self) -> dict:
-        return {name: [value.to_json() for value in values] for name, values in self.facets.items()}
+
+def facets_json(facets: dict[str, list[FacetValue]]) -> dict:
+    """The facets' JSON form: each facet's values as :meth:`FacetValue.to_json`."""
+    return {name: [value.to_json() for value in values] for name, values in facets.items()}
 
 
 def _code_key(code: str) -> tuple:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 from .fields import field_named
-from .query import FieldFilter, ParsedQuery, Word
+from .query import FieldFilter, ParsedQuery
 
 __all__ = ["Interpretation", "Understood", "read_structure", "implementer_boost", "WORDS"]
 
@@ -372,29 +372,23 @@ def implementer_boost(original: str, organisation: str) -> Interpretation:
 
 def read_structure(parsed: ParsedQuery) -> Understood:
     """Read years, year ranges, objectives and amounts out of the plain words of ``parsed``."""
-    runs: list[list[int]] = []
-    for index, node in enumerate(parsed.concepts):
-        if isinstance(node, Word) and not node.prefix:
-            if runs and runs[-1][-1] == index - 1:
-                runs[-1].append(index)
-            else:
-                runs.append([index])
+    runs = parsed.word_runs()
     dropped: set[int] = set()
     filters: list[FieldFilter] = []
     interpretations: list[Interpretation] = []
     for run in runs:
-        words = [parsed.concepts[i].text.lower() for i in run]
+        words = [parsed.clauses[i].text.lower() for i in run]
         reader = _Reader(words)
         reader.amounts()
         reader.objectives()
         reader.years()
         for start, end, node, reading in sorted(reader.found, key=lambda f: f[0]):
-            original = " ".join(parsed.concepts[i].text for i in run[start:end])
+            original = " ".join(parsed.clauses[i].text for i in run[start:end])
             interpretations.append(Interpretation(original, reading, node))
             filters.append(node)
             dropped.update(run[start:end])
     if not interpretations:
         return Understood(parsed)
-    concepts = [node for index, node in enumerate(parsed.concepts) if index not in dropped]
-    return Understood(replace(parsed, concepts=concepts, required=list(parsed.required) + filters),
+    clauses = [node for position, node in enumerate(parsed.clauses) if position not in dropped]
+    return Understood(replace(parsed, clauses=clauses, required=list(parsed.required) + filters),
                       interpretations)

@@ -313,8 +313,8 @@ def fts_searcher(db_path: str):
         where: list[str] = []
         params: list = []
         concepts = []
-        for node in parsed.concepts:
-            if isinstance(node, Word) and not node.prefix and is_stopword(node.text) and len(parsed.concepts) > 1:
+        for node in parsed.clauses:
+            if isinstance(node, Word) and not node.prefix and is_stopword(node.text) and len(parsed.clauses) > 1:
                 continue
             e = expr(node, where, params)
             if e:

@@ -80,12 +80,12 @@ def private_index(tmp_path, built_index) -> Path:
 @pytest.fixture
 def english():
     """The messages in English (their msgids are Swedish), for tests that read English text."""
-    from amif_search.i18n import SOURCE_LANGUAGE, get_language, set_language
+    from amif_search.i18n import SWEDISH, get_language, set_language
 
     before = get_language()
     set_language("en")
     yield
-    set_language(before or SOURCE_LANGUAGE)
+    set_language(before or SWEDISH)
 
 
 @pytest.fixture(autouse=True)

@@ -243,3 +243,10 @@ def test_a_neighbour_alone_finds_a_project_for_a_word_but_not_for_part_of_a_quer
 def test_the_previous_names_still_work_with_a_deprecation_warning(old, new):
     with pytest.warns(DeprecationWarning, match=new):
         assert getattr(amif_search, old) is getattr(amif_search, new)
+
+
+def test_a_result_counts_its_clauses_and_the_old_name_warns(collection):
+    result = collection.search("trauma barn")
+    assert result.clauses == 2 == result.to_json()["query_concepts"]
+    with pytest.warns(DeprecationWarning, match="SearchResult.clauses"):
+        assert result.concepts == result.clauses

@@ -175,13 +175,19 @@ def test_extract_does_not_touch_the_glossary(capsys, locales):
 
 def test_extract_then_update_twice_leaves_the_catalogs_byte_identical(capsys, locales):
     for _round in range(2):
-        assert run(capsys, "extract", "--locales", locales, "--source", PACKAGE)[0] == 0
+        assert run(capsys, "extract", "--locales", locales, "--package", PACKAGE)[0] == 0
         assert run(capsys, "update", "--locales", locales)[0] == 0
     first = snapshot(locales)
-    assert run(capsys, "extract", "--locales", locales, "--source", PACKAGE)[1].endswith("(unchanged)\n")
+    assert run(capsys, "extract", "--locales", locales, "--package", PACKAGE)[1].endswith("(unchanged)\n")
     out = run(capsys, "update", "--locales", locales)[1]
     assert out.count("(unchanged)") == len(out.splitlines())
     assert snapshot(locales) == first
+
+
+def test_extract_still_takes_the_old_option_name_with_a_warning(capsys, locales):
+    code, out, err = run(capsys, "extract", "--locales", locales, "--source", PACKAGE)
+    assert code == 0 and out.startswith(f"{locales / 'amif_search.pot'}: ") and " messages (" in out
+    assert err == "warning: --source is now --package; the old name goes in the next release\n"
 
 
 def test_shipped_ui_catalogs_have_the_messages_of_the_code():

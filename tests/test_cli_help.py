@@ -232,7 +232,7 @@ def test_usage_errors_of_click_are_translated(capsys, args, messages, lang):
 def test_path_errors_are_translated(capsys, tmp_path, lang, message):
     code, _out, err = run(capsys, "--lang", lang, "glossary", "import", str(tmp_path), "--format", "csv")
     assert code == 2 and message.format(path=tmp_path) in err
-    code, _out, err = run(capsys, "--lang", lang, "catalog", "extract", "--source", str(tmp_path / "nowhere"))
+    code, _out, err = run(capsys, "--lang", lang, "catalog", "extract", "--package", str(tmp_path / "nowhere"))
     assert code == 2 and str(tmp_path / "nowhere") in err
     assert {"sv": "finns inte.", "fi": "ei ole olemassa.", "en": "does not exist."}[lang] in err
 

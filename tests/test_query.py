@@ -10,17 +10,17 @@ from amif_search.errors import QueryError
 from amif_search.query import MAX_QUERY_LENGTH, FieldFilter, Not, Or, Phrase, Word, parse_query
 
 
-def test_words_are_soft_concepts():
+def test_words_are_soft_clauses():
     parsed = parse_query("trauma barn")
-    assert parsed.concepts == [Word("trauma"), Word("barn")]
+    assert parsed.clauses == [Word("trauma"), Word("barn")]
     assert parsed.required == [] and parsed.excluded == []
 
 
 def test_phrase_or_and_not_prefix():
     parsed = parse_query('"barn och unga" tortyr OR trauma -vuxna +kommun trauma*')
-    assert Phrase(("barn", "och", "unga")) in parsed.concepts
-    assert Or((Word("tortyr"), Word("trauma"))) in parsed.concepts
-    assert Word("trauma", prefix=True) in parsed.concepts
+    assert Phrase(("barn", "och", "unga")) in parsed.clauses
+    assert Or((Word("tortyr"), Word("trauma"))) in parsed.clauses
+    assert Word("trauma", prefix=True) in parsed.clauses
     assert parsed.excluded == [Word("vuxna")]
     assert parsed.required == [Word("kommun")]
 
@@ -47,21 +47,21 @@ def test_field_filters_with_swedish_names_and_english_aliases(text, expected):
 
 
 def test_an_abbreviation_genitive_is_no_field():
-    assert parse_query("ANM:s").concepts == [Word("ANM")]
+    assert parse_query("ANM:s").clauses == [Word("ANM")]
 
 
-@pytest.mark.parametrize("text,warning,concepts", [
+@pytest.mark.parametrize("text,warning,clauses", [
     ('"barn och unga', "citattecken stängdes inte", [Phrase(("barn", "och", "unga"))]),
     ("(trauma OR tortyr barn", "parentes stängdes inte", None),
     ("trauma) barn", "slutparentes utan startparentes", [Word("trauma"), Word("barn")]),
     ("trauma AND", "operatorn AND saknar något på ena sidan", [Word("trauma")]),
     ("OR tortyr", "operatorn OR saknar något på ena sidan", [Word("tortyr")]),
 ], ids=["unbalanced-quote", "unclosed-parenthesis", "stray-parenthesis", "trailing-and", "leading-or"])
-def test_malformed_queries_are_read_sensibly_with_a_warning(text, warning, concepts):
+def test_malformed_queries_are_read_sensibly_with_a_warning(text, warning, clauses):
     parsed = parse_query(text)
     assert any(warning in w for w in parsed.warnings), parsed.warnings
-    if concepts is not None:
-        assert parsed.concepts == concepts
+    if clauses is not None:
+        assert parsed.clauses == clauses
 
 
 @pytest.mark.parametrize("text,message", [
@@ -91,8 +91,8 @@ def test_queries_that_cannot_be_understood_are_refused_with_a_message(text, mess
 
 def test_not_wraps_its_operand():
     assert parse_query("trauma NOT vuxna").excluded == [Word("vuxna")]
-    assert not isinstance(parse_query("trauma NOT vuxna").concepts[0], Not)
+    assert not isinstance(parse_query("trauma NOT vuxna").clauses[0], Not)
 
 
 def test_control_characters_are_spaces():
-    assert parse_query("trauma\x00barn").concepts == [Word("trauma"), Word("barn")]
+    assert parse_query("trauma\x00barn").clauses == [Word("trauma"), Word("barn")]

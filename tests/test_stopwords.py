@@ -6,7 +6,11 @@ import pytest
 import whoosh
 from whoosh.lang import stopwords as whoosh_stopwords
 
-from amif_search.index.stopwords import QUERY_LANGUAGES, is_query_stopword, stopword_languages
+from amif_search.i18n.languages import query_languages
+from amif_search.index.stopwords import ADDED_STOPWORDS, COLLECTION_WORDS, is_query_stopword, stopword_languages
+from amif_search.understanding import WORDS
+
+QUERY_LANGUAGES = query_languages()
 
 
 def test_whoosh_ships_the_snowball_lists_relied_on():
@@ -14,6 +18,12 @@ def test_whoosh_ships_the_snowball_lists_relied_on():
     assert whoosh.__version__[:2] == (2, 7)
     assert all(lang in whoosh_stopwords.stoplists for lang in QUERY_LANGUAGES)
     assert {"och", "mitä", "which"} <= set().union(*(whoosh_stopwords.stoplists[lang] for lang in QUERY_LANGUAGES))
+
+
+def test_every_query_language_of_the_registry_has_its_words_and_no_other_language_has():
+    assert QUERY_LANGUAGES == ("sv", "fi", "en")
+    assert set(ADDED_STOPWORDS) == set(COLLECTION_WORDS) == set(QUERY_LANGUAGES)
+    assert all(set(words) == set(QUERY_LANGUAGES) for words in WORDS.values())
 
 
 @pytest.mark.parametrize("word, languages", [

@@ -12,7 +12,7 @@ from amif_search.understanding import read_structure
 
 def readings(text: str) -> tuple[list[tuple[str, str]], list[str]]:
     understood = read_structure(parse_query(text))
-    rest = [node.text for node in understood.parsed.concepts if isinstance(node, Word)]
+    rest = [node.text for node in understood.parsed.clauses if isinstance(node, Word)]
     return [(i.original, i.reading) for i in understood.interpretations], rest
 
 
@@ -55,7 +55,7 @@ def test_amounts_with_comparison_words_are_read_as_a_support_filter(text, readin
     assert (interpretation.original, interpretation.reading) == (text, reading)
     node = interpretation.filter
     assert (node.field, node.low, node.high) == ("support", low, high)
-    assert understood.parsed.concepts == [] and node in understood.parsed.required
+    assert understood.parsed.clauses == [] and node in understood.parsed.required
 
 
 @pytest.mark.parametrize("text", ["barn under 18 år", "mål för integration", "under tre år", "over the years", "0E"],

@@ -131,6 +131,16 @@ def test_one_project_has_its_glossary_concepts(app):
     assert concepts["barn-och-unga"]["terms"]["fi"]
 
 
+@pytest.mark.parametrize("project_id", ["lanu-2022", "tuuli-2019"])
+def test_one_project_is_the_same_object_as_show_json_prints(app, built_index, capsys, project_id):
+    from amif_search.cli import main
+
+    assert main(["show", project_id, "--json", "--index", str(built_index)]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed == call(app, f"/api/projects/{project_id}").json()
+    assert isinstance(printed["notes"], list) and printed["concepts"]
+
+
 def test_glossary_lookup(app):
     data = call(app, "/api/glossary?q=lapset&lang=fi").json()
     # The concept the word names, then its neighbours in the thesaurus.

@@ -15,7 +15,7 @@ import click
 from ..errors import CatalogError
 from ..i18n import N_, _, ngettext
 from ..resources import find_checkout
-from .helptext import TranslatedGroup
+from .shared import CommandsInOrder
 
 __all__ = ["catalog"]
 
@@ -44,8 +44,8 @@ def checkout_locales(value: str | None) -> Path:
     return _shown(root / "locales")
 
 
-def _source(value: str | None, locales: Path) -> Path:
-    """The package folder whose code is extracted: --source, else the checkout's own."""
+def _package(value: str | None, locales: Path) -> Path:
+    """The package folder whose code is extracted: --package, else the checkout's own."""
     if value:
         return Path(value)
     root = locales.resolve().parent
@@ -62,6 +62,16 @@ def _domains(locales: Path, domain: str | None) -> list[str]:
         raise CatalogError(_("inga mallar (*.pot) i {folder}; kör först 'amif-search catalog extract'")
                            .format(folder=locales))
     return found
+
+
+def _catalogs(locales: Path, domain: str | None, languages: tuple[str, ...]):
+    """(domain, language) of each catalog to work on: in the domain given (else every domain
+    with a template), for the languages given (else every language with a catalog of it)."""
+    from ..l10n.layout import languages as find_languages  # noqa: PLC0415
+
+    for name in _domains(locales, domain):
+        for lang in languages or find_languages(locales, name):
+            yield name, lang
 
 
 def _template(locales: Path, domain: str) -> Path:
@@ -85,14 +95,12 @@ languages_option = click.option(
     "--lang", "languages", multiple=True, metavar="LANG", help=N_("Bara detta språk; upprepa för flera."))
 
 
-class _InOrder(TranslatedGroup):
-    """Lists the commands in workflow order, not alphabetically."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(self.commands)
+def catalogs_options(f):
+    """--locales, --domain and --lang: the catalogs a command works on (see :func:`_catalogs`)."""
+    return locales_option(domain_option(languages_option(f)))
 
 
-@click.group(cls=_InOrder, short_help=N_("Underhåll gettext-katalogerna."),
+@click.group(cls=CommandsInOrder, short_help=N_("Underhåll gettext-katalogerna."),
              help=N_("Underhåll gettext-katalogerna: extract, update, init, compile, check."))
 def catalog():
     pass
@@ -105,18 +113,22 @@ def catalog():
 @locales_option
 @click.option("--domain", default="amif_search", show_default=True, metavar="NAME",
               help=N_("Domänen som extraheras; bara amif_search extraheras ur koden."))
-@click.option("--source", "source", type=click.Path(file_okay=False, exists=True), default=None, metavar="DIR",
+@click.option("--package", "package", type=click.Path(file_okay=False, exists=True), default=None, metavar="DIR",
               help=N_("Paketmappen som läses (standard: amif_search/ bredvid katalogmappen)."))
-def extract(locales, domain, source):
+# The name of the previous release, kept for one release: "source" is a page the projects come from.
+@click.option("--source", "old_package", type=click.Path(file_okay=False, exists=True), default=None, hidden=True)
+def extract(locales, domain, package, old_package):
     from ..l10n.extract import extract as run_extract  # noqa: PLC0415
     from ..l10n.layout import UI_DOMAIN, template_path  # noqa: PLC0415
 
     if domain != UI_DOMAIN:
         raise CatalogError(_("bara domänen {ui} extraheras ur koden; {domain}.pot underhålls för hand")
                            .format(ui=UI_DOMAIN, domain=domain))
+    if old_package is not None:
+        click.echo(_("varning: {warning}").format(warning=_("--source heter nu --package; det gamla namnet tas bort "
+                                                            "i nästa version")), err=True)
     directory = checkout_locales(locales)
-    package = _source(source, directory)
-    result = run_extract(package, template_path(directory, domain))
+    result = run_extract(_package(package or old_package, directory), template_path(directory, domain))
     for warning in result.warnings:
         click.echo(_("varning: {warning}").format(warning=warning), err=True)
     state = _("skriven") if result.changed else _("oförändrad")
@@ -131,25 +143,21 @@ def extract(locales, domain, source):
                          "Översättningar, översättarnas kommentarer och flaggor bevaras; ett ändrat meddelande "
                          "blir fuzzy med sin gamla text på '#|'-rader; borttagna meddelanden blir föråldrade "
                          "'#~'-poster."))
-@locales_option
-@domain_option
-@languages_option
+@catalogs_options
 def update(locales, domain, languages):
-    from ..l10n.layout import catalog_path, languages as find_languages  # noqa: PLC0415
+    from ..l10n.layout import catalog_path  # noqa: PLC0415
     from ..l10n.merge import update_catalog  # noqa: PLC0415
 
     directory = checkout_locales(locales)
-    for name in _domains(directory, domain):
-        pot = _template(directory, name)
-        for lang in languages or find_languages(directory, name):
-            po = catalog_path(directory, lang, name)
-            if not po.is_file():
-                raise CatalogError(_("katalogen {path} finns inte; skapa den med 'amif-search catalog init {lang}'")
-                                   .format(path=po, lang=lang))
-            result = update_catalog(po, pot)
-            state = _("uppdaterad") if result.changed else _("oförändrad")
-            click.echo(_("{path}: bevarade {kept}, fuzzy {fuzzy}, nya {new}, föråldrade {obsolete} ({state})").format(
-                path=po, kept=result.kept, fuzzy=result.fuzzy, new=result.new, obsolete=result.obsolete, state=state))
+    for name, lang in _catalogs(directory, domain, languages):
+        pot, po = _template(directory, name), catalog_path(directory, lang, name)
+        if not po.is_file():
+            raise CatalogError(_("katalogen {path} finns inte; skapa den med 'amif-search catalog init {lang}'")
+                               .format(path=po, lang=lang))
+        result = update_catalog(po, pot)
+        state = _("uppdaterad") if result.changed else _("oförändrad")
+        click.echo(_("{path}: bevarade {kept}, fuzzy {fuzzy}, nya {new}, föråldrade {obsolete} ({state})").format(
+            path=po, kept=result.kept, fuzzy=result.fuzzy, new=result.new, obsolete=result.obsolete, state=state))
     return 0
 
 
@@ -182,20 +190,17 @@ def init(lang, locales, domain, plural_forms, translator):
                          "\n"
                          "Behövs inte för att köra amif-search: programmet kompilerar en ändrad katalog när den "
                          "först används."))
-@locales_option
-@domain_option
-@languages_option
+@catalogs_options
 def compile_command(locales, domain, languages):
     from ..l10n.compile import compile_path  # noqa: PLC0415
-    from ..l10n.layout import catalog_path, languages as find_languages, mo_path  # noqa: PLC0415
+    from ..l10n.layout import catalog_path, mo_path  # noqa: PLC0415
 
     directory = checkout_locales(locales)
-    for name in _domains(directory, domain):
-        for lang in languages or find_languages(directory, name):
-            result = compile_path(catalog_path(directory, lang, name), mo_path(directory, lang, name))
-            state = _("skriven") if result.changed else _("oförändrad")
-            click.echo(ngettext("{path}: {count} meddelande ({state})", "{path}: {count} meddelanden ({state})",
-                                result.messages).format(path=result.path, count=result.messages, state=state))
+    for name, lang in _catalogs(directory, domain, languages):
+        result = compile_path(catalog_path(directory, lang, name), mo_path(directory, lang, name))
+        state = _("skriven") if result.changed else _("oförändrad")
+        click.echo(ngettext("{path}: {count} meddelande ({state})", "{path}: {count} meddelanden ({state})",
+                            result.messages).format(path=result.path, count=result.messages, state=state))
     return 0
 
 
@@ -204,9 +209,7 @@ def compile_command(locales, domain, languages):
                          "\n"
                          "Slutstatus 1 när en katalog inte kan läsas eller har ett fel som programmet inte kan "
                          "använda, och med --strict vid alla problem (för CI)."))
-@locales_option
-@domain_option
-@languages_option
+@catalogs_options
 @click.option("--strict", is_flag=True,
               help=N_("Avsluta med 1 vid alla problem, inte bara när en katalog inte kan läsas."))
 def check(locales, domain, languages, strict):

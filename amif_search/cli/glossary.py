@@ -8,28 +8,20 @@ start of every other command light.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from ..i18n import N_, _, ngettext
 from ..i18n.languages import interface_languages, language
-from .helptext import TranslatedGroup
-from .output import chosen_fields, chosen_format, output_options, table, write_records
+from .output import cell, echo_json, table, write_records
+from .shared import CommandsInOrder, chosen_fields, chosen_format, output_options
 
 __all__ = ["glossary"]
 
 locales_option = click.option(
     "--locales", "locales", type=click.Path(file_okay=False), default=None, metavar="DIR",
     help=N_("Katalogmappen (standard: paketets locales/)."))
-
-
-class _InOrder(TranslatedGroup):
-    """Lists the commands in the order they were added, not alphabetically."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(self.commands)
 
 
 def _locales(value: str | None) -> Path:
@@ -63,17 +55,7 @@ def _ordered(languages: list[str]) -> list[str]:
     return first + [lang for lang in languages if lang not in first]
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else str(value)
-
-
-def _echo_json(data) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-@click.group(cls=_InOrder, short_help=N_("Domänordlistan: slå upp och utbyt termer."),
+@click.group(cls=CommandsInOrder, short_help=N_("Domänordlistan: slå upp och utbyt termer."),
              help=N_("Domänordlistan: slå upp termer på svenska, finska, engelska och fler språk; utbyt den med "
                      "översättare."))
 def glossary():
@@ -151,7 +133,7 @@ def lookup(word, lang, as_json, locales):
     # The concepts the word names; their neighbours in the thesaurus are shown with each.
     found = _grouped(m for m in terms.lookup(word, _language(terms, lang)) if m.how != "related")
     if as_json:
-        _echo_json({"word": word, "lang": lang, "matches": [
+        echo_json({"word": word, "lang": lang, "matches": [
             dict(concept.to_json(), narrower=terms.narrower(concept.id),
                  matched=[{"lang": m.lang, "term": m.term, "exact": m.exact, "how": m.how} for m in hits])
             for concept, hits in found]})
@@ -189,7 +171,7 @@ def list_concepts(lang, missing, domain, fmt, as_json, fields, locales):
         write_records(fmt, records, fields, {"total": len(concepts)}, key="concepts")
         return 0 if concepts else 1
     if fields is not None:
-        click.echo(table(([_cell(r.get(name)) for name in fields] for r in records), fields))
+        click.echo(table(([cell(r.get(name)) for name in fields] for r in records), fields))
         return 0 if concepts else 1
     width = max((len(c.id) for c in concepts), default=0)
     for concept in concepts:
@@ -215,7 +197,7 @@ def stats(as_json, locales):
         rows.append({"lang": lang, "name": _name(lang), "concepts": done, "total": total,
                      "percent": round(100 * done / total, 1) if total else 0.0})
     if as_json:
-        _echo_json({"total": len(terms), "languages": rows})
+        echo_json({"total": len(terms), "languages": rows})
         return 0
     width = max(len(row["name"]) for row in rows)
     for row in rows:

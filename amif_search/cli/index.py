@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
-import sys
 import time
 
 import click
 
 from ..i18n import N_, _, ngettext
 from .helptext import TranslatedGroup
-from .search import index_option
+from .output import echo_json
+from .shared import index_option, progress_bar
 
 __all__ = ["index"]
 
@@ -21,18 +20,10 @@ def index():
     pass
 
 
-def _progress(quiet: bool, label: str):
-    """A progress bar on a terminal's stderr; none when quiet or piped."""
-    if quiet or not sys.stderr.isatty():
-        return None
-    from .progress import ProgressBar  # noqa: PLC0415
-
-    return ProgressBar(label)
-
-
 def _writer_options(source_help: str):
-    """--source, --quiet and --wait, shared by build and update."""
+    """--source, --quiet, --wait and --index, shared by build and update."""
     def decorate(f):
+        f = index_option(f)
         f = click.option("--wait", type=click.FloatRange(0, 3600), default=30.0, show_default=True,
                          help=N_("Sekunder att vänta på att ett annat bygge av samma index blir klart."))(f)
         f = click.option("--quiet", "-q", is_flag=True, help=N_("Skriv inte ut något annat än fel."))(f)
@@ -41,17 +32,22 @@ def _writer_options(source_help: str):
     return decorate
 
 
+def _write(write, label: str, sources, index_dir, quiet: bool, wait: float):
+    """Run ``write`` (build_index or update_index) on the sources given (else its default ones)
+    with a progress bar; its answer, and the seconds it took."""
+    started = time.monotonic()
+    answer = write(list(sources) or None, index_dir, progress=progress_bar(label, quiet), lock_timeout=wait)
+    return answer, time.monotonic() - started
+
+
 @index.command(short_help=N_("Bygg ett nytt index."),
                help=N_("Läs källorna och bygg ett nytt index (det gamla används tills det nya är klart)."))
 @_writer_options(N_("En källsida (eller en mapp med .txt-sidor); upprepa för flera. Standard: sidorna som "
                     "följer med paketet."))
-@index_option
 def build(sources, quiet, wait, index_dir):
     from ..collection import build_index  # noqa: PLC0415
 
-    progress = _progress(quiet, _("Bygger index"))
-    started = time.monotonic()
-    info = build_index(list(sources) or None, index_dir, progress=progress, lock_timeout=wait)
+    info, seconds = _write(build_index, _("Bygger index"), sources, index_dir, quiet, wait)
     if not quiet:
         # Two counts: each is its own plural message, put into the sentence whole.
         projects = ngettext("{count} projekt", "{count} projekt", info.project_count).format(
@@ -59,27 +55,24 @@ def build(sources, quiet, wait, index_dir):
         sources = len(info.manifest.sources)
         from_sources = ngettext("från {count} källa", "från {count} källor", sources).format(count=sources)
         click.echo(_("{projects} {from_sources} indexerade i {path} ({seconds:.1f} s)").format(
-            projects=projects, from_sources=from_sources, path=info.location, seconds=time.monotonic() - started))
+            projects=projects, from_sources=from_sources, path=info.location, seconds=seconds))
     return 0
 
 
 @index.command(short_help=N_("Indexera om bara tillagda, ändrade och borttagna projekt."),
                help=N_("Indexera om bara tillagda, ändrade och borttagna projekt."))
 @_writer_options(N_("En källsida eller mapp; upprepa för flera. Standard: indexets källor."))
-@index_option
 def update(sources, quiet, wait, index_dir):
     from ..collection import update_index  # noqa: PLC0415
 
-    progress = _progress(quiet, _("Uppdaterar index"))
-    started = time.monotonic()
-    report = update_index(list(sources) or None, index_dir, progress=progress, lock_timeout=wait)
+    report, seconds = _write(update_index, _("Uppdaterar index"), sources, index_dir, quiet, wait)
     if not quiet:
         if report.rebuilt:
             click.echo(_("Indexet byggdes om ({reason}).").format(reason=report.reason))
         click.echo(_("{added} nya, {changed} ändrade, {removed} borttagna, {unchanged} oförändrade projekt "
                      "({seconds:.1f} s)").format(added=len(report.added), changed=len(report.changed),
                                                    removed=len(report.removed), unchanged=report.unchanged,
-                                                   seconds=time.monotonic() - started))
+                                                   seconds=seconds))
     return 0
 
 
@@ -97,7 +90,7 @@ def info(verify, as_json, index_dir):
     manifest = details.manifest
     checked = collection.verify() if verify else None
     if as_json:
-        click.echo(json.dumps({
+        echo_json({
             "location": str(details.location),
             "generation": details.generation.name,
             "projects": details.project_count,
@@ -109,7 +102,7 @@ def info(verify, as_json, index_dir):
                          "changed": s.path in details.stale_sources,
                          "missing": s.path in details.missing_sources} for s in manifest.sources],
             **({"verification": checked.to_json()} if checked else {}),
-        }, ensure_ascii=False, indent=2))
+        })
         return 0 if checked is None or checked.ok else 1
     click.echo(_("Index:      {path}").format(path=details.location))
     click.echo(_("Projekt:    {count}").format(count=details.project_count))

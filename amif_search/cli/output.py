@@ -1,7 +1,7 @@
 """Output formats shared by ``search``, ``list`` and ``glossary list``.
 
 ``--format table|json|jsonl|csv|tsv`` and ``--fields a,b,c``; ``--json`` is an alias of
-``--format json``. Every format writes the same records (a hit, a project, a concept) under the
+``--format json`` (the options are in :mod:`.shared`). Every format writes the same records (a hit, a project, a concept) under the
 same keys as the JSON form:
 
 - ``json``: one object, the records under one key beside the totals (as ``--json`` always did);
@@ -22,52 +22,27 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Callable, Iterable, Sequence
+from typing import Iterable, Sequence
 
 import click
 
-from ..i18n import N_, _
-
-__all__ = ["FORMATS", "output_options", "chosen_format", "chosen_fields", "write_records", "table"]
+__all__ = ["FORMATS", "cell", "echo_json", "write_records", "table"]
 
 FORMATS = ("table", "json", "jsonl", "csv", "tsv")
 BOM = "\ufeff"
 
 
-def output_options(f: Callable) -> Callable:
-    """The options ``--format``, ``--json`` (its alias) and ``--fields``."""
-    f = click.option("--fields", metavar="FIELD,...", default=None,
-                     help=N_("Bara dessa fält (kolumner), åtskilda med kommatecken, i denna ordning."))(f)
-    f = click.option("--json", "as_json", is_flag=True, help=N_("Samma som --format json."))(f)
-    f = click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
-                     help=N_("Utdataformat: table (standard), json, jsonl (en post per rad), csv (för "
-                             "kalkylprogram: UTF-8 med BOM) eller tsv."))(f)
-    return f
-
-
-def chosen_format(fmt: str | None, as_json: bool) -> str:
-    if as_json and fmt not in (None, "json"):
-        raise click.UsageError(_("--json och --format {format} går inte ihop").format(format=fmt))
-    return "json" if as_json else fmt or "table"
-
-
-def chosen_fields(text: str | None, known: Sequence[str]) -> list[str] | None:
-    """The fields named in ``--fields``, checked against ``known``."""
-    if text is None:
-        return None
-    names = [name.strip() for name in text.split(",") if name.strip()]
-    unknown = [name for name in names if name not in known]
-    if unknown or not names:
-        raise click.BadParameter(_("okänt fält {name} (kända: {known})").format(
-            name=unknown[0] if unknown else "''", known=", ".join(known)), param_hint="'--fields'")
-    return names
+def echo_json(data: object) -> None:
+    """``data`` as indented JSON, letters as they are (not escaped)."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def _only(record: dict, fields: Sequence[str] | None) -> dict:
     return record if fields is None else {name: record.get(name) for name in fields}
 
 
-def _cell(value: object) -> str:
+def cell(value: object) -> str:
+    """A value as the text of a table's or a csv file's cell: a list or an object as its JSON."""
     if value is None:
         return ""
     if isinstance(value, (list, dict)):
@@ -82,7 +57,7 @@ def write_records(fmt: str, records: list[dict], fields: Sequence[str] | None, d
     if fmt == "json":
         data = dict(document or {})
         data[key] = chosen
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        echo_json(data)
     elif fmt == "jsonl":
         for record in chosen:
             click.echo(json.dumps(record, ensure_ascii=False))
@@ -96,7 +71,7 @@ def write_records(fmt: str, records: list[dict], fields: Sequence[str] | None, d
             writer = csv.writer(out, delimiter="\t", lineterminator="\n")
         writer.writerow(columns)
         for record in records:
-            writer.writerow([_cell(record.get(name)) for name in columns])
+            writer.writerow([cell(record.get(name)) for name in columns])
         click.echo(out.getvalue(), nl=False)
 
 

@@ -10,7 +10,7 @@ import click
 from ..fields import label as field_label
 from ..i18n.formatting import format_amount, format_period
 from ..i18n import N_, _
-from ..i18n.languages import SOURCE_LANGUAGE
+from ..i18n.languages import SWEDISH
 
 if TYPE_CHECKING:
     from ..model import Project
@@ -60,7 +60,7 @@ class Style:
         return "".join(out)
 
 
-# Control characters of a source's text (an escape sequence in a title would reach the
+# Control characters of a project's text (an escape sequence in a title would reach the
 # terminal) are shown as U+FFFD: one character for one, so highlight offsets stay right.
 _CONTROL = {code: "\ufffd" for code in (*range(0x00, 0x09), *range(0x0b, 0x20), *range(0x7f, 0xa0))}
 
@@ -154,6 +154,6 @@ def render_project(project: Project, lang: str, concepts=None, width: int = 96) 
     if concepts:
         lines += ["", _("Begrepp i ordlistan:")]
         for concept in concepts:
-            term = concept.preferred(lang) if lang != SOURCE_LANGUAGE else None
+            term = concept.preferred(lang) if lang != SWEDISH else None
             lines.append(f"  {concept.headword}" + (f" – {term}" if term else ""))
     return printable("\n".join(lines))

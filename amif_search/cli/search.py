@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import sys
@@ -13,14 +12,12 @@ from .. import fields as F
 from ..i18n import N_, _, get_language, ngettext
 from ..i18n.formatting import format_amount
 from .helptext import TranslatedCommand
-from .output import chosen_fields, chosen_format, output_options, table, write_records
+from .output import cell, echo_json, table, write_records
 from .render import Style, render_facets, render_hit, render_project, render_project_line
+from .shared import chosen_fields, chosen_format, index_option, open_index, output_options
 
 __all__ = ["search", "list_projects", "show", "hit_fields", "project_fields"]
 
-index_option = click.option("--index", "index_dir", type=click.Path(file_okay=False), default=None,
-                             help=N_("Indexmappen (standard: AMIF_SEARCH_INDEX, annars index i användarens "
-                                     "datamapp)."))
 color_option = click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
                             show_default=True, help=N_("Markera träffarna med färg (auto: i en terminal, om inte "
                                                        "NO_COLOR är satt)."))
@@ -99,23 +96,6 @@ def _complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -
     return [pid for pid in ids if pid.startswith(incomplete)]
 
 
-def _open(index_dir: str | None):
-    from ..collection import open_collection  # noqa: PLC0415
-
-    collection = open_collection(index_dir, progress=_progress())
-    for warning in collection.warnings:   # a stale index: said once, before the answer
-        click.echo(_("amif-search: varning: {warning}").format(warning=warning), err=True)
-    return collection
-
-
-def _progress():
-    if not sys.stderr.isatty():
-        return None
-    from .progress import ProgressBar  # noqa: PLC0415
-
-    return ProgressBar(_("Bygger index"))
-
-
 def _style(color: str) -> Style:
     if color == "always":
         return Style(True)
@@ -124,22 +104,12 @@ def _style(color: str) -> Style:
     return Style(sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
 
 
-def _echo_json(data) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
 def _width() -> int | None:
     """The terminal's width (or COLUMNS); None when the output is no terminal: then lines are
     not cut, and text is wrapped at 100."""
     if not sys.stdout.isatty() and "COLUMNS" not in os.environ:
         return None
     return shutil.get_terminal_size((100, 24)).columns
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else str(value)
 
 
 def _summary_line(total: int, amount, lang: str) -> str:
@@ -178,7 +148,7 @@ def search(words, limit, offset, query_lang, sort, show_facets, fmt, as_json, fi
     query = " ".join(words)
     fmt = chosen_format(fmt, as_json)
     fields = chosen_fields(fields, hit_fields())
-    collection = _open(index_dir)
+    collection = open_index(index_dir)
     result = collection.search(query, limit=limit, offset=offset, filters=_chosen(options), query_lang=query_lang,
                               sort=sort)
     if fmt != "table":
@@ -217,11 +187,11 @@ def search(words, limit, offset, query_lang, sort, show_facets, fmt, as_json, fi
                             result.total).format(total=result.total, first=offset + 1), err=True)
         return 1
     shown_to = offset + len(result.hits)
-    # With several concepts, projects that match all of them are told apart from the rest
+    # With several clauses, projects that match all of them are told apart from the rest
     # (in the order of relevance, where the ones that match all come first).
-    split = result.concepts > 1 and result.sort == "relevance" and any(
-        hit.coverage < result.concepts for hit in result.hits)
-    if split and not any(hit.coverage >= result.concepts for hit in result.hits) and not offset:
+    split = result.clauses > 1 and result.sort == "relevance" and any(
+        hit.coverage < result.clauses for hit in result.hits)
+    if split and not any(hit.coverage >= result.clauses for hit in result.hits) and not offset:
         click.echo(_("Inget projekt matchar hela frågan; de här matchar en del av den."))
     click.echo(ngettext("{total} träff för {query} (visar {first}–{last})",
                         "{total} träffar för {query} (visar {first}–{last})", result.total).format(
@@ -230,11 +200,11 @@ def search(words, limit, offset, query_lang, sort, show_facets, fmt, as_json, fi
     width = _width()
     if fields is not None:
         click.echo("")
-        click.echo(table(([_text(hit.to_json().get(name)) for name in fields] for hit in result.hits), fields, width))
+        click.echo(table(([cell(hit.to_json().get(name)) for name in fields] for hit in result.hits), fields, width))
     else:
         heading = None
         for number, hit in enumerate(result.hits, start=offset + 1):
-            full = hit.coverage >= result.concepts
+            full = hit.coverage >= result.clauses
             if split and full != heading:
                 heading = full
                 click.echo("")
@@ -261,7 +231,7 @@ def search(words, limit, offset, query_lang, sort, show_facets, fmt, as_json, fi
 def list_projects(sort, limit, offset, show_facets, fmt, as_json, fields, index_dir, **options):
     fmt = chosen_format(fmt, as_json)
     fields = chosen_fields(fields, project_fields())
-    collection = _open(index_dir)
+    collection = open_index(index_dir)
     listing = collection.listing(filters=_chosen(options), sort=sort, limit=limit, offset=offset)
     if fmt != "table":
         document = listing.to_json()
@@ -275,7 +245,7 @@ def list_projects(sort, limit, offset, show_facets, fmt, as_json, fields, index_
         return 1
     width = _width()
     if fields is not None:
-        click.echo(table(([_text(p.to_json().get(name)) for name in fields] for p in listing.projects), fields, width))
+        click.echo(table(([cell(p.to_json().get(name)) for name in fields] for p in listing.projects), fields, width))
     else:
         for project in listing.projects:
             click.echo(render_project_line(project, lang, width))
@@ -293,16 +263,10 @@ def list_projects(sort, limit, offset, show_facets, fmt, as_json, fields, index_
 @click.option("--json", "as_json", is_flag=True, help=N_("Skriv ut projektet som JSON."))
 @index_option
 def show(project_id, as_json, index_dir):
-    collection = _open(index_dir)
+    collection = open_index(index_dir)
     project = collection.get(project_id)
-    concepts = collection.concepts_in(project)
-    lang = get_language()
     if as_json:
-        data = project.to_json()
-        data["notes"] = list(project.notes)
-        data["concepts"] = [{"id": c.id, "sv": c.headword, "terms": {k: v[0] for k, v in c.terms.items() if v}}
-                            for c in concepts]
-        _echo_json(data)
+        echo_json(collection.project_json(project))
         return 0
-    click.echo(render_project(project, lang, concepts, min(_width() or 100, 100)))
+    click.echo(render_project(project, get_language(), collection.concepts_in(project), min(_width() or 100, 100)))
     return 0

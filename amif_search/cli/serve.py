@@ -9,7 +9,7 @@ import click
 
 from ..i18n import N_, _
 from .helptext import TranslatedCommand
-from .search import index_option
+from .shared import index_option, progress_bar
 
 __all__ = ["serve", "CHANNEL_TIMEOUT"]
 
@@ -51,11 +51,6 @@ def serve(host, port, threads, cors_origin, request_timeout, connection_limit, i
     from ..collection import open_collection  # noqa: PLC0415
     from ..web import create_app  # noqa: PLC0415
 
-    progress = None
-    if sys.stderr.isatty():
-        from .progress import ProgressBar  # noqa: PLC0415
-
-        progress = ProgressBar(_("Bygger index"))
     # Tracebacks of requests that failed go to stderr, never to the client.
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # One line per request, in the Common Log Format, on stderr.
@@ -65,7 +60,7 @@ def serve(host, port, threads, cors_origin, request_timeout, connection_limit, i
     handler.setFormatter(logging.Formatter("%(message)s"))
     access.addHandler(handler)
     access.propagate = False
-    collection = open_collection(index_dir, progress=progress)
+    collection = open_collection(index_dir, progress=progress_bar(_("Bygger index")))
     try:
         try:
             app = create_app(collection, cors_origin=cors_origin, request_timeout=request_timeout, workers=threads)

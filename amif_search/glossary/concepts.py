@@ -34,10 +34,10 @@ from pathlib import Path
 
 from ..errors import GlossaryError, Problem
 from ..i18n import _
-from ..i18n.languages import SOURCE_LANGUAGE, language
+from ..i18n.languages import SWEDISH, language
 
 __all__ = ["Concept", "Glossary", "TermMatch", "load_glossary", "glossary_digest", "glossary_to_json",
-           "glossary_from_json", "GLOSSARY_DOMAIN", "SOURCE_LANGUAGE",
+           "glossary_from_json", "GLOSSARY_DOMAIN", "SWEDISH",
            "stem_for", "PARTS_OF_SPEECH", "DOMAINS", "format_comments", "read_comment_fields", "join_terms",
            "concept_id_problem", "term_problem", "RELATIONS", "hidden_labels", "with_hidden_labels",
            "relation_problems"]
@@ -119,7 +119,7 @@ class Concept:
     @property
     def variants(self) -> list[str]:
         """Swedish variants (the headword excluded)."""
-        return self.terms.get(SOURCE_LANGUAGE, [])[1:]
+        return self.terms.get(SWEDISH, [])[1:]
 
     def preferred(self, lang: str) -> str | None:
         values = self.terms.get(lang)
@@ -183,18 +183,18 @@ class Glossary:
             for lang in list(dict.fromkeys(list(concept.terms) + list(concept.hidden))):
                 values = concept.labels(lang)
                 known = (term_stems or {}).get(concept.id, {}).get(lang)
-                for index, value in enumerate(values):
-                    if known is not None and index < len(known):
-                        stems = tuple(known[index])
+                for position, value in enumerate(values):
+                    if known is not None and position < len(known):
+                        stems = tuple(known[position])
                     else:
                         stems = tuple(stem_for(lang, w) for w in _content(lang, _words(value)))
                     if stems:
                         self._terms.setdefault(lang, []).append(_Term(concept.id, lang, value, stems))
         self._by_first: dict[str, dict[str, list[_Term]]] = {}
         for lang, terms in self._terms.items():
-            index = self._by_first.setdefault(lang, {})
+            by_start = self._by_first.setdefault(lang, {})
             for term in terms:
-                index.setdefault(term.stems[0][:3], []).append(term)
+                by_start.setdefault(term.stems[0][:3], []).append(term)
         # The same terms as typed without diacritics (välbefinnande as valbefinnande), built when
         # first needed; and every content word's stem, for a word that is part of a term.
         self._folded: dict[str, dict[str, list[_Term]]] | None = None
@@ -228,19 +228,19 @@ class Glossary:
 
     def swedish_words(self) -> list[str]:
         """Every Swedish term, for the compound lexicon."""
-        return [value for c in self for value in c.terms.get(SOURCE_LANGUAGE, [])]
+        return [value for c in self for value in c.terms.get(SWEDISH, [])]
 
     def _candidates(self, lang: str, first_stem: str, folded: bool = False) -> list[_Term]:
         if folded:
             if self._folded is None:
                 self._folded = {}
                 for code, terms in self._terms.items():
-                    index = self._folded.setdefault(code, {})
+                    by_start = self._folded.setdefault(code, {})
                     for term in terms:
                         # Folded before stemming, as a query word typed so is.
                         stems = tuple(_fold(stem_for(code, _fold(w))) for w in _content(code, _words(term.text)))
                         copy = _Term(term.concept_id, code, term.text, stems or term.stems)
-                        index.setdefault(copy.stems[0][:3], []).append(copy)
+                        by_start.setdefault(copy.stems[0][:3], []).append(copy)
             return self._folded.get(lang, {}).get(first_stem[:3], [])
         return self._by_first.get(lang, {}).get(first_stem[:3], [])
 
@@ -408,11 +408,11 @@ class Glossary:
         if self._by_word is None:
             self._by_word = {}
             for code, terms in self._terms.items():
-                index = self._by_word.setdefault(code, {})
+                by_word = self._by_word.setdefault(code, {})
                 for term in terms:
                     if len(term.stems) > 1:
                         for term_stem in term.stems:
-                            index.setdefault(term_stem, []).append(term)
+                            by_word.setdefault(term_stem, []).append(term)
         if word.lower() in language(lang).function_words:
             return []
         key = stem_for(lang, word)
@@ -425,11 +425,11 @@ class Glossary:
         """True when ``word`` is (an inflection of) a word of a term in a language other than Swedish."""
         if self._foreign is None:
             self._foreign = {lang: {stem for term in terms for stem in term.stems}
-                             for lang, terms in self._terms.items() if lang != SOURCE_LANGUAGE}
+                             for lang, terms in self._terms.items() if lang != SWEDISH}
         return any(stem_for(lang, word) in stems for lang, stems in self._foreign.items())
 
     def all_languages(self) -> list[str]:
-        return [SOURCE_LANGUAGE] + [lang for lang in self.languages if lang != SOURCE_LANGUAGE]
+        return [SWEDISH] + [lang for lang in self.languages if lang != SWEDISH]
 
     def coverage(self) -> dict[str, tuple[int, int]]:
         """Per language: (concepts with a term, all concepts)."""
@@ -690,10 +690,10 @@ def load_glossary(locales: Path | None = None) -> Glossary:
         info = parse_comments(entry.comment)
         concept = Concept(concept_id, entry.msgid.strip(), info.get("definition", ""), info.get("pos", ""),
                           info.get("domain", ""), info.get("note", ""), line=line)
-        concept.terms[SOURCE_LANGUAGE] = [concept.headword] + split_terms(info.get("variants", ""))
+        concept.terms[SWEDISH] = [concept.headword] + split_terms(info.get("variants", ""))
         hidden = split_terms(info.get("hidden", ""))
         if hidden:
-            concept.hidden[SOURCE_LANGUAGE] = hidden
+            concept.hidden[SWEDISH] = hidden
         concept.broader = split_terms(info.get("broader", ""))
         concept.related = split_terms(info.get("related", ""))
         concepts.append(concept)
@@ -703,7 +703,7 @@ def load_glossary(locales: Path | None = None) -> Glossary:
     by_id = {c.id: c for c in concepts}
     languages = []
     for lang, catalog in catalogs.items():
-        if lang == SOURCE_LANGUAGE:
+        if lang == SWEDISH:
             continue
         languages.append(lang)
         for entry in catalog:

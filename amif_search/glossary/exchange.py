@@ -38,7 +38,7 @@ from .concepts import (
     COMMENT_KEYS,
     DOMAINS,
     PARTS_OF_SPEECH,
-    SOURCE_LANGUAGE,
+    SWEDISH,
     Concept,
     Glossary,
     concept_id_problem,
@@ -46,7 +46,6 @@ from .concepts import (
     glossary_paths,
     join_terms,
     load_glossary,
-    parse_comments,
     read_comment_fields,
     split_terms,
     term_problem,
@@ -101,12 +100,12 @@ def _languages(glossary: Glossary, lang: str | None) -> list[str]:
         return glossary.all_languages()
     if lang not in glossary.all_languages():
         raise GlossaryError(f"the glossary has no language {lang!r} (it has {', '.join(glossary.all_languages())})")
-    return [SOURCE_LANGUAGE] if lang == SOURCE_LANGUAGE else [SOURCE_LANGUAGE, lang]
+    return [SWEDISH] if lang == SWEDISH else [SWEDISH, lang]
 
 
 def _swedish_values(concept: Concept) -> dict[str, str]:
     return {"definition": concept.definition, "pos": concept.pos, "domain": concept.domain,
-            "variants": join_terms(concept.variants), "hidden": join_terms(concept.hidden.get(SOURCE_LANGUAGE, [])),
+            "variants": join_terms(concept.variants), "hidden": join_terms(concept.hidden.get(SWEDISH, [])),
             "broader": join_terms(concept.broader), "related": join_terms(concept.related), "note": concept.note}
 
 
@@ -119,7 +118,7 @@ def _element(parent: ET.Element, tag: str, text: str, **attributes: str) -> ET.E
 def export_tbx(glossary: Glossary, lang: str | None = None) -> str:
     """The glossary as TBX-Basic: every language, or Swedish and ``lang``."""
     languages = _languages(glossary, lang)
-    root = ET.Element("martif", {"type": "TBX-Basic", _XML_LANG: SOURCE_LANGUAGE})
+    root = ET.Element("martif", {"type": "TBX-Basic", _XML_LANG: SWEDISH})
     header = ET.SubElement(root, "martifHeader")
     description = ET.SubElement(header, "fileDesc")
     _element(ET.SubElement(description, "titleStmt"), "title", "amif-search glossary")
@@ -145,7 +144,7 @@ def export_tbx(glossary: Glossary, lang: str | None = None) -> str:
             if not terms and not hidden:
                 continue
             lang_set = ET.SubElement(entry, "langSet", {_XML_LANG: language.replace("_", "-")})
-            if language == SOURCE_LANGUAGE and concept.definition:
+            if language == SWEDISH and concept.definition:
                 _element(lang_set, "descrip", concept.definition, type="definition")
             for number, term in enumerate(terms + hidden):
                 tig = ET.SubElement(lang_set, "tig")
@@ -177,14 +176,14 @@ def export_csv(glossary: Glossary, lang: str | None = None,
     :func:`translator_comments`), for the Weblate CSV's ``translator_comments`` column.
     """
     if lang is None:
-        targets = [code for code in glossary.all_languages() if code != SOURCE_LANGUAGE]
+        targets = [code for code in glossary.all_languages() if code != SWEDISH]
         rows = [list(WIDE_COLUMNS) + targets]
         for concept in glossary:
             values = _swedish_values(concept)
             rows.append([concept.id, concept.headword] + [values[key] for key in WIDE_COLUMNS[2:]]
                         + [join_terms(concept.terms.get(code, [])) for code in targets])
         return _csv_text(rows)
-    if lang == SOURCE_LANGUAGE:
+    if lang == SWEDISH:
         raise GlossaryError("a Weblate glossary CSV is for a target language; Swedish is the source (use fi, en ...)")
     _languages(glossary, lang)
     comments = comments or {}
@@ -205,7 +204,7 @@ def export_json(glossary: Glossary, lang: str | None = None) -> str:
         data["hidden"] = {code: values for code, values in data["hidden"].items() if code in languages}
         data["narrower"] = glossary.narrower(concept.id)   # derived: not read back
         concepts.append(data)
-    document = {"source_language": SOURCE_LANGUAGE, "languages": languages, "concepts": concepts}
+    document = {"source_language": SWEDISH, "languages": languages, "concepts": concepts}
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -264,7 +263,7 @@ class ImportedConcept:
         """The Swedish fields after the import: the file's, else the current concept's."""
         old = _swedish_values(current) if current is not None else dict.fromkeys(COMMENT_KEYS, "")
         lists = {"variants": self.variants, "broader": self.broader, "related": self.related,
-                 "hidden": None if self.hidden is None else self.hidden.get(SOURCE_LANGUAGE, [])}
+                 "hidden": None if self.hidden is None else self.hidden.get(SWEDISH, [])}
         new = {"definition": self.definition, "pos": self.pos, "domain": self.domain, "note": self.note}
         new.update({key: None if value is None else join_terms(value) for key, value in lists.items()})
         return {key: old[key] if new[key] is None else new[key] for key in COMMENT_KEYS}
@@ -289,22 +288,22 @@ def _language_problem(code: str) -> str | None:
     return None
 
 
-def _decode(source: str | bytes, result: GlossaryImport) -> str:
-    if isinstance(source, str):
-        return source.lstrip("\ufeff")
-    if source.startswith(b"\xef\xbb\xbf"):
-        source = source[3:]
+def _decode(content: str | bytes, result: GlossaryImport) -> str:
+    if isinstance(content, str):
+        return content.lstrip("\ufeff")
+    if content.startswith(b"\xef\xbb\xbf"):
+        content = content[3:]
     try:
-        return source.decode("utf-8")
+        return content.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    for number, raw in enumerate(source.split(b"\n"), start=1):
+    for number, raw in enumerate(content.split(b"\n"), start=1):
         try:
             raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             result.problem(number, _("ogiltig UTF-8 (byte 0x{byte} i kolumn {column}); spara filen som UTF-8").format(
                 byte=raw[exc.start:exc.start + 1].hex().upper(), column=exc.start + 1))
-    return source.decode("utf-8", errors="replace")
+    return content.decode("utf-8", errors="replace")
 
 
 def _csv_records(text: str, result: GlossaryImport) -> list[tuple[int, list[str]]]:
@@ -322,10 +321,10 @@ def _csv_records(text: str, result: GlossaryImport) -> list[tuple[int, list[str]
     return records
 
 
-def read_csv(source: str | bytes, name: str, lang: str | None = None) -> GlossaryImport:
+def read_csv(content: str | bytes, name: str, lang: str | None = None) -> GlossaryImport:
     """A wide CSV (id, headword, ..., one column per language) or, with ``lang``, a Weblate glossary CSV."""
     result = GlossaryImport(name)
-    records = _csv_records(_decode(source, result), result)
+    records = _csv_records(_decode(content, result), result)
     if not records:
         if not result.problems:
             result.problem(1, _("filen har ingen rubrikrad (och inga begrepp)"))
@@ -355,19 +354,19 @@ def _read_wide_rows(result: GlossaryImport, records, columns: list[str]) -> None
     header_line = records[0][0]
     fields: dict[str, int] = {}
     languages: dict[str, int] = {}
-    for index, column in enumerate(columns):
+    for position, column in enumerate(columns):
         if column.lower() in WIDE_COLUMNS:
-            fields.setdefault(column.lower(), index)
+            fields.setdefault(column.lower(), position)
             continue
         code = normalise(column, region=True)
-        if normalise(code) == SOURCE_LANGUAGE:
+        if normalise(code) == SWEDISH:
             result.problem(header_line, _("en kolumn {column}: svenska termer hör hemma i kolumnerna headword och "
                                           "variants").format(column=repr(column)))
         elif _language_problem(code):
             result.problem(header_line, _("okänd kolumn {column} (väntade {columns} och språkkoder som fi eller en)")
                            .format(column=repr(column), columns=", ".join(WIDE_COLUMNS)))
         else:
-            languages.setdefault(code, index)
+            languages.setdefault(code, position)
             result.languages.setdefault(code, header_line)
     for required in ("id", "headword"):
         if required not in fields:
@@ -391,8 +390,8 @@ def _read_wide_rows(result: GlossaryImport, records, columns: list[str]) -> None
             if key in fields:
                 setattr(concept, key, split_terms(cells[fields[key]]))
         if "hidden" in fields:
-            concept.hidden = {SOURCE_LANGUAGE: split_terms(cells[fields["hidden"]])}
-        concept.terms = {code: split_terms(cells[index]) for code, index in languages.items()}
+            concept.hidden = {SWEDISH: split_terms(cells[fields["hidden"]])}
+        concept.terms = {code: split_terms(cells[column]) for code, column in languages.items()}
         result.concepts.append(concept)
 
 
@@ -406,7 +405,7 @@ def _read_weblate_rows(result: GlossaryImport, records, columns: list[str], lang
         result.problem(header_line, _("ingen kolumn 'target': det finns inga termer att importera"))
     if lang is None:
         result.problem(header_line, _("en ordliste-CSV från Weblate säger inte sitt språk; ange det med --lang"))
-    elif normalise(lang) == SOURCE_LANGUAGE:
+    elif normalise(lang) == SWEDISH:
         result.problem(header_line, _("svenska är källspråket; målspråket i en Weblate-CSV måste vara ett annat"))
     elif _language_problem(normalise(lang, region=True)):
         result.problem(header_line, _language_problem(normalise(lang, region=True)))
@@ -414,14 +413,14 @@ def _read_weblate_rows(result: GlossaryImport, records, columns: list[str], lang
         return
     code = normalise(lang, region=True)
     result.languages[code] = header_line
-    index = {column: number for number, column in enumerate(columns)}
+    column_of = {column: number for number, column in enumerate(columns)}
     for line, cells in records[1:]:
         if not _check_width(result, line, cells, len(columns)):
             continue
-        concept = ImportedConcept(cells[index["context"]].strip() if "context" in index else "",
-                                  cells[index["source"]].strip(), line)
-        concept.terms[code] = split_terms(cells[index["target"]])
-        text = cells[index["developer_comments"]] if "developer_comments" in index else ""
+        concept = ImportedConcept(cells[column_of["context"]].strip() if "context" in column_of else "",
+                                  cells[column_of["source"]].strip(), line)
+        concept.terms[code] = split_terms(cells[column_of["target"]])
+        text = cells[column_of["developer_comments"]] if "developer_comments" in column_of else ""
         if text.strip():
             # A field the cell leaves out stays as it is; a blank cell (Weblate's own export)
             # changes nothing.
@@ -435,9 +434,9 @@ def _read_weblate_rows(result: GlossaryImport, records, columns: list[str], lang
             for key in ("broader", "related"):
                 setattr(concept, key, split_terms(values[key]) if key in values else None)
             if "hidden" in values:
-                concept.hidden = {SOURCE_LANGUAGE: split_terms(values["hidden"])}
-        if "translator_comments" in index and cells[index["translator_comments"]].strip():
-            concept.translator_comments[code] = cells[index["translator_comments"]].strip()
+                concept.hidden = {SWEDISH: split_terms(values["hidden"])}
+        if "translator_comments" in column_of and cells[column_of["translator_comments"]].strip():
+            concept.translator_comments[code] = cells[column_of["translator_comments"]].strip()
         result.concepts.append(concept)
 
 
@@ -484,10 +483,10 @@ def _parse_xml(data: bytes, result: GlossaryImport) -> tuple[ET.Element | None, 
     return root, lines
 
 
-def read_tbx(source: str | bytes, name: str) -> GlossaryImport:
+def read_tbx(content: str | bytes, name: str) -> GlossaryImport:
     """A TBX file (TBX-Basic ``martif``; TBX v3 ``conceptEntry``/``langSec``/``termSec`` too)."""
     result = GlossaryImport(name)
-    data = source.encode("utf-8") if isinstance(source, str) else source
+    data = content.encode("utf-8") if isinstance(content, str) else content
     root, lines = _parse_xml(data, result)
     if root is None:
         return result
@@ -527,8 +526,8 @@ def _read_entry(entry: ET.Element, lines: dict, result: GlossaryImport) -> Impor
             result.problem(where, _("en langSet utan xml:lang"))
             continue
         code = normalise(raw, region=True)
-        if normalise(code) == SOURCE_LANGUAGE:
-            code = SOURCE_LANGUAGE
+        if normalise(code) == SWEDISH:
+            code = SWEDISH
         elif _language_problem(code):
             result.problem(where, _language_problem(code))
             continue
@@ -539,7 +538,7 @@ def _read_entry(entry: ET.Element, lines: dict, result: GlossaryImport) -> Impor
         terms, part_of_speech, hidden = _read_terms(lang_set, lines, result)
         if hidden:
             concept.hidden[code] = hidden
-        if code == SOURCE_LANGUAGE:
+        if code == SWEDISH:
             concept.headword = terms[0] if terms else ""
             # Tools that know no variants write the headword alone: that changes no variants.
             concept.variants = terms[1:] or None
@@ -596,10 +595,10 @@ _JSON_KEYS = {"id", "headword", "pos", "domain", "definition", "note", "terms", 
               "narrower", "line"}
 
 
-def read_json(source: str | bytes, name: str) -> GlossaryImport:
+def read_json(content: str | bytes, name: str) -> GlossaryImport:
     """The JSON that :func:`export_json` writes (a bare list of concepts too)."""
     result = GlossaryImport(name)
-    text = _decode(source, result)
+    text = _decode(content, result)
     if result.problems:
         return result
     try:
@@ -628,7 +627,7 @@ def read_json(source: str | bytes, name: str) -> GlossaryImport:
         sorted({code for c in result.concepts for code in c.terms})
     for code in languages:
         code = normalise(str(code), region=True)
-        if code != SOURCE_LANGUAGE:
+        if code != SWEDISH:
             if _language_problem(code):
                 result.problem(1, _language_problem(code))
             else:
@@ -675,7 +674,7 @@ def _json_concept(item, number: int, line: int | None, result: GlossaryImport) -
     if hidden is not None:
         for code in terms:
             hidden.setdefault(code, [])
-    swedish = terms.pop(SOURCE_LANGUAGE, [strings["headword"]] if strings["headword"] else [])
+    swedish = terms.pop(SWEDISH, [strings["headword"]] if strings["headword"] else [])
     if swedish and strings["headword"] and swedish[0] != strings["headword"]:
         result.problem(line, _("{what}: terms.sv måste börja med uppslagsordet {headword}").format(
             what=what, headword=repr(strings["headword"])))
@@ -688,14 +687,14 @@ def _json_concept(item, number: int, line: int | None, result: GlossaryImport) -
                            hidden=hidden, broader=lists["broader"], related=lists["related"])
 
 
-def read_import(source: str | bytes, name: str, fmt: str, lang: str | None = None) -> GlossaryImport:
+def read_import(content: str | bytes, name: str, fmt: str, lang: str | None = None) -> GlossaryImport:
     """Read an import file of format ``fmt`` (csv, tbx or json)."""
     if fmt == "csv":
-        return read_csv(source, name, lang)
+        return read_csv(content, name, lang)
     if fmt == "tbx":
-        return read_tbx(source, name)
+        return read_tbx(content, name)
     if fmt == "json":
-        return read_json(source, name)
+        return read_json(content, name)
     raise GlossaryError(f"unknown import format {fmt!r} (expected {', '.join(IMPORT_FORMATS)})")
 
 
@@ -872,27 +871,28 @@ def apply_import(imported: GlossaryImport, locales: Path, lang: str | None = Non
 
     moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
     template_path, catalog_paths = glossary_paths(locales)
-    catalog_paths = {code: path for code, path in catalog_paths.items() if code != SOURCE_LANGUAGE}
+    catalog_paths = {code: path for code, path in catalog_paths.items() if code != SWEDISH}
     try:
         template = read_po_path(template_path, template=True)
         catalogs = {code: read_po_path(path) for code, path in catalog_paths.items()}
     except CatalogError as exc:
         raise GlossaryError(exc.message, exc.problems) from None
 
-    def index(catalog: polib.POFile) -> dict[str, polib.POEntry]:
+    def by_context(catalog: polib.POFile) -> dict[str, polib.POEntry]:
         return {e.msgctxt: e for e in catalog if e.msgctxt and not e.obsolete}
 
-    template_index = index(template)
-    indexes = {code: index(catalog) for code, catalog in catalogs.items()}
+    template_entries = by_context(template)
+    catalog_entries = {code: by_context(catalog) for code, catalog in catalogs.items()}
     result = ImportResult()
     changed: set[str] = set()  # "" is the template
 
-    def entry_in(code: str, source: polib.POEntry) -> polib.POEntry:
-        entry = indexes[code].get(source.msgctxt)
+    def entry_in(code: str, template_entry: polib.POEntry) -> polib.POEntry:
+        entry = catalog_entries[code].get(template_entry.msgctxt)
         if entry is None:
-            entry = polib.POEntry(msgctxt=source.msgctxt, msgid=source.msgid, msgstr="", comment=source.comment)
+            entry = polib.POEntry(msgctxt=template_entry.msgctxt, msgid=template_entry.msgid, msgstr="",
+                                  comment=template_entry.comment)
             catalogs[code].append(entry)
-            indexes[code][source.msgctxt] = entry
+            catalog_entries[code][template_entry.msgctxt] = entry
             changed.add(code)
         return entry
 
@@ -902,22 +902,23 @@ def apply_import(imported: GlossaryImport, locales: Path, lang: str | None = Non
         values = concept.swedish(current)
         result.changes += _swedish_changes(concept, current, values)
         if current is None:
-            source = polib.POEntry(msgctxt=concept.id, msgid=concept.headword, msgstr="",
+            template_entry = polib.POEntry(msgctxt=concept.id, msgid=concept.headword, msgstr="",
                                    comment=format_comments(values))
-            template.append(source)
-            template_index[concept.id] = source
+            template.append(template_entry)
+            template_entries[concept.id] = template_entry
             result.added.append(concept.id)
         elif (concept.headword, values) != (current.headword, _swedish_values(current)):
-            source = template_index[concept.id]
-            source.msgid, source.comment = concept.headword, _merged_comment(source.comment, values)
+            template_entry = template_entries[concept.id]
+            template_entry.msgid, template_entry.comment = (concept.headword,
+                                                            _merged_comment(template_entry.comment, values))
             result.changed.append(concept.id)
         else:
             continue
         changed.add("")
         for code in catalogs:
-            entry = entry_in(code, source)
-            if (entry.msgid, entry.comment) != (source.msgid, source.comment):
-                entry.msgid, entry.comment = source.msgid, source.comment
+            entry = entry_in(code, template_entry)
+            if (entry.msgid, entry.comment) != (template_entry.msgid, template_entry.comment):
+                entry.msgid, entry.comment = template_entry.msgid, template_entry.comment
                 changed.add(code)
 
     if lang is not None and not allow_master_changes:
@@ -930,7 +931,7 @@ def apply_import(imported: GlossaryImport, locales: Path, lang: str | None = Non
         if code not in catalogs and any(c.terms.get(code) for c in imported.concepts):
             catalog = init_catalog(template, code, now=moment, domain="glossary")
             catalog.header = _glossary_header(code)
-            catalogs[code], indexes[code] = catalog, index(catalog)
+            catalogs[code], catalog_entries[code] = catalog, by_context(catalog)
             catalog_paths[code] = locales / code / "LC_MESSAGES" / "glossary.po"
             result.created.append(code)
             changed.add(code)
@@ -944,7 +945,7 @@ def apply_import(imported: GlossaryImport, locales: Path, lang: str | None = Non
             have = current.terms.get(code, []) if current is not None else []
             if code in concept.single_term and wanted == have[:1]:
                 wanted = have
-            entry = entry_in(code, template_index[concept.id])
+            entry = entry_in(code, template_entries[concept.id])
             if wanted != have:
                 result.changes.append(FieldChange(concept.id, code, join_terms(have), join_terms(wanted)))
                 entry.msgstr = join_terms(wanted)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from ..fields import TEXT, field_named
-from .concepts import SOURCE_LANGUAGE, Glossary, TermMatch, _words, stem_for
+from .concepts import SWEDISH, Glossary, TermMatch, _words, stem_for
 from ..text.analysis import is_stopword
 from ..query import And, FieldFilter, Or, ParsedQuery, Phrase, Word
 
@@ -25,7 +25,7 @@ __all__ = ["Expansion", "expand_query", "SYNONYM_WEIGHT", "RELATION_WEIGHTS"]
 SYNONYM_WEIGHT = 0.5
 RELATION_WEIGHTS = {"narrower": 0.3, "broader": 0.25, "related": 0.2}
 # An organisation named in the query lifts the projects it implements: their score for the
-# concept gains this share of the best one (a boost, not a filter: partners count too).
+# clause gains this share of the best one (a boost, not a filter: partners count too).
 IMPLEMENTER_BOOST = 2.0
 # A concept with more neighbours than this of one kind is a hub (flykting, integration): its
 # neighbours would make a word match nearly everything, so they are not followed from it.
@@ -76,7 +76,7 @@ def _near_inflection(match: TermMatch, words: list[str]) -> bool:
     term = _words(match.term)
     if len(term) != 1 or len(words) != 1:
         return False
-    a, b = stem_for(SOURCE_LANGUAGE, term[0]), stem_for(SOURCE_LANGUAGE, words[0])
+    a, b = stem_for(SWEDISH, term[0]), stem_for(SWEDISH, words[0])
     short, long = sorted((a, b), key=len)
     return len(short) >= 5 and len(long) - len(short) == 1 and long.startswith(short)
 
@@ -99,10 +99,10 @@ def _swedish_terms(matches: list[TermMatch], all_languages: bool = False) -> lis
     terms: list[str] = []
     for match in matches:
         concept = match.concept
-        terms += concept.terms.get(SOURCE_LANGUAGE, [])
+        terms += concept.terms.get(SWEDISH, [])
         if all_languages or concept.pos in _ORGANISATION:
             for lang, values in concept.terms.items():
-                if lang != SOURCE_LANGUAGE:
+                if lang != SWEDISH:
                     terms += values
     return list(dict.fromkeys(terms))
 
@@ -126,7 +126,7 @@ def _neighbours(glossary: Glossary, matches: list[TermMatch], original: str, lan
                 ids += [c for c in found if c not in own and c not in ids]
         terms = []
         for concept_id in ids:
-            for term in glossary.concepts[concept_id].terms.get(SOURCE_LANGUAGE, []):
+            for term in glossary.concepts[concept_id].terms.get(SWEDISH, []):
                 if term.lower() not in seen:
                     seen.add(term.lower())
                     terms.append(term)
@@ -149,28 +149,22 @@ def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Cal
     """
     if glossary is None or not len(glossary):
         return ExpandedQuery(parsed)
-    concepts = list(parsed.concepts)
+    clauses = list(parsed.clauses)
     extras: dict[int, list] = {}
     expansions: list[Expansion] = []
-    foreign_languages = [lang for lang in glossary.all_languages() if lang != SOURCE_LANGUAGE]
-    if query_lang and query_lang != SOURCE_LANGUAGE:
+    foreign_languages = [lang for lang in glossary.all_languages() if lang != SWEDISH]
+    if query_lang and query_lang != SWEDISH:
         foreign_languages = [query_lang] if query_lang in foreign_languages else []
-    elif query_lang == SOURCE_LANGUAGE:
+    elif query_lang == SWEDISH:
         foreign_languages = []
 
     # Runs of plain words, where terms of several words can be recognised.
-    runs: list[list[int]] = []
-    for index, node in enumerate(concepts):
-        if isinstance(node, Word) and not node.prefix:
-            if runs and runs[-1][-1] == index - 1:
-                runs[-1].append(index)
-            else:
-                runs.append([index])
+    runs = parsed.word_runs()
     replaced: dict[int, object] = {}
     dropped: set[int] = set()
     implementers: list[tuple[str, str]] = []
     for run in runs:
-        words = [concepts[i].text for i in run]
+        words = [clauses[i].text for i in run]
         known = [is_swedish(w) for w in words]
         handled = [False] * len(words)
         # The language of the run: the one whose glossary recognises most of its words,
@@ -225,7 +219,7 @@ def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Cal
         # A Swedish-looking word that is exactly a foreign term ('kotoutuminen' is also a
         # web address on the page) keeps its own reading and gains the Swedish terms.
         if best_lang is None and not query_lang:
-            swedish_terms = {m.concept.id for _s, _e, ms in glossary.match_words(words, SOURCE_LANGUAGE)
+            swedish_terms = {m.concept.id for _s, _e, ms in glossary.match_words(words, SWEDISH)
                              for m in ms if m.exact}
             for lang in foreign_languages:
                 for start, end, matches in glossary.match_words(words, lang):
@@ -239,7 +233,7 @@ def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Cal
                         handled[start] = True
                         expansions.append(Expansion(words[start], lang, [m.concept.id for m in matches], swedish))
         # Swedish words: the concept's other Swedish terms as weaker alternatives.
-        for start, end, matches in glossary.read_words(words, SOURCE_LANGUAGE):
+        for start, end, matches in glossary.read_words(words, SWEDISH):
             # The same stem, or one letter more or less (föräldrar, förälder: föräldr, föräld).
             # (Only for a word of the texts or one with a plural or definite ending: another may
             # be a typo, left to correction.) A word the texts lack may be a term read another
@@ -254,13 +248,13 @@ def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Cal
             synonyms = [t for t in _swedish_terms(matches) if t.lower() != own]
             nodes = [n for n in (_term_node(t) for t in synonyms) if n is not None]
             original = " ".join(words[start:end])
-            near, shown = _neighbours(glossary, matches, original, SOURCE_LANGUAGE,
+            near, shown = _neighbours(glossary, matches, original, SWEDISH,
                                       {own} | {t.lower() for t in synonyms})
             if not nodes and not near:
                 continue
             if end - start > 1:
-                # A term of several words becomes one concept: all its words, or a synonym.
-                replaced[run[start]] = And(tuple(concepts[i] for i in run[start:end]))
+                # A term of several words becomes one clause: all its words, or a synonym.
+                replaced[run[start]] = And(tuple(clauses[i] for i in run[start:end]))
                 dropped.update(run[start + 1:end])
             boost = _implementer_boost(matches)
             extras.setdefault(run[start], []).extend((n, SYNONYM_WEIGHT) for n in nodes)
@@ -268,34 +262,34 @@ def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Cal
             if boost:
                 implementers.append((original, matches[0].concept.headword))
             if nodes:
-                expansions.append(Expansion(original, SOURCE_LANGUAGE, [m.concept.id for m in matches], synonyms,
+                expansions.append(Expansion(original, SWEDISH, [m.concept.id for m in matches], synonyms,
                                             "synonym"))
             expansions += shown
 
     # Phrases: a phrase that is a glossary term gains the concept's other terms.
-    for index, node in enumerate(concepts):
+    for position, node in enumerate(clauses):
         if isinstance(node, Phrase):
             text = " ".join(node.words)
-            matches = [m for m in glossary.lookup(text) if m.exact or m.lang != SOURCE_LANGUAGE]
+            matches = [m for m in glossary.lookup(text) if m.exact or m.lang != SWEDISH]
             if not matches:
                 continue
             lang = matches[0].lang
-            if lang != SOURCE_LANGUAGE and all(is_swedish(w) for w in node.words):
+            if lang != SWEDISH and all(is_swedish(w) for w in node.words):
                 continue
             others = [t for t in _swedish_terms(matches) if t.lower() != text.lower()]
             nodes = [n for n in (_term_node(t) for t in others) if n is not None]
             if nodes:
-                extras.setdefault(index, []).extend((n, SYNONYM_WEIGHT) for n in nodes)
+                extras.setdefault(position, []).extend((n, SYNONYM_WEIGHT) for n in nodes)
                 expansions.append(Expansion(text, lang, [m.concept.id for m in matches], others,
-                                            "synonym" if lang == SOURCE_LANGUAGE else "translation"))
+                                            "synonym" if lang == SWEDISH else "translation"))
 
-    new_concepts, new_extras = [], {}
-    for index, node in enumerate(concepts):
-        if index in dropped:
+    new_clauses, new_extras = [], {}
+    for position, node in enumerate(clauses):
+        if position in dropped:
             continue
-        if index in extras:
-            new_extras[len(new_concepts)] = extras[index]
-        new_concepts.append(replaced.get(index, node))
+        if position in extras:
+            new_extras[len(new_clauses)] = extras[position]
+        new_clauses.append(replaced.get(position, node))
 
     # Field values that name an organisation or a term: all its names.
     required = []
@@ -310,5 +304,5 @@ def expand_query(parsed: ParsedQuery, glossary: Glossary | None, is_swedish: Cal
                                             "synonym"))
                 continue
         required.append(node)
-    return ExpandedQuery(replace(parsed, concepts=new_concepts, required=required), new_extras, expansions,
+    return ExpandedQuery(replace(parsed, clauses=new_clauses, required=required), new_extras, expansions,
                          implementers)

@@ -27,7 +27,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Iterator
 
-from .languages import SOURCE_LANGUAGE, UI_DOMAIN, best_language, interface_languages
+from .languages import SWEDISH, UI_DOMAIN, best_language, interface_languages
 
 __all__ = [
     "_", "N_", "N_plural", "ngettext", "set_language", "get_language", "detect_language", "detect_languages",
@@ -38,7 +38,7 @@ DOMAIN = UI_DOMAIN
 # Bump when the compiled form changes, so that old cached .mo files are not reused.
 _CACHE_FORMAT = "1"
 
-_state: dict = {"lang": SOURCE_LANGUAGE, "trans": _gettext.NullTranslations()}
+_state: dict = {"lang": SWEDISH, "trans": _gettext.NullTranslations()}
 _loaded: dict[tuple[str, str, str], _gettext.NullTranslations] = {}
 _warnings: list[str] = []
 # The language of one piece of work (a web request) in its thread, over the process's own.
@@ -150,7 +150,7 @@ def detect_languages(explicit: str | None = None, environ: dict | None = None,
         if var != "LANGUAGE":
             # A set locale variable that names a language without a catalog (or C) decides.
             break
-    return [SOURCE_LANGUAGE]
+    return [SWEDISH]
 
 
 def detect_language(explicit: str | None = None, environ: dict | None = None,
@@ -197,7 +197,7 @@ def translations(lang: str, domain: str = DOMAIN, locales_dir: Path | None = Non
     """
     chain = []
     for code in dict.fromkeys([lang, *fallbacks]):
-        if code == SOURCE_LANGUAGE:
+        if code == SWEDISH:
             break   # Swedish has every message: nothing after it is asked
         found = _translations(code, domain, locales_dir)
         if isinstance(found, _gettext.GNUTranslations):
@@ -216,7 +216,7 @@ def translations(lang: str, domain: str = DOMAIN, locales_dir: Path | None = Non
 
 
 def _translations(lang: str, domain: str, locales_dir: Path | None) -> _gettext.NullTranslations:
-    if lang == SOURCE_LANGUAGE:
+    if lang == SWEDISH:
         return _gettext.NullTranslations()
     if locales_dir is None:
         from ..resources import locales_dir as default_locales  # noqa: PLC0415

@@ -19,10 +19,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["Language", "SOURCE_LANGUAGE", "UI_DOMAIN", "LANGUAGES", "normalise", "language",
-           "interface_languages", "best_language"]
+__all__ = ["Language", "SWEDISH", "UI_DOMAIN", "LANGUAGES", "normalise", "language",
+           "interface_languages", "query_languages", "best_language"]
 
-SOURCE_LANGUAGE = "sv"
+# The language of the source pages, the index and the glossary's headwords, and the one the
+# interface's messages are written in (the msgids): the fallback of every other language.
+SWEDISH = "sv"
 # The gettext domain of the interface: a language with a catalog of it is an interface language.
 UI_DOMAIN = "amif_search"
 
@@ -42,7 +44,10 @@ class Language:
     thousands and its fraction; ``amount`` places a number of euros, ``date`` the day, month
     (``{month}`` a number, ``{mon}`` an abbreviation from ``months``) and year.
     ``function_words``: left out when glossary terms are compared (mental health = mental
-    health care's head words).
+    health care's head words). ``queries``: a query language, whose questions are read as well
+    as searched: its function words are not searched (:mod:`amif_search.index.stopwords` has
+    them) and its words for years, amounts and objectives are understood
+    (:mod:`amif_search.understanding`).
     """
 
     code: str
@@ -56,6 +61,7 @@ class Language:
     date: str = "{day}.{month}.{year}"
     months: tuple[str, ...] = ()
     function_words: frozenset[str] = frozenset()
+    queries: bool = False
 
     def format_json(self) -> dict:
         """The number and date conventions, for the search page's script."""
@@ -68,12 +74,13 @@ class Language:
 # the amount, and dates day first with dots (1.10.2021), as Finnish writes them.
 LANGUAGES: dict[str, Language] = {lang.code: lang for lang in (
     Language("sv", "svenska", "Swedish", _ONE, "swedish", function_words=frozenset(
-        "och för av i till som med på om den det de en ett".split())),
-    Language("fi", "suomi", "Finnish", _ONE, "finnish", function_words=frozenset("ja tai sekä".split())),
+        "och för av i till som med på om den det de en ett".split()), queries=True),
+    Language("fi", "suomi", "Finnish", _ONE, "finnish", function_words=frozenset("ja tai sekä".split()),
+             queries=True),
     Language("en", "English", "English", _ONE, "english", group=",", decimal=".", amount="€{number}",
              date="{day} {mon} {year}",
              months=("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
-             function_words=frozenset("of the and for in to a an on with or".split())),
+             function_words=frozenset("of the and for in to a an on with or".split()), queries=True),
     Language("de", "Deutsch", "German", _ONE, "german", group="."),
     Language("et", "eesti", "Estonian", _ONE, "estonian"),
     Language("da", "dansk", "Danish", _ONE, "danish", group="."),
@@ -150,9 +157,14 @@ def interface_languages(locales: Path | str | None = None) -> tuple[str, ...]:
     found = {name for name in names
              if any(os.path.isfile(os.path.join(locales, name, "LC_MESSAGES", f"{UI_DOMAIN}{suffix}"))
                     for suffix in (".po", ".mo"))}
-    found.discard(SOURCE_LANGUAGE)
+    found.discard(SWEDISH)
     ordered = [code for code in LANGUAGES if code in found] + sorted(found - set(LANGUAGES))
-    return (SOURCE_LANGUAGE, *ordered)
+    return (SWEDISH, *ordered)
+
+
+def query_languages() -> tuple[str, ...]:
+    """The languages queries are read in (see :attr:`Language.queries`), in the table's order."""
+    return tuple(code for code, known in LANGUAGES.items() if known.queries)
 
 
 def best_language(requested: str, available: tuple[str, ...]) -> str | None:

@@ -2,10 +2,10 @@
 
 Each word is indexed under four forms (see :mod:`amif_search.text.analysis`), a field per form
 of each text field of :mod:`amif_search.fields`, whose weights say how much a match in
-each counts. A query word becomes a *concept*: the
+each counts. A query word becomes a *clause*: the
 union of its forms over those fields, weighted so that an exact or inflected match counts
 most, then a compound member, then a spelling without å/ä/ö, then a derivational relative,
-then a typo correction. Projects that match every concept come first (best BM25F score
+then a typo correction. Projects that match every clause come first (best BM25F score
 first), then those that match fewer.
 
 The query is compiled to a plan (:mod:`amif_search.index.plan`) scored a term at a time over
@@ -33,6 +33,7 @@ from .. import fields as F
 from ..text.analysis import Lexicon, SwedishAnalyzer, Token, fold, is_stopword, stem
 from ..text.spelling import SpellingCorrector
 from ..errors import IndexStateError
+from ..glossary.expansion import SYNONYM_WEIGHT   # another label of the concept: the word itself, weaker
 from ..i18n import _
 from ..text.highlight import MatchForms
 from ..query import And, FieldFilter, Not, Or, ParsedQuery, Phrase, Word
@@ -48,10 +49,9 @@ MEMBERS_WEIGHT = 0.6      # a compound query word found through its members
 COMPOUND_WEIGHT = 0.35    # a compound of the collection that contains the query word
 MAX_COMPOUNDS = 8         # at most this many of them, the most frequent: each widens the query
 CORRECTION_WEIGHT = 0.3   # a typo corrected to a word of the collection
-SYNONYM_WEIGHT = 0.5      # another Swedish term of the same glossary concept
-RELATED_COVERAGE = 0.5    # a concept met only through a neighbour counts this much in the ranking
-GENERIC_SHARE = 0.6       # a concept whose own words occur in this share of the projects is generic
-MIN_DOCS_FOR_GENERIC = 5  # below this many projects, no concept is called generic
+RELATED_COVERAGE = 0.5    # a clause met only through a neighbour counts this much in the ranking
+GENERIC_SHARE = 0.6       # a clause whose own words occur in this share of the projects is generic
+MIN_DOCS_FOR_GENERIC = 5  # below this many projects, no clause is called generic
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ class EngineHit:
 class EngineResult:
     hits: list[EngineHit]
     total: int
-    concepts: int
+    clauses: int
     corrections: list[Correction]
     forms: MatchForms
     unknown: list[str] = field(default_factory=list)   # the user's words that matched nothing
@@ -320,20 +320,20 @@ class Engine:
     def search(self, parsed: ParsedQuery, extra_filters: list[FieldFilter] | None = None,
                limit: int | None = 10, offset: int = 0, expansions: dict | None = None,
                keep: frozenset[str] | set[str] = frozenset()) -> EngineResult:
-        """Run a parsed query; ``expansions`` maps a concept index to extra alternatives;
+        """Run a parsed query; ``expansions`` maps a clause's position to extra alternatives;
         ``keep`` holds words never to correct (known words of another language)."""
         forms = MatchForms()
         corrections: list[Correction] = []
         evaluation = self._evaluation()
-        concepts = []
+        clauses = []
         # Function words of sv, fi and en are not searched, unless the query has nothing else.
-        function = [isinstance(n, Word) and not n.prefix and is_query_stopword(n.text) for n in parsed.concepts]
+        function = [isinstance(n, Word) and not n.prefix and is_query_stopword(n.text) for n in parsed.clauses]
         # (With a filter, the filter answers: 'projects that started in 2021'.)
         skip_function_words = not all(function) or bool(parsed.required or extra_filters)
-        for index, node in enumerate(parsed.concepts):
-            if function[index] and skip_function_words:
+        for position, node in enumerate(parsed.clauses):
+            if function[position] and skip_function_words:
                 continue
-            extra = (expansions or {}).get(index)
+            extra = (expansions or {}).get(position)
             # A word of the user's that the glossary knows is no typo: its own terms carry it;
             # nor is a known word of another language.
             correct = not (extra and _typed_by_user(node)) and not (
@@ -350,13 +350,13 @@ class Engine:
                 if compiled is not None:
                     groups.setdefault(weight, []).append(compiled)
             # Another label of the concept is the word itself (at the synonym weight); a neighbour
-            # in the thesaurus is scaled below the word (see _concept_scores).
+            # in the thesaurus is scaled below the word (see _clause_scores).
             same = groups.pop(SYNONYM_WEIGHT, []) + groups.pop(1.0, [])
             if same:
                 synonyms = P.Sum(same, boost=SYNONYM_WEIGHT)
                 query = P.Max([query, synonyms]) if query is not None else synonyms
             if query is not None or groups:
-                concepts.append((node, query, [(weight, P.Sum(group)) for weight, group in groups.items()]))
+                clauses.append((node, query, [(weight, P.Sum(group)) for weight, group in groups.items()]))
         required = [q for q in (self._compile(n, forms, corrections, evaluation=evaluation)
                                 for n in list(parsed.required) + list(extra_filters or [])) if q is not None]
         excluded = [q for q in (self._compile(n, MatchForms(), [], correct=False, evaluation=evaluation)
@@ -365,16 +365,16 @@ class Engine:
 
         allowed = evaluation.run(P.All(required + [P.Without(q) for q in excluded])) \
             if required or excluded else None
-        if not concepts:
+        if not clauses:
             docnums = (allowed if allowed is not None else evaluation.every()).ids.tolist()
             ids = self._ids(docnums[offset:want])
             hits = [EngineHit(ids[d], 0.0, 0) for d in docnums[offset:want]]
             return EngineResult(hits, len(docnums), 0, corrections, forms)
         unknown: list[str] = []
 
-        # Every document matching a concept, with its summed score (added concept by concept,
-        # in the query's order) and how many concepts it matches. They are ranked by how well
-        # each concept is met (by its own words fully, only through a neighbouring concept in
+        # Every document matching a clause, with its summed score (added clause by clause,
+        # in the query's order) and how many clauses it matches. They are ranked by how well
+        # each clause is met (by its own words fully, only through a neighbouring concept in
         # part), then by score, then in index order.
         size = evaluation.segments.doc_count_all
         scores = np.zeros(size)
@@ -383,17 +383,17 @@ class Engine:
         specific = np.zeros(size, dtype=bool)
         # A project that only neighbours in the thesaurus lead to, and only for part of the
         # query, is a guess twice over ('trauma barn' -> a project on mental health with no
-        # children): it is kept only when it meets every concept or a concept's own words.
+        # children): it is kept only when it meets every clause or a clause's own words.
         admitted = np.zeros(size, dtype=bool)
-        # A concept whose own words occur in most of the collection (flykting, stöd) is
-        # generic: in a query with a more specific concept, it cannot carry a project alone
+        # A clause whose own words occur in most of the collection (flykting, stöd) is
+        # generic: in a query with a more specific clause, it cannot carry a project alone
         # (when the specific one finds nothing, nothing is found: no project is about it).
         total = self.doc_count()
-        generic_share = None if len(concepts) < 2 or total < MIN_DOCS_FOR_GENERIC else GENERIC_SHARE * total
+        generic_share = None if len(clauses) < 2 or total < MIN_DOCS_FOR_GENERIC else GENERIC_SHARE * total
         any_generic = any_specific = False
         unmatched = 0
-        for node, own, alternatives in concepts:
-            concept, matched, own_docs = _concept_scores(evaluation, own, alternatives, size)
+        for node, own, alternatives in clauses:
+            scored, matched, own_docs = _clause_scores(evaluation, own, alternatives, size)
             if not matched.any() and _typed_by_user(node):
                 unknown.append(_words_of(node))
             generic = generic_share is not None and int(own_docs.sum()) >= generic_share
@@ -402,7 +402,7 @@ class Engine:
                 any_specific = True
             elif not generic:
                 unmatched += 1
-            scores += concept
+            scores += scored
             coverage += matched
             strength += np.where(own_docs, 1.0, np.where(matched, RELATED_COVERAGE, 0.0))
             admitted |= own_docs
@@ -410,9 +410,9 @@ class Engine:
                 specific |= matched
         # A word that matches nothing is the topic when it is half the query or more ('maatalouden
         # tuet'); in a longer question it is more likely an incidental word ('find', 'receiving').
-        if unmatched and 2 * unmatched >= len(concepts):
+        if unmatched and 2 * unmatched >= len(clauses):
             any_specific = True
-        keep = (coverage > 0) & (admitted | (coverage == len(concepts)))
+        keep = (coverage > 0) & (admitted | (coverage == len(clauses)))
         if any_generic and any_specific:
             keep &= specific
         docnums = np.flatnonzero(keep)
@@ -422,7 +422,7 @@ class Engine:
         page = docnums[order[offset:want]].tolist()
         ids = self._ids(page)
         return EngineResult([EngineHit(ids[d], float(scores[d]), int(coverage[d])) for d in page], len(docnums),
-                            len(concepts), corrections, forms, unknown)
+                            len(clauses), corrections, forms, unknown)
 
     def _ids(self, docnums: list[int]) -> dict[int, str]:
         """The IDs of these documents. The column is read through once per searcher (a list of
@@ -445,8 +445,8 @@ class Engine:
         return self._searcher().doc_count()
 
 
-def _concept_scores(evaluation: P.Evaluation, own, alternatives: list[tuple[float, object]], size: int):
-    """Scores of one concept over all ``size`` documents, the documents it matches, and those
+def _clause_scores(evaluation: P.Evaluation, own, alternatives: list[tuple[float, object]], size: int):
+    """Scores of one clause over all ``size`` documents, the documents it matches, and those
     it matches by its own words (or an organisation's boost): the word's own match, or the
     best of its alternatives, each scaled so that its best document scores its weight times
     the word's best (a term of a related concept that a text repeats never outweighs the word
@@ -475,7 +475,7 @@ def _concept_scores(evaluation: P.Evaluation, own, alternatives: list[tuple[floa
 
 
 def _words_of(node) -> str:
-    """The words a user typed for a concept (a word, or the words of a term of several)."""
+    """The words a user typed for a clause (a word, or the words of a term of several)."""
     return node.text if isinstance(node, Word) else " ".join(_words_of(n) for n in node.nodes)
 
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["QUERY_LANGUAGES", "ADDED_STOPWORDS", "COLLECTION_WORDS", "stopword_languages", "is_query_stopword"]
+from ..i18n.languages import SWEDISH, query_languages
 
-QUERY_LANGUAGES = ("sv", "fi", "en")
+__all__ = ["ADDED_STOPWORDS", "COLLECTION_WORDS", "stopword_languages", "is_query_stopword"]
 
+# The words of each query language of the language registry (a test keeps the two the same).
 ADDED_STOPWORDS = {
     "sv": """genom kring trots enligt bland hos inför angående beträffande utanför inuti ovanför nedanför via per
              medan sedan vilka vilken vilket vilkas finns fanns ska skall vill kunna får fick behöver gör görs
@@ -45,21 +46,21 @@ def _lists() -> dict[str, frozenset[str]]:
     from whoosh.lang.stopwords import stoplists  # noqa: PLC0415
 
     lists = {}
-    for lang in QUERY_LANGUAGES:
+    for lang in query_languages():
         words = set(stoplists[lang]) | set(ADDED_STOPWORDS[lang].split()) | set(COLLECTION_WORDS[lang].split())
-        if lang == "sv":
+        if lang == SWEDISH:
             words |= {_fold(w) for w in words}   # 'for' typed for 'för'
         lists[lang] = frozenset(words)
     return lists
 
 
 def stopword_languages(word: str) -> list[str]:
-    """The languages (of sv, fi, en) in which ``word`` is a function word."""
+    """The query languages in which ``word`` is a function word."""
     word = word.lower()
     return [lang for lang, words in _lists().items() if word in words]
 
 
 def is_query_stopword(word: str) -> bool:
-    """True when ``word`` is a function word of Swedish, Finnish or English."""
+    """True when ``word`` is a function word of a query language (Swedish, Finnish, English)."""
     word = word.lower()
     return any(word in words for words in _lists().values())

@@ -10,7 +10,7 @@ import polib
 
 from ..errors import CatalogError, Problem
 from ..i18n import _
-from ..i18n.languages import SOURCE_LANGUAGE, language
+from ..i18n.languages import SWEDISH, language
 from .layout import POEDIT_HEADERS, UI_DOMAIN, bug_address
 from .plurals import parse_plural_forms, plural_forms_for, plural_forms_problem
 from .pofile import read_po_path, write_po_path
@@ -60,7 +60,7 @@ def init_catalog(template: polib.POFile, lang: str, plural_forms: str | None = N
         "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",
         "Plural-Forms": forms,
-        "X-Source-Language": meta.get("X-Source-Language", SOURCE_LANGUAGE),
+        "X-Source-Language": meta.get("X-Source-Language", SWEDISH),
     }
     if domain == UI_DOMAIN:
         catalog.metadata.update(POEDIT_HEADERS)

@@ -22,11 +22,11 @@ from pathlib import Path
 import polib
 
 from ..errors import CatalogError, Problem
-from ..i18n.languages import SOURCE_LANGUAGE
+from ..i18n.languages import SWEDISH
 from .layout import bug_address
 from .pofile import read_po_path, write_po_path
 
-__all__ = ["extract_messages", "build_template", "extract", "ExtractResult", "SOURCE_LANGUAGE"]
+__all__ = ["extract_messages", "build_template", "extract", "ExtractResult", "SWEDISH"]
 
 # keyword -> (index of msgctxt, of msgid, of msgid_plural) among the call's arguments
 _KEYWORDS: dict[str, tuple[int | None, int, int | None]] = {
@@ -157,7 +157,7 @@ def _header(version: str) -> dict[str, str]:
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",
-        "X-Source-Language": SOURCE_LANGUAGE,
+        "X-Source-Language": SWEDISH,
     }
 
 

@@ -86,7 +86,7 @@ def _translated(entry: polib.POEntry) -> bool:
     return bool(entry.msgstr)
 
 
-class _FuzzyIndex:
+class _FuzzyLookup:
     """The old translated entries, searchable for the closest msgid as msgmerge searches."""
 
     def __init__(self, entries: list[polib.POEntry]) -> None:
@@ -217,7 +217,7 @@ def merge_catalog(catalog: polib.POFile, template: polib.POFile) -> MergeResult:
     exact: dict[tuple[str | None, str], polib.POEntry] = {}
     for old in old_entries:
         exact.setdefault((old.msgctxt, old.msgid), old)
-    index = _FuzzyIndex(old_entries)
+    similar = _FuzzyLookup(old_entries)
 
     merged = polib.POFile(wrapwidth=catalog.wrapwidth, encoding="utf-8")
     merged.header = catalog.header
@@ -231,7 +231,7 @@ def merge_catalog(catalog: polib.POFile, template: polib.POFile) -> MergeResult:
         old = exact.get((wanted.msgctxt, wanted.msgid))
         fuzzy_match = False
         if old is None:
-            old = index.search(wanted.msgctxt, wanted.msgid)
+            old = similar.search(wanted.msgctxt, wanted.msgid)
             fuzzy_match = old is not None
         if old is not None:
             used.add(id(old))

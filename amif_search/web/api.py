@@ -16,11 +16,10 @@ from .. import fields as F
 from ..collection import Collection, SearchResult
 from ..i18n import _
 from ..i18n.languages import interface_languages
-from ..model import Project
 from ..summary import SORTS
 from .http import HttpError
 
-__all__ = ["ApiSettings", "search", "search_result", "projects", "project", "glossary", "project_json",
+__all__ = ["ApiSettings", "search", "search_result", "projects", "project", "glossary",
            "search_parameters", "projects_parameters", "filter_parameters", "PROJECT_PARAMETERS",
            "GLOSSARY_PARAMETERS",
            "MAX_LIMIT", "MAX_OFFSET", "MAX_TEXT", "YEARS"]
@@ -202,19 +201,10 @@ def projects(collection: Collection, params: dict[str, str], settings: ApiSettin
     return listing.to_json(facets=_flag(params, "facets"))
 
 
-def project_json(collection: Collection, project: Project) -> dict:
-    """One project with its notes and glossary concepts: the same as ``amif-search show --json``."""
-    data = project.to_json()
-    data["notes"] = list(project.notes)
-    data["concepts"] = [{"id": c.id, "sv": c.headword, "terms": {k: v[0] for k, v in c.terms.items() if v}}
-                        for c in collection.concepts_in(project)]
-    return data
-
-
 def project(collection: Collection, project_id: str, params: dict[str, str], settings: ApiSettings) -> dict:
     """``/api/projects/<id>``: one project, or :class:`NotFoundError`."""
     _only(params, PROJECT_PARAMETERS)
-    return project_json(collection, collection.get(project_id))
+    return collection.project_json(collection.get(project_id))
 
 
 def glossary(collection: Collection, params: dict[str, str], settings: ApiSettings) -> dict:

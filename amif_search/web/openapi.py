@@ -78,7 +78,8 @@ def _schemas() -> dict:
         "Hit": _object({
             **hit_fields,
             "score": {"type": "number"},
-            "matched_concepts": {"type": "integer", "minimum": 0},
+            "matched_concepts": {"type": "integer", "minimum": 0,
+                                 "description": "How many of the query's clauses (query_concepts) the hit matches."},
             "snippet": _STRING,
             "highlights": _array(_SPAN),
             "title_highlights": {**_array(_SPAN), "description": "The matches in the title, as highlights are "
@@ -88,8 +89,10 @@ def _schemas() -> dict:
             "query": _STRING,
             **_TOTALS,
             "query_concepts": {"type": "integer", "minimum": 0,
-                               "description": "How many concepts the query has; a hit whose matched_concepts "
-                                              "equals it matches the whole query."},
+                               "description": "How many clauses the query has (its words, phrases and OR groups, "
+                                              "not its filters); a hit whose matched_concepts equals it matches "
+                                              "the whole query. The count is of clauses, not of glossary "
+                                              "concepts."},
             "hits": _array(_ref("Hit")),
             "corrections": _array(_object({"from": _STRING, "to": _STRING})),
             "did_you_mean": {"type": ["string", "null"]},

@@ -21,7 +21,7 @@ from urllib.parse import quote, urlencode
 from ..fields import field_named, filterable_fields, label
 from ..i18n import N_, N_plural
 from ..i18n.formatting import format_amount, format_period
-from ..i18n.languages import SOURCE_LANGUAGE, best_language, interface_languages, language
+from ..i18n.languages import SWEDISH, best_language, interface_languages, language
 from ..model import Objective, Project
 
 __all__ = ["PageContext", "choose_language", "render_page", "render_project_page", "translations_for",
@@ -54,7 +54,7 @@ COUNT = N_plural("{total} träff för {query}", "{total} träffar för {query}")
 PAST_THE_END = N_plural("Det finns bara {total} träff; inget att visa från nummer {first}",
                         "Det finns bara {total} träffar; inget att visa från nummer {first}")
 SHOWING = N_("Visar {first}–{last}")
-# As on the command line: with several concepts, a hit that matches only some of them says so.
+# As on the command line: with several clauses, a hit that matches only some of them says so.
 NO_FULL_MATCH = N_("Inget projekt matchar hela frågan; de här matchar en del av den.")
 PARTIAL = N_("Matchar en del av frågan")
 PAGES_LABEL = N_("Sidor")
@@ -163,7 +163,7 @@ def choose_language(explicit: str | None, accept_language: str) -> str:
         code = best_language(tag, available)
         if code is not None and quality > 0:
             ranked.append((-quality, position, code))
-    return min(ranked)[2] if ranked else SOURCE_LANGUAGE
+    return min(ranked)[2] if ranked else SWEDISH
 
 
 def _script_json(data) -> str:
@@ -188,7 +188,7 @@ class _Page:
 
     def sv(self, text: str, tag: str = "span", attributes: str = "") -> str:
         """Swedish text of the data, marked as Swedish inside a page of another language."""
-        marked = ' lang="sv"' if self.lang != "sv" else ""
+        marked = f' lang="{SWEDISH}"' if self.lang != SWEDISH else ""
         return f"<{tag}{attributes}{marked}>{text}</{tag}>"
 
     def href(self, path: str, params: Mapping[str, object]) -> str:
@@ -398,9 +398,9 @@ def _results(page: _Page, result, params: Mapping[str, str], state: dict, contex
     t, e = page.t, escape
     query = result.query
     notes = _notes(page, result, state)
-    partial = result.concepts > 1 and result.sort == "relevance"
+    partial = result.clauses > 1 and result.sort == "relevance"
     if partial and result.hits and not result.offset and not any(
-            hit.coverage >= result.concepts for hit in result.hits):
+            hit.coverage >= result.clauses for hit in result.hits):
         notes.append(e(t(NO_FULL_MATCH)))
     notes_html = ""
     if notes:
@@ -416,7 +416,7 @@ def _results(page: _Page, result, params: Mapping[str, str], state: dict, contex
                                                amount=_unbroken(format_amount(result.eu_support_total, page.lang)))
     summary = (f'<p class="summary">{e(total)} · <span id="showing">{e(t(SHOWING).format(first=first, last=last))}'
                f'</span></p>\n')
-    hits = "\n".join(_hit(page, hit, state, partial and hit.coverage < result.concepts) for hit in result.hits)
+    hits = "\n".join(_hit(page, hit, state, partial and hit.coverage < result.clauses) for hit in result.hits)
     listing = (f'<ol id="results" class="results" start="{first}" aria-label="{e(t(RESULTS_LABEL))}">\n'
                f"{hits}\n</ol>\n")
     links = []
@@ -431,7 +431,7 @@ def _results(page: _Page, result, params: Mapping[str, str], state: dict, contex
     facets = _facets(page, result.facets, state, context)
     script = {"lang": page.lang, "base": page.base, "total": result.total, "format": language(page.lang).format_json(),
               "search": {k: v for k, v in state.items()}, "limit": result.limit or PAGE_SIZE,
-              "concepts": result.concepts if partial else 0,
+              "clauses": result.clauses if partial else 0,
               "labels": {key: t(msgid) for key, msgid in SCRIPT_LABELS.items()},
               "objectives": {o.code: t(o.title) for o in context.objectives}}
     return status, notes_html + summary + listing + paging + facets, script
@@ -501,7 +501,7 @@ def render_project_page(lang: str, project: Project, concepts, base: str = "", q
     paragraphs = "\n".join(page.sv(e(part.strip()), "p") for part in project.description.split("\n") if part.strip())
     terms = []
     for concept in concepts:
-        term = concept.preferred(lang) if lang != "sv" else None
+        term = concept.preferred(lang) if lang != SWEDISH else None
         item = page.sv(e(concept.headword))
         if term and term != concept.headword:
             item += f" – <span>{e(term)}</span>"

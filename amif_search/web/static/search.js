@@ -83,8 +83,8 @@
     link.append(highlighted(hit.title, hit.title_highlights || []));
     heading.append(link);
     article.append(heading);
-    // As the server says it: with several concepts, a hit that matches only some of them.
-    if (config.concepts && hit.matched_concepts < config.concepts) {
+    // As the server says it: with several clauses, a hit that matches only some of them.
+    if (config.clauses && hit.matched_concepts < config.clauses) {
       article.append(element("p", "partial", labels.partial));
     }
     if (hit.snippet) {
