@@ -284,9 +284,9 @@ def test_the_previous_page_link_goes_back_one_page(many_app):
 def test_the_script_gets_what_it_needs_to_render_more_hits_as_the_server_does(many_app):
     text = call(many_app, "/?q=trauma+barn&ui=fi&sort=relevance").text
     config = json.loads(re.search(r'<script type="application/json" id="page-config">(.*?)</script>', text).group(1))
-    assert config["limit"] == 20 and config["concepts"] == 2
+    assert config["limit"] == 20 and config["clauses"] == 2
     assert config["search"] == {"q": "trauma barn", "sort": "relevance"}
     assert config["labels"]["more"] == "Näytä lisää osumia" and config["labels"]["partial"] == "Vastaa osaa kyselystä"
     # Sorted, no hit is told apart as partial (as on the command line).
     assert json.loads(re.search(r'id="page-config">(.*?)</script>',
-                                call(many_app, "/?q=trauma+barn&sort=-start").text).group(1))["concepts"] == 0
+                                call(many_app, "/?q=trauma+barn&sort=-start").text).group(1))["clauses"] == 0
