@@ -140,8 +140,10 @@ def _new_whoosh_file(index: Path, before: list[str], suffix: str) -> bool:
 POLLED_MOMENTS = {
     # The generation folder exists, records.sqlite is being written (about a second in).
     "writing-records": (lambda index, before: _new_generation(index, before) is not None, 0.0),
-    # Whoosh is adding documents (in memory and to temporary files), well after it began.
-    "adding-documents": (lambda index, before: _new_whoosh_file(index, before, ".trm"), 1.5),
+    # Whoosh is adding documents (in memory and to temporary files): its term file has just
+    # appeared. About a second passes before the commit begins on a quiet machine, less on a
+    # fast one, so the pause is short: a longer one reached the end of the build in CI.
+    "adding-documents": (lambda index, before: _new_whoosh_file(index, before, ".trm"), 0.1),
     # Whoosh is committing: column files are written, the table of contents is not.
     "committing": (lambda index, before: _new_whoosh_file(index, before, ".col"), 0.0),
 }
