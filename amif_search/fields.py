@@ -59,8 +59,9 @@ class Field:
     parameter and command-line option that filter on it. ``label``: the msgid that names
     it to a reader; ``option_help``: the msgid of its command-line option's help.
     ``description``: its filter in the API description (English). ``filterable``,
-    ``sortable``, ``facetable``: what a search may do with it. ``json``: its keys in a
-    project's JSON form.
+    ``sortable``, ``facetable``: what a search may do with it; ``sort_labels``: the msgids
+    that name its two orders to a reader, the descending one first (a sortable field has
+    them). ``json``: its keys in a project's JSON form.
     """
 
     name: str
@@ -75,6 +76,7 @@ class Field:
     filterable: bool = False
     sortable: bool = False
     facetable: bool = False
+    sort_labels: tuple[str, str] | None = None
     api_parameter: str | None = None
     label: str | None = None
     option_help: str | None = None
@@ -84,6 +86,8 @@ class Field:
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"field {self.name!r}: unknown kind {self.kind!r}")
+        if self.sortable and not self.sort_labels:
+            raise ValueError(f"field {self.name!r}: a sortable field needs the labels of its two orders")
 
     @property
     def query_name(self) -> str:
@@ -133,16 +137,19 @@ FIELDS: list[Field] = [
           description="Only projects active during some part of this year."),
     Field("start_year", YEAR, lambda p: p.start.year, query_names=("startår", "startar", "start"),
           index_name="start_year", filterable=True, sortable=True, facetable=True, api_parameter="start_year",
+          sort_labels=(N_("Nyaste först"), N_("Äldsta först")),
           label=N_("Startår"), option_help=N_("Bara projekt som började under året YEAR."),
           description="Only projects that started in this year.",
           json=(JsonValue("start", lambda p: p.start.isoformat(), _DATE),)),
     Field("end_year", YEAR, lambda p: p.end.year, query_names=("slutår", "slutar", "end"),
           index_name="end_year", filterable=True, sortable=True, api_parameter="end_year",
+          sort_labels=(N_("Senast avslutade först"), N_("Först avslutade först")),
           label=N_("Slutår"), option_help=N_("Bara projekt som slutade under året YEAR."),
           description="Only projects that ended in this year.",
           json=(JsonValue("end", lambda p: p.end.isoformat(), _DATE),)),
     Field("support", AMOUNT, lambda p: p.eu_support, query_names=("stöd", "stod", "eu-stöd", "support"),
           index_name="support_cents", sortable=True, label=N_("EU-stöd"),
+          sort_labels=(N_("Största EU-stöd först"), N_("Minsta EU-stöd först")),
           json=(JsonValue("eu_support", lambda p: f"{p.eu_support:.2f}", _AMOUNT),)),
     Field("description", TEXT, lambda p: p.description, query_names=("beskrivning", "description"),
           index_name="desc", weight=1.0, label=N_("Projektbeskrivning"),

@@ -104,3 +104,19 @@ def test_every_label_is_marked_for_translation():
     msgids = {entry.msgid for entry in template}
     assert {f.label for f in F.FIELDS} <= msgids
     assert {f.option_help for f in F.filterable_fields()} <= msgids
+    assert {label for f in F.FIELDS if f.sort_labels for label in f.sort_labels} <= msgids
+
+
+def test_a_sortable_field_must_name_its_orders():
+    with pytest.raises(ValueError, match="'partners': a sortable field needs the labels"):
+        F.Field("partners", F.AMOUNT, lambda p: 0, sortable=True)
+
+
+def test_the_page_offers_each_sortable_field_in_both_orders(projects):
+    from amif_search.web.page import PageContext, render_page
+
+    html = render_page("en", {"q": "barn", "sort": "-support"}, PageContext.of(projects, 200))
+    assert '<option value="relevance">Best match first</option>' in html
+    for key in ("start", "end", "support"):
+        assert f'<option value="{key}"' in html and f'<option value="-{key}"' in html
+    assert '<option value="-support" selected>Largest EU support first</option>' in html

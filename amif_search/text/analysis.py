@@ -197,37 +197,53 @@ class CompoundSplitFilter:
             yield token
 
 
-class SnowballStemFilter:
+class _FormFilter:
+    """A stage that derives one form of each word and of each of its compound members from a
+    form the earlier stages made (a word's own form is ``token_form``, a member's ``part_form``)."""
+
+    token_form = "norm"
+    part_form = "text"
+    target = ""
+
+    def form(self, text: str) -> str:
+        raise NotImplementedError
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
+        form, target = self.form, self.target
+        for token in tokens:
+            setattr(token, target, form(getattr(token, self.token_form)))
+            for part in token.parts:
+                setattr(part, target, form(getattr(part, self.part_form)))
+            yield token
+
+
+class SnowballStemFilter(_FormFilter):
     """Snowball (Swedish) stems of each word and compound member."""
 
-    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
-        for token in tokens:
-            token.stem = stem(token.norm)
-            for part in token.parts:
-                part.stem = stem(part.text)
-            yield token
+    target = "stem"
+
+    def form(self, text: str) -> str:
+        return stem(text)
 
 
-class DerivationFilter:
+class DerivationFilter(_FormFilter):
     """Derivational roots of each stem."""
 
-    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
-        for token in tokens:
-            token.root = derivation_root(token.stem)
-            for part in token.parts:
-                part.root = derivation_root(part.stem)
-            yield token
+    token_form = part_form = "stem"
+    target = "root"
+
+    def form(self, text: str) -> str:
+        return derivation_root(text)
 
 
-class DiacriticFoldFilter:
+class DiacriticFoldFilter(_FormFilter):
     """Diacritic-free spellings of each stem."""
 
-    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
-        for token in tokens:
-            token.fold = fold(token.stem)
-            for part in token.parts:
-                part.fold = fold(part.stem)
-            yield token
+    token_form = part_form = "stem"
+    target = "fold"
+
+    def form(self, text: str) -> str:
+        return fold(text)
 
 
 class SwedishAnalyzer:

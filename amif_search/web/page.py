@@ -23,9 +23,10 @@ from ..i18n import N_, N_plural
 from ..i18n.formatting import format_amount, format_period
 from ..i18n.languages import SWEDISH, best_language, interface_languages, language
 from ..model import Objective, Project
+from ..summary import SORT_FIELDS
 
 __all__ = ["PageContext", "choose_language", "render_page", "render_project_page", "translations_for",
-           "SCRIPT_LABELS", "PAGE_SIZE", "SORT_LABELS"]
+           "SCRIPT_LABELS", "PAGE_SIZE", "sort_labels"]
 
 # Hits on one page.
 PAGE_SIZE = 20
@@ -72,31 +73,26 @@ CONCEPTS = N_("Begrepp i ordlistan")
 SOURCE_LINE = N_("{file}, rad {line}")
 NOT_FOUND = N_("Sidan finns inte")
 
-# The facts of a hit and a project: the registry's labels, and two that are no field.
-LABELS = {
-    "implementer": label("implementer"),
-    "period": N_("Verksamhetsperiod"),
-    "support": label("support"),
-    "objective": label("objective"),
-    "short_name": label("short_name"),
-    "id": label("id"),
-    "source": N_("Källa"),
-}
-SORT_LABELS = {
-    "relevance": N_("Bäst matchande först"),
-    "-start": N_("Nyaste först"),
-    "start": N_("Äldsta först"),
-    "-end": N_("Senast avslutade först"),
-    "end": N_("Först avslutade först"),
-    "-support": N_("Största EU-stöd först"),
-    "support": N_("Minsta EU-stöd först"),
-}
+# The two facts of a hit and a project that are no field of the registry.
+PERIOD = N_("Verksamhetsperiod")
+SOURCE = N_("Källa")
+RELEVANCE = N_("Bäst matchande först")
+
+
+def sort_labels() -> dict[str, str]:
+    """The page's sort orders and their msgids: relevance, then the registry's sortable fields."""
+    labels = {"relevance": RELEVANCE}
+    for key, name in SORT_FIELDS.items():
+        labels["-" + key], labels[key] = field_named(name).sort_labels or (key, key)
+    return labels
+
+
 # Labels the script uses to render more hits as the server does.
 SCRIPT_LABELS = {
-    "implementer": LABELS["implementer"],
-    "period": LABELS["period"],
-    "support": LABELS["support"],
-    "objective": LABELS["objective"],
+    "implementer": label("implementer"),
+    "period": PERIOD,
+    "support": label("support"),
+    "objective": label("objective"),
     "failed": FAILED,
     "more": NEXT,
     "showing": SHOWING,
@@ -313,7 +309,7 @@ def render_page(lang: str, params: Mapping[str, str], context: PageContext, base
 </select>
 </div>""")
     chosen_sort = params.get("sort", "") or "relevance"
-    sorts = [option(key, t(text), chosen_sort) for key, text in SORT_LABELS.items()]
+    sorts = [option(key, t(text), chosen_sort) for key, text in sort_labels().items()]
     hidden = "".join(f'<input type="hidden" name="{e(name)}" value="{e(params[name])}">\n'
                      for name in _hidden_filters() if params.get(name))
     form = f"""<p>{e(t(INTRO))}</p>
@@ -344,8 +340,7 @@ def render_page(lang: str, params: Mapping[str, str], context: PageContext, base
         title = f"{status_text} – {title}"
     main = (f'{form}\n{_filters(page, params, state)}<p id="status" role="status" aria-live="polite" '
             f'aria-atomic="true">{status}</p>\n{body}')
-    return page.document(title, main, state, script=script or {"lang": lang, "base": base, "labels": {
-        key: t(msgid) for key, msgid in SCRIPT_LABELS.items()}, "format": language(lang).format_json()})
+    return page.document(title, main, state, script=script or _script_config(page))
 
 
 def _hidden_filters() -> list[str]:
@@ -429,12 +424,18 @@ def _results(page: _Page, result, params: Mapping[str, str], state: dict, contex
                      f'data-offset="{last}">{e(t(NEXT_PAGE))}</a>')
     paging = f'<nav class="paging" aria-label="{e(t(PAGES_LABEL))}">{" ".join(links)}</nav>\n' if links else ""
     facets = _facets(page, result.facets, state, context)
-    script = {"lang": page.lang, "base": page.base, "total": result.total, "format": language(page.lang).format_json(),
-              "search": {k: v for k, v in state.items()}, "limit": result.limit or PAGE_SIZE,
-              "clauses": result.clauses if partial else 0,
-              "labels": {key: t(msgid) for key, msgid in SCRIPT_LABELS.items()},
-              "objectives": {o.code: t(o.title) for o in context.objectives}}
+    script = _script_config(page, total=result.total, search=dict(state), limit=result.limit or PAGE_SIZE,
+                            clauses=result.clauses if partial else 0,
+                            objectives={o.code: page.t(o.title) for o in context.objectives})
     return status, notes_html + summary + listing + paging + facets, script
+
+
+
+def _script_config(page: _Page, **results: object) -> dict[str, object]:
+    """What the script needs: the languages, the labels and number formats, and a result's state."""
+    return {"lang": page.lang, "source": SWEDISH, "base": page.base,
+            "labels": {key: page.t(msgid) for key, msgid in SCRIPT_LABELS.items()},
+            "format": language(page.lang).format_json(), **results}
 
 
 def _hit(page: _Page, hit, state: dict, partial: bool = False) -> str:
@@ -445,10 +446,10 @@ def _hit(page: _Page, hit, state: dict, partial: bool = False) -> str:
                     ' class="hit-title"')
     snippet = page.sv(_marked(hit.snippet, hit.highlights), "p", ' class="snippet"') if hit.snippet else ""
     facts = _facts(page, [
-        (LABELS["implementer"], page.sv(e(project.implementer))),
-        (LABELS["period"], page.period(project)),
-        (LABELS["support"], page.amount(project.eu_support)),
-        (LABELS["objective"], f"{e(project.objective.code)} {e(t(project.objective.title))}"),
+        (label("implementer"), page.sv(e(project.implementer))),
+        (PERIOD, page.period(project)),
+        (label("support"), page.amount(project.eu_support)),
+        (label("objective"), f"{e(project.objective.code)} {e(t(project.objective.title))}"),
     ])
     note = f'<p class="partial">{e(t(PARTIAL))}</p>\n' if partial else ""
     return f'<li class="hit" data-id="{e(project.id)}"><article>\n{title}\n{note}{snippet}\n{facts}\n</article></li>'
@@ -490,13 +491,13 @@ def render_project_page(lang: str, project: Project, concepts, base: str = "", q
     page = _Page(lang, base)
     t, e = page.t, escape
     facts = _facts(page, [
-        (LABELS["id"], e(project.id)),
-        (LABELS["short_name"], page.sv(e(project.short_name)) if project.short_name else "–"),
-        (LABELS["objective"], f"{e(project.objective.code)} {e(t(project.objective.title))}"),
-        (LABELS["implementer"], page.sv(e(project.implementer))),
-        (LABELS["period"], page.period(project)),
-        (LABELS["support"], page.amount(project.eu_support)),
-        (LABELS["source"], e(t(SOURCE_LINE).format(file=PurePath(project.source).name, line=project.line))),
+        (label("id"), e(project.id)),
+        (label("short_name"), page.sv(e(project.short_name)) if project.short_name else "–"),
+        (label("objective"), f"{e(project.objective.code)} {e(t(project.objective.title))}"),
+        (label("implementer"), page.sv(e(project.implementer))),
+        (PERIOD, page.period(project)),
+        (label("support"), page.amount(project.eu_support)),
+        (SOURCE, e(t(SOURCE_LINE).format(file=PurePath(project.source).name, line=project.line))),
     ])
     paragraphs = "\n".join(page.sv(e(part.strip()), "p") for part in project.description.split("\n") if part.strip())
     terms = []

@@ -67,7 +67,7 @@
   }
 
   function swedish(node) {
-    if (config.lang !== "sv") { node.setAttribute("lang", "sv"); }
+    if (config.lang !== config.source) { node.setAttribute("lang", config.source); }
     return node;
   }
 
