@@ -49,6 +49,16 @@ WORDS: dict[str, dict[str, tuple]] = {
     "thousand": {"sv": ("tusen", "tkr"), "fi": ("tuhat", "tuhatta", "tuhannen"), "en": ("thousand", "k")},
     "currency": {"sv": ("euro", "euros", "eur", "€"), "fi": ("euroa", "euro", "euron", "eur", "€"),
                  "en": ("euro", "euros", "eur", "€")},
+    # Words that name the EU support before an amount ("stöd över 500 000 euro"), and the
+    # small words that may join them to it ("funding of over ...").
+    "support": {"sv": ("stöd", "stödet", "eu-stöd", "eu-stödet", "eu stöd", "bidrag", "bidraget", "finansiering",
+                       "finansieringen", "budget", "budgeten", "belopp", "beloppet"),
+                "fi": ("tuki", "tukea", "tuen", "eu-tuki", "eu-tukea", "eu-tuen", "eu tuki", "rahoitus",
+                       "rahoitusta", "rahoituksen", "avustus", "avustusta", "budjetti", "budjetiltaan",
+                       "summa", "summaltaan"),
+                "en": ("support", "eu support", "funding", "grant", "grants", "budget", "amount", "funded")},
+    "support_link": {"sv": ("på", "om", "är", "var"), "fi": ("on", "oli"),
+                     "en": ("of", "is", "was", "with")},
     # An objective, with the words that may come before it.
     "objective": {"sv": ("mål", "målet", "delmål", "specifikt mål", "nationellt mål", "nationella målet"),
                   "fi": ("tavoite", "tavoitteen", "tavoitteessa", "tavoitteeseen", "erityistavoite",
@@ -213,6 +223,17 @@ class _Reader:
             i = end if end else i + 1
 
     def _amount(self, i: int) -> int:
+        """Read an amount at ``i``, with the words naming the support before it if there are any;
+        the end of what was read, or 0."""
+        subject = _match(self.words, i, "support")
+        if subject:
+            link = _match(self.words, i + subject, "support_link")
+            end = self._amount_at(i + subject + link, i)
+            if end:
+                return end
+        return self._amount_at(i, i)
+
+    def _amount_at(self, i: int, start: int) -> int:
         words = self.words
         op, j = None, i
         for role in ("more", "at_least", "less", "at_most", "between"):
@@ -220,7 +241,7 @@ class _Reader:
             if size:
                 op, j = role, i + size
                 break
-        if not self.free(i, j):
+        if not self.free(start, j):
             return 0
         inline = _WITH_CURRENCY.match(words[j]) if j < len(words) else None
         span = _NUMBER_RANGE.match(words[j]) if j < len(words) else None
@@ -231,7 +252,7 @@ class _Reader:
             if low is None or high is None or not currency or high < low:
                 return 0
             k += currency
-            self.take(i, k, FieldFilter("support", f"{low}-{high}", low, high),
+            self.take(start, k, FieldFilter("support", f"{low}-{high}", low, high),
                       f"{_name('support')}:{_amount_text(low)}-{_amount_text(high)}")
             return k
         # How many words name the currency after the number (none when it is part of it: 500000€).
@@ -254,9 +275,9 @@ class _Reader:
             low, high = number.value, second.value
             if second.scaled and not number.scaled and low < 1000:
                 low *= second.unit   # 'mellan en halv och en miljon': the multiplier comes last
-            if not (currency or inline or second.scaled) or high < low or not self.free(i, k + currency):
+            if not (currency or inline or second.scaled) or high < low or not self.free(start, k + currency):
                 return 0
-            self.take(i, k + currency, FieldFilter("support", f"{low}-{high}", low, high),
+            self.take(start, k + currency, FieldFilter("support", f"{low}-{high}", low, high),
                       f"{_name('support')}:{_amount_text(low)}-{_amount_text(high)}")
             return k + currency
         currency = 0 if inline else _match(words, k, "currency")
@@ -264,7 +285,7 @@ class _Reader:
         year_like = number.plain and not currency and _YEAR.match(words[j] if j < len(words) else "")
         if year_like or not (currency or inline or number.scaled or (op and value >= 1000)):
             return 0
-        if not 0 < value <= MAX_AMOUNT or not self.free(i, k + currency):
+        if not 0 < value <= MAX_AMOUNT or not self.free(start, k + currency):
             return 0
         step = Decimal("0.01")
         low, high, sign = {
@@ -273,7 +294,7 @@ class _Reader:
         }.get(op or "", (value * Decimal("0.75"), value * Decimal("1.25"), None))
         reading = f"{_name('support')}:{sign}{_amount_text(value)}" if sign else \
             f"{_name('support')}:{_amount_text(low)}-{_amount_text(high)}"
-        self.take(i, k + currency, FieldFilter("support", reading.split(":", 1)[1], low, high), reading)
+        self.take(start, k + currency, FieldFilter("support", reading.split(":", 1)[1], low, high), reading)
         return k + currency
 
     # -- objectives ----------------------------------------------------------------------

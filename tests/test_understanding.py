@@ -58,6 +58,21 @@ def test_amounts_with_comparison_words_are_read_as_a_support_filter(text, readin
     assert understood.parsed.clauses == [] and node in understood.parsed.required
 
 
+@pytest.mark.parametrize("text, said, rest", [
+    ("stöd över 500000", "stöd över 500000", []),
+    ("projekt med eu-stöd på minst 500 000 euro", "eu-stöd på minst 500 000 euro", ["projekt", "med"]),
+    ("hankkeet joiden tuki yli 500 000 euroa", "tuki yli 500 000 euroa", ["hankkeet", "joiden"]),
+    ("funding of more than 500,000 euros", "funding of more than 500,000 euros", []),
+], ids=["sv", "sv-link", "fi", "en-link"])
+def test_the_word_naming_the_support_is_read_with_its_amount(text, said, rest):
+    (reading,), words = readings(text)
+    assert reading[0] == said and reading[1].startswith("stöd:>") and words == rest
+
+
+def test_a_support_word_without_an_amount_stays_a_word():
+    assert readings("stöd till barn") == ([], ["stöd", "till", "barn"])
+
+
 @pytest.mark.parametrize("text", ["barn under 18 år", "mål för integration", "under tre år", "over the years", "0E"],
                          ids=["age", "goal-word", "duration", "english-over", "zero-with-currency-letter"])
 def test_words_without_a_number_of_their_kind_stay_words(text):
