@@ -92,7 +92,17 @@ def snapshot_code(target: Path) -> Path:
     for name in ("amif_search", "data", "locales"):
         shutil.copytree(ROOT / name, target / name, ignore=ignore)
     shutil.copy2(ROOT / "pyproject.toml", target / "pyproject.toml")
+    compile_code(target / "amif_search")
     return target
+
+
+def compile_code(package: Path) -> None:
+    """Compile the snapshot's modules, as installing the package does: without bytecode (and
+    with PYTHONDONTWRITEBYTECODE set, as some environments do) every cold process would
+    compile every module again, which no installed copy does."""
+    import compileall  # noqa: PLC0415
+
+    compileall.compile_dir(str(package), quiet=1)
 
 
 def query_mix() -> list[tuple[str, str]]:

@@ -14,6 +14,7 @@ measures only the time and memory each takes.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import resource
@@ -140,7 +141,9 @@ def cold_search(code: Path, index_dir: Path) -> tuple[float, float]:
 
 
 def export(revision: str | None, target: Path) -> Path:
-    """The package, pages and catalogs of ``revision`` (None: the working tree) in ``target``."""
+    """The package, pages and catalogs of ``revision`` (None: the working tree) in ``target``,
+    compiled to bytecode as an installed package is (else a cold process that may not write
+    bytecode compiles every module again)."""
     target.mkdir(parents=True)
     names = ["amif_search", "data", "locales", "pyproject.toml"]
     if revision is None:
@@ -150,10 +153,12 @@ def export(revision: str | None, target: Path) -> Path:
                 shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
             else:
                 shutil.copy2(source, target / name)
+        compileall.compile_dir(str(target / "amif_search"), quiet=1)
         return target
     archive = subprocess.run(["git", "-C", str(ROOT), "archive", revision, *names], check=True,
                              capture_output=True).stdout
     subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    compileall.compile_dir(str(target / "amif_search"), quiet=1)
     return target
 
 
