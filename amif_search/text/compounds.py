@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_right
 from typing import TYPE_CHECKING
 
 from ..memo import BoundedCache
@@ -69,7 +68,9 @@ class CompoundSplitter:
         self._cache: BoundedCache[str, tuple[tuple[int, int], ...]] = BoundedCache(500_000)
         self._split_memo: BoundedCache[tuple[str, int], object] = BoundedCache(500_000)
         self._member_cache: BoundedCache[str, list[str]] = BoundedCache(100_000)
-        self._joined: tuple[str, list[int], list[str]] | None = None
+        self._containing_cache: BoundedCache[str, list[str]] = BoundedCache(10_000)
+        self._lexicon = lexicon
+        self._joined: str | None = None
         # known() and known_root() of the pieces tried by the splitter: the same prefixes
         # and heads recur across thousands of words.
         self._known: BoundedCache[str, bool] = BoundedCache(_PIECE_CACHE)
@@ -119,23 +120,29 @@ class CompoundSplitter:
         """The lexicon's words (in lexicon order) that contain ``stemmed`` or begin with
         ``word``: a member is there as its stem (head or modifier) or as the word itself
         (modifier). Found with ``str.find`` in all the words joined by newlines, so a
-        query word costs a scan in C, not a Python loop over the lexicon."""
-        joined = self._joined
-        if joined is None:
-            words = list(self.counts)
-            starts, position = [], 1
-            for w in words:
-                starts.append(position)
-                position += len(w) + 1
-            joined = self._joined = ("\n" + "\n".join(words) + "\n", starts, words)
-        text, starts, words = joined
-        found: set[int] = set()
-        for piece, at_start in ((stemmed, False), ("\n" + word, True)):
+        query word costs a scan in C, not a Python loop over the lexicon. A word that
+        contains its stem (as nearly every one does) begins only words that contain the
+        stem too, so one scan for the stem finds them all, and serves the stem's other
+        inflections as well."""
+        pieces = ((stemmed, False),) if stemmed in word else ((stemmed, False), ("\n" + word, True))
+        key = pieces[-1][0]
+        remembered = self._containing_cache.get(key)
+        if remembered is not None:
+            return remembered
+        text = self._joined
+        if text is None:
+            text = self._joined = self._lexicon.joined()
+        found: dict[int, str] = {}
+        for piece, at_start in pieces:
             position = text.find(piece)
             while position != -1:
-                found.add(bisect_right(starts, position + at_start) - 1)
+                # The word around the match: from the newline before it to the one after.
+                start = position + 1 if at_start else text.rfind("\n", 0, position) + 1
+                if start not in found:
+                    found[start] = text[start:text.find("\n", start)]
                 position = text.find(piece, position + 1)
-        return [words[i] for i in sorted(found)]
+        words = self._containing_cache[key] = [found[start] for start in sorted(found)]
+        return words
 
     def _has_member(self, candidate: str, word: str, stemmed: str) -> bool:
         # As the head: <modifier>[s|e]<word, inflected>.
