@@ -19,7 +19,7 @@ def _brute_force(lexicon: Lexicon, stemmed: str, word: str) -> list[str]:
 def test_candidates_are_every_word_holding_the_stem_or_starting_with_the_word(words, query):
     lexicon = Lexicon.from_texts([" ".join(words)])
     stemmed = stem(query)
-    assert lexicon.compounds._containing(stemmed, query) == _brute_force(lexicon, stemmed, query)
+    assert list(lexicon.compounds._containing(stemmed, query)) == _brute_force(lexicon, stemmed, query)
 
 
 def test_compounds_are_found_as_head_and_as_modifier():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..memo import BoundedCache
@@ -68,7 +69,6 @@ class CompoundSplitter:
         self._cache: BoundedCache[str, tuple[tuple[int, int], ...]] = BoundedCache(500_000)
         self._split_memo: BoundedCache[tuple[str, int], object] = BoundedCache(500_000)
         self._member_cache: BoundedCache[str, list[str]] = BoundedCache(100_000)
-        self._containing_cache: BoundedCache[str, list[str]] = BoundedCache(10_000)
         self._lexicon = lexicon
         self._joined: str | None = None
         # known() and known_root() of the pieces tried by the splitter: the same prefixes
@@ -116,33 +116,36 @@ class CompoundSplitter:
         self._member_cache[word] = found
         return found
 
-    def _containing(self, stemmed: str, word: str) -> list[str]:
+    def _containing(self, stemmed: str, word: str) -> Iterator[str]:
         """The lexicon's words (in lexicon order) that contain ``stemmed`` or begin with
         ``word``: a member is there as its stem (head or modifier) or as the word itself
         (modifier). Found with ``str.find`` in all the words joined by newlines, so a
-        query word costs a scan in C, not a Python loop over the lexicon. A word that
-        contains its stem (as nearly every one does) begins only words that contain the
-        stem too, so one scan for the stem finds them all, and serves the stem's other
-        inflections as well."""
-        pieces = ((stemmed, False),) if stemmed in word else ((stemmed, False), ("\n" + word, True))
-        key = pieces[-1][0]
-        remembered = self._containing_cache.get(key)
-        if remembered is not None:
-            return remembered
+        query word costs a scan in C, not a Python loop over the lexicon.
+
+        A word that contains its stem (as nearly every one does) begins only words that
+        contain the stem too: then one scan for the stem finds them all, and it goes only
+        as far as the caller reads (compounds_with stops at its limit)."""
         text = self._joined
         if text is None:
             text = self._joined = self._lexicon.joined()
-        found: dict[int, str] = {}
-        for piece, at_start in pieces:
-            position = text.find(piece)
+        if stemmed in word:
+            position = text.find(stemmed)
             while position != -1:
                 # The word around the match: from the newline before it to the one after.
+                start = text.rfind("\n", 0, position) + 1
+                end = text.find("\n", position)
+                yield text[start:end]
+                position = text.find(stemmed, end)
+            return
+        found: dict[int, str] = {}
+        for piece, at_start in ((stemmed, False), ("\n" + word, True)):
+            position = text.find(piece)
+            while position != -1:
                 start = position + 1 if at_start else text.rfind("\n", 0, position) + 1
                 if start not in found:
                     found[start] = text[start:text.find("\n", start)]
                 position = text.find(piece, position + 1)
-        words = self._containing_cache[key] = [found[start] for start in sorted(found)]
-        return words
+        yield from (found[start] for start in sorted(found))
 
     def _has_member(self, candidate: str, word: str, stemmed: str) -> bool:
         # As the head: <modifier>[s|e]<word, inflected>.
