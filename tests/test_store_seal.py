@@ -284,6 +284,8 @@ def test_the_lexicon_loads_as_it_was_written(tmp_path):
         assert loaded.frequency(word) == lexicon.frequency(word)
     for word in ("sjukhus", "video"):
         assert loaded.compounds_with(word) == lexicon.compounds_with(word) != []
+    for piece in ("sjukhus", "trauma", "traum", "arn", "ar", "a", "e", "rnen", "xyz", "inspelning"):
+        assert list(loaded.containing(piece)) == list(lexicon.containing(piece))
     assert loaded.beginning_with("b") == lexicon.beginning_with("b")
     loaded.close()
 

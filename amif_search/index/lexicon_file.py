@@ -11,6 +11,10 @@ when asked (and remembers the answer):
     words(word, count, initial, seq)  initial: the word's first letter without å/ä/ö (for
                                typos); seq: the word's place in lexicon order
     stems(stem), roots(root)
+    grams(gram, seqs)          every three letters that occur in a word, with the places (in
+                               lexicon order) of the words they occur in, as little-endian
+                               32-bit integers: the words that contain a piece are among those
+                               of its rarest three letters
 
 Like every file of a generation, it is covered by the signed manifest and opened only once
 the generation has been checked.
@@ -19,6 +23,8 @@ the generation has been checked.
 from __future__ import annotations
 
 import sqlite3
+import sys
+from array import array
 from collections.abc import Iterator, Mapping, Set
 from pathlib import Path
 from ..errors import IndexStateError
@@ -56,6 +62,8 @@ def write_lexicon_file(path: Path, lexicon: Lexicon) -> None:
                                ((w, counts[w], initial(w), seq) for seq, w in enumerate(words)))
         connection.executemany("INSERT INTO stems VALUES (?)", ((s,) for s in sorted(lexicon.stems)))
         connection.executemany("INSERT INTO roots VALUES (?)", ((r,) for r in sorted(lexicon.roots)))
+        connection.execute("CREATE TABLE grams (gram TEXT PRIMARY KEY, seqs BLOB NOT NULL) WITHOUT ROWID")
+        connection.executemany("INSERT INTO grams VALUES (?, ?)", _grams(words))
         connection.executemany("INSERT INTO meta VALUES (?, ?)", [
             ("format", LEXICON_FILE_FORMAT), ("words", len(words)), ("total", sum(counts.values())),
             ("joined", lexicon.joined()),
@@ -63,6 +71,37 @@ def write_lexicon_file(path: Path, lexicon: Lexicon) -> None:
         connection.commit()
     finally:
         connection.close()
+
+
+_GRAM = 3
+
+
+def _grams(words: list[str]) -> Iterator[tuple[str, bytes]]:
+    """(three letters, the places of the words holding them) for every three letters."""
+    places: dict[str, list[int]] = {}
+    for seq, word in enumerate(words):
+        for gram in {word[i:i + _GRAM] for i in range(len(word) - _GRAM + 1)}:
+            found = places.get(gram)
+            if found is None:
+                places[gram] = [seq]
+            else:
+                found.append(seq)
+    for gram, seqs in places.items():
+        yield gram, array("I", seqs).tobytes() if sys.byteorder == "little" else _little(seqs)
+
+
+def _little(seqs: list[int]) -> bytes:
+    values = array("I", seqs)
+    values.byteswap()
+    return values.tobytes()
+
+
+def _places(blob: bytes) -> array:
+    values = array("I")
+    values.frombytes(blob)
+    if sys.byteorder != "little":
+        values.byteswap()
+    return values
 
 
 class _Reader:
@@ -168,6 +207,8 @@ class StoredLexicon(Lexicon):
         self._total = total or 1
         self._compounds = None
         self._joined: str | None = None
+        self._words: list[str] | None = None
+        self._joined_words = None
         self._initials: dict[str, list[tuple[str, int]]] = {}
 
     def joined(self) -> str:
@@ -183,6 +224,32 @@ class StoredLexicon(Lexicon):
         """Every word, in lexicon order."""
         text = self.joined()
         return text[1:-1].split("\n") if len(text) > 1 else []
+
+    def containing(self, piece: str) -> Iterator[str]:
+        """The words that contain ``piece``, in lexicon order: those of the rarest three
+        letters of the piece that hold it (a piece shorter than three letters is looked for
+        in every word)."""
+        if len(piece) < _GRAM:
+            yield from super().containing(piece)
+            return
+        rarest: array | None = None
+        for gram in dict.fromkeys(piece[i:i + _GRAM] for i in range(len(piece) - _GRAM + 1)):
+            row = self._reader.one("SELECT seqs FROM grams WHERE gram = ?", (gram,))
+            if row is None:
+                return
+            if not isinstance(row[0], bytes) or len(row[0]) % 4:
+                raise self._reader.error()
+            if rarest is None or len(row[0]) < 4 * len(rarest):
+                rarest = _places(row[0])
+        words = self._words
+        if words is None:
+            words = self._words = self.words()
+        for seq in rarest or ():
+            if seq >= len(words):
+                raise self._reader.error()
+            word = words[seq]
+            if piece in word:
+                yield word
 
     def beginning_with(self, letter: str) -> list[tuple[str, int]]:
         found = self._initials.get(letter)

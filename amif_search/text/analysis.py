@@ -89,6 +89,7 @@ class Lexicon:
         self._total = sum(self.counts.values()) or 1
         self._compounds: CompoundSplitter | None = None
         self._by_initial: dict[str, list[tuple[str, int]]] | None = None
+        self._joined_words: str | None = None
 
     @classmethod
     def from_texts(cls, texts: Iterable[str], extra_words: Iterable[str] = ()) -> "Lexicon":
@@ -123,6 +124,23 @@ class Lexicon:
         """Every word in lexicon order, each followed by a newline, after a first newline:
         what :meth:`CompoundSplitter.compounds_with` scans for the words containing a piece."""
         return "\n" + "".join(word + "\n" for word in self.counts)
+
+    def containing(self, piece: str) -> Iterator[str]:
+        """The words that contain ``piece`` (which has no newline), in lexicon order, found
+        as they are read: one scan of :meth:`joined` in C, no loop over the words."""
+        if not piece:
+            yield from self.counts
+            return
+        text = self._joined_words
+        if text is None:
+            text = self._joined_words = self.joined()
+        position = text.find(piece)
+        while position != -1:
+            # The word around the match: from the newline before it to the one after.
+            start = text.rfind("\n", 0, position) + 1
+            end = text.find("\n", position)
+            yield text[start:end]
+            position = text.find(piece, end)
 
     def beginning_with(self, letter: str) -> list[tuple[str, int]]:
         """The words (with their counts) whose first letter, without å/ä/ö, is ``letter``."""

@@ -123,20 +123,14 @@ class CompoundSplitter:
         query word costs a scan in C, not a Python loop over the lexicon.
 
         A word that contains its stem (as nearly every one does) begins only words that
-        contain the stem too: then one scan for the stem finds them all, and it goes only
-        as far as the caller reads (compounds_with stops at its limit)."""
+        contain the stem too: then the lexicon's own :meth:`Lexicon.containing` finds
+        them all, as far as the caller reads (compounds_with stops at its limit)."""
+        if stemmed in word:
+            yield from self._lexicon.containing(stemmed)
+            return
         text = self._joined
         if text is None:
             text = self._joined = self._lexicon.joined()
-        if stemmed in word:
-            position = text.find(stemmed)
-            while position != -1:
-                # The word around the match: from the newline before it to the one after.
-                start = text.rfind("\n", 0, position) + 1
-                end = text.find("\n", position)
-                yield text[start:end]
-                position = text.find(stemmed, end)
-            return
         found: dict[int, str] = {}
         for piece, at_start in ((stemmed, False), ("\n" + word, True)):
             position = text.find(piece)
