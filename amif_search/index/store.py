@@ -956,18 +956,18 @@ _INSERT = ("INSERT INTO projects (id, hash, record, objective, implementer, star
            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
 
-def _row(p: Project, lexicon: "Lexicon") -> tuple:
+def _row(p: Project, lexicon: "Lexicon | None") -> tuple:
     from ..text.analysis import compound_splits  # noqa: PLC0415
 
-    splits = json.dumps(compound_splits((p.title, p.description), lexicon), ensure_ascii=False,
-                        separators=(",", ":"))
+    splits = None if lexicon is None else json.dumps(compound_splits((p.title, p.description), lexicon),
+                                                     ensure_ascii=False, separators=(",", ":"))
     return (p.id, p.content_hash(), json.dumps(p.to_record(), ensure_ascii=False), p.objective.code, p.implementer,
             p.start.isoformat(), p.end.isoformat(), int(p.eu_support.scaleb(2)), splits)
 
 
-def write_records(path: Path, projects: Iterable[Project], lexicon: "Lexicon") -> None:
+def write_records(path: Path, projects: Iterable[Project], lexicon: "Lexicon | None" = None) -> None:
     """Store the projects as JSON rows in SQLite, in source order, each with the compounds
-    of its texts as ``lexicon`` splits them."""
+    of its texts as ``lexicon`` splits them (without one, a hit's texts are split when shown)."""
     connection = sqlite3.connect(path)
     try:
         connection.execute("CREATE TABLE projects (seq INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, "
@@ -981,7 +981,7 @@ def write_records(path: Path, projects: Iterable[Project], lexicon: "Lexicon") -
 
 
 def update_records(path: Path, removed: Iterable[str], changed: Iterable[Project], added: Iterable[Project],
-                   lexicon: "Lexicon") -> None:
+                   lexicon: "Lexicon | None" = None) -> None:
     """Apply an update to a copied records file: removed rows go, changed rows keep their place.
     The rows written are split with ``lexicon``; the others keep the splits they were
     indexed with (as their documents in the index do)."""
