@@ -865,6 +865,9 @@ def write_generation(
     generation = begin_generation(index_dir)
     try:
         write_records(generation / RECORDS, projects, lexicon)
+        # The writing processes find the words of titles and descriptions split; the pieces
+        # tried on the way need not be in each of them.
+        lexicon.compounds.forget_pieces()
         write_lexicon(generation / LEXICON, lexicon)
         if glossary is not None:   # the glossary as JSON, as the build saw it
             glossary_path(generation).write_text(glossary, encoding="utf-8")

@@ -76,6 +76,12 @@ class CompoundSplitter:
         self._known: BoundedCache[str, bool] = BoundedCache(_PIECE_CACHE)
         self._known_roots: BoundedCache[str, bool] = BoundedCache(_PIECE_CACHE)
 
+    def forget_pieces(self) -> None:
+        """Forget what was worked out of the pieces of words, keeping each word's split."""
+        self._split_memo.clear()
+        self._known.clear()
+        self._known_roots.clear()
+
     def _is_known(self, piece: str) -> bool:
         """known(), remembered."""
         found = self._known.get(piece)
