@@ -277,6 +277,7 @@ class Collection:
         """Close the index's files; the collection cannot be used after."""
         self.engine.close()
         self.records.close()
+        self.lexicon.close()
 
     def __enter__(self) -> "Collection":
         """``with open_collection() as collection:`` closes it at the end of the block."""
@@ -418,13 +419,15 @@ class Collection:
         ranked = sort_order(result.hits, lambda h: facts[h.id], sort)
         page = ranked[offset:None if limit is None else offset + limit]
         projects = records.get_many([h.id for h in page])
+        # The compounds of each project's texts as the build found them: no splitting here.
+        splits = records.splits([h.id for h in page]) if result.forms else {}
         hits = []
         for engine_hit in page:
             project = projects.get(engine_hit.id)
             if project is None:  # pragma: no cover - records and Whoosh are written together
                 raise IndexStateError(_("{path}: projektet {id} finns i indexet men saknar post; bygg om "
                                         "indexet").format(path=self.location, id=engine_hit.id))
-            hits.append(self._hit(project, engine_hit, result.forms))
+            hits.append(self._hit(project, engine_hit, result.forms, splits.get(engine_hit.id)))
         corrections = [Correction(c.original, c.corrected) for c in result.corrections]
         return SearchResult(
             query=query, total=result.total, hits=hits, offset=offset, limit=limit,
@@ -467,10 +470,11 @@ class Collection:
                             for c in self.concepts_in(project)]
         return data
 
-    def _hit(self, project: Project, engine_hit, forms: MatchForms) -> Hit:
-        spans = match_spans(project.description, self._analyzer, forms)
+    def _hit(self, project: Project, engine_hit, forms: MatchForms,
+             splits: Mapping[str, list[list[int]]] | None = None) -> Hit:
+        spans = match_spans(project.description, self._analyzer, forms, splits)
         snippet = make_snippet(project.description, spans)
-        title_spans = match_spans(project.title, self._analyzer, forms)
+        title_spans = match_spans(project.title, self._analyzer, forms, splits)
         return Hit(project, engine_hit.score, engine_hit.coverage, snippet.text, snippet.spans, title_spans)
 
 

@@ -238,8 +238,11 @@ def update_index(sources: Iterable[str | Path] | None = None, index_dir: str | P
             previous = records.get_many([p.id for p in changed] + removed)
         finally:
             records.close()
-        lexicon = store.open_lexicon(live)
-        counts = Counter(lexicon.counts)
+        stored = store.open_lexicon(live)
+        try:
+            counts = Counter(dict(stored.counts.items()))
+        finally:
+            stored.close()
         counts.subtract(Lexicon.from_texts(_texts(p) for p in previous.values()).counts)
         counts.update(Lexicon.from_texts(_texts(p) for p in added + changed).counts)
         lexicon = Lexicon({word: n for word, n in counts.items() if n > 0})
@@ -250,7 +253,7 @@ def update_index(sources: Iterable[str | Path] | None = None, index_dir: str | P
             total = len(added) + len(changed)
             update_whoosh(store.whoosh_folder(generation), [p.id for p in changed] + removed, changed + added, lexicon,
                           progress=(lambda n: progress(n, total)) if progress else None)
-            store.change_records(generation, removed, changed, added)
+            store.change_records(generation, removed, changed, added, lexicon)
             store.save_lexicon(generation, lexicon)
             store.publish_generation(location, generation, infos, {p.id: p.content_hash() for p in projects},
                                      manifest.extra)

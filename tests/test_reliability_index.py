@@ -170,7 +170,7 @@ TAMPERINGS = {
     "whoosh-segment-byte": lambda g: _flip_a_byte(next((g / "whoosh").glob("*.pst"))),
     "whoosh-file-added": lambda g: (g / "whoosh" / "MAIN_extra.seg").write_bytes(b"\0" * 64),
     "records-row-changed": lambda g: _change_a_record(g / "records.sqlite"),
-    "lexicon-changed": lambda g: _flip_a_byte(g / "lexicon.marshal"),
+    "lexicon-changed": lambda g: _flip_a_byte(g / "lexicon.sqlite"),
     "lexicon-added": lambda g: (g / "lexicon.json").write_text('{"counts": {"trauma": 99}}'),
     "seal-and-segment-changed": lambda g: (_flip_a_byte(next((g / "whoosh").glob("*.pst"))),
                                            (g / "seal.json").write_text("{}")),

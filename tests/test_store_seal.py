@@ -272,14 +272,25 @@ def test_a_file_changed_in_the_same_tick_as_the_seal_is_not_sealed():
 def test_the_lexicon_loads_as_it_was_written(tmp_path):
     from amif_search.text.analysis import Lexicon
 
-    lexicon = Lexicon.from_texts(["Krigstraumatiserade barn får stöd av socialarbetare.", "trauma barn"])
+    lexicon = Lexicon.from_texts(["Krigstraumatiserade barn får stöd av socialarbetare.", "trauma barn",
+                                  "universitetssjukhusen och videoinspelningarna"])
     path = tmp_path / store.LEXICON
     store.write_lexicon(path, lexicon)
     loaded = store.load_lexicon(path)
     assert loaded.counts == lexicon.counts and loaded.stems == lexicon.stems and loaded.roots == lexicon.roots
+    assert list(loaded.counts) == list(lexicon.counts) and len(loaded) == len(lexicon)
+    for word in ("krigstraumatiserade", "trauma", "traumatiserade", "barnen", "xyz"):
+        assert loaded.known(word) == lexicon.known(word) and loaded.split(word) == lexicon.split(word)
+        assert loaded.frequency(word) == lexicon.frequency(word)
+    for word in ("sjukhus", "video"):
+        assert loaded.compounds_with(word) == lexicon.compounds_with(word) != []
+    for piece in ("sjukhus", "trauma", "traum", "arn", "ar", "a", "e", "rnen", "xyz", "inspelning"):
+        assert list(loaded.containing(piece)) == list(lexicon.containing(piece))
+    assert loaded.beginning_with("b") == lexicon.beginning_with("b")
+    loaded.close()
 
 
-@pytest.mark.parametrize("content", [b"", b"not marshal", b"\xe9\x00\x00\x00"])
+@pytest.mark.parametrize("content", [b"", b"not a database", b"\xe9\x00\x00\x00"])
 def test_an_unreadable_lexicon_is_one_clear_error(tmp_path, content):
     import marshal
 
@@ -288,32 +299,53 @@ def test_an_unreadable_lexicon_is_one_clear_error(tmp_path, content):
     with pytest.raises(IndexStateError, match="lexikonet kan inte läsas") as refused:
         store.load_lexicon(path)
     assert "\n" not in refused.value.message
+    path = tmp_path / store.LEXICON_MARSHAL   # format 2
+    path.write_bytes(content)
+    with pytest.raises(IndexStateError, match="lexikonet kan inte läsas"):
+        store.load_lexicon(path)
     path.write_bytes(marshal.dumps({"format": "something else", "counts": {}}))
     with pytest.raises(IndexStateError, match="lexikonet kan inte läsas"):
         store.load_lexicon(path)
 
 
-def _as_format_1(location: Path) -> Path:
-    """Rewrite the live generation as a release of format 1 wrote it: a JSON lexicon, no seal."""
+def _as_format(location: Path, version: int) -> Path:
+    """Rewrite the live generation as a release of format 1 (a JSON lexicon, no seal) or 2
+    (a marshal lexicon) wrote it; neither kept the compounds' splits with the records."""
+    import marshal
+    import sqlite3
+
     generation = _generation(location)
     lexicon = store.load_lexicon(generation / store.LEXICON)
-    (generation / store.LEXICON_JSON).write_text(json.dumps(
-        {"counts": lexicon.counts, "stems": sorted(lexicon.stems), "roots": sorted(lexicon.roots)}), encoding="utf-8")
+    data = {"counts": dict(lexicon.counts.items()), "stems": sorted(lexicon.stems), "roots": sorted(lexicon.roots)}
+    lexicon.close()
+    if version == 1:
+        (generation / store.LEXICON_JSON).write_text(json.dumps(data), encoding="utf-8")
+        (generation / store.SEAL).unlink()
+    else:
+        (generation / store.LEXICON_MARSHAL).write_bytes(marshal.dumps({"format": store.LEXICON_FORMAT, **data}))
     (generation / store.LEXICON).unlink()
-    (generation / store.SEAL).unlink()
+    connection = sqlite3.connect(generation / store.RECORDS)
+    connection.execute("ALTER TABLE projects DROP COLUMN splits")
+    connection.commit()
+    connection.close()
     path = generation / store.MANIFEST
     body = json.loads(path.read_text(encoding="utf-8"))
     body.pop("signature")
-    body["format_version"] = 1
+    body["format_version"] = version
     body["files"] = store._file_digests(generation)
     body["signature"] = store._signature(store._signing_key(create=False), body)
     path.write_text(json.dumps(body), encoding="utf-8")
     return generation
 
 
+def _answers(location: Path) -> list:
+    with open_collection(location, build=False) as collection:
+        return [collection.search(query).to_json() for query in ("trauma barn", "tortyr", "kvotflyktingar")]
+
+
 def test_an_index_of_format_1_is_still_searched_and_never_sealed(index, hashed):
     expected = _search(index)
-    generation = _as_format_1(index)
+    generation = _as_format(index, 1)
     hashed.clear()
     for _ in range(2):
         assert _search(index) == expected
@@ -321,17 +353,25 @@ def test_an_index_of_format_1_is_still_searched_and_never_sealed(index, hashed):
     assert not (generation / store.SEAL).exists()  # a release of format 1 would refuse the file
 
 
-def test_an_index_of_format_1_is_updated_into_format_2(tmp_path, source_text):
+def test_an_index_of_format_2_gives_the_same_answers_highlights_included(index):
+    expected = _answers(index)
+    assert any(hit["highlights"] for answer in expected for hit in answer["hits"])
+    _as_format(index, 2)
+    assert _answers(index) == expected
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_an_index_of_an_older_format_is_updated_into_the_present_one(tmp_path, source_text, version):
     page = tmp_path / "page.txt"
     page.write_text(source_text, encoding="utf-8")
     location = tmp_path / "index"
     build_index([page], location)
-    _as_format_1(location)
+    _as_format(location, version)
     page.write_text(source_text.replace("Spring House Oy", "Spring House Ab"), encoding="utf-8")
     update_index([page], location)
     generation = _generation(location)
     assert store.read_manifest(generation).format_version == store.FORMAT_VERSION
-    assert (generation / store.LEXICON).exists() and not (generation / store.LEXICON_JSON).exists()
-    assert (generation / store.SEAL).exists()
+    assert (generation / store.LEXICON).exists() and (generation / store.SEAL).exists()
+    assert not (generation / store.LEXICON_JSON).exists() and not (generation / store.LEXICON_MARSHAL).exists()
     with open_collection(location, build=False) as collection:
         assert collection.get("oppet-arbetsliv-2021").implementer == "Spring House Ab"

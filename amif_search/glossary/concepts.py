@@ -160,13 +160,14 @@ class _Term:
     lang: str
     text: str
     stems: tuple[str, ...]
+    folded: tuple[str, ...] | None = None   # the stems as typed without diacritics, when saved
 
 
 class Glossary:
     """All concepts, with an index of every term by language for lookups."""
 
     def __init__(self, concepts: list[Concept], languages: list[str], digest: str = "",
-                 term_stems: dict | None = None) -> None:
+                 term_stems: dict | None = None, folded_stems: dict | None = None) -> None:
         self.concepts = {c.id: c for c in concepts}
         self.languages = languages
         self.digest = digest
@@ -183,13 +184,16 @@ class Glossary:
             for lang in list(dict.fromkeys(list(concept.terms) + list(concept.hidden))):
                 values = concept.labels(lang)
                 known = (term_stems or {}).get(concept.id, {}).get(lang)
+                known_folded = (folded_stems or {}).get(concept.id, {}).get(lang)
                 for position, value in enumerate(values):
                     if known is not None and position < len(known):
                         stems = tuple(known[position])
                     else:
                         stems = tuple(stem_for(lang, w) for w in _content(lang, _words(value)))
+                    folded = tuple(known_folded[position]) if known_folded is not None \
+                        and position < len(known_folded) else None
                     if stems:
-                        self._terms.setdefault(lang, []).append(_Term(concept.id, lang, value, stems))
+                        self._terms.setdefault(lang, []).append(_Term(concept.id, lang, value, stems, folded))
         self._by_first: dict[str, dict[str, list[_Term]]] = {}
         for lang, terms in self._terms.items():
             by_start = self._by_first.setdefault(lang, {})
@@ -237,8 +241,7 @@ class Glossary:
                 for code, terms in self._terms.items():
                     by_start = self._folded.setdefault(code, {})
                     for term in terms:
-                        # Folded before stemming, as a query word typed so is.
-                        stems = tuple(_fold(stem_for(code, _fold(w))) for w in _content(code, _words(term.text)))
+                        stems = term.folded if term.folded is not None else _folded_stems(code, term.text)
                         copy = _Term(term.concept_id, code, term.text, stems or term.stems)
                         by_start.setdefault(copy.stems[0][:3], []).append(copy)
             return self._folded.get(lang, {}).get(first_stem[:3], [])
@@ -435,6 +438,12 @@ class Glossary:
         """Per language: (concepts with a term, all concepts)."""
         total = len(self.concepts)
         return {lang: (sum(1 for c in self if c.terms.get(lang)), total) for lang in self.all_languages()}
+
+
+def _folded_stems(lang: str, value: str) -> tuple[str, ...]:
+    """The stems of a term's content words as typed without diacritics: folded before
+    stemming, as a query word typed so is."""
+    return tuple(_fold(stem_for(lang, _fold(w))) for w in _content(lang, _words(value)))
 
 
 def _fold(text: str) -> str:
@@ -635,11 +644,15 @@ def glossary_digest(locales: Path | None = None) -> str:
 
 
 def glossary_to_json(glossary: Glossary) -> dict:
-    """The glossary with the stems of its terms, so that loading it needs no stemming."""
+    """The glossary with the stems of its terms (as written, and as typed without
+    diacritics), so that loading it and searching it need no stemming."""
     stems = {c.id: {lang: [[stem_for(lang, w) for w in _content(lang, _words(value))] for value in c.labels(lang)]
                     for lang in dict.fromkeys(list(c.terms) + list(c.hidden))} for c in glossary}
+    folded = {c.id: {lang: [list(_folded_stems(lang, value)) for value in c.labels(lang)]
+                     for lang in dict.fromkeys(list(c.terms) + list(c.hidden))} for c in glossary}
     return {"digest": glossary.digest, "languages": glossary.languages,
-            "concepts": [dict(c.to_json(), line=c.line, stems=stems.get(c.id, {})) for c in glossary]}
+            "concepts": [dict(c.to_json(), line=c.line, stems=stems.get(c.id, {}), folded=folded.get(c.id, {}))
+                         for c in glossary]}
 
 
 def glossary_from_json(data: dict) -> Glossary:
@@ -649,7 +662,8 @@ def glossary_from_json(data: dict) -> Glossary:
                         list(c.get("related", [])))
                 for c in data["concepts"]]
     term_stems = {c["id"]: c.get("stems", {}) for c in data["concepts"]}
-    return Glossary(concepts, list(data["languages"]), data.get("digest", ""), term_stems)
+    folded_stems = {c["id"]: c.get("folded", {}) for c in data["concepts"]}
+    return Glossary(concepts, list(data["languages"]), data.get("digest", ""), term_stems, folded_stems)
 
 
 def load_glossary(locales: Path | None = None) -> Glossary:

@@ -184,7 +184,7 @@ class Segments:
         key = (leaf, fieldname, text)
         found = self._recall(key)
         if found is None:
-            found = _leaf_postings(self.leaves[leaf][0], fieldname, text)
+            found = _leaf_postings(self.leaves[leaf][0], fieldname, text, self._leaf_frequency(leaf, fieldname, text))
             self._remember(key, found, found[0].nbytes + found[1].nbytes)
         return found
 
@@ -194,7 +194,8 @@ class Segments:
         key = (leaf, fieldname, text, "positions")
         found = self._recall(key)
         if found is None:
-            found = _leaf_positions(self.leaves[leaf][0], fieldname, text)
+            found = _leaf_positions(self.leaves[leaf][0], fieldname, text,
+                                    self._leaf_frequency(leaf, fieldname, text))
             self._remember(key, found, sum(a.nbytes for a in found))
         return found
 
@@ -226,14 +227,22 @@ class Segments:
             self._norms[fieldname] = cached
         return cached
 
-    def doc_frequency(self, fieldname: str, text) -> int:
-        """A term's document frequency over all segments, remembered: each lookup is a
-        search of every segment's term table."""
+    def _leaf_frequencies(self, fieldname: str, text) -> tuple[int, ...]:
+        """A term's document frequency in each segment, remembered: each lookup is a search
+        of a segment's term table, made once for the total and the postings alike."""
         key = (fieldname, text)
-        df = self._df.get(key)
-        if df is None:
-            df = self._df[key] = self.searcher.doc_frequency(fieldname, text)
-        return df
+        found = self._df.get(key)
+        if found is None:
+            found = self._df[key] = tuple(reader.doc_frequency(fieldname, text) for reader, _base in self.leaves)
+        return found
+
+    def _leaf_frequency(self, leaf: int, fieldname: str, text) -> int:
+        return self._leaf_frequencies(fieldname, text)[leaf]
+
+    def doc_frequency(self, fieldname: str, text) -> int:
+        """A term's document frequency over all segments (deleted documents included, as
+        Whoosh counts it), remembered."""
+        return sum(self._leaf_frequencies(fieldname, text))
 
     def idf(self, fieldname: str, text: str) -> float:
         # Whoosh's: log(N / (df + 1)) + 1 over all documents, deleted ones included.
@@ -255,16 +264,17 @@ def _length_bytes(reader, fieldname: str) -> np.ndarray:
     return np.frombuffer(raw, dtype=np.uint8)
 
 
-def _leaf_postings(reader, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
-    """(docnums, term frequencies) of a term in one segment, deleted ones included."""
-    if not reader.doc_frequency(fieldname, text):
+def _leaf_postings(reader, fieldname: str, text, frequency: int) -> tuple[np.ndarray, np.ndarray]:
+    """(docnums, term frequencies) of a term in one segment (``frequency``: its document
+    frequency there), deleted ones included."""
+    if not frequency:
         return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
     ids, weights = internals.read_postings(reader.postings(fieldname, text))
     return ids, weights
 
 
-def _leaf_positions(reader, fieldname: str, text):
-    if not reader.doc_frequency(fieldname, text):
+def _leaf_positions(reader, fieldname: str, text, frequency: int):
+    if not frequency:
         return np.zeros(0, dtype=np.int32), np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32)
     return internals.read_positions(reader.postings(fieldname, text), reader.schema[fieldname].format)
 

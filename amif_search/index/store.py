@@ -8,8 +8,10 @@ An index folder holds generations; ``CURRENT`` names the live one::
       gen-<time>-<pid>/
         manifest.json          versions, sources, per-project hashes, file digests, signature
         seal.json              the files' identities when they were hashed, signed (see below)
-        records.sqlite         the projects themselves (read with sqlite3, never unpickled)
-        lexicon.marshal        the collection's words, for compound splitting and typos
+        records.sqlite         the projects themselves (read with sqlite3, never unpickled), each
+                               with the compounds of its title and description as split
+        lexicon.sqlite         the collection's words, for compound splitting and typos, read
+                               a word at a time (see :mod:`.lexicon_file`)
         whoosh/                the Whoosh index
 
 A build writes a new generation beside the live one and then replaces ``CURRENT``, so a
@@ -78,7 +80,10 @@ FORMAT_NAME = "amif-search-index"
 # 2: the lexicon in marshal form, and the seal. Indexes of format 1 are still read (and
 # hashed at every open: they get no seal, which releases of format 1 would take for a
 # file added after the build).
-FORMAT_VERSION = 2
+# 3: the lexicon in SQLite, read a word at a time; each record keeps its compounds' splits.
+# Indexes of formats 1 and 2 are still read (their lexicon loaded whole, their hits' texts
+# split when shown); an update writes format 3.
+FORMAT_VERSION = 3
 SEALED_SINCE = 2
 INDEX_ENV = "AMIF_SEARCH_INDEX"
 CURRENT = "CURRENT"
@@ -87,7 +92,8 @@ MANIFEST = "manifest.json"
 SEAL = "seal.json"
 SEAL_KIND = "amif-search-seal"
 RECORDS = "records.sqlite"
-LEXICON = "lexicon.marshal"
+LEXICON = "lexicon.sqlite"
+LEXICON_MARSHAL = "lexicon.marshal"   # format 2
 LEXICON_JSON = "lexicon.json"   # format 1
 LEXICON_FORMAT = "amif-search-lexicon"
 WHOOSH_DIR = "whoosh"
@@ -840,16 +846,10 @@ def _seal_new(generation: Path, manifest: Manifest, key: bytes, entries: dict[st
 
 
 def write_lexicon(path: Path, lexicon: "Lexicon") -> None:
-    """Write the lexicon in marshal form, which loads several times faster than JSON.
+    """Write the lexicon as SQLite tables, read a word at a time (see :mod:`.lexicon_file`)."""
+    from .lexicon_file import write_lexicon_file  # noqa: PLC0415
 
-    marshal is no format for untrusted data; this file is covered by the signed manifest
-    like every other, and is read only once the generation has been checked.
-    """
-    import marshal  # noqa: PLC0415
-
-    data = {"format": LEXICON_FORMAT, "counts": dict(lexicon.counts), "stems": sorted(lexicon.stems),
-            "roots": sorted(lexicon.roots)}
-    path.write_bytes(marshal.dumps(data, 4))
+    write_lexicon_file(path, lexicon)
 
 
 def write_generation(
@@ -864,7 +864,10 @@ def write_generation(
     """Write a complete new generation and make it live. The caller holds the build lock."""
     generation = begin_generation(index_dir)
     try:
-        write_records(generation / RECORDS, projects)
+        write_records(generation / RECORDS, projects, lexicon)
+        # The writing processes find the words of titles and descriptions split; the pieces
+        # tried on the way need not be in each of them.
+        lexicon.compounds.forget_pieces()
         write_lexicon(generation / LEXICON, lexicon)
         if glossary is not None:   # the glossary as JSON, as the build saw it
             glossary_path(generation).write_text(glossary, encoding="utf-8")
@@ -881,14 +884,14 @@ def write_generation(
 def copy_generation(source: Path, target: Path) -> None:
     """Copy a generation's files into ``target`` for an update: Whoosh's segment files never
     change once written, so they are hard-linked; everything else is copied. The manifest,
-    the seal and a lexicon of format 1 are left out (the update writes its own)."""
+    the seal and a lexicon of format 1 or 2 are left out (the update writes its own)."""
     for path in source.rglob("*"):
         relative = path.relative_to(source)
         destination = target / relative
         if path.is_dir():
             destination.mkdir(parents=True, exist_ok=True)
             continue
-        if len(relative.parts) == 1 and (path.name in (MANIFEST, SEAL, LEXICON_JSON)
+        if len(relative.parts) == 1 and (path.name in (MANIFEST, SEAL, LEXICON_JSON, LEXICON_MARSHAL)
                                          or path.name.startswith(SEAL + ".tmp-")):
             continue
         destination.parent.mkdir(parents=True, exist_ok=True)
@@ -949,40 +952,53 @@ def _fsync_dir(path: Path) -> None:
 # them for thousands of matches then parses no JSON. (Older records files lack them.)
 _FACT_COLUMNS = "objective TEXT, implementer TEXT, start TEXT, end_date TEXT, cents INTEGER"
 _FACT_INDEX = "id, objective, implementer, start, end_date, cents"
-_INSERT = ("INSERT INTO projects (id, hash, record, objective, implementer, start, end_date, cents) "
-           "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+# The compounds of the title and description (see compound_splits), as JSON: NULL in records
+# of before format 3, whose hits' texts are split when shown.
+_SPLITS_COLUMN = "splits TEXT"
+_INSERT = ("INSERT INTO projects (id, hash, record, objective, implementer, start, end_date, cents, splits) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
 
-def _row(p: Project) -> tuple:
+def _row(p: Project, lexicon: "Lexicon | None") -> tuple:
+    from ..text.analysis import compound_splits  # noqa: PLC0415
+
+    splits = None if lexicon is None else json.dumps(compound_splits((p.title, p.description), lexicon),
+                                                     ensure_ascii=False, separators=(",", ":"))
     return (p.id, p.content_hash(), json.dumps(p.to_record(), ensure_ascii=False), p.objective.code, p.implementer,
-            p.start.isoformat(), p.end.isoformat(), int(p.eu_support.scaleb(2)))
+            p.start.isoformat(), p.end.isoformat(), int(p.eu_support.scaleb(2)), splits)
 
 
-def write_records(path: Path, projects: Iterable[Project]) -> None:
-    """Store the projects as JSON rows in SQLite, in source order."""
+def write_records(path: Path, projects: Iterable[Project], lexicon: "Lexicon | None" = None) -> None:
+    """Store the projects as JSON rows in SQLite, in source order, each with the compounds
+    of its texts as ``lexicon`` splits them (without one, a hit's texts are split when shown)."""
     connection = sqlite3.connect(path)
     try:
         connection.execute("CREATE TABLE projects (seq INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, "
-                           f"hash TEXT NOT NULL, record TEXT NOT NULL, {_FACT_COLUMNS})")
+                           f"hash TEXT NOT NULL, record TEXT NOT NULL, {_FACT_COLUMNS}, {_SPLITS_COLUMN})")
         # A covering index: the facts are read from it without touching the (long) records.
         connection.execute(f"CREATE INDEX facts ON projects ({_FACT_INDEX})")
-        connection.executemany(_INSERT, (_row(p) for p in projects))
+        connection.executemany(_INSERT, (_row(p, lexicon) for p in projects))
         connection.commit()
     finally:
         connection.close()
 
 
-def update_records(path: Path, removed: Iterable[str], changed: Iterable[Project], added: Iterable[Project]) -> None:
-    """Apply an update to a copied records file: removed rows go, changed rows keep their place."""
+def update_records(path: Path, removed: Iterable[str], changed: Iterable[Project], added: Iterable[Project],
+                   lexicon: "Lexicon | None" = None) -> None:
+    """Apply an update to a copied records file: removed rows go, changed rows keep their place.
+    The rows written are split with ``lexicon``; the others keep the splits they were
+    indexed with (as their documents in the index do)."""
     connection = sqlite3.connect(path)
     try:
         connection.executemany("DELETE FROM projects WHERE id = ?", ((pid,) for pid in removed))
         facts = _has_fact_columns(connection)
         if facts:
+            if not _has_column(connection, "splits"):
+                connection.execute(f"ALTER TABLE projects ADD COLUMN {_SPLITS_COLUMN}")
             connection.executemany(
                 "UPDATE projects SET hash = ?, record = ?, objective = ?, implementer = ?, start = ?, end_date = ?, "
-                "cents = ? WHERE id = ?", (_row(p)[1:] + (p.id,) for p in changed))
-            connection.executemany(_INSERT, (_row(p) for p in added))
+                "cents = ?, splits = ? WHERE id = ?", (_row(p, lexicon)[1:] + (p.id,) for p in changed))
+            connection.executemany(_INSERT, (_row(p, lexicon) for p in added))
         else:
             connection.executemany(
                 "UPDATE projects SET hash = ?, record = ? WHERE id = ?",
@@ -993,6 +1009,10 @@ def update_records(path: Path, removed: Iterable[str], changed: Iterable[Project
         connection.commit()
     finally:
         connection.close()
+
+
+def _has_column(connection: sqlite3.Connection, name: str) -> bool:
+    return any(row[1] == name for row in connection.execute("PRAGMA table_info(projects)"))
 
 
 def _has_fact_columns(connection: sqlite3.Connection) -> bool:
@@ -1007,6 +1027,8 @@ class RecordStore:
         try:
             self._connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
             self._fact_columns: bool | None = None
+            self._splits: bool | None = None
+            self._path = path
             # Proves the table is there without reading it all, as count(*) would.
             self._connection.execute("SELECT seq FROM projects LIMIT 1").fetchone()
         except sqlite3.Error as exc:
@@ -1060,6 +1082,29 @@ class RecordStore:
             add(self._connection.execute(f"SELECT id, {columns} FROM projects WHERE id IN ({marks})", chunk))
         return found
 
+    def splits(self, ids: list[str]) -> dict[str, dict[str, list[list[int]]]]:
+        """The compounds of these projects' texts as they were split when indexed, for those
+        whose records keep them (records of format 3)."""
+        found: dict[str, dict[str, list[list[int]]]] = {}
+        try:
+            if self._splits is None:
+                self._splits = _has_column(self._connection, "splits")
+            if not self._splits:
+                return found
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                for pid, text in self._connection.execute(
+                        f"SELECT id, splits FROM projects WHERE id IN ({marks}) AND splits IS NOT NULL", chunk):
+                    value = json.loads(text)
+                    if not isinstance(value, dict):
+                        raise ValueError(pid)
+                    found[pid] = value
+        except (sqlite3.Error, ValueError, TypeError) as exc:
+            raise IndexStateError(_("{path}: projektposterna kan inte läsas ({reason}); bygg om indexet").format(
+                path=self._path, reason=exc)) from None
+        return found
+
     def all(self) -> list[Project]:
         return [Project.from_record(json.loads(r)) for (r,) in
                 self._connection.execute("SELECT record FROM projects ORDER BY seq")]
@@ -1072,12 +1117,20 @@ class RecordStore:
 
 
 def load_lexicon(path: Path) -> "Lexicon":
-    """The lexicon of a checked generation (of format 1 too, whose lexicon is JSON)."""
+    """The lexicon of a checked generation: read a word at a time from SQLite, or loaded
+    whole from a generation of format 2 (marshal) or 1 (JSON)."""
     from ..text.analysis import Lexicon  # noqa: PLC0415
 
+    if path.name != LEXICON_MARSHAL:
+        if not path.exists() and path.name == LEXICON:
+            if path.with_name(LEXICON_MARSHAL).exists():
+                return load_lexicon(path.with_name(LEXICON_MARSHAL))
+            if path.with_name(LEXICON_JSON).exists():
+                return _load_json_lexicon(path.with_name(LEXICON_JSON))
+        from .lexicon_file import StoredLexicon  # noqa: PLC0415
+
+        return StoredLexicon(path)
     try:
-        if not path.exists() and path.name == LEXICON and path.with_name(LEXICON_JSON).exists():
-            return _load_json_lexicon(path.with_name(LEXICON_JSON))
         import marshal  # noqa: PLC0415
 
         data = marshal.loads(read_regular(path))
@@ -1143,6 +1196,6 @@ def open_records(generation: Path) -> RecordStore:
 
 
 def change_records(generation: Path, removed: Iterable[str], changed: Iterable[Project],
-                   added: Iterable[Project]) -> None:
+                   added: Iterable[Project], lexicon: "Lexicon") -> None:
     """Remove, replace and add projects in a generation being made."""
-    update_records(generation / RECORDS, removed, changed, added)
+    update_records(generation / RECORDS, removed, changed, added, lexicon)

@@ -22,7 +22,8 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from collections.abc import Mapping, Set
+from typing import Callable, Iterable, Iterator
 
 from ..memo import BoundedCache
 from .compounds import CompoundSplitter
@@ -32,7 +33,7 @@ from .words import STOPWORDS, derivation_root, is_stopword, stem
 __all__ = [
     "is_stopword", "Part", "Token", "Lexicon", "SwedishAnalyzer", "WordTokenizer", "LowercaseFilter",
     "CompoundSplitFilter", "SnowballStemFilter", "DerivationFilter", "DiacriticFoldFilter",
-    "stem", "derivation_root", "fold", "STOPWORDS", "ANALYSIS_VERSION",
+    "stem", "derivation_root", "fold", "STOPWORDS", "ANALYSIS_VERSION", "compound_splits",
 ]
 
 # Bump when any stage changes what it produces: indexes record it and are rebuilt.
@@ -77,15 +78,18 @@ class Lexicon:
 
     def __init__(self, counts: dict[str, int] | None = None, stems: Iterable[str] | None = None,
                  roots: Iterable[str] | None = None) -> None:
-        self.counts: dict[str, int] = dict(counts or {})
+        self.counts: Mapping[str, int] = dict(counts or {})
         if stems is None:
             # Function words make poor compound members ('inte' would give int + egration).
             stems = {stem(w) for w in self.counts if len(w) >= 3 and w not in STOPWORDS}
             stems -= {stem(w) for w in STOPWORDS}
-        self._stems = set(stems)
-        self._roots = set(roots) if roots is not None else {derivation_root(s) for s in self._stems if len(s) >= 5}
+        self._stems: Set[str] = set(stems)
+        self._roots: Set[str] = set(roots) if roots is not None else {derivation_root(s) for s in self._stems
+                                                                        if len(s) >= 5}
         self._total = sum(self.counts.values()) or 1
         self._compounds: CompoundSplitter | None = None
+        self._by_initial: dict[str, list[tuple[str, int]]] | None = None
+        self._joined_words: str | None = None
 
     @classmethod
     def from_texts(cls, texts: Iterable[str], extra_words: Iterable[str] = ()) -> "Lexicon":
@@ -107,14 +111,50 @@ class Lexicon:
         return word in self.counts
 
     @property
-    def roots(self) -> set[str]:
+    def roots(self) -> Set[str]:
         """The derivational roots of the stems (saved with the lexicon too)."""
         return self._roots
 
     @property
-    def stems(self) -> set[str]:
+    def stems(self) -> Set[str]:
         """The stems of the lexicon's words (saved with it, so loading need not stem again)."""
         return self._stems
+
+    def joined(self) -> str:
+        """Every word in lexicon order, each followed by a newline, after a first newline:
+        what :meth:`CompoundSplitter.compounds_with` scans for the words containing a piece."""
+        return "\n" + "".join(word + "\n" for word in self.counts)
+
+    def containing(self, piece: str) -> Iterator[str]:
+        """The words that contain ``piece`` (which has no newline), in lexicon order, found
+        as they are read: one scan of :meth:`joined` in C, no loop over the words."""
+        if not piece:
+            yield from self.counts
+            return
+        text = self._joined_words
+        if text is None:
+            text = self._joined_words = self.joined()
+        position = text.find(piece)
+        while position != -1:
+            # The word around the match: from the newline before it to the one after.
+            start = text.rfind("\n", 0, position) + 1
+            end = text.find("\n", position)
+            yield text[start:end]
+            position = text.find(piece, end)
+
+    def beginning_with(self, letter: str) -> list[tuple[str, int]]:
+        """The words (with their counts) whose first letter, without å/ä/ö, is ``letter``."""
+        buckets = self._by_initial
+        if buckets is None:
+            buckets = {}
+            initials: dict[str, str] = {}
+            for word, count in self.counts.items():
+                first = initials.get(word[0])
+                if first is None:
+                    first = initials[word[0]] = fold(word[0])[:1]
+                buckets.setdefault(first, []).append((word, count))
+            self._by_initial = buckets
+        return buckets.get(letter, [])
 
     def __len__(self) -> int:
         return len(self.counts)
@@ -152,6 +192,9 @@ class Lexicon:
 
     def frequency(self, piece: str) -> float:
         return (self.counts.get(piece, 0) + 1) / self._total
+
+    def close(self) -> None:
+        """Release what the lexicon holds open (nothing, for one held in memory)."""
 
 
 
@@ -261,7 +304,7 @@ class SwedishAnalyzer:
     def __init__(self, lexicon: Lexicon | None = None) -> None:
         self.lexicon = lexicon
         self.tokenizer = WordTokenizer()
-        self.filters = [
+        self.filters: list[Callable[[Iterable[Token]], Iterator[Token]]] = [
             LowercaseFilter(),
             CompoundSplitFilter(lexicon),
             SnowballStemFilter(),
@@ -269,6 +312,8 @@ class SwedishAnalyzer:
             DiacriticFoldFilter(),
         ]
         self._words: BoundedCache[str, Token] = BoundedCache(self.CACHE_WORDS)
+        self._split_words: BoundedCache[tuple[str, tuple[tuple[int, int], ...]], Token] = \
+            BoundedCache(self.CACHE_WORDS)
 
     def analyse_word(self, word: str) -> Token:
         """One word (as the tokenizer gives it) through every stage, at offset 0; not remembered."""
@@ -278,7 +323,24 @@ class SwedishAnalyzer:
         (token,) = tokens
         return token
 
-    def __call__(self, text: str) -> list[Token]:
+    def _analyse_split(self, word: str, spans: tuple[tuple[int, int], ...]) -> Token:
+        """One word through every stage, its compound members given as ``spans`` (what
+        :func:`compound_splits` found when the index was built) instead of worked out."""
+        tokens: Iterable[Token] = [Token(word, 0, len(word), 0)]
+        for stage in self.filters:
+            if isinstance(stage, CompoundSplitFilter):
+                tokens = _given_parts(tokens, spans)
+            else:
+                tokens = stage(tokens)
+        (token,) = tokens
+        return token
+
+    def __call__(self, text: str, splits: Mapping[str, list[list[int]]] | None = None) -> list[Token]:
+        """The tokens of ``text``; with ``splits`` (a lower-case word -> its members' spans,
+        for every compound of the text, as :func:`compound_splits` gives), no word is split
+        here: the text's compounds are those of ``splits``."""
+        if splits is not None:
+            return self._with_splits(text, splits)
         words = self._words
         tokens = list(self.tokenizer(unicodedata.normalize("NFC", text)))
         for token in tokens:
@@ -291,3 +353,46 @@ class SwedishAnalyzer:
                 token.parts = [Part(p.text, start + p.start, start + p.end, p.stem, p.root, p.fold)
                                for p in known.parts]
         return tokens
+
+    def _with_splits(self, text: str, splits: Mapping[str, list[list[int]]]) -> list[Token]:
+        memory = self._split_words
+        tokens = list(self.tokenizer(unicodedata.normalize("NFC", text)))
+        for token in tokens:
+            given = splits.get(token.text.lower())
+            spans = tuple((s, e) for s, e in given) if given else ()
+            key = (token.text, spans)
+            known = memory.get(key)
+            if known is None:
+                known = memory[key] = self._analyse_split(token.text, spans)
+            token.norm, token.stem, token.root, token.fold = known.norm, known.stem, known.root, known.fold
+            if known.parts:
+                start = token.start
+                token.parts = [Part(p.text, start + p.start, start + p.end, p.stem, p.root, p.fold)
+                               for p in known.parts]
+        return tokens
+
+
+def _given_parts(tokens: Iterable[Token], spans: tuple[tuple[int, int], ...]) -> Iterator[Token]:
+    for token in tokens:
+        token.parts = [Part(token.norm[s:e], token.start + s, token.start + e) for s, e in spans]
+        yield token
+
+
+def compound_splits(texts: Iterable[str], lexicon: Lexicon) -> dict[str, list[list[int]]]:
+    """The compounds among the words of ``texts``: each (lower-case) with the spans of its
+    members, as :class:`CompoundSplitFilter` finds them. Kept with a project when the index
+    is built, so that its highlights need no splitting."""
+    found: dict[str, list[list[int]]] = {}
+    seen: set[str] = set()
+    words = WordTokenizer().words
+    for text in texts:
+        for word in words(unicodedata.normalize("NFC", text)):
+            norm = word.lower()
+            if norm in seen:
+                continue
+            seen.add(norm)
+            if len(norm) >= 6 and not norm.isdigit():
+                spans = lexicon.split(norm)
+                if spans:
+                    found[norm] = [[s, e] for s, e in spans]
+    return found

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_right
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..memo import BoundedCache
@@ -69,11 +69,18 @@ class CompoundSplitter:
         self._cache: BoundedCache[str, tuple[tuple[int, int], ...]] = BoundedCache(500_000)
         self._split_memo: BoundedCache[tuple[str, int], object] = BoundedCache(500_000)
         self._member_cache: BoundedCache[str, list[str]] = BoundedCache(100_000)
-        self._joined: tuple[str, list[int], list[str]] | None = None
+        self._lexicon = lexicon
+        self._joined: str | None = None
         # known() and known_root() of the pieces tried by the splitter: the same prefixes
         # and heads recur across thousands of words.
         self._known: BoundedCache[str, bool] = BoundedCache(_PIECE_CACHE)
         self._known_roots: BoundedCache[str, bool] = BoundedCache(_PIECE_CACHE)
+
+    def forget_pieces(self) -> None:
+        """Forget what was worked out of the pieces of words, keeping each word's split."""
+        self._split_memo.clear()
+        self._known.clear()
+        self._known_roots.clear()
 
     def _is_known(self, piece: str) -> bool:
         """known(), remembered."""
@@ -115,27 +122,30 @@ class CompoundSplitter:
         self._member_cache[word] = found
         return found
 
-    def _containing(self, stemmed: str, word: str) -> list[str]:
+    def _containing(self, stemmed: str, word: str) -> Iterator[str]:
         """The lexicon's words (in lexicon order) that contain ``stemmed`` or begin with
         ``word``: a member is there as its stem (head or modifier) or as the word itself
         (modifier). Found with ``str.find`` in all the words joined by newlines, so a
-        query word costs a scan in C, not a Python loop over the lexicon."""
-        joined = self._joined
-        if joined is None:
-            words = list(self.counts)
-            starts, position = [], 1
-            for w in words:
-                starts.append(position)
-                position += len(w) + 1
-            joined = self._joined = ("\n" + "\n".join(words) + "\n", starts, words)
-        text, starts, words = joined
-        found: set[int] = set()
+        query word costs a scan in C, not a Python loop over the lexicon.
+
+        A word that contains its stem (as nearly every one does) begins only words that
+        contain the stem too: then the lexicon's own :meth:`Lexicon.containing` finds
+        them all, as far as the caller reads (compounds_with stops at its limit)."""
+        if stemmed in word:
+            yield from self._lexicon.containing(stemmed)
+            return
+        text = self._joined
+        if text is None:
+            text = self._joined = self._lexicon.joined()
+        found: dict[int, str] = {}
         for piece, at_start in ((stemmed, False), ("\n" + word, True)):
             position = text.find(piece)
             while position != -1:
-                found.add(bisect_right(starts, position + at_start) - 1)
+                start = position + 1 if at_start else text.rfind("\n", 0, position) + 1
+                if start not in found:
+                    found[start] = text[start:text.find("\n", start)]
                 position = text.find(piece, position + 1)
-        return [words[i] for i in sorted(found)]
+        yield from (found[start] for start in sorted(found))
 
     def _has_member(self, candidate: str, word: str, stemmed: str) -> bool:
         # As the head: <modifier>[s|e]<word, inflected>.

@@ -7,6 +7,7 @@ spelling or a member inside a compound is highlighted too: for 'trauma', the
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .analysis import SwedishAnalyzer, Token
@@ -43,12 +44,15 @@ class MatchForms:
                 or any(stem.startswith(p) for p in self.prefixes))
 
 
-def match_spans(text: str, analyzer: SwedishAnalyzer, forms: MatchForms) -> list[tuple[int, int]]:
-    """Character spans of ``text`` that the query matched: whole words or compound members."""
-    spans = []
+def match_spans(text: str, analyzer: SwedishAnalyzer, forms: MatchForms,
+                splits: Mapping[str, list[list[int]]] | None = None) -> list[tuple[int, int]]:
+    """Character spans of ``text`` that the query matched: whole words or compound members
+    (``splits``: the text's compounds as the index keeps them, see
+    :func:`~amif_search.text.analysis.compound_splits`)."""
+    spans: list[tuple[int, int]] = []
     if not forms:
         return spans
-    for token in analyzer(text):
+    for token in analyzer(text, splits):
         if forms.matches(token.stem, token.root, token.fold):
             spans.append((token.start, token.end))
             continue

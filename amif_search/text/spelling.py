@@ -20,7 +20,6 @@ class SpellingCorrector:
         self.lexicon = lexicon
         self.is_function_word = is_function_word
         self._corrections: BoundedCache[tuple[str, int | None, bool], str | None] = BoundedCache(50_000)
-        self._buckets: dict[str, list[tuple[str, int, str]]] | None = None
 
     def correct(self, word: str, limit: int | None = None, loose: bool = False) -> str | None:
         """The closest word of the collection within 1 or 2 edits (by length), if any.
@@ -43,17 +42,7 @@ class SpellingCorrector:
         """The collection's words that begin (typed without å/ä/ö) with ``first``: a typo
         seldom hits the first letter, and scanning one letter's words, not all of them,
         keeps a correction fast in a large collection."""
-        buckets = self._buckets
-        if buckets is None:
-            buckets = {}
-            initials: dict[str, str] = {}
-            for word, count in self.lexicon.counts.items():
-                initial = initials.get(word[0])
-                if initial is None:
-                    initial = initials[word[0]] = fold(word[0])[:1]
-                buckets.setdefault(initial, []).append((word, count))
-            self._buckets = buckets
-        return buckets.get(first, [])
+        return self.lexicon.beginning_with(first)
 
     def _correct(self, word: str, limit: int | None, loose: bool = False) -> str | None:
         if limit is None:
