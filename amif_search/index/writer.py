@@ -11,7 +11,6 @@ import heapq
 import os
 import pickle
 import signal
-import sys
 import unicodedata
 from itertools import groupby
 from operator import itemgetter
@@ -426,6 +425,9 @@ _SHARED_LIMIT_MB = 64
 _RENEW_EVERY = 250
 # Projects to a pickle in the file a writing process reads its share from.
 _SHARE_BATCH = 200
+# Projects a writing process reports done at a time (so that its reports never fill the
+# pipe while the building process is busy with its own segment).
+_PROGRESS_EVERY = 20
 
 
 def _process_count(projects: int) -> int:
@@ -640,7 +642,7 @@ def _load_share(f) -> tuple[Lexicon, object]:
 def _write_segment(connection, folder: str, indexname: str, share: str, limitmb: int, parent: int) -> None:
     """In a writing process: write the projects of the file ``share`` as one segment of the
     index in ``folder`` and send it to the parent, with the number of projects written so
-    far after each one."""
+    far every ``_PROGRESS_EVERY`` of them."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent(parent)
     try:
@@ -649,9 +651,12 @@ def _write_segment(connection, folder: str, indexname: str, share: str, limitmb:
             lexicon, projects = _load_share(f)
             ix = whoosh_index.open_dir(folder, indexname)
             writer = _SegmentWriter(ix, _lk=False, limitmb=limitmb)
+            number = 0
             for number, doc in enumerate(_documents(projects, lexicon), start=1):
                 writer.add_document(**doc)
-                connection.send(number)
+                if number % _PROGRESS_EVERY == 0:
+                    connection.send(number)
+            connection.send(number)
         # Close the segment but leave the index's temporary folder to the parent.
         connection.send(("segment", writer._finalize_segment()))
     except BaseException as exc:
