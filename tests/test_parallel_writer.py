@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 
 import pytest
@@ -52,20 +53,18 @@ def test_two_processes_write_what_one_writes(tmp_path, projects, lexicon):
     assert answers[0] == answers[1]
 
 
-def test_a_failing_writer_process_raises_its_own_error_and_leaves_none_behind(tmp_path, projects, lexicon, monkeypatch):
-    document = writer.document
-
-    def failing(project, *args, **kwargs):
-        if project is projects[-1]:
-            raise ValueError(f"cannot write {project.id}")
-        return document(project, *args, **kwargs)
-
-    monkeypatch.setattr(writer, "document", failing)
+@pytest.mark.parametrize("which", ["first", "last"])
+def test_a_project_that_cannot_be_written_fails_the_build_with_its_own_error(tmp_path, projects, lexicon, which):
+    """The first share is written by the building process itself, the last by another one:
+    either way the build fails with the error the project gave, and no process is left."""
+    broken = dataclasses.replace(projects[0 if which == "first" else -1], start=None)
+    items = [broken, *projects[1:]] if which == "first" else [*projects[:-1], broken]
     folder = tmp_path / "failed"
     folder.mkdir()
-    with pytest.raises(ValueError, match=f"^cannot write {projects[-1].id}$"):
-        writer.write_whoosh(folder, projects, lexicon, processes=2)
+    with pytest.raises(AttributeError, match="'NoneType' object has no attribute 'year'"):
+        writer.write_whoosh(folder, items, lexicon, processes=2)
     assert multiprocessing.active_children() == []
+    assert [p.name for p in folder.iterdir() if p.name.startswith(".share")] == []
 
 
 def test_repeated_updates_index_what_whoosh_own_writer_indexes(tmp_path, projects, lexicon):

@@ -11,7 +11,6 @@ import heapq
 import os
 import pickle
 import signal
-import sys
 import unicodedata
 from itertools import groupby
 from operator import itemgetter
@@ -28,6 +27,7 @@ from whoosh.writing import IndexingError, PostingPool, SegmentWriter
 from .. import fields as F
 from ..memo import BoundedCache
 from ..text.analysis import Lexicon, SwedishAnalyzer, Token
+from ..text.words import derivation_root, stem
 from ..model import Project
 from . import internals
 from .schema import FORM_SEPARATOR, FORMS, GROUP_SEPARATOR, PositionedTokenizer, build_schema
@@ -177,7 +177,7 @@ class _TextPostings:
     time, and the postings are the same (``field.index()``'s) in the same order.
     """
 
-    BATCH = 2_000          # terms to a pickle in a run
+    BATCH = 500            # terms to a pickle in a run (a merge holds one a run)
     POSTING = 72           # bytes of memory a posting takes, about
     TERM = 200             # and a term
 
@@ -415,29 +415,52 @@ class _SegmentWriter(SegmentWriter):
 _PARALLEL_FROM = 400
 # At most this many writing processes (one Whoosh segment each).
 _MAX_PROCESSES = 4
-# Memory for Whoosh's pool of postings, shared by the writing processes.
+# Memory for the pools of postings of a single writing process.
 _LIMIT_MB = 256
+# ... and of all the writing processes of a build together.
+_SHARED_LIMIT_MB = 64
+# Documents analysed before the compound splitter's remembered pieces and the remembered
+# stems are dropped: those grow fastest (every new word tries many pieces), and the words
+# already seen keep their forms in WordForms, so starting afresh costs little.
+_RENEW_EVERY = 250
+# Projects to a pickle in the file a writing process reads its share from.
+_SHARE_BATCH = 200
+# Projects a writing process reports done at a time (so that its reports never fill the
+# pipe while the building process is busy with its own segment).
+_PROGRESS_EVERY = 20
 
 
 def _process_count(projects: int) -> int:
-    """How many processes to write ``projects`` documents with: one per available core, but
-    never in a process that runs other threads (forking those is unsafe)."""
-    import threading  # noqa: PLC0415
-
+    """How many processes to write ``projects`` documents with: one per available core."""
     try:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cores = os.cpu_count() or 1
-    if threading.active_count() > 1 or not hasattr(os, "fork"):
-        return 1
     return max(1, min(cores, _MAX_PROCESSES, projects // _PARALLEL_FROM))
 
 
-def _add_serially(writer, projects: list[Project], lexicon: Lexicon, progress) -> None:
-    analyzer = SwedishAnalyzer(lexicon)
+def _documents(projects, lexicon: Lexicon):
+    """The Whoosh document of each project in turn, each distinct word analysed once.
+
+    What the analysis remembers besides the words' forms (the compound splitter's pieces,
+    the stems) grows with every new word, so it is started afresh every ``_RENEW_EVERY``
+    documents: the memory of a build stays bounded however many projects it writes.
+    """
+    analyzer = SwedishAnalyzer(Lexicon(lexicon.counts, lexicon.stems, lexicon.roots))
     forms = WordForms(analyzer)
-    for number, project in enumerate(projects, start=1):
-        writer.add_document(**document(project, analyzer, forms))
+    for number, project in enumerate(projects):
+        if number and number % _RENEW_EVERY == 0:
+            stem.cache_clear()
+            derivation_root.cache_clear()
+            # A lexicon of the same words, whose splitter remembers nothing yet (the
+            # caller's keeps nothing from the build either).
+            analyzer = forms.analyzer = SwedishAnalyzer(Lexicon(lexicon.counts, lexicon.stems, lexicon.roots))
+        yield document(project, analyzer, forms)
+
+
+def _add_serially(writer, projects: list[Project], lexicon: Lexicon, progress) -> None:
+    for number, doc in enumerate(_documents(projects, lexicon), start=1):
+        writer.add_document(**doc)
         if progress is not None:
             progress(number)
 
@@ -512,60 +535,82 @@ def _commit_segments(writer, segments: list) -> None:
 
 
 def _write_segments(ix, projects: list[Project], lexicon: Lexicon, progress, processes: int) -> list:
-    """Write ``projects`` as ``processes`` segments, each in a forked process of its own; the
-    segments in the projects' order.
+    """Write ``projects`` as ``processes`` segments, in the projects' order: the first share
+    here, each other share in a process of its own.
 
-    The children share the parent's projects and lexicon (copy-on-write), ignore Ctrl-C
-    (the parent ends them), and die with the parent, so none outlives a failed or killed build.
+    The other processes are started afresh ("spawn"), not forked, so that they do not hold a
+    copy of everything this process holds: each reads the lexicon and its share of the
+    projects from a file written for it (and removed once read), a batch at a time. They
+    ignore Ctrl-C (this process ends them) and die with this process, so none outlives a
+    failed or killed build. The pools of postings share ``_SHARED_LIMIT_MB`` between them.
     """
     import multiprocessing  # noqa: PLC0415
     from multiprocessing.connection import wait  # noqa: PLC0415
 
-    context = multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("spawn")
     size = -(-len(projects) // processes)
     shares = [projects[i:i + size] for i in range(0, len(projects), size)]
-    limitmb = max(32, _LIMIT_MB // max(1, len(shares)))
-    for stream in (sys.stdout, sys.stderr):   # else a child would write out the parent's buffer again
-        try:
-            stream.flush()
-        except (AttributeError, OSError, ValueError):
-            pass
-    children, connections = [], {}
-    done: dict[int, int] = {}
+    limitmb = max(16, _SHARED_LIMIT_MB // max(1, len(shares)))
+    folder = Path(ix.storage.folder)
+    children: list = []
+    files: list[Path] = []
+    connections: dict = {}
+    done = [0] * len(shares)
     segments: dict[int, object] = {}
+    reported = [0]
+
+    def report() -> None:
+        count = sum(done)
+        if progress is not None and count > reported[0]:
+            reported[0] = count
+            progress(count)
+
+    def receive(connection) -> None:
+        number = connections[connection]
+        try:
+            message = connection.recv()
+        except EOFError:
+            raise IndexingError(f"a writing process ended without a segment "
+                                f"(exit code {children[number - 1].exitcode})") from None
+        if isinstance(message, int):
+            done[number] = message
+            return
+        kind, value = message
+        if kind == "error":
+            raise value   # the child's exception, so the caller reports it as its own
+        segments[number] = value
+        del connections[connection]
+        connection.close()
+
     try:
-        for number, share in enumerate(shares):
-            receive, send = context.Pipe(duplex=False)
-            inherited = [receive, *connections]   # read ends the child must not hold open
+        for number, share in enumerate(shares[1:], start=1):
+            path = folder / f".share-{random_name()}"
+            files.append(path)
+            _save_share(path, lexicon, share)
+            receive_end, send = context.Pipe(duplex=False)
             child = context.Process(target=_write_segment, name=f"amif-search-writer-{number}",
-                                    args=(send, inherited, ix, share, lexicon, limitmb, os.getpid()), daemon=True)
+                                    args=(send, str(folder), ix.indexname, str(path), limitmb, os.getpid()),
+                                    daemon=True)
             child.start()
             send.close()
             children.append(child)
-            connections[receive] = number
-            done[number] = 0
-        reported = 0
+            connections[receive_end] = number
+        writer = _SegmentWriter(ix, _lk=False, limitmb=limitmb)
+        try:
+            for count, doc in enumerate(_documents(shares[0], lexicon), start=1):
+                writer.add_document(**doc)
+                done[0] = count
+                for connection in [c for c in connections if c.poll()]:
+                    receive(connection)
+                report()
+            segments[0] = writer._finalize_segment()   # the index's temporary folder is the caller's
+        except BaseException:
+            writer._close_segment()
+            raise
         while connections:
             for connection in wait(list(connections)):
-                number = connections[connection]
-                try:
-                    message = connection.recv()
-                except EOFError:
-                    raise IndexingError(f"a writing process ended without a segment "
-                                        f"(exit code {children[number].exitcode})") from None
-                if isinstance(message, int):
-                    done[number] = message
-                    count = sum(done.values())
-                    if progress is not None and count > reported:
-                        reported = count
-                        progress(count)
-                    continue
-                kind, value = message
-                if kind == "error":
-                    raise value   # the child's exception, so the caller reports it as its own
-                segments[number] = value
-                del connections[connection]
-                connection.close()
+                receive(connection)
+            report()
         for child in children:
             child.join()
         return [segments[number] for number in range(len(shares))]
@@ -577,22 +622,40 @@ def _write_segments(ix, projects: list[Project], lexicon: Lexicon, progress, pro
             child.join()
         for connection in connections:
             connection.close()
+        for path in files:
+            path.unlink(missing_ok=True)
 
 
-def _write_segment(connection, inherited, ix, projects: list[Project], lexicon: Lexicon, limitmb: int,
-                   parent: int) -> None:
-    """In a child process: write ``projects`` as one segment and send it to the parent,
-    with the number of projects written so far after each one."""
+def _save_share(path: Path, lexicon: Lexicon, projects: list[Project]) -> None:
+    """The lexicon's words, then the projects a batch at a time, for :func:`_load_share`."""
+    with open(path, "wb") as f:
+        pickle.dump((lexicon.counts, lexicon.stems, lexicon.roots), f, pickle.HIGHEST_PROTOCOL)
+        _dump_batches(f, projects, _SHARE_BATCH)
+
+
+def _load_share(f) -> tuple[Lexicon, object]:
+    """The lexicon of a file :func:`_save_share` wrote, and its projects, read as they are used."""
+    counts, stems, roots = pickle.load(f)
+    return Lexicon(counts, stems, roots), _load_batches(f)
+
+
+def _write_segment(connection, folder: str, indexname: str, share: str, limitmb: int, parent: int) -> None:
+    """In a writing process: write the projects of the file ``share`` as one segment of the
+    index in ``folder`` and send it to the parent, with the number of projects written so
+    far every ``_PROGRESS_EVERY`` of them."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent(parent)
-    for other in inherited:   # so that sending fails once the parent is gone
-        other.close()
     try:
-        writer = _SegmentWriter(ix, _lk=False, limitmb=limitmb)
-        analyzer = SwedishAnalyzer(lexicon)
-        forms = WordForms(analyzer)
-        for number, project in enumerate(projects, start=1):
-            writer.add_document(**document(project, analyzer, forms))
+        with open(share, "rb") as f:
+            os.unlink(share)   # read from the open file; nothing is left behind if the build dies
+            lexicon, projects = _load_share(f)
+            ix = whoosh_index.open_dir(folder, indexname)
+            writer = _SegmentWriter(ix, _lk=False, limitmb=limitmb)
+            number = 0
+            for number, doc in enumerate(_documents(projects, lexicon), start=1):
+                writer.add_document(**doc)
+                if number % _PROGRESS_EVERY == 0:
+                    connection.send(number)
             connection.send(number)
         # Close the segment but leave the index's temporary folder to the parent.
         connection.send(("segment", writer._finalize_segment()))
