@@ -184,3 +184,42 @@ def generations(index: Path) -> list[str]:
 
 def temporary_files(index: Path) -> list[str]:
     return sorted(p.name for p in index.glob("*.tmp-*"))
+
+
+def _stat(pid: int) -> list[str] | None:
+    """State, parent, ... of a process from /proc (after its name, which may hold spaces)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (Linux)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            stat = _stat(int(entry.name))
+            if stat is not None and stat[1] == str(pid):
+                found.append(int(entry.name))
+    return found
+
+
+def is_writer(pid: int) -> bool:
+    """A process the build started to write a share of the projects."""
+    try:
+        return b"_writer_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+def alive(pid: int) -> bool:
+    stat = _stat(pid)
+    return stat is not None and stat[0] not in ("Z", "X")
+
+
+def writing_processes() -> list[int]:
+    """The writing processes this process started that are still running (none on other systems)."""
+    if not sys.platform.startswith("linux"):
+        return []
+    return [pid for pid in children(os.getpid()) if is_writer(pid) and alive(pid)]

@@ -11,7 +11,6 @@ and file by file where both have one segment.
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
 import os
 import signal
 import sys
@@ -26,7 +25,8 @@ from amif_search.index import writer as index_writer
 from amif_search.index.schema import build_schema
 from amif_search.index.writer import project_texts, update_whoosh, write_whoosh
 from amif_search.source import read_source
-from reliability_helpers import python_command, start, synthetic_page, wait_for
+from reliability_helpers import (alive, children, is_writer, python_command, start, synthetic_page, wait_for,
+                                 writing_processes)
 from test_analysis_cache import _field_text, _stages
 
 PROJECTS = 60
@@ -137,7 +137,7 @@ def test_several_processes_index_the_same(tmp_path, plain, many, lexicon, proces
     assert counts == sorted(set(counts)) and counts[-1] == PROJECTS
     assert _segments(tmp_path / "many") == processes
     assert _content(tmp_path / "many") == _content(plain)
-    assert not multiprocessing.active_children()
+    assert writing_processes() == []
 
 
 def test_postings_spilled_to_disk_give_the_same_index(tmp_path, plain, many, lexicon, monkeypatch):
@@ -203,7 +203,7 @@ def test_a_failing_process_fails_the_build_and_leaves_no_process(tmp_path, many,
     broken = [*many[:-5], dataclasses.replace(many[-5], start=None), *many[-4:]]   # in the other process's share
     with pytest.raises(AttributeError, match="has no attribute 'year'"):   # the writing process's own exception
         _write(tmp_path / "broken", broken, lexicon, processes=2)
-    assert not multiprocessing.active_children()
+    assert writing_processes() == []
     assert _segments(tmp_path / "broken") == 0   # nothing committed
 
 
@@ -214,7 +214,7 @@ def test_an_interrupted_build_ends_its_processes(tmp_path, many, lexicon):
     (tmp_path / "stopped").mkdir()
     with pytest.raises(KeyboardInterrupt):
         write_whoosh(tmp_path / "stopped", many, lexicon, progress=progress, processes=2)
-    assert not multiprocessing.active_children()
+    assert writing_processes() == []
 
 
 def test_small_collections_are_written_in_one_process_large_ones_on_every_core(monkeypatch):
@@ -242,37 +242,6 @@ write_whoosh(Path(sys.argv[2]), projects, lexicon, processes=2, progress=lambda 
 """
 
 
-def _stat(pid: int) -> list[str] | None:
-    """State, parent, ... of a process from /proc (after its name, which may hold spaces)."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1].split()
-    except (OSError, IndexError):
-        return None
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            stat = _stat(int(entry.name))
-            if stat is not None and stat[1] == str(pid):
-                found.append(int(entry.name))
-    return found
-
-
-def _is_writer(pid: int) -> bool:
-    """A process started to write a share of the projects (not multiprocessing's helper)."""
-    try:
-        return b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return False
-
-
-def _alive(pid: int) -> bool:
-    stat = _stat(pid)
-    return stat is not None and stat[0] not in ("Z", "X")
-
-
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 @pytest.mark.parametrize("moment", ["adding", "committing"])
 def test_writing_processes_die_with_a_killed_build(tmp_path, projects, moment):
@@ -283,16 +252,16 @@ def test_writing_processes_die_with_a_killed_build(tmp_path, projects, moment):
     process = start(python_command(KILLED_BUILD, page, whoosh))
     try:
         # The build writes one share itself and starts a process for the other.
-        assert wait_for(lambda: any(_is_writer(c) for c in _children(process.pid)), timeout=120, process=process)
-        children = _children(process.pid)
+        assert wait_for(lambda: any(is_writer(c) for c in children(process.pid)), timeout=120, process=process)
+        writers = children(process.pid)
         if moment == "committing":   # the column files are written as a segment's commit begins
             assert wait_for(lambda: any(whoosh.glob("*.col")), timeout=120, process=process)
         os.kill(process.pid, signal.SIGKILL)
         deadline = time.monotonic() + 0.5   # each has seconds of work left
         process.wait(timeout=30)   # not communicate(): the children hold the same output pipe
-        while any(_alive(c) for c in children) and time.monotonic() < deadline:
+        while any(alive(c) for c in writers) and time.monotonic() < deadline:
             time.sleep(0.02)
-        assert not any(_alive(c) for c in children)
+        assert not any(alive(c) for c in writers)
     finally:
         if process.poll() is None:
             process.kill()

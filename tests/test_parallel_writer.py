@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
+import sys
 
 import pytest
 from whoosh import index as whoosh_index
@@ -12,6 +12,7 @@ from amif_search.text.analysis import Lexicon
 from amif_search.index import store, writer
 from amif_search.index.engine import Engine
 from amif_search.query import parse_query
+from reliability_helpers import writing_processes
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +64,7 @@ def test_a_project_that_cannot_be_written_fails_the_build_with_its_own_error(tmp
     folder.mkdir()
     with pytest.raises(AttributeError, match="'NoneType' object has no attribute 'year'"):
         writer.write_whoosh(folder, items, lexicon, processes=2)
-    assert multiprocessing.active_children() == []
+    assert writing_processes() == []
     assert [p.name for p in folder.iterdir() if p.name.startswith(".share")] == []
 
 
@@ -100,3 +101,34 @@ def test_repeated_updates_index_what_whoosh_own_writer_indexes(tmp_path, project
                              for f, t in reader.all_terms()})
         ix.close()
     assert contents[0] == contents[1]
+
+
+SCRIPT = """
+import sys
+from pathlib import Path
+from amif_search.index.writer import write_whoosh
+from amif_search.source import read_source
+from amif_search.text.analysis import Lexicon
+
+print("the script's own code ran")
+projects = read_source(Path(sys.argv[1]))
+lexicon = Lexicon.from_texts(f"{p.title} {p.description}" for p in projects)
+write_whoosh(Path(sys.argv[2]), projects, lexicon, processes=2)
+print("built")
+"""
+
+
+def test_a_script_without_a_main_guard_builds_on_two_processes_and_runs_once(tmp_path, projects):
+    # Unlike multiprocessing's spawn, the second writer does not import the calling script again.
+    from reliability_helpers import run, synthetic_page
+
+    page, script, folder = tmp_path / "page.txt", tmp_path / "build_it.py", tmp_path / "whoosh"
+    page.write_text(synthetic_page(projects, 600), encoding="utf-8")
+    script.write_text(SCRIPT, encoding="utf-8")
+    folder.mkdir()
+    finished = run([sys.executable, str(script), str(page), str(folder)], timeout=300)
+    assert finished.returncode == 0, finished.stderr
+    assert finished.stdout.splitlines() == ["the script's own code ran", "built"]
+    ix = whoosh_index.open_dir(str(folder))
+    assert len(ix._segments()) == 2 and ix.doc_count() == 600
+    ix.close()

@@ -538,21 +538,19 @@ def _write_segments(ix, projects: list[Project], lexicon: Lexicon, progress, pro
     """Write ``projects`` as ``processes`` segments, in the projects' order: the first share
     here, each other share in a process of its own.
 
-    The other processes are started afresh ("spawn"), not forked, so that they do not hold a
-    copy of everything this process holds: each reads the lexicon and its share of the
-    projects from a file written for it (and removed once read), a batch at a time. They
-    ignore Ctrl-C (this process ends them) and die with this process, so none outlives a
-    failed or killed build. The pools of postings share ``_SHARED_LIMIT_MB`` between them.
+    The other processes are fresh interpreters (:func:`_start_writer`), not forks, so that
+    they do not hold a copy of everything this process holds: each reads the lexicon and its
+    share of the projects from a file written for it (and removed once read), a batch at a
+    time. They ignore Ctrl-C (this process ends them) and die with this process, so none
+    outlives a failed or killed build. The pools of postings share ``_SHARED_LIMIT_MB``.
     """
-    import multiprocessing  # noqa: PLC0415
     from multiprocessing.connection import wait  # noqa: PLC0415
 
-    context = multiprocessing.get_context("spawn")
     size = -(-len(projects) // processes)
     shares = [projects[i:i + size] for i in range(0, len(projects), size)]
     limitmb = max(16, _SHARED_LIMIT_MB // max(1, len(shares)))
     folder = Path(ix.storage.folder)
-    children: list = []
+    children: list[_Writer] = []
     files: list[Path] = []
     connections: dict = {}
     done = [0] * len(shares)
@@ -571,7 +569,7 @@ def _write_segments(ix, projects: list[Project], lexicon: Lexicon, progress, pro
             message = connection.recv()
         except EOFError:
             raise IndexingError(f"a writing process ended without a segment "
-                                f"(exit code {children[number - 1].exitcode})") from None
+                                f"({children[number - 1].ending()})") from None
         if isinstance(message, int):
             done[number] = message
             return
@@ -587,14 +585,9 @@ def _write_segments(ix, projects: list[Project], lexicon: Lexicon, progress, pro
             path = folder / f".share-{random_name()}"
             files.append(path)
             _save_share(path, lexicon, share)
-            receive_end, send = context.Pipe(duplex=False)
-            child = context.Process(target=_write_segment, name=f"amif-search-writer-{number}",
-                                    args=(send, str(folder), ix.indexname, str(path), limitmb, os.getpid()),
-                                    daemon=True)
-            child.start()
-            send.close()
+            child = _start_writer(folder, ix.indexname, path, limitmb)
             children.append(child)
-            connections[receive_end] = number
+            connections[child.connection] = number
         writer = _SegmentWriter(ix, _lk=False, limitmb=limitmb)
         try:
             for count, doc in enumerate(_documents(shares[0], lexicon), start=1):
@@ -612,18 +605,78 @@ def _write_segments(ix, projects: list[Project], lexicon: Lexicon, progress, pro
                 receive(connection)
             report()
         for child in children:
-            child.join()
+            child.process.wait()
         return [segments[number] for number in range(len(shares))]
     finally:
         for child in children:
-            if child.is_alive():
-                child.terminate()
-        for child in children:
-            child.join()
+            child.end()
         for connection in connections:
             connection.close()
         for path in files:
             path.unlink(missing_ok=True)
+
+
+class _Writer:
+    """A writing process: the process, the end of the pipe it reports on, and where its
+    error output goes (read when it ends without a segment)."""
+
+    def __init__(self, process, connection, errors) -> None:
+        self.process = process
+        self.connection = connection
+        self.errors = errors
+
+    def ending(self) -> str:
+        """How the process ended, with the last line it wrote to its error output, if any."""
+        code = self.process.wait()
+        self.errors.seek(0)
+        lines = self.errors.read().decode("utf-8", "replace").strip().splitlines()
+        return f"exit code {code}" + (f": {lines[-1]}" if lines else "")
+
+    def end(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+        self.process.wait()
+        self.errors.close()
+
+
+def _start_writer(folder: Path, indexname: str, share: Path, limitmb: int) -> _Writer:
+    """Start a fresh interpreter that writes the share in the file ``share`` as a segment.
+
+    Not multiprocessing's "spawn": that imports the calling program's main script again in
+    the new process, which would run a script's top-level code a second time. The new
+    interpreter imports this very package (the folder it was loaded from comes first on its
+    path) and reports through a pipe it inherits.
+    """
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+    import tempfile  # noqa: PLC0415
+    from multiprocessing.connection import Connection  # noqa: PLC0415
+
+    package_root = str(Path(__file__).resolve().parents[2])
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); "
+            "from amif_search.index.writer import _writer_main; _writer_main(sys.argv[2:])")
+    read_end, write_end = os.pipe()
+    errors = tempfile.TemporaryFile()
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-c", code, package_root, str(write_end), str(folder), indexname, str(share),
+             str(limitmb), str(os.getpid())],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors, pass_fds=(write_end,))
+    except BaseException:
+        os.close(read_end)
+        errors.close()
+        raise
+    finally:
+        os.close(write_end)
+    return _Writer(process, Connection(read_end, writable=False), errors)
+
+
+def _writer_main(argv: list[str]) -> None:
+    """The writing process's entry point: the arguments :func:`_start_writer` gives it."""
+    from multiprocessing.connection import Connection  # noqa: PLC0415
+
+    fd, folder, indexname, share, limitmb, parent = argv
+    _write_segment(Connection(int(fd), readable=False), folder, indexname, share, int(limitmb), int(parent))
 
 
 def _save_share(path: Path, lexicon: Lexicon, projects: list[Project]) -> None:
