@@ -62,7 +62,7 @@ class Correction:
     corrected: str
 
 
-@dataclass
+@dataclass(slots=True)
 class EngineHit:
     id: str
     score: float
@@ -419,10 +419,13 @@ class Engine:
         if allowed is not None:
             docnums = docnums[np.isin(docnums, allowed.ids, assume_unique=True)]
         order = np.lexsort((docnums, -scores[docnums], -strength[docnums]))
-        page = docnums[order[offset:want]].tolist()
+        chosen = docnums[order[offset:want]]
+        page = chosen.tolist()
         ids = self._ids(page)
-        return EngineResult([EngineHit(ids[d], float(scores[d]), int(coverage[d])) for d in page], len(docnums),
-                            len(clauses), corrections, forms, unknown)
+        # A broad search pages through thousands of matches: the values leave numpy in one go.
+        hits = [EngineHit(ids[d], score, count)
+                for d, score, count in zip(page, scores[chosen].tolist(), coverage[chosen].tolist())]
+        return EngineResult(hits, len(docnums), len(clauses), corrections, forms, unknown)
 
     def _ids(self, docnums: list[int]) -> dict[int, str]:
         """The IDs of these documents. The column is read through once per searcher (a list of
