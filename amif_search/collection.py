@@ -24,7 +24,7 @@ from .text.highlight import MatchForms, make_snippet, match_spans
 from .index import store
 from .model import Project
 from .query import FieldFilter, ParsedQuery, Word, filter_for, parse_query
-from .summary import FacetValue, Facts, Summary, check_sort, facets_json, sort_order, summarise
+from .summary import FacetValue, Facts, FactsTable, Summary, check_sort, facets_json, sort_order, summarise
 from .indexing import (  # noqa: F401  (re-exported: the index's life is part of this API)
     IndexInfo, UpdateReport, Verification, build_index, rebuild_reason, resolve_index_dir, update_index,
 )
@@ -34,6 +34,11 @@ __all__ = ["Collection", "SearchResult", "ProjectList", "Hit", "Correction", "Fa
            "resolve_index_dir"]
 
 Progress = Callable[[int, int], None]
+
+
+# Matches from which a search reads the facts of the whole collection into a table (when they
+# are also a quarter of it or more): below this, adding them up one by one costs less.
+_TABLE_FROM = 1000
 
 
 @dataclass(frozen=True)
@@ -231,8 +236,8 @@ class Collection:
         engine = engine_class(store.whoosh_folder(generation), lexicon, store.whoosh_identities(manifest))
         # Swapped in together, once everything opened: a thread mid-search keeps what it had.
         (self.generation, self.manifest, self.lexicon, self.records, self.engine, self._analyzer,
-         self._glossary, self._facts) = (generation, manifest, lexicon, records, engine, SwedishAnalyzer(lexicon),
-                                         None, {})
+         self._glossary, self._facts, self._facts_table) = (generation, manifest, lexicon, records, engine,
+                                                             SwedishAnalyzer(lexicon), None, {}, None)
 
     def refresh(self) -> bool:
         """Follow the index to a newer generation (a rebuild or an update by another
@@ -414,9 +419,7 @@ class Collection:
         # Every match, ranked: the totals and facets cover them all, and a sort reorders them all.
         result = engine.search(expanded.parsed, extra_filters=filters, limit=None, offset=0,
                                expansions=expanded.extras, keep=keep)
-        facts = self._facts_of([h.id for h in result.hits])
-        summary: Summary = summarise(facts[h.id] for h in result.hits if h.id in facts)
-        ranked = sort_order(result.hits, lambda h: facts[h.id], sort)
+        summary, ranked = self._summary_and_order(result.hits, sort)
         page = ranked[offset:None if limit is None else offset + limit]
         projects = records.get_many([h.id for h in page])
         # The compounds of each project's texts as the build found them: no splitting here.
@@ -438,6 +441,24 @@ class Collection:
             interpretations=understood.interpretations + [implementer_boost(words, name)
                                                           for words, name in expanded.implementers],
         )
+
+    def _summary_and_order(self, hits: list, sort: str) -> tuple[Summary, list]:
+        """The totals and facets of every match, and the matches in the order ``sort`` names.
+
+        A search that matches a large share of the collection reads the facts of every
+        project once into a :class:`FactsTable`, and from then on every search's totals are
+        array operations; until then the facts of each match are read and added up one by one.
+        """
+        ids = [h.id for h in hits]
+        table = self._facts_table
+        if table is None and len(ids) >= _TABLE_FROM and 4 * len(ids) >= self.engine.doc_count():
+            every = self.engine.all_ids()
+            table = self._facts_table = FactsTable(self.records.facts(sorted(every)).values())
+        if table is not None and all(pid in table.row for pid in ids):
+            rows = table.rows(ids)
+            return table.summarise(rows), [hits[i] for i in table.order(rows, sort)]
+        facts = self._facts_of(ids)
+        return summarise(facts[pid] for pid in ids if pid in facts), sort_order(hits, lambda h: facts[h.id], sort)
 
     def _facts_of(self, ids: list[str]) -> dict[str, Facts]:
         """The facts of these projects; those read once are remembered (a generation never

@@ -20,13 +20,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Callable, Iterable, Sequence, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence, TypeVar
 
 from .errors import QueryError
 from .fields import FIELDS
 from .i18n import _
 
-__all__ = ["Facts", "FacetValue", "Summary", "FACETS", "SORTS", "SORT_FIELDS", "summarise", "facets_json",
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+__all__ = ["Facts", "FacetValue", "FactsTable", "Summary", "FACETS", "SORTS", "SORT_FIELDS", "summarise", "facets_json",
            "check_sort", "sort_order"]
 
 # The facets, in the registry's order: objective, implementer, start_year.
@@ -155,3 +159,78 @@ def sort_order(items: Sequence[T], facts: Callable[[T], Facts], sort: str) -> li
     value = _SORT_VALUE[key]
     # sorted() is stable, reversed too: ties keep their relevance (or source) order.
     return sorted(items, key=lambda item: value(facts(item)), reverse=reverse)  # type: ignore[arg-type,return-value]
+
+
+# The value of each facet in the facts, as summarise() tallies it.
+_FACET_VALUE: dict[str, Callable[[Facts], object]] = {
+    "objective": lambda f: f.objective,
+    "implementer": lambda f: f.implementer,
+    "start_year": lambda f: f.start.year,
+}
+
+
+def _number(value: object) -> int:
+    """A sort value as a whole number (dates by their day), so that numpy orders it."""
+    return value.toordinal() if isinstance(value, date) else int(value)  # type: ignore[call-overload]
+
+
+class FactsTable:
+    """The facts of every project of a collection as columns: the totals, facets and order of
+    thousands of matches in a few array operations instead of a loop over them.
+
+    It gives what :func:`summarise` and :func:`sort_order` give, to the cent and the tie (a
+    test compares them); a collection builds it once, when a search first matches many
+    projects, since reading every project's facts costs what reading a large match's does.
+    """
+
+    def __init__(self, facts: Iterable[Facts]) -> None:
+        import numpy as np  # noqa: PLC0415
+
+        items = list(facts)
+        self.row = {f.id: i for i, f in enumerate(items)}
+        self.cents = np.array([f.cents for f in items], dtype=np.int64)
+        self.codes: dict[str, NDArray[np.intp]] = {}
+        self.values: dict[str, list[object]] = {}
+        for name in FACETS:
+            get = _FACET_VALUE[name]
+            seen: dict[object, int] = {}
+            self.codes[name] = np.array([seen.setdefault(get(f), len(seen)) for f in items], dtype=np.intp)
+            self.values[name] = list(seen)
+        self.sort_values = {key: np.array([_number(value(f)) for f in items], dtype=np.int64)
+                            for key, value in _SORT_VALUE.items()}
+
+    def rows(self, ids: Sequence[str]) -> "NDArray[np.intp]":
+        """The rows of these projects (a numpy array); KeyError for a project not in the table."""
+        import numpy as np  # noqa: PLC0415
+
+        row = self.row
+        return np.fromiter((row[pid] for pid in ids), dtype=np.intp, count=len(ids))
+
+    def summarise(self, rows: "NDArray[np.intp]") -> Summary:
+        """What :func:`summarise` gives for the projects of ``rows``."""
+        import numpy as np  # noqa: PLC0415
+
+        cents = self.cents[rows]
+        facets = {}
+        for name in FACETS:
+            codes, values = self.codes[name][rows], self.values[name]
+            counts = np.bincount(codes, minlength=len(values))
+            sums = np.zeros(len(values), dtype=np.int64)
+            np.add.at(sums, codes, cents)
+            facets[name] = sorted((FacetValue(str(values[c]), int(counts[c]), _euros(int(sums[c])))
+                                   for c in np.flatnonzero(counts).tolist()), key=_FACET_ORDER[name])
+        return Summary(len(rows), _euros(int(cents.sum())), facets)
+
+    def order(self, rows: "NDArray[np.intp]", sort: str) -> list[int]:
+        """The positions of ``rows`` in the order ``sort`` names, as :func:`sort_order` gives
+        them (ties keep their order, reversed or not)."""
+        import numpy as np  # noqa: PLC0415
+
+        key, reverse = check_sort(sort)
+        position = np.arange(len(rows))
+        if key == "relevance":
+            ordered: list[int] = (position[::-1] if reverse else position).tolist()
+            return ordered
+        values = self.sort_values[key][rows]
+        ordered = np.lexsort((position, -values if reverse else values)).tolist()
+        return ordered

@@ -109,3 +109,45 @@ def test_facets_and_sort_keys_are_the_registrys_facetable_and_sortable_fields():
     assert set(FACETS) == {f.name for f in fields.FIELDS if f.facetable} == {"objective", "implementer", "start_year"}
     assert set(SORT_FIELDS.values()) == {f.name for f in fields.FIELDS if f.sortable} == set(FACT_OF_FIELD)
     assert check_sort("-start") == ("start", True) and check_sort("support") == ("support", False)
+
+
+# -- the table of facts a broad search adds up with arrays --------------------------------------
+
+from datetime import date  # noqa: E402
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from amif_search.summary import Facts, FactsTable, SORTS, sort_order, summarise  # noqa: E402
+
+# Few distinct values, so that facets collect several projects and sorts meet ties.
+_FACTS = st.builds(
+    Facts, id=st.just(""), objective=st.sampled_from(["6.1", "6.2", "6.10", "7"]),
+    implementer=st.sampled_from(["Åbo stad", "åbo stad", "Vasa stad", "Röda Korset"]),
+    start=st.sampled_from([date(2015, 1, 1), date(2019, 3, 1), date(2019, 12, 31)]),
+    end=st.sampled_from([date(2020, 12, 31), date(2022, 6, 30)]),
+    cents=st.integers(min_value=0, max_value=10**14))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_FACTS, min_size=1, max_size=40), st.data())
+def test_the_table_adds_up_and_orders_as_the_loop_does(facts, data):
+    facts = [Facts(f"p{i}", f.objective, f.implementer, f.start, f.end, f.cents) for i, f in enumerate(facts)]
+    table = FactsTable(facts)
+    # Any subset, in any (relevance) order.
+    chosen = data.draw(st.permutations(facts).flatmap(lambda p: st.just(p[:data.draw(st.integers(0, len(p)))])))
+    rows = table.rows([f.id for f in chosen])
+    assert table.summarise(rows) == summarise(chosen)
+    for sort in (*SORTS, *("-" + key for key in SORTS)):
+        assert [chosen[i] for i in table.order(rows, sort)] == sort_order(chosen, lambda f: f, sort), sort
+
+
+def test_a_broad_search_adds_up_with_the_table_as_a_narrow_one_does_without(collection, monkeypatch):
+    import amif_search.collection as C
+
+    narrow = collection.search("kommun", sort="-support").to_json()
+    assert collection._facts_table is None          # 12 projects: under the table's threshold
+    monkeypatch.setattr(C, "_TABLE_FROM", 1)
+    broad = collection.search("kommun", sort="-support").to_json()
+    assert collection._facts_table is not None
+    assert broad == narrow and narrow["total"] > 1
+    collection._facts_table = None
