@@ -454,9 +454,13 @@ class Collection:
         if table is None and len(ids) >= _TABLE_FROM and 4 * len(ids) >= self.engine.doc_count():
             every = self.engine.all_ids()
             table = self._facts_table = FactsTable(self.records.facts(sorted(every)).values())
-        if table is not None and all(pid in table.row for pid in ids):
-            rows = table.rows(ids)
-            return table.summarise(rows), [hits[i] for i in table.order(rows, sort)]
+        if table is not None:
+            try:
+                rows = table.rows(ids)
+            except KeyError:  # pragma: no cover - a table is of its own generation, as the hits are
+                pass
+            else:
+                return table.summarise(rows), [hits[i] for i in table.order(rows, sort)]
         facts = self._facts_of(ids)
         return summarise(facts[pid] for pid in ids if pid in facts), sort_order(hits, lambda h: facts[h.id], sort)
 
