@@ -864,15 +864,16 @@ def write_generation(
     """Write a complete new generation and make it live. The caller holds the build lock."""
     generation = begin_generation(index_dir)
     try:
-        write_records(generation / RECORDS, projects, lexicon)
-        # The writing processes find the words of titles and descriptions split; the pieces
-        # tried on the way need not be in each of them.
-        lexicon.compounds.forget_pieces()
         write_lexicon(generation / LEXICON, lexicon)
         if glossary is not None:   # the glossary as JSON, as the build saw it
             glossary_path(generation).write_text(glossary, encoding="utf-8")
         (generation / WHOOSH_DIR).mkdir()
         write_whoosh(generation / WHOOSH_DIR, projects, lexicon)
+        # The records (with each text's compounds split) last: the splitter's memory grows
+        # with every word it splits, and grows here once the other writing process has ended
+        # rather than while it runs beside this one. The writers split with their own.
+        write_records(generation / RECORDS, projects, lexicon)
+        lexicon.compounds.forget()
         manifest = publish_generation(index_dir, generation, sources,
                                       {p.id: p.content_hash() for p in projects}, extra)
     except BaseException:

@@ -76,8 +76,10 @@ class CompoundSplitter:
         self._known: BoundedCache[str, bool] = BoundedCache(_PIECE_CACHE)
         self._known_roots: BoundedCache[str, bool] = BoundedCache(_PIECE_CACHE)
 
-    def forget_pieces(self) -> None:
-        """Forget what was worked out of the pieces of words, keeping each word's split."""
+    def forget(self) -> None:
+        """Forget every split worked out so far, and what was learnt of the pieces on the way."""
+        self._cache.clear()
+        self._member_cache.clear()
         self._split_memo.clear()
         self._known.clear()
         self._known_roots.clear()
