@@ -347,11 +347,7 @@ class SwedishAnalyzer:
             known = words.get(token.text)
             if known is None:
                 known = words[token.text] = self.analyse_word(token.text)
-            token.norm, token.stem, token.root, token.fold = known.norm, known.stem, known.root, known.fold
-            if known.parts:
-                start = token.start
-                token.parts = [Part(p.text, start + p.start, start + p.end, p.stem, p.root, p.fold)
-                               for p in known.parts]
+            _take_analysis(token, known)
         return tokens
 
     def _with_splits(self, text: str, splits: Mapping[str, list[list[int]]]) -> list[Token]:
@@ -364,12 +360,17 @@ class SwedishAnalyzer:
             known = memory.get(key)
             if known is None:
                 known = memory[key] = self._analyse_split(token.text, spans)
-            token.norm, token.stem, token.root, token.fold = known.norm, known.stem, known.root, known.fold
-            if known.parts:
-                start = token.start
-                token.parts = [Part(p.text, start + p.start, start + p.end, p.stem, p.root, p.fold)
-                               for p in known.parts]
+            _take_analysis(token, known)
         return tokens
+
+
+def _take_analysis(token: Token, known: Token) -> None:
+    """Give ``token`` the forms and members of the same word analysed before (``known``), the
+    members' offsets moved to where this token stands."""
+    token.norm, token.stem, token.root, token.fold = known.norm, known.stem, known.root, known.fold
+    if known.parts:
+        start = token.start
+        token.parts = [Part(p.text, start + p.start, start + p.end, p.stem, p.root, p.fold) for p in known.parts]
 
 
 def _given_parts(tokens: Iterable[Token], spans: tuple[tuple[int, int], ...]) -> Iterator[Token]:
