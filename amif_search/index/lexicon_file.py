@@ -206,18 +206,17 @@ class StoredLexicon(Lexicon):
         self._roots = _StoredSet(reader, "roots", "root")
         self._total = total or 1
         self._compounds = None
-        self._joined: str | None = None
         self._words: list[str] | None = None
-        self._joined_words = None
+        self._joined_words: str | None = None
         self._initials: dict[str, list[tuple[str, int]]] = {}
 
     def joined(self) -> str:
-        text = self._joined
+        text = self._joined_words
         if text is None:
             row = self._reader.one("SELECT value FROM meta WHERE key = 'joined'")
             if row is None or not isinstance(row[0], str):
                 raise self._reader.error()
-            text = self._joined = row[0]
+            text = self._joined_words = row[0]
         return text
 
     def words(self) -> list[str]:

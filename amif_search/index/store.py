@@ -873,7 +873,6 @@ def write_generation(
         # with every word it splits, and grows here once the other writing process has ended
         # rather than while it runs beside this one. The writers split with their own.
         write_records(generation / RECORDS, projects, lexicon)
-        lexicon.compounds.forget()
         manifest = publish_generation(index_dir, generation, sources,
                                       {p.id: p.content_hash() for p in projects}, extra)
     except BaseException:

@@ -446,15 +446,18 @@ def _documents(projects, lexicon: Lexicon):
     the stems) grows with every new word, so it is started afresh every ``_RENEW_EVERY``
     documents: the memory of a build stays bounded however many projects it writes.
     """
-    analyzer = SwedishAnalyzer(Lexicon(lexicon.counts, lexicon.stems, lexicon.roots))
+    def fresh() -> SwedishAnalyzer:
+        # A lexicon of the same words, whose splitter remembers nothing yet (the caller's
+        # keeps nothing from the build either).
+        return SwedishAnalyzer(Lexicon(lexicon.counts, lexicon.stems, lexicon.roots))
+
+    analyzer = fresh()
     forms = WordForms(analyzer)
     for number, project in enumerate(projects):
         if number and number % _RENEW_EVERY == 0:
             stem.cache_clear()
             derivation_root.cache_clear()
-            # A lexicon of the same words, whose splitter remembers nothing yet (the
-            # caller's keeps nothing from the build either).
-            analyzer = forms.analyzer = SwedishAnalyzer(Lexicon(lexicon.counts, lexicon.stems, lexicon.roots))
+            analyzer = forms.analyzer = fresh()
         yield document(project, analyzer, forms)
 
 

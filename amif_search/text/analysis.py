@@ -122,8 +122,12 @@ class Lexicon:
 
     def joined(self) -> str:
         """Every word in lexicon order, each followed by a newline, after a first newline:
-        what :meth:`CompoundSplitter.compounds_with` scans for the words containing a piece."""
-        return "\n" + "".join(word + "\n" for word in self.counts)
+        what :meth:`CompoundSplitter.compounds_with` scans for the words containing a piece
+        (made on first use, then kept)."""
+        text = self._joined_words
+        if text is None:
+            text = self._joined_words = "\n" + "".join(word + "\n" for word in self.counts)
+        return text
 
     def containing(self, piece: str) -> Iterator[str]:
         """The words that contain ``piece`` (which has no newline), in lexicon order, found
@@ -131,9 +135,7 @@ class Lexicon:
         if not piece:
             yield from self.counts
             return
-        text = self._joined_words
-        if text is None:
-            text = self._joined_words = self.joined()
+        text = self.joined()
         position = text.find(piece)
         while position != -1:
             # The word around the match: from the newline before it to the one after.

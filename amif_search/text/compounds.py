@@ -70,19 +70,10 @@ class CompoundSplitter:
         self._split_memo: BoundedCache[tuple[str, int], object] = BoundedCache(500_000)
         self._member_cache: BoundedCache[str, list[str]] = BoundedCache(100_000)
         self._lexicon = lexicon
-        self._joined: str | None = None
         # known() and known_root() of the pieces tried by the splitter: the same prefixes
         # and heads recur across thousands of words.
         self._known: BoundedCache[str, bool] = BoundedCache(_PIECE_CACHE)
         self._known_roots: BoundedCache[str, bool] = BoundedCache(_PIECE_CACHE)
-
-    def forget(self) -> None:
-        """Forget every split worked out so far, and what was learnt of the pieces on the way."""
-        self._cache.clear()
-        self._member_cache.clear()
-        self._split_memo.clear()
-        self._known.clear()
-        self._known_roots.clear()
 
     def _is_known(self, piece: str) -> bool:
         """known(), remembered."""
@@ -136,9 +127,7 @@ class CompoundSplitter:
         if stemmed in word:
             yield from self._lexicon.containing(stemmed)
             return
-        text = self._joined
-        if text is None:
-            text = self._joined = self._lexicon.joined()
+        text = self._lexicon.joined()
         found: dict[int, str] = {}
         for piece, at_start in ((stemmed, False), ("\n" + word, True)):
             position = text.find(piece)
