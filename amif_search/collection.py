@@ -14,7 +14,7 @@ import warnings
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable, Mapping, Sequence
 
 from .text.analysis import SwedishAnalyzer
 from .errors import AmifSearchError, IndexNotFoundError, IndexStateError, NotFoundError, QueryError
@@ -375,7 +375,7 @@ class Collection:
         if not filters:
             return everything
         result = self.engine.search(ParsedQuery(""), extra_filters=filters, limit=None)
-        wanted = {h.id for h in result.hits}
+        wanted = set(result.ids())
         return [p for p in everything if p.id in wanted]
 
     def search(self, query: str, *, limit: int | None = 10, offset: int = 0,
@@ -419,8 +419,8 @@ class Collection:
         # Every match, ranked: the totals and facets cover them all, and a sort reorders them all.
         result = engine.search(expanded.parsed, extra_filters=filters, limit=None, offset=0,
                                expansions=expanded.extras, keep=keep)
-        summary, ranked = self._summary_and_order(result.hits, sort)
-        page = ranked[offset:None if limit is None else offset + limit]
+        summary, ranked = self._summary_and_order(result, sort)
+        page = result.hits_at(ranked[offset:None if limit is None else offset + limit])
         projects = records.get_many([h.id for h in page])
         # The compounds of each project's texts as the build found them: no splitting here.
         splits = records.splits([h.id for h in page]) if result.forms else {}
@@ -442,27 +442,39 @@ class Collection:
                                                           for words, name in expanded.implementers],
         )
 
-    def _summary_and_order(self, hits: list, sort: str) -> tuple[Summary, list]:
-        """The totals and facets of every match, and the matches in the order ``sort`` names.
+    def _summary_and_order(self, result, sort: str) -> tuple[Summary, Sequence[int]]:
+        """The totals and facets of every match of ``result`` (an engine's result), and the
+        positions of its matches in the order ``sort`` names.
 
         A search that matches a large share of the collection reads the facts of every
-        project once into a :class:`FactsTable`, and from then on every search's totals are
-        array operations; until then the facts of each match are read and added up one by one.
+        project once into a :class:`FactsTable`, with each document's row beside it, and from
+        then on every search's totals are array operations on document numbers; until then
+        the facts of each match are read and added up one by one.
         """
-        ids = [h.id for h in hits]
         table = self._facts_table
-        if table is None and len(ids) >= _TABLE_FROM and 4 * len(ids) >= self.engine.doc_count():
-            every = self.engine.all_ids()
-            table = self._facts_table = FactsTable(self.records.facts(sorted(every)).values())
+        if table is None and len(result) >= _TABLE_FROM and 4 * len(result) >= self.engine.doc_count():
+            table = self._facts_table = self._read_facts_table(result.id_column)
         if table is not None:
             try:
-                rows = table.rows(ids)
-            except KeyError:  # pragma: no cover - a table is of its own generation, as the hits are
+                rows = table.rows_of_docs(result.docnums)
+            except (KeyError, IndexError):  # pragma: no cover - a table is of its own generation, as the matches are
                 pass
             else:
-                return table.summarise(rows), [hits[i] for i in table.order(rows, sort)]
+                return table.summarise(rows), table.order(rows, sort)
+        ids = result.ids()
         facts = self._facts_of(ids)
-        return summarise(facts[pid] for pid in ids if pid in facts), sort_order(hits, lambda h: facts[h.id], sort)
+        positions = range(len(ids))
+        return (summarise(facts[pid] for pid in ids if pid in facts),
+                sort_order(positions, lambda i: facts[ids[i]], sort))
+
+    def _read_facts_table(self, id_column: Sequence[str]) -> FactsTable:
+        """Every live project's facts, with the row of each document number (of
+        ``id_column``, the engine's IDs by number)."""
+        docnums = self.engine.live_docnums().tolist()
+        every = sorted({id_column[d] for d in docnums})
+        table = FactsTable(self.records.facts(every).values())
+        table.number_documents({d: id_column[d] for d in docnums}, len(id_column))
+        return table
 
     def _facts_of(self, ids: list[str]) -> dict[str, Facts]:
         """The facts of these projects; those read once are remembered (a generation never

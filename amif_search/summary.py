@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence, TypeVar
 
 from .errors import QueryError
 from .fields import FIELDS
@@ -198,6 +198,7 @@ class FactsTable:
             self.values[name] = list(seen)
         self.sort_values = {key: np.array([_number(value(f)) for f in items], dtype=np.int64)
                             for key, value in _SORT_VALUE.items()}
+        self._doc_rows = np.zeros(0, dtype=np.intp)
 
     def rows(self, ids: Sequence[str]) -> "NDArray[np.intp]":
         """The rows of these projects (a numpy array); KeyError for a project not in the table."""
@@ -205,6 +206,23 @@ class FactsTable:
 
         row = self.row
         return np.fromiter((row[pid] for pid in ids), dtype=np.intp, count=len(ids))
+
+    def number_documents(self, ids: Mapping[int, str], size: int) -> None:
+        """Remember each document's row by its number (``ids``: number → project ID, of
+        ``size`` numbers in all), for :meth:`rows_of_docs`."""
+        import numpy as np  # noqa: PLC0415
+
+        row = self.row
+        self._doc_rows = np.full(size, -1, dtype=np.intp)
+        for docnum, pid in ids.items():
+            self._doc_rows[docnum] = row.get(pid, -1)
+
+    def rows_of_docs(self, docnums: "NDArray[np.int64]") -> "NDArray[np.intp]":
+        """The rows of the projects of these document numbers (see :meth:`number_documents`)."""
+        rows: NDArray[np.intp] = self._doc_rows[docnums]
+        if len(rows) and rows.min() < 0:
+            raise KeyError("a document without a row in the table")
+        return rows
 
     def summarise(self, rows: "NDArray[np.intp]") -> Summary:
         """What :func:`summarise` gives for the projects of ``rows``."""
@@ -221,7 +239,7 @@ class FactsTable:
                                    for c in np.flatnonzero(counts).tolist()), key=_FACET_ORDER[name])
         return Summary(len(rows), _euros(int(cents.sum())), facets)
 
-    def order(self, rows: "NDArray[np.intp]", sort: str) -> list[int]:
+    def order(self, rows: "NDArray[np.intp]", sort: str) -> "NDArray[np.intp]":
         """The positions of ``rows`` in the order ``sort`` names, as :func:`sort_order` gives
         them (ties keep their order, reversed or not)."""
         import numpy as np  # noqa: PLC0415
@@ -229,8 +247,7 @@ class FactsTable:
         key, reverse = check_sort(sort)
         position = np.arange(len(rows))
         if key == "relevance":
-            ordered: list[int] = (position[::-1] if reverse else position).tolist()
-            return ordered
+            return position[::-1] if reverse else position
         values = self.sort_values[key][rows]
-        ordered = np.lexsort((position, -values if reverse else values)).tolist()
+        ordered: NDArray[np.intp] = np.lexsort((position, -values if reverse else values))
         return ordered

@@ -117,6 +117,8 @@ from datetime import date  # noqa: E402
 
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
+import numpy as np  # noqa: E402
+
 from amif_search.summary import Facts, FactsTable, SORTS, sort_order, summarise  # noqa: E402
 
 # Few distinct values, so that facets collect several projects and sorts meet ties.
@@ -139,6 +141,15 @@ def test_the_table_adds_up_and_orders_as_the_loop_does(facts, data):
     assert table.summarise(rows) == summarise(chosen)
     for sort in (*SORTS, *("-" + key for key in SORTS)):
         assert [chosen[i] for i in table.order(rows, sort)] == sort_order(chosen, lambda f: f, sort), sort
+    # By document numbers, in any order, with numbers of deleted documents between them.
+    numbers = data.draw(st.permutations(range(len(facts) + 3)))[:len(facts)]
+    number_of = {f.id: n for f, n in zip(facts, numbers)}
+    table.number_documents({n: pid for pid, n in number_of.items()}, len(facts) + 3)
+    by_number = table.rows_of_docs(np.array([number_of[f.id] for f in chosen], dtype=np.int64))
+    assert by_number.tolist() == rows.tolist()
+    deleted = next(n for n in range(len(facts) + 3) if n not in numbers)
+    with pytest.raises(KeyError):
+        table.rows_of_docs(np.array([deleted], dtype=np.int64))
 
 
 def test_a_broad_search_adds_up_with_the_table_as_a_narrow_one_does_without(collection, monkeypatch):
@@ -151,3 +162,27 @@ def test_a_broad_search_adds_up_with_the_table_as_a_narrow_one_does_without(coll
     assert collection._facts_table is not None
     assert broad == narrow and narrow["total"] > 1
     collection._facts_table = None
+
+
+def test_the_table_of_an_updated_index_skips_its_deleted_documents(tmp_path, source_path, monkeypatch):
+    """An update leaves the changed project's old document deleted beside its new one: the
+    table numbers the live one, and totals, facets and sorts agree with the loop's."""
+    import shutil
+
+    import amif_search.collection as C
+    from amif_search.collection import build_index, open_collection, update_index
+
+    page = tmp_path / "page.sv.txt"
+    shutil.copy(source_path, page)
+    build_index([page], tmp_path / "index")
+    page.write_text(page.read_text(encoding="utf-8").replace("tortyr", "tortyr och krigets trauma", 1),
+                    encoding="utf-8")
+    assert update_index([page], tmp_path / "index").changed
+    with open_collection(tmp_path / "index", build=False) as collection:
+        assert collection.engine._searcher().reader().has_deletions()
+        narrow = {sort: collection.search("trauma OR kommun", sort=sort).to_json() for sort in ("-support", "start")}
+        assert collection._facts_table is None
+        monkeypatch.setattr(C, "_TABLE_FROM", 1)
+        broad = {sort: collection.search("trauma OR kommun", sort=sort).to_json() for sort in ("-support", "start")}
+        assert collection._facts_table is not None
+        assert broad == narrow and narrow["start"]["total"] > 1

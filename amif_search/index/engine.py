@@ -15,7 +15,7 @@ Whoosh's postings, not to a Whoosh query walked document by document.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -71,12 +71,39 @@ class EngineHit:
 
 @dataclass
 class EngineResult:
-    hits: list[EngineHit]
+    """The matches of a search, ranked, as arrays: a document number, score and coverage a
+    match. A broad search has thousands, and the totals, facets and sorts need only their
+    numbers, so a match becomes a :class:`EngineHit` (with its ID) only when it is asked for."""
+
+    docnums: np.ndarray
+    scores: np.ndarray
+    coverage: np.ndarray
     total: int
     clauses: int
     corrections: list[Correction]
     forms: MatchForms
     unknown: list[str] = field(default_factory=list)   # the user's words that matched nothing
+    id_column: Sequence[str] = ()   # each document's ID by its number
+
+    def __len__(self) -> int:
+        return len(self.docnums)
+
+    def ids(self) -> list[str]:
+        """The IDs of the matches, in rank order."""
+        column = self.id_column
+        return [column[d] for d in self.docnums.tolist()]
+
+    def hits_at(self, positions) -> list[EngineHit]:
+        """The matches at these positions of the ranking (a list or an array)."""
+        at = np.asarray(positions, dtype=np.intp)
+        column = self.id_column
+        return [EngineHit(column[d], score, count) for d, score, count in
+                zip(self.docnums[at].tolist(), self.scores[at].tolist(), self.coverage[at].tolist())]
+
+    @property
+    def hits(self) -> list[EngineHit]:
+        """Every match as a hit, in rank order."""
+        return self.hits_at(np.arange(len(self.docnums)))
 
 
 class Engine:
@@ -366,10 +393,10 @@ class Engine:
         allowed = evaluation.run(P.All(required + [P.Without(q) for q in excluded])) \
             if required or excluded else None
         if not clauses:
-            docnums = (allowed if allowed is not None else evaluation.every()).ids.tolist()
-            ids = self._ids(docnums[offset:want])
-            hits = [EngineHit(ids[d], 0.0, 0) for d in docnums[offset:want]]
-            return EngineResult(hits, len(docnums), 0, corrections, forms)
+            every = (allowed if allowed is not None else evaluation.every()).ids
+            chosen = every[offset:want]
+            return EngineResult(chosen, np.zeros(len(chosen)), np.zeros(len(chosen), dtype=np.int64), len(every), 0,
+                                corrections, forms, id_column=self._id_column())
         unknown: list[str] = []
 
         # Every document matching a clause, with its summed score (added clause by clause,
@@ -420,22 +447,22 @@ class Engine:
             docnums = docnums[np.isin(docnums, allowed.ids, assume_unique=True)]
         order = np.lexsort((docnums, -scores[docnums], -strength[docnums]))
         chosen = docnums[order[offset:want]]
-        page = chosen.tolist()
-        ids = self._ids(page)
-        # A broad search pages through thousands of matches: the values leave numpy in one go.
-        hits = [EngineHit(ids[d], score, count)
-                for d, score, count in zip(page, scores[chosen].tolist(), coverage[chosen].tolist())]
-        return EngineResult(hits, len(docnums), len(clauses), corrections, forms, unknown)
+        return EngineResult(chosen, scores[chosen], coverage[chosen], len(docnums), len(clauses), corrections,
+                            forms, unknown, id_column=self._id_column())
 
-    def _ids(self, docnums: list[int]) -> dict[int, str]:
-        """The IDs of these documents. The column is read through once per searcher (a list of
-        strings, some MB at 100 000 projects): the totals need the IDs of every match, and
-        reading a thousand of them one by one costs what reading them all does."""
+    def _id_column(self) -> list[str]:
+        """Each document's ID by its number, deleted ones too. The column is read through
+        once per searcher (a list of strings, some MB at 100 000 projects): reading a
+        thousand IDs one by one costs what reading them all does."""
         every = getattr(self._local, "every_id", None)
         if every is None:
             column = self._searcher().reader().column_reader(F.field_named("id").index_name)
             every = self._local.every_id = [_text(value) for value in column]
-        return {d: every[d] for d in docnums}
+        return every
+
+    def live_docnums(self):
+        """The numbers of the live (not deleted) documents, ascending."""
+        return self._evaluation().every().ids
 
     def all_ids(self) -> set[str]:
         """The IDs of every live (not deleted) document."""
