@@ -204,13 +204,18 @@ class WordTokenizer:
     """Words (runs of letters and digits) with their offsets; 'ANM:s' gives 'ANM'."""
 
     def __call__(self, text: str) -> Iterator[Token]:
-        pos = 0
+        for pos, (word, start, end) in enumerate(self.spans(text)):
+            yield Token(word, start, end, pos)
+
+    def spans(self, text: str) -> Iterator[tuple[str, int, int]]:
+        """Each word with its start and end offsets, as :meth:`__call__` gives them, without
+        building the tokens."""
         for match in _WORD.finditer(text):
             start = match.start()
-            if match.group(0) == "s" and start > 0 and text[start - 1] == ":":
+            word = match.group(0)
+            if word == "s" and start > 0 and text[start - 1] == ":":
                 continue
-            yield Token(match.group(0), start, match.end(), pos)
-            pos += 1
+            yield word, start, match.end()
 
     def words(self, text: str) -> list[str]:
         """The text of each token, in order, without building the tokens (for indexing)."""
@@ -341,29 +346,38 @@ class SwedishAnalyzer:
         """The tokens of ``text``; with ``splits`` (a lower-case word -> its members' spans,
         for every compound of the text, as :func:`compound_splits` gives), no word is split
         here: the text's compounds are those of ``splits``."""
-        if splits is not None:
-            return self._with_splits(text, splits)
-        words = self._words
-        tokens = list(self.tokenizer(unicodedata.normalize("NFC", text)))
-        for token in tokens:
-            known = words.get(token.text)
-            if known is None:
-                known = words[token.text] = self.analyse_word(token.text)
+        tokens = []
+        for pos, (word, start, end, known) in enumerate(self.analysed_words(text, splits)):
+            token = Token(word, start, end, pos)
             _take_analysis(token, known)
+            tokens.append(token)
         return tokens
 
-    def _with_splits(self, text: str, splits: Mapping[str, list[list[int]]]) -> list[Token]:
+    def analysed_words(self, text: str, splits: Mapping[str, list[list[int]]] | None = None
+                       ) -> Iterator[tuple[str, int, int, Token]]:
+        """Each word of ``text`` with its offsets and its analysis (``splits`` as for
+        :meth:`__call__`). The analysis is the one remembered for the word, at offset 0 (its
+        members' offsets are within the word): it is shared, never to be changed, and
+        reading it builds nothing, which is what finding a query's words in a page of
+        texts wants."""
+        text = unicodedata.normalize("NFC", text)
+        if splits is None:
+            words = self._words
+            for word, start, end in self.tokenizer.spans(text):
+                known = words.get(word)
+                if known is None:
+                    known = words[word] = self.analyse_word(word)
+                yield word, start, end, known
+            return
         memory = self._split_words
-        tokens = list(self.tokenizer(unicodedata.normalize("NFC", text)))
-        for token in tokens:
-            given = splits.get(token.text.lower())
+        for word, start, end in self.tokenizer.spans(text):
+            given = splits.get(word.lower())
             spans = tuple((s, e) for s, e in given) if given else ()
-            key = (token.text, spans)
+            key = (word, spans)
             known = memory.get(key)
             if known is None:
-                known = memory[key] = self._analyse_split(token.text, spans)
-            _take_analysis(token, known)
-        return tokens
+                known = memory[key] = self._analyse_split(word, spans)
+            yield word, start, end, known
 
 
 def _take_analysis(token: Token, known: Token) -> None:

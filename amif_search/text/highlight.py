@@ -41,7 +41,7 @@ class MatchForms:
 
     def matches(self, stem: str, root: str, folded: str) -> bool:
         return (stem in self.stems or root in self.roots or folded in self.folds
-                or any(stem.startswith(p) for p in self.prefixes))
+                or bool(self.prefixes) and any(stem.startswith(p) for p in self.prefixes))
 
 
 def match_spans(text: str, analyzer: SwedishAnalyzer, forms: MatchForms,
@@ -52,13 +52,17 @@ def match_spans(text: str, analyzer: SwedishAnalyzer, forms: MatchForms,
     spans: list[tuple[int, int]] = []
     if not forms:
         return spans
-    for token in analyzer(text, splits):
-        if forms.matches(token.stem, token.root, token.fold):
-            spans.append((token.start, token.end))
-            continue
-        for part in token.parts:
-            if forms.matches(part.stem, part.root, part.fold):
-                spans.append((part.start, part.end))
+    # What each word (its remembered analysis) matched, worked out once: words recur.
+    found: dict[str, tuple[tuple[int, int], ...]] = {}
+    for word, start, end, known in analyzer.analysed_words(text, splits):
+        matched = found.get(word)
+        if matched is None:
+            if forms.matches(known.stem, known.root, known.fold):
+                matched = ((0, end - start),)
+            else:
+                matched = tuple((p.start, p.end) for p in known.parts if forms.matches(p.stem, p.root, p.fold))
+            found[word] = matched
+        spans.extend((start + s, start + e) for s, e in matched)
     return spans
 
 
