@@ -182,3 +182,15 @@ def test_the_postings_memory_stays_within_its_bound_and_changes_no_answer(monkey
         assert got == expected
         assert 0 < segments._cached_bytes <= 400
         assert segments._cached_bytes == sum(size for _value, size in segments._postings.values())
+
+
+def test_a_scored_term_is_remembered_for_the_next_search_and_cannot_be_changed(monkeypatch, collection):
+    queries = ["trauma barn", "flyktingar kommun", '"barn och unga"', "psykisk hälsa"]
+    segments = P.Segments(collection.engine._searcher())
+    monkeypatch.setattr(collection.engine._local, "segments", segments)
+    cold = [collection.search(q, limit=None).to_json() for q in queries]
+    first = segments.scored(("desc", "barn", 1.0), P.Evaluation(segments)._score_term)
+    assert len(first) and P.Evaluation(segments).term("desc", "barn", 1.0) is first
+    with pytest.raises(ValueError):
+        first.scores[0] = 0.0
+    assert [collection.search(q, limit=None).to_json() for q in queries] == cold

@@ -199,6 +199,20 @@ class Segments:
             self._remember(key, found, sum(a.nbytes for a in found))
         return found
 
+    def scored(self, key: tuple[str, str, float], score) -> Matches:
+        """A term's matches, scored (``key``: field, text and boost), remembered beside the
+        postings they are scored from: a query's words recur in the next query, and a word's
+        forms, members and thesaurus neighbours make each query read hundreds of terms. They
+        are shared, so their arrays are read-only. ``score(*key)`` scores one not remembered."""
+        found = self._recall(("scored", *key))
+        if found is None:
+            found = score(*key)
+            if len(found):
+                found.ids.flags.writeable = False
+                found.scores.flags.writeable = False
+            self._remember(("scored", *key), found, found.ids.nbytes + found.scores.nbytes + 64)
+        return found
+
     def live(self, leaf: int) -> np.ndarray | None:
         """A segment's live documents as a mask by document number, or None when it has no
         deleted ones (an updated index keeps them until segments merge)."""
@@ -358,8 +372,11 @@ class Evaluation:
     def term(self, fieldname: str, text: str, boost: float = 1.0) -> Matches:
         key = (fieldname, text, boost)
         scores = self._terms.get(key)
-        if scores is not None:
-            return scores
+        if scores is None:
+            scores = self._terms[key] = self.segments.scored(key, self._score_term)
+        return scores
+
+    def _score_term(self, fieldname: str, text: str, boost: float) -> Matches:
         segments = self.segments
         scores = EMPTY
         if segments.doc_frequency(fieldname, text):
@@ -381,7 +398,6 @@ class Evaluation:
                 score_parts.append(factor * tf / (tf + table[lengths[leaf][ids]]))
             if ids_parts:
                 scores = Matches(_joined(ids_parts), _joined(score_parts))
-        self._terms[key] = scores
         return scores
 
     def prefix(self, fieldname: str, prefix: str, boost: float) -> Matches:
