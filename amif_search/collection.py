@@ -233,11 +233,13 @@ class Collection:
             store.check_files(generation, manifest, rehash=self._rehash)
         lexicon = store.open_lexicon(generation)
         records = store.open_records(generation)
-        engine = engine_class(store.whoosh_folder(generation), lexicon, store.whoosh_identities(manifest))
+        kept = _Kept(records.documents)
+        engine = engine_class(store.whoosh_folder(generation), lexicon, store.whoosh_identities(manifest),
+                              document_ids=lambda: None if kept() is None else kept().document_ids)
         # Swapped in together, once everything opened: a thread mid-search keeps what it had.
         (self.generation, self.manifest, self.lexicon, self.records, self.engine, self._analyzer,
-         self._glossary, self._facts, self._facts_table) = (generation, manifest, lexicon, records, engine,
-                                                             SwedishAnalyzer(lexicon), None, {}, None)
+         self._glossary, self._facts, self._kept_table, self._facts_table) = (
+            generation, manifest, lexicon, records, engine, SwedishAnalyzer(lexicon), None, {}, kept, None)
 
     def refresh(self) -> bool:
         """Follow the index to a newer generation (a rebuild or an update by another
@@ -451,7 +453,7 @@ class Collection:
         then on every search's totals are array operations on document numbers; until then
         the facts of each match are read and added up one by one.
         """
-        table = self._facts_table
+        table = self._kept_table() or self._facts_table
         if table is None and len(result) >= _TABLE_FROM and 4 * len(result) >= self.engine.doc_count():
             table = self._facts_table = self._read_facts_table(result.id_column)
         if table is not None:
@@ -513,6 +515,19 @@ class Collection:
         snippet = make_snippet(project.description, spans)
         title_spans = match_spans(project.title, self._analyzer, forms, splits)
         return Hit(project, engine_hit.score, engine_hit.coverage, snippet.text, snippet.spans, title_spans)
+
+
+class _Kept:
+    """What ``read()`` gives, read on first use and kept (the facts table a build kept)."""
+
+    def __init__(self, read: Callable[[], FactsTable | None]) -> None:
+        self._read = read
+        self._value: list[FactsTable | None] = []
+
+    def __call__(self) -> FactsTable | None:
+        if not self._value:
+            self._value.append(self._read())
+        return self._value[0]
 
 
 def concepts_in_text(glossary, text: str):

@@ -254,6 +254,7 @@ def update_index(sources: Iterable[str | Path] | None = None, index_dir: str | P
             update_whoosh(store.whoosh_folder(generation), [p.id for p in changed] + removed, changed + added, lexicon,
                           progress=(lambda n: progress(n, total)) if progress else None)
             store.change_records(generation, removed, changed, added, lexicon)
+            store.write_documents(generation, projects)
             store.save_lexicon(generation, lexicon)
             store.publish_generation(location, generation, infos, {p.id: p.content_hash() for p in projects},
                                      manifest.extra)

@@ -179,8 +179,10 @@ class FactsTable:
     thousands of matches in a few array operations instead of a loop over them.
 
     It gives what :func:`summarise` and :func:`sort_order` give, to the cent and the tie (a
-    test compares them); a collection builds it once, when a search first matches many
-    projects, since reading every project's facts costs what reading a large match's does.
+    test compares them). A build keeps the table of its index, rows by document number
+    (:meth:`columns`), so that opening it reads a few arrays (:meth:`from_columns`); for an
+    index without one, a collection builds it when a search first matches many projects,
+    since reading every project's facts costs what reading a large match's does.
     """
 
     def __init__(self, facts: Iterable[Facts]) -> None:
@@ -199,6 +201,73 @@ class FactsTable:
         self.sort_values = {key: np.array([_number(value(f)) for f in items], dtype=np.int64)
                             for key, value in _SORT_VALUE.items()}
         self._doc_rows = np.zeros(0, dtype=np.intp)
+        self.document_ids: list[str | None] = []
+
+    def columns(self) -> dict[str, bytes]:
+        """The table as named byte strings, to be kept with the index: each array's bytes
+        (little-endian), the facets' values and each document's ID (None for a deleted one,
+        see :meth:`number_documents`) as JSON."""
+        import json  # noqa: PLC0415
+
+        import numpy as np  # noqa: PLC0415
+
+        def raw(array) -> bytes:
+            return np.ascontiguousarray(array, dtype="<i8").tobytes()
+
+        found = {"ids": json.dumps(self.document_ids, ensure_ascii=False).encode("utf-8"),
+                 "rows": raw(self._doc_rows), "cents": raw(self.cents)}
+        for name in FACETS:
+            found["facet." + name] = raw(self.codes[name])
+            found["values." + name] = json.dumps(self.values[name], ensure_ascii=False).encode("utf-8")
+        for key in _SORT_VALUE:
+            found["sort." + key] = raw(self.sort_values[key])
+        return found
+
+    @classmethod
+    def from_columns(cls, found: Mapping[str, bytes]) -> "FactsTable":
+        """The table of :meth:`columns`; ValueError names the column that does not fit."""
+        import json  # noqa: PLC0415
+
+        import numpy as np  # noqa: PLC0415
+
+        def array(name: str, size: int | None, below: int | None = None):
+            value = found.get(name)
+            if not isinstance(value, bytes) or len(value) % 8:
+                raise ValueError(f"column {name}")
+            numbers = np.frombuffer(value, dtype="<i8").astype(np.intp if below is not None else np.int64)
+            if size is not None and len(numbers) != size or below is not None and len(numbers) and (
+                    numbers.min() < -1 or numbers.max() >= below):
+                raise ValueError(f"column {name}")
+            return numbers
+
+        def listed(name: str) -> list:
+            try:
+                value = json.loads(found[name].decode("utf-8"))
+            except (KeyError, UnicodeDecodeError, ValueError):
+                raise ValueError(f"column {name}") from None
+            if not isinstance(value, list):
+                raise ValueError(f"column {name}")
+            return value
+
+        table = cls.__new__(cls)
+        ids = listed("ids")
+        if not all(i is None or isinstance(i, str) for i in ids):
+            raise ValueError("column ids")
+        table.cents = array("cents", None)
+        size = len(table.cents)
+        table.codes, table.values = {}, {}
+        for name in FACETS:
+            table.values[name] = listed("values." + name)
+            table.codes[name] = array("facet." + name, size, len(table.values[name]))
+            if len(table.codes[name]) and table.codes[name].min() < 0:
+                raise ValueError(f"column facet.{name}")
+        table.sort_values = {key: array("sort." + key, size) for key in _SORT_VALUE}
+        table._doc_rows = array("rows", len(ids), size)
+        table.document_ids = ids
+        table.row = {ids[d]: r for d, r in enumerate(table._doc_rows.tolist()) if r >= 0}
+        if len(table.row) != size:
+            raise ValueError("column rows")
+        return table
 
     def rows(self, ids: Sequence[str]) -> "NDArray[np.intp]":
         """The rows of these projects (a numpy array); KeyError for a project not in the table."""
@@ -214,8 +283,10 @@ class FactsTable:
 
         row = self.row
         self._doc_rows = np.full(size, -1, dtype=np.intp)
+        self.document_ids = [None] * size
         for docnum, pid in ids.items():
             self._doc_rows[docnum] = row.get(pid, -1)
+            self.document_ids[docnum] = pid
 
     def rows_of_docs(self, docnums: "NDArray[np.int64]") -> "NDArray[np.intp]":
         """The rows of the projects of these document numbers (see :meth:`number_documents`)."""

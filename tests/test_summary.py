@@ -152,24 +152,37 @@ def test_the_table_adds_up_and_orders_as_the_loop_does(facts, data):
         table.rows_of_docs(np.array([deleted], dtype=np.int64))
 
 
-def test_a_broad_search_adds_up_with_the_table_as_a_narrow_one_does_without(collection, monkeypatch):
+def _three_ways(collection, monkeypatch, query: str, sorts=("-support", "start")) -> list[dict]:
+    """The answers to ``query`` in each sort: with the table the build kept, with a table
+    read from the records (an index built without one), and added up match by match."""
     import amif_search.collection as C
 
-    narrow = collection.search("kommun", sort="-support").to_json()
-    assert collection._facts_table is None          # 12 projects: under the table's threshold
+    kept = collection._kept_table
+    assert kept() is not None
+    answers = [{sort: collection.search(query, sort=sort).to_json() for sort in sorts}]
+    monkeypatch.setattr(collection, "_kept_table", lambda: None)
+    monkeypatch.setattr(collection, "_facts_table", None)
     monkeypatch.setattr(C, "_TABLE_FROM", 1)
-    broad = collection.search("kommun", sort="-support").to_json()
+    answers.append({sort: collection.search(query, sort=sort).to_json() for sort in sorts})
     assert collection._facts_table is not None
-    assert broad == narrow and narrow["total"] > 1
-    collection._facts_table = None
+    monkeypatch.setattr(collection, "_facts_table", None)
+    monkeypatch.setattr(C, "_TABLE_FROM", 10**9)
+    answers.append({sort: collection.search(query, sort=sort).to_json() for sort in sorts})
+    assert collection._facts_table is None
+    monkeypatch.setattr(collection, "_kept_table", kept)
+    return answers
+
+
+def test_the_kept_table_a_table_from_the_records_and_the_loop_add_up_alike(collection, monkeypatch):
+    kept, read, loop = _three_ways(collection, monkeypatch, "kommun")
+    assert kept == read == loop and loop["start"]["total"] > 1
 
 
 def test_the_table_of_an_updated_index_skips_its_deleted_documents(tmp_path, source_path, monkeypatch):
     """An update leaves the changed project's old document deleted beside its new one: the
-    table numbers the live one, and totals, facets and sorts agree with the loop's."""
+    kept table numbers the live one, and totals, facets and sorts agree with the loop's."""
     import shutil
 
-    import amif_search.collection as C
     from amif_search.collection import build_index, open_collection, update_index
 
     page = tmp_path / "page.sv.txt"
@@ -180,9 +193,34 @@ def test_the_table_of_an_updated_index_skips_its_deleted_documents(tmp_path, sou
     assert update_index([page], tmp_path / "index").changed
     with open_collection(tmp_path / "index", build=False) as collection:
         assert collection.engine._searcher().reader().has_deletions()
-        narrow = {sort: collection.search("trauma OR kommun", sort=sort).to_json() for sort in ("-support", "start")}
-        assert collection._facts_table is None
-        monkeypatch.setattr(C, "_TABLE_FROM", 1)
-        broad = {sort: collection.search("trauma OR kommun", sort=sort).to_json() for sort in ("-support", "start")}
-        assert collection._facts_table is not None
-        assert broad == narrow and narrow["start"]["total"] > 1
+        kept, read, loop = _three_ways(collection, monkeypatch, "trauma OR kommun")
+        assert kept == read == loop and loop["start"]["total"] > 1
+        table = collection._kept_table()
+        assert None in table.document_ids and sorted(i for i in table.document_ids if i) == sorted(collection.ids())
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_FACTS, min_size=1, max_size=30), st.data())
+def test_a_table_kept_as_columns_reads_back_the_same(facts, data):
+    facts = [Facts(f"p{i}", f.objective, f.implementer, f.start, f.end, f.cents) for i, f in enumerate(facts)]
+    numbers = data.draw(st.permutations(range(len(facts) + 2)))[:len(facts)]
+    table = FactsTable(facts)
+    table.number_documents({n: f.id for f, n in zip(facts, numbers)}, len(facts) + 2)
+    again = FactsTable.from_columns(table.columns())
+    docs = np.array(numbers, dtype=np.int64)
+    assert again.document_ids == table.document_ids
+    assert again.rows_of_docs(docs).tolist() == table.rows_of_docs(docs).tolist()
+    assert again.summarise(again.rows_of_docs(docs)) == summarise(facts)
+    for sort in (*SORTS, *("-" + key for key in SORTS)):
+        assert again.order(again.rows_of_docs(docs), sort).tolist() == table.order(table.rows_of_docs(docs), sort).tolist()
+
+
+@pytest.mark.parametrize("damage", ["cents", "rows", "facet.objective", "values.implementer", "ids"])
+def test_a_damaged_column_is_refused_by_name(damage):
+    facts = [Facts(f"p{i}", "6.1", "Vasa stad", date(2019, 1, 1), date(2020, 1, 1), 100 * i) for i in range(3)]
+    table = FactsTable(facts)
+    table.number_documents({i: f.id for i, f in enumerate(facts)}, 3)
+    columns = table.columns()
+    columns[damage] = columns[damage][:-3]
+    with pytest.raises(ValueError, match=damage):
+        FactsTable.from_columns(columns)

@@ -15,7 +15,7 @@ Whoosh's postings, not to a Whoosh query walked document by document.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -109,9 +109,13 @@ class EngineResult:
 class Engine:
     """Searches one generation's Whoosh index. Safe to share between threads."""
 
-    def __init__(self, folder: Path, lexicon: Lexicon, files: Mapping[str, Identity]) -> None:
+    def __init__(self, folder: Path, lexicon: Lexicon, files: Mapping[str, Identity],
+                 document_ids: Callable[[], Sequence[str | None] | None] | None = None) -> None:
         """Open the Whoosh index in ``folder`` through its checked ``files`` alone (name →
-        identity when checked): Whoosh lists and opens nothing else, now or later."""
+        identity when checked): Whoosh lists and opens nothing else, now or later.
+        ``document_ids`` gives each document's ID by its number as the build kept them (None
+        for a deleted document), or None when it kept none: they are read from Whoosh then."""
+        self._document_ids = document_ids
         internals.check_whoosh()
         try:
             self._ix = whoosh_index.FileIndex(VerifiedStorage(folder, files))
@@ -450,11 +454,13 @@ class Engine:
         return EngineResult(chosen, scores[chosen], coverage[chosen], len(docnums), len(clauses), corrections,
                             forms, unknown, id_column=self._id_column())
 
-    def _id_column(self) -> list[str]:
+    def _id_column(self) -> Sequence[str]:
         """Each document's ID by its number, deleted ones too. The column is read through
         once per searcher (a list of strings, some MB at 100 000 projects): reading a
         thousand IDs one by one costs what reading them all does."""
         every = getattr(self._local, "every_id", None)
+        if every is None and self._document_ids is not None:
+            every = self._local.every_id = self._document_ids()
         if every is None:
             column = self._searcher().reader().column_reader(F.field_named("id").index_name)
             every = self._local.every_id = [_text(value) for value in column]

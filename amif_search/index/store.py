@@ -68,7 +68,7 @@ from ..i18n import _
 from ..model import Project
 
 if TYPE_CHECKING:
-    from ..summary import Facts
+    from ..summary import Facts, FactsTable
     from ..text.analysis import Lexicon
 
 __all__ = ["Manifest", "SourceInfo", "write_generation", "read_manifest", "check_files", "live_generation",
@@ -873,6 +873,7 @@ def write_generation(
         # with every word it splits, and grows here once the other writing process has ended
         # rather than while it runs beside this one. The writers split with their own.
         write_records(generation / RECORDS, projects, lexicon)
+        write_documents(generation, projects)
         manifest = publish_generation(index_dir, generation, sources,
                                       {p.id: p.content_hash() for p in projects}, extra)
     except BaseException:
@@ -1011,6 +1012,28 @@ def update_records(path: Path, removed: Iterable[str], changed: Iterable[Project
         connection.close()
 
 
+def write_documents(generation: Path, projects: Iterable[Project]) -> None:
+    """Keep, beside the records, the facts of every project by the document number its
+    Whoosh index gives it (see :meth:`~amif_search.summary.FactsTable.columns`): a search
+    reads them as arrays instead of every match's facts and ID. Written once the Whoosh index
+    is complete, since an update may merge its segments and so renumber its documents."""
+    from ..summary import Facts, FactsTable  # noqa: PLC0415
+    from .writer import document_ids  # noqa: PLC0415
+
+    numbered = document_ids(whoosh_folder(generation))
+    facts = {p.id: Facts.of(p) for p in projects}
+    table = FactsTable(facts[pid] for pid in numbered if pid is not None)
+    table.number_documents({d: pid for d, pid in enumerate(numbered) if pid is not None}, len(numbered))
+    connection = sqlite3.connect(generation / RECORDS)
+    try:
+        connection.execute("DROP TABLE IF EXISTS documents")
+        connection.execute("CREATE TABLE documents (name TEXT PRIMARY KEY, value BLOB NOT NULL)")
+        connection.executemany("INSERT INTO documents (name, value) VALUES (?, ?)", table.columns().items())
+        connection.commit()
+    finally:
+        connection.close()
+
+
 def _has_column(connection: sqlite3.Connection, name: str) -> bool:
     return any(row[1] == name for row in connection.execute("PRAGMA table_info(projects)"))
 
@@ -1104,6 +1127,20 @@ class RecordStore:
             raise IndexStateError(_("{path}: projektposterna kan inte läsas ({reason}); bygg om indexet").format(
                 path=self._path, reason=exc)) from None
         return found
+
+    def documents(self) -> "FactsTable | None":
+        """The facts of every project by document number, as the build kept them (None for a
+        records file of before them, or whose documents an update did not renumber)."""
+        from ..summary import FactsTable  # noqa: PLC0415
+
+        try:
+            if self._connection.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'documents'"
+                                        ).fetchone() is None:
+                return None
+            return FactsTable.from_columns(dict(self._connection.execute("SELECT name, value FROM documents")))
+        except (sqlite3.Error, ValueError) as exc:
+            raise IndexStateError(_("{path}: projektposterna kan inte läsas ({reason}); bygg om indexet").format(
+                path=self._path, reason=exc)) from None
 
     def all(self) -> list[Project]:
         return [Project.from_record(json.loads(r)) for (r,) in

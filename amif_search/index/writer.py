@@ -524,6 +524,20 @@ def update_whoosh(folder: Path, remove_ids: list[str], add: list[Project], lexic
         ix.close()
 
 
+def document_ids(folder: Path) -> list[str | None]:
+    """The project ID of each document of a written Whoosh index, by document number (None
+    for a deleted one)."""
+    ix = whoosh_index.open_dir(str(folder))
+    try:
+        with ix.reader() as reader:
+            column = reader.column_reader(F.field_named("id").index_name)
+            return [None if reader.is_deleted(d) else
+                    (value.decode("utf-8") if isinstance(value, bytes) else str(value))
+                    for d, value in enumerate(column)]
+    finally:
+        ix.close()
+
+
 def _commit_segments(writer, segments: list) -> None:
     """Commit ``writer`` (its deletions and the merging of small segments, as a plain commit
     would) with the new ``segments`` after the index's own, as Whoosh's MpWriter does."""
