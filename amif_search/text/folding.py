@@ -11,5 +11,7 @@ __all__ = ["fold"]
 @lru_cache(maxsize=200_000)
 def fold(word: str) -> str:
     """The word as typed without diacritics: å ä ö -> a a o, é -> e."""
+    if word.isascii():   # nothing to fold (NFKD leaves ASCII as it is)
+        return word
     decomposed = unicodedata.normalize("NFKD", word)
     return "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -3,7 +3,7 @@ collection."""
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Iterator
 
 from ..memo import BoundedCache
 from .analysis import Lexicon, stem
@@ -20,6 +20,7 @@ class SpellingCorrector:
         self.lexicon = lexicon
         self.is_function_word = is_function_word
         self._corrections: BoundedCache[tuple[str, int | None, bool], str | None] = BoundedCache(50_000)
+        self._by_length: dict[str, dict[int, list[tuple[str, int, str]]]] = {}
 
     def correct(self, word: str, limit: int | None = None, loose: bool = False) -> str | None:
         """The closest word of the collection within 1 or 2 edits (by length), if any.
@@ -38,11 +39,26 @@ class SpellingCorrector:
         corrected = self._corrections[key] = self._correct(word, limit, loose)
         return corrected
 
-    def _candidates(self, first: str) -> list[tuple[str, int]]:
-        """The collection's words that begin (typed without å/ä/ö) with ``first``: a typo
-        seldom hits the first letter, and scanning one letter's words, not all of them,
-        keeps a correction fast in a large collection."""
-        return self.lexicon.beginning_with(first)
+    def _candidates(self, first: str, low: int, high: int) -> Iterator[tuple[str, int, str]]:
+        """The collection's words that begin (typed without å/ä/ö) with ``first`` and are
+        ``low`` to ``high`` letters long, each with its count and its spelling without
+        å/ä/ö: a typo seldom hits the first letter, and scanning one letter's words of about
+        the typed length, not all words, keeps a correction fast in a large collection.
+        Function words and words under four letters are never offered (a correction lands
+        on a content word, never on a function word or a fragment). A letter's words are
+        sorted by length the first time a word beginning with it is corrected."""
+        lengths = self._by_length.get(first)
+        if lengths is None:
+            lengths = {}
+            for candidate, count in self.lexicon.beginning_with(first):
+                if len(candidate) < 4 or self.is_function_word(candidate):
+                    continue
+                folded = fold(candidate)
+                lengths.setdefault(len(candidate), []).append(
+                    (candidate, count, candidate if folded == candidate else folded))
+            self._by_length[first] = lengths
+        for length in range(max(low, 4), high + 1):
+            yield from lengths.get(length, ())
 
     def _correct(self, word: str, limit: int | None, loose: bool = False) -> str | None:
         if limit is None:
@@ -56,13 +72,9 @@ class SpellingCorrector:
         # differ in at most 2 × limit letters; a stem is its word less a suffix, so a stem
         # within reach needs all but ``limit`` of the typed stem's letters in the word.
         # (Folding keeps a Swedish word's length: å, ä, ö become one letter each.)
-        for candidate, count in self._candidates(typed[0]):
-            if candidate == word or abs(len(candidate) - len(typed)) > limit + 3:
+        for candidate, count, folded in self._candidates(typed[0], len(typed) - limit - 3, len(typed) + limit + 3):
+            if candidate == word:
                 continue
-            # A correction lands on a content word, never on a function word or a fragment.
-            if len(candidate) < 4 or self.is_function_word(candidate):
-                continue
-            folded = fold(candidate)
             # A glossary term the texts lack is only looked for in another inflection of its
             # stem (vuxen: vuxna), never in a word that merely shares letters (läkare: lärare).
             if loose and not folded.startswith(typed_stem):
