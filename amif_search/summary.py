@@ -189,7 +189,7 @@ class FactsTable:
         import numpy as np  # noqa: PLC0415
 
         items = list(facts)
-        self.row = {f.id: i for i, f in enumerate(items)}
+        self._row: dict[str, int] | None = {f.id: i for i, f in enumerate(items)}
         self.cents = np.array([f.cents for f in items], dtype=np.int64)
         self.codes: dict[str, NDArray[np.intp]] = {}
         self.values: dict[str, list[object]] = {}
@@ -211,7 +211,7 @@ class FactsTable:
 
         import numpy as np  # noqa: PLC0415
 
-        def raw(array) -> bytes:
+        def raw(array: "NDArray[np.int64] | NDArray[np.intp]") -> bytes:
             return np.ascontiguousarray(array, dtype="<i8").tobytes()
 
         found = {"ids": json.dumps(self.document_ids, ensure_ascii=False).encode("utf-8"),
@@ -230,7 +230,7 @@ class FactsTable:
 
         import numpy as np  # noqa: PLC0415
 
-        def array(name: str, size: int | None, below: int | None = None):
+        def array(name: str, size: int | None, below: int | None = None) -> "NDArray[np.int64]":
             value = found.get(name)
             if not isinstance(value, bytes) or len(value) % 8:
                 raise ValueError(f"column {name}")
@@ -240,7 +240,7 @@ class FactsTable:
                 raise ValueError(f"column {name}")
             return numbers
 
-        def listed(name: str) -> list:
+        def listed(name: str) -> list[object]:
             try:
                 value = json.loads(found[name].decode("utf-8"))
             except (KeyError, UnicodeDecodeError, ValueError):
@@ -263,11 +263,20 @@ class FactsTable:
                 raise ValueError(f"column facet.{name}")
         table.sort_values = {key: array("sort." + key, size) for key in _SORT_VALUE}
         table._doc_rows = array("rows", len(ids), size)
-        table.document_ids = ids
-        table.row = {ids[d]: r for d, r in enumerate(table._doc_rows.tolist()) if r >= 0}
-        if len(table.row) != size:
-            raise ValueError("column rows")
+        table.document_ids = [i if isinstance(i, str) else None for i in ids]
+        live = table._doc_rows[table._doc_rows >= 0]
+        if len(live) != size or len(live) and np.bincount(live, minlength=size).max() > 1:
+            raise ValueError("column rows")   # each row the row of one document
+        table._row = None
         return table
+
+    @property
+    def row(self) -> dict[str, int]:
+        """Each project's row by its ID (of a kept table: made when first asked for)."""
+        if self._row is None:
+            ids = self.document_ids
+            self._row = {ids[d]: r for d, r in enumerate(self._doc_rows.tolist()) if r >= 0}  # type: ignore[misc]
+        return self._row
 
     def rows(self, ids: Sequence[str]) -> "NDArray[np.intp]":
         """The rows of these projects (a numpy array); KeyError for a project not in the table."""
