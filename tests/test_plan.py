@@ -175,13 +175,15 @@ def test_the_postings_memory_stays_within_its_bound_and_changes_no_answer(monkey
     queries = ["trauma barn", "flyktingar kommun", '"barn och unga"', "tortyr OR integration", "kvot*"]
     expected = [[(h.project.id, h.score) for h in collection.search(q, limit=20).hits] for q in queries]
     monkeypatch.setattr(P, "POSTINGS_MEMORY", 400)
+    monkeypatch.setattr(P, "SCORED_MEMORY", 600)
     segments = P.Segments(collection.engine._searcher())
     monkeypatch.setattr(collection.engine._local, "segments", segments)
     for _round in range(2):
         got = [[(h.project.id, h.score) for h in collection.search(q, limit=20).hits] for q in queries]
         assert got == expected
-        assert 0 < segments._cached_bytes <= 400
-        assert segments._cached_bytes == sum(size for _value, size in segments._postings.values())
+        for memory, limit in ((segments._postings, 400), (segments._scored, 600)):
+            assert 0 < memory.used <= limit
+            assert memory.used == sum(memory.sizes())
 
 
 def test_a_scored_term_is_remembered_for_the_next_search_and_cannot_be_changed(monkeypatch, collection):

@@ -116,6 +116,37 @@ class Filter(Node):
 # document number and its frequency; a position 4). A 100 000-project index has about
 # 54 M postings; a query mix reads a few million distinct ones again and again.
 POSTINGS_MEMORY = 256 * 1024 * 1024
+# Terms scored from those postings, kept apart (16 bytes a match: a scored term is cheap to
+# make again from its postings, and must never push out postings, which are dear to read).
+SCORED_MEMORY = 128 * 1024 * 1024
+
+
+class _Memory:
+    """Values kept up to a number of bytes, the least recently used dropped first."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.used = 0
+        self._values: OrderedDict = OrderedDict()
+
+    def recall(self, key):
+        found = self._values.get(key)
+        if found is None:
+            return None
+        self._values.move_to_end(key)
+        return found[0]
+
+    def remember(self, key, value, size: int) -> None:
+        if size > self.limit // 4:
+            return
+        self._values[key] = (value, size)
+        self.used += size
+        while self.used > self.limit:
+            _key, (_value, dropped) = self._values.popitem(last=False)
+            self.used -= dropped
+
+    def sizes(self) -> list[int]:
+        return [size for _value, size in self._values.values()]
 
 
 class Matches:
@@ -159,58 +190,43 @@ class Segments:
         self._norms: dict[str, tuple] = {}
         self._live = [_live_docs(reader) for reader, _base in self.leaves]
         self._every: Matches | None = None
-        self._postings: OrderedDict = OrderedDict()
+        self._postings = _Memory(POSTINGS_MEMORY)
+        self._scored = _Memory(SCORED_MEMORY)
         self._df: BoundedCache = BoundedCache(200_000)
-        self._cached_bytes = 0
-
-    def _remember(self, key, value, size: int) -> None:
-        if size > POSTINGS_MEMORY // 4:
-            return
-        self._postings[key] = (value, size)
-        self._cached_bytes += size
-        while self._cached_bytes > POSTINGS_MEMORY:
-            _key, (_value, dropped) = self._postings.popitem(last=False)
-            self._cached_bytes -= dropped
-
-    def _recall(self, key):
-        found = self._postings.get(key)
-        if found is None:
-            return None
-        self._postings.move_to_end(key)
-        return found[0]
 
     def postings(self, leaf: int, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
         """(docnums, term frequencies) of a term in segment ``leaf``, deleted ones included."""
         key = (leaf, fieldname, text)
-        found = self._recall(key)
+        found = self._postings.recall(key)
         if found is None:
             found = _leaf_postings(self.leaves[leaf][0], fieldname, text, self._leaf_frequency(leaf, fieldname, text))
-            self._remember(key, found, found[0].nbytes + found[1].nbytes)
+            self._postings.remember(key, found, found[0].nbytes + found[1].nbytes)
         return found
 
     def positions(self, leaf: int, fieldname: str, text) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(docnums, offsets, positions) of a term in segment ``leaf``: the positions in
         document ``docnums[i]`` are ``positions[offsets[i]:offsets[i + 1]]``."""
         key = (leaf, fieldname, text, "positions")
-        found = self._recall(key)
+        found = self._postings.recall(key)
         if found is None:
             found = _leaf_positions(self.leaves[leaf][0], fieldname, text,
                                     self._leaf_frequency(leaf, fieldname, text))
-            self._remember(key, found, sum(a.nbytes for a in found))
+            self._postings.remember(key, found, sum(a.nbytes for a in found))
         return found
 
     def scored(self, key: tuple[str, str, float], score) -> Matches:
-        """A term's matches, scored (``key``: field, text and boost), remembered beside the
-        postings they are scored from: a query's words recur in the next query, and a word's
-        forms, members and thesaurus neighbours make each query read hundreds of terms. They
-        are shared, so their arrays are read-only. ``score(*key)`` scores one not remembered."""
-        found = self._recall(("scored", *key))
+        """A term's matches, scored (``key``: field, text and boost), remembered (within
+        :data:`SCORED_MEMORY`) like the postings they are scored from: a query's words recur
+        in the next query, and a word's forms, members and thesaurus neighbours make each
+        query read hundreds of terms. They are shared, so their arrays are read-only.
+        ``score(*key)`` scores one not remembered."""
+        found = self._scored.recall(key)
         if found is None:
             found = score(*key)
             if len(found):
                 found.ids.flags.writeable = False
                 found.scores.flags.writeable = False
-            self._remember(("scored", *key), found, found.ids.nbytes + found.scores.nbytes + 64)
+            self._scored.remember(key, found, found.ids.nbytes + found.scores.nbytes + 64)
         return found
 
     def live(self, leaf: int) -> np.ndarray | None:
