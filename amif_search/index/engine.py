@@ -27,6 +27,7 @@ from whoosh import query as Q
 from whoosh import scoring
 
 from . import internals
+from ..memo import BoundedCache
 from . import plan as P
 
 from .. import fields as F
@@ -116,6 +117,7 @@ class Engine:
         ``document_ids`` gives each document's ID by its number as the build kept them (None
         for a deleted document), or None when it kept none: they are read from Whoosh then."""
         self._document_ids = document_ids
+        self._word_plans: BoundedCache = BoundedCache(20_000)
         internals.check_whoosh()
         try:
             self._ix = whoosh_index.FileIndex(VerifiedStorage(folder, files))
@@ -171,8 +173,20 @@ class Engine:
                 for source in sources if text and self._df(source.index_name + suffix, text)]
 
     def _word_query(self, token: Token, sources=None, weight: float = 1.0, derivations: bool = True):
-        """One query word: the best of its forms counts (DisjunctionMax), each form summed over fields."""
+        """One query word: the best of its forms counts (DisjunctionMax), each form summed over fields.
+
+        A word's plan depends on nothing but the word's analysis and the index, so it is made
+        once and kept (its nodes are never changed): the words of a query come back in the
+        next one, and each is tens of term lookups."""
         sources = _all_text() if sources is None else sources
+        key = (token.norm, token.stem, token.fold, token.root, tuple((p.stem, p.fold, p.root) for p in token.parts),
+               tuple((s.index_name, s.weight) for s in sources), weight, derivations)
+        plan = self._word_plans.get(key)
+        if plan is None:
+            plan = self._word_plans[key] = self._make_word_query(token, sources, weight, derivations)
+        return plan
+
+    def _make_word_query(self, token: Token, sources, weight: float, derivations: bool):
 
         def over_fields(suffix: str, text: str, form_weight: float):
             terms = self._terms(suffix, text, weight * form_weight, sources)
