@@ -448,10 +448,11 @@ class Collection:
         """The totals and facets of every match of ``result`` (an engine's result), and the
         positions of its matches in the order ``sort`` names.
 
-        A search that matches a large share of the collection reads the facts of every
-        project once into a :class:`FactsTable`, with each document's row beside it, and from
-        then on every search's totals are array operations on document numbers; until then
-        the facts of each match are read and added up one by one.
+        A build keeps the facts of every project by document number (a :class:`FactsTable`),
+        and every search's totals are array operations on its matches' numbers. For an index
+        built without it, a search that matches a large share of the collection reads the
+        facts of every project once into such a table; until then the facts of each match are
+        read and added up one by one.
         """
         table = self._kept_table() or self._facts_table
         if table is None and len(result) >= _TABLE_FROM and 4 * len(result) >= self.engine.doc_count():
