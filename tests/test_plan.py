@@ -25,6 +25,14 @@ def _whoosh_scores(searcher, query) -> dict[int, float]:
     return {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
 
 
+def _searcher(engine):
+    """Whoosh's own BM25F searcher over the engine's reader, to compare the plan with."""
+    from whoosh.scoring import BM25F
+    from whoosh.searching import Searcher
+
+    return Searcher(engine._reader(), weighting=BM25F(), closereader=False)
+
+
 def _plan_scores(engine, node) -> dict[int, float]:
     return engine._evaluation().run(node).as_dict()
 
@@ -36,7 +44,7 @@ def _assert_same(plan: dict, whoosh: dict) -> None:
 
 
 def _terms(engine, fieldname: str, limit: int = 40) -> list[str]:
-    reader = engine._searcher().reader()
+    reader = engine._reader()
     return [t.decode("utf-8") for t in list(reader.lexicon(fieldname))[:limit]]
 
 
@@ -63,7 +71,7 @@ def updated(tmp_path_factory, source_path):
 
 
 def test_the_updated_index_has_segments_and_a_deletion(updated):
-    reader = updated._searcher().reader()
+    reader = updated._reader()
     assert len(list(reader.leaf_readers())) > 1
     assert reader.has_deletions()
 
@@ -72,7 +80,7 @@ def test_the_updated_index_has_segments_and_a_deletion(updated):
 @pytest.mark.parametrize("fieldname", ["title", "desc", "desc_part", "desc_root", "impl_fold"])
 def test_a_term_scores_as_whoosh_bm25f(request, engine, updated, which, fieldname):
     engine = engine if which == "one segment" else updated
-    searcher = engine._searcher()
+    searcher = _searcher(engine)
     terms = _terms(engine, fieldname)
     assert terms
     for text in terms:
@@ -83,7 +91,7 @@ def test_a_term_scores_as_whoosh_bm25f(request, engine, updated, which, fieldnam
 @pytest.mark.parametrize("which", ["one segment", "updated"])
 def test_sums_and_intersections_score_as_whoosh(engine, updated, which):
     engine = engine if which == "one segment" else updated
-    searcher = engine._searcher()
+    searcher = _searcher(engine)
     words = ["barn", "tortyr", "flykting", "kommun", "traum", "integration"]
     for a in words:
         for b in words:
@@ -101,7 +109,7 @@ def test_sums_and_intersections_score_as_whoosh(engine, updated, which):
 
 def test_a_maximum_is_taken_per_document(engine):
     """Each document scores its own best alternative, never one found in another document."""
-    searcher = engine._searcher()
+    searcher = _searcher(engine)
     only_a = _plan_scores(engine, P.Term("desc", "tortyr"))
     only_b = _plan_scores(engine, P.Term("desc", "kommun"))
     best = _plan_scores(engine, P.Max([P.Term("desc", "tortyr"), P.Term("desc", "kommun")]))
@@ -112,7 +120,7 @@ def test_a_maximum_is_taken_per_document(engine):
 
 
 def test_deleted_documents_are_never_found(updated):
-    reader = updated._searcher().reader()
+    reader = updated._reader()
     deleted = {base + d for leaf, base in reader.leaf_readers() for d in range(leaf.doc_count_all())
                if leaf.is_deleted(d)}
     assert deleted
@@ -126,7 +134,7 @@ def test_deleted_documents_are_never_found(updated):
 
 def test_prefixes_match_what_whoosh_matches(engine, updated):
     for e in (engine, updated):
-        searcher = e._searcher()
+        searcher = _searcher(e)
         for prefix in ("flykt", "barn", "trau", "k", "zzz"):
             found = _plan_scores(e, P.Prefix("desc", prefix, boost=2.0))
             assert set(found) == set(searcher.docs_for_query(Q.Prefix("desc", prefix)))
@@ -145,7 +153,7 @@ def test_filters_match_what_whoosh_matches(engine, updated, low_year, high_year,
                Q.And([Q.NumericRange("start_year", None, high_year), Q.NumericRange("end_year", low_year, None)]),
                Q.Prefix("objective", "6."), Q.Term("objective", "6.1"), Q.Every()]
     for e in (engine, updated):
-        searcher = e._searcher()
+        searcher = _searcher(e)
         for query in queries:
             assert set(e._evaluation().filtered(query).tolist()) == set(searcher.docs_for_query(query)), query
 
@@ -153,7 +161,7 @@ def test_filters_match_what_whoosh_matches(engine, updated, low_year, high_year,
 @pytest.mark.parametrize("which", ["one segment", "updated"])
 def test_phrases_match_and_score_as_whoosh(which, engine, updated, projects):
     engine = engine if which == "one segment" else updated
-    searcher = engine._searcher()
+    searcher = _searcher(engine)
     checked = 0
     for project in projects:
         stems = [t.stem for t in engine.analyzer(project.description)]
@@ -176,7 +184,7 @@ def test_the_postings_memory_stays_within_its_bound_and_changes_no_answer(monkey
     expected = [[(h.project.id, h.score) for h in collection.search(q, limit=20).hits] for q in queries]
     monkeypatch.setattr(P, "POSTINGS_MEMORY", 400)
     monkeypatch.setattr(P, "SCORED_MEMORY", 600)
-    segments = P.Segments(collection.engine._searcher())
+    segments = P.Segments(collection.engine._reader())
     monkeypatch.setattr(collection.engine._local, "segments", segments)
     for _round in range(2):
         got = [[(h.project.id, h.score) for h in collection.search(q, limit=20).hits] for q in queries]
@@ -188,7 +196,7 @@ def test_the_postings_memory_stays_within_its_bound_and_changes_no_answer(monkey
 
 def test_a_scored_term_is_remembered_for_the_next_search_and_cannot_be_changed(monkeypatch, collection):
     queries = ["trauma barn", "flyktingar kommun", '"barn och unga"', "psykisk hälsa"]
-    segments = P.Segments(collection.engine._searcher())
+    segments = P.Segments(collection.engine._reader())
     monkeypatch.setattr(collection.engine._local, "segments", segments)
     cold = [collection.search(q, limit=None).to_json() for q in queries]
     first = segments.scored(("desc", "barn", 1.0), P.Evaluation(segments)._score_term)

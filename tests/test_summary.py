@@ -192,7 +192,7 @@ def test_the_table_of_an_updated_index_skips_its_deleted_documents(tmp_path, sou
                     encoding="utf-8")
     assert update_index([page], tmp_path / "index").changed
     with open_collection(tmp_path / "index", build=False) as collection:
-        assert collection.engine._searcher().reader().has_deletions()
+        assert collection.engine._reader().has_deletions()
         kept, read, loop = _three_ways(collection, monkeypatch, "trauma OR kommun")
         assert kept == read == loop and loop["start"]["total"] > 1
         table = collection._kept_table()

@@ -41,7 +41,7 @@ def _fields(reader):
 
 
 def test_postings_positions_and_lengths_read_privately_are_whooshs(collection):
-    reader = collection.engine._searcher().reader()
+    reader = collection.engine._reader()
     leaf = next(iter(reader.leaf_readers()))[0]
     checked = 0
     for fieldname in _fields(leaf):

@@ -23,8 +23,6 @@ from pathlib import Path
 import numpy as np
 
 from whoosh import index as whoosh_index
-from whoosh import query as Q
-from whoosh import scoring
 
 from . import internals
 from ..memo import BoundedCache
@@ -132,22 +130,25 @@ class Engine:
         # Corrections never start from, nor land on, a function word of sv, fi or en.
         self.speller = SpellingCorrector(lexicon, is_function_word=is_query_stopword)
 
-    def _searcher(self):
-        searcher = getattr(self._local, "searcher", None)
-        if searcher is None:
-            searcher = self._ix.searcher(weighting=scoring.BM25F())
-            self._local.searcher = searcher
-            self._local.segments = P.Segments(searcher)
-        return searcher
+    def _reader(self):
+        """This thread's Whoosh reader. A reader, not a searcher: the plan scores the terms
+        itself, and Whoosh's searching and query modules (whose import compiles hundreds of
+        English word patterns) are loaded only for a filter."""
+        reader = getattr(self._local, "reader", None)
+        if reader is None:
+            reader = self._ix.reader()
+            self._local.reader = reader
+            self._local.segments = P.Segments(reader)
+        return reader
 
     def _evaluation(self) -> P.Evaluation:
-        self._searcher()
+        self._reader()
         return P.Evaluation(self._local.segments)
 
     def close(self) -> None:
-        searcher = getattr(self._local, "searcher", None)
-        if searcher is not None:
-            searcher.close()
+        reader = getattr(self._local, "reader", None)
+        if reader is not None:
+            reader.close()
         self._ix.close()
 
     # -- building Whoosh queries ------------------------------------------------------
@@ -162,8 +163,8 @@ class Engine:
         return None
 
     def _df(self, field: str, text: str) -> int:
-        """Document frequency of a term, remembered by this thread's searcher."""
-        self._searcher()
+        """Document frequency of a term, remembered by this thread's reader."""
+        self._reader()
         return self._local.segments.doc_frequency(field, text)
 
     def _terms(self, suffix: str, text: str, weight: float, sources) -> list:
@@ -300,6 +301,8 @@ class Engine:
 
     def _field_query(self, node: FieldFilter, forms: MatchForms, corrections: list[Correction],
                      evaluation: P.Evaluation):
+        from whoosh import query as Q  # noqa: PLC0415  (only a filter needs Whoosh's queries)
+
         field = F.field_named(node.field)
         if field.kind == F.CODE:
             if "." in node.text:
@@ -344,11 +347,11 @@ class Engine:
             return len(pieces) > 1 and all(self.knows(piece) for piece in pieces)
         if is_stopword(word):
             return True
-        searcher = self._searcher()
+        reader = self._reader()
         for source in F.text_fields():
             name = source.index_name
-            if searcher.doc_frequency(name, token.stem) or searcher.doc_frequency(name + "_part", token.stem) \
-                    or searcher.doc_frequency(name + "_fold", token.fold):
+            if reader.doc_frequency(name, token.stem) or reader.doc_frequency(name + "_part", token.stem) \
+                    or reader.doc_frequency(name + "_fold", token.fold):
                 return True
         return False
 
@@ -470,13 +473,13 @@ class Engine:
 
     def _id_column(self) -> Sequence[str]:
         """Each document's ID by its number, deleted ones too. The column is read through
-        once per searcher (a list of strings, some MB at 100 000 projects): reading a
+        once per reader (a list of strings, some MB at 100 000 projects): reading a
         thousand IDs one by one costs what reading them all does."""
         every = getattr(self._local, "every_id", None)
         if every is None and self._document_ids is not None:
             every = self._local.every_id = self._document_ids()
         if every is None:
-            column = self._searcher().reader().column_reader(F.field_named("id").index_name)
+            column = self._reader().column_reader(F.field_named("id").index_name)
             every = self._local.every_id = [_text(value) for value in column]
         return every
 
@@ -486,13 +489,13 @@ class Engine:
 
     def all_ids(self) -> set[str]:
         """The IDs of every live (not deleted) document."""
-        reader = self._searcher().reader()
+        reader = self._reader()
         column = reader.column_reader(F.field_named("id").index_name)
         return {_text(column[d]) for d in reader.all_doc_ids()}
 
     def doc_count(self) -> int:
-        """Live documents, from this thread's searcher (the index's own count opens a reader)."""
-        return self._searcher().doc_count()
+        """Live documents, from this thread's reader (the index's own count opens another)."""
+        return self._reader().doc_count()
 
 
 def _clause_scores(evaluation: P.Evaluation, own, alternatives: list[tuple[float, object]], size: int):

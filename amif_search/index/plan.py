@@ -112,7 +112,7 @@ class Filter(Node):
     query: object
 
 
-# Decoded postings and positions kept per searcher, in bytes (a posting takes 8: its
+# Decoded postings and positions kept per reader, in bytes (a posting takes 8: its
 # document number and its frequency; a position 4). A 100 000-project index has about
 # 54 M postings; a query mix reads a few million distinct ones again and again.
 POSTINGS_MEMORY = 256 * 1024 * 1024
@@ -177,16 +177,16 @@ EMPTY = Matches(_NO_IDS, np.zeros(0, dtype=np.float64))
 
 
 class Segments:
-    """What one Whoosh searcher needs remembered to score terms: each segment's field
+    """What one Whoosh reader needs remembered to score terms: each segment's field
     lengths as a table of BM25 length norms, its live documents, and the postings and
     positions most recently decoded (Whoosh unpickles every block of a term; frequent terms
-    recur across queries). One per searcher (per thread); an index generation never
+    recur across queries). One per reader (per thread); an index generation never
     changes, so nothing goes stale."""
 
-    def __init__(self, searcher) -> None:
-        self.searcher = searcher
-        self.leaves = [(reader, base) for reader, base in searcher.reader().leaf_readers()]
-        self.doc_count_all = searcher.doc_count_all()
+    def __init__(self, reader) -> None:
+        self.reader = reader
+        self.leaves = [(leaf, base) for leaf, base in reader.leaf_readers()]
+        self.doc_count_all = reader.doc_count_all()
         self._norms: dict[str, tuple] = {}
         self._live = [_live_docs(reader) for reader, _base in self.leaves]
         self._every: Matches | None = None
@@ -250,12 +250,19 @@ class Segments:
         length)``, and per segment the field's length byte of every document."""
         cached = self._norms.get(fieldname)
         if cached is None:
-            avgfl = self.searcher.avg_field_length(fieldname) or 1
+            avgfl = self.average_length(fieldname) or 1
             table = np.array([K1 * ((1 - B) + B * byte_to_length(b) / avgfl) for b in range(256)])
             lengths = [_length_bytes(reader, fieldname) for reader, _base in self.leaves]
             cached = (table, lengths)
             self._norms[fieldname] = cached
         return cached
+
+    def average_length(self, fieldname: str) -> float | None:
+        """A field's average length over all documents, deleted ones included, as Whoosh's
+        searcher gives it (None for a field that is not scored)."""
+        if not self.reader.schema[fieldname].scorable:
+            return None
+        return self.reader.field_length(fieldname) / (self.doc_count_all or 1)
 
     def _leaf_frequencies(self, fieldname: str, text) -> tuple[int, ...]:
         """A term's document frequency in each segment, remembered: each lookup is a search
@@ -443,10 +450,10 @@ class Evaluation:
         for numeric ranges were most of the time of a query with a year filter."""
         from whoosh import query as Q  # noqa: PLC0415
 
-        searcher = self.segments.searcher
+        reader = self.segments.reader
         if not simplified:
             # Once: simplifying a range again would turn its byte terms into numbers.
-            query = query.simplify(searcher.reader())
+            query = query.simplify(reader)
         if isinstance(query, Q.And):
             parts = sorted((self.filtered(q, True) for q in query.subqueries), key=len)
             if not parts:
@@ -463,9 +470,11 @@ class Evaluation:
         if isinstance(query, Q.Every):
             return self.every().ids
         if isinstance(query, (Q.Term, Q.MultiTerm)):
-            terms = query.existing_terms(searcher.reader(), expand=True)
+            terms = query.existing_terms(reader, expand=True)
             return self._live_union(lambda _reader: terms)
-        return np.array(sorted(searcher.docs_for_query(query)), dtype=np.int64)
+        from whoosh.searching import Searcher  # noqa: PLC0415
+
+        return np.array(sorted(Searcher(reader, closereader=False).docs_for_query(query)), dtype=np.int64)
 
     def phrase(self, fieldname: str, words: list, boost: float) -> Matches:
         parts = [self.term(fieldname, word, boost) for word in words]
