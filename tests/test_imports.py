@@ -62,9 +62,9 @@ def test_opening_the_library_imports_no_whoosh_until_an_index_is_opened():
 
 
 def test_a_search_without_a_filter_loads_neither_whoosh_searching_nor_its_queries(built_index):
-    """Whoosh's query modules compile hundreds of English word patterns when imported (a
-    tenth of a one-query process): the plan scores terms itself, and only a filter (a year,
-    an objective, an amount) needs them."""
+    """Whoosh's query modules bring the English word patterns of whoosh.lang.morph_en, a few
+    milliseconds of every one-query process: the plan scores terms itself, and only a filter
+    (a year, an objective, an amount) needs them."""
     whooshing = {"whoosh.searching", "whoosh.query", "whoosh.lang.morph_en"}
     modules, out = _modules_after("search", "trauma barn", "--index", str(built_index))
     assert "LANU" in out and not modules & whooshing

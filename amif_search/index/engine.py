@@ -132,8 +132,8 @@ class Engine:
 
     def _reader(self):
         """This thread's Whoosh reader. A reader, not a searcher: the plan scores the terms
-        itself, and Whoosh's searching and query modules (whose import compiles hundreds of
-        English word patterns) are loaded only for a filter."""
+        itself, and Whoosh's searching and query modules (with the English word patterns of
+        ``whoosh.lang.morph_en``) are loaded only for a filter."""
         reader = getattr(self._local, "reader", None)
         if reader is None:
             reader = self._ix.reader()
