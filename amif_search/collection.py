@@ -409,7 +409,9 @@ class Collection:
         from .glossary.expansion import expand_query  # noqa: PLC0415
         from .index.stopwords import is_query_stopword  # noqa: PLC0415
         from .understanding import implementer_boost, read_structure  # noqa: PLC0415
+        from .text.words import forget_words  # noqa: PLC0415
 
+        forget_words()
         engine, records = self.engine, self.records
         understood = read_structure(parsed)
         parsed = understood.parsed

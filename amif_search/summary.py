@@ -201,7 +201,7 @@ class FactsTable:
         self.sort_values = {key: np.array([_number(value(f)) for f in items], dtype=np.int64)
                             for key, value in _SORT_VALUE.items()}
         self._doc_rows = np.zeros(0, dtype=np.intp)
-        self.document_ids: list[str | None] = []
+        self.document_ids: Sequence[str | None] = ()
 
     def columns(self) -> dict[str, bytes]:
         """The table as named byte strings, to be kept with the index: each array's bytes
@@ -214,7 +214,7 @@ class FactsTable:
         def raw(array: "NDArray[np.int64] | NDArray[np.intp]") -> bytes:
             return np.ascontiguousarray(array, dtype="<i8").tobytes()
 
-        found = {"ids": json.dumps(self.document_ids, ensure_ascii=False).encode("utf-8"),
+        found = {"ids": json.dumps(list(self.document_ids), ensure_ascii=False).encode("utf-8"),
                  "rows": raw(self._doc_rows), "cents": raw(self.cents)}
         for name in FACETS:
             found["facet." + name] = raw(self.codes[name])
@@ -263,7 +263,8 @@ class FactsTable:
                 raise ValueError(f"column facet.{name}")
         table.sort_values = {key: array("sort." + key, size) for key in _SORT_VALUE}
         table._doc_rows = array("rows", len(ids), size)
-        table.document_ids = [i if isinstance(i, str) else None for i in ids]
+        # A tuple: holding only strings, the garbage collector stops going through it.
+        table.document_ids = tuple(i if isinstance(i, str) else None for i in ids)
         live = table._doc_rows[table._doc_rows >= 0]
         if len(live) != size or len(live) and np.bincount(live, minlength=size).max() > 1:
             raise ValueError("column rows")   # each row the row of one document
@@ -292,10 +293,11 @@ class FactsTable:
 
         row = self.row
         self._doc_rows = np.full(size, -1, dtype=np.intp)
-        self.document_ids = [None] * size
+        numbered: list[str | None] = [None] * size
         for docnum, pid in ids.items():
             self._doc_rows[docnum] = row.get(pid, -1)
-            self.document_ids[docnum] = pid
+            numbered[docnum] = pid
+        self.document_ids = tuple(numbered)
 
     def rows_of_docs(self, docnums: "NDArray[np.int64]") -> "NDArray[np.intp]":
         """The rows of the projects of these document numbers (see :meth:`number_documents`)."""

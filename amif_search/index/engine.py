@@ -480,7 +480,7 @@ class Engine:
             every = self._local.every_id = self._document_ids()
         if every is None:
             column = self._reader().column_reader(F.field_named("id").index_name)
-            every = self._local.every_id = [_text(value) for value in column]
+            every = self._local.every_id = tuple(_text(value) for value in column)
         return every
 
     def live_docnums(self):

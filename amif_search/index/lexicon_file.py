@@ -25,7 +25,7 @@ from __future__ import annotations
 import sqlite3
 import sys
 from array import array
-from collections.abc import Iterator, Mapping, Set
+from collections.abc import Iterator, Mapping, Sequence, Set
 from pathlib import Path
 from ..errors import IndexStateError
 from ..i18n import _
@@ -206,7 +206,7 @@ class StoredLexicon(Lexicon):
         self._roots = _StoredSet(reader, "roots", "root")
         self._total = total or 1
         self._compounds = None
-        self._words: list[str] | None = None
+        self._words: tuple[str, ...] | None = None
         self._joined_words: str | None = None
         self._initials: dict[str, list[tuple[str, int]]] = {}
 
@@ -219,10 +219,11 @@ class StoredLexicon(Lexicon):
             text = self._joined_words = row[0]
         return text
 
-    def words(self) -> list[str]:
-        """Every word, in lexicon order."""
+    def words(self) -> tuple[str, ...]:
+        """Every word, in lexicon order (a tuple: the garbage collector, seeing it holds only
+        strings, stops going through its hundreds of thousands of entries)."""
         text = self.joined()
-        return text[1:-1].split("\n") if len(text) > 1 else []
+        return tuple(text[1:-1].split("\n")) if len(text) > 1 else ()
 
     def containing(self, piece: str) -> Iterator[str]:
         """The words that contain ``piece``, in lexicon order: those of the rarest three
@@ -250,12 +251,12 @@ class StoredLexicon(Lexicon):
             if piece in word:
                 yield word
 
-    def beginning_with(self, letter: str) -> list[tuple[str, int]]:
+    def beginning_with(self, letter: str) -> Sequence[tuple[str, int]]:
         found = self._initials.get(letter)
         if found is None:
-            found = self._initials[letter] = [
+            found = self._initials[letter] = tuple(
                 (word, count) for word, count in
-                self._reader.all("SELECT word, count FROM words WHERE initial = ? ORDER BY seq", (letter,))]
+                self._reader.all("SELECT word, count FROM words WHERE initial = ? ORDER BY seq", (letter,)))
         return found
 
     def close(self) -> None:

@@ -27,6 +27,7 @@ from whoosh.writing import IndexingError, PostingPool, SegmentWriter
 from .. import fields as F
 from ..memo import BoundedCache
 from ..text.analysis import Lexicon, SwedishAnalyzer, Token
+from ..text.folding import fold
 from ..text.words import derivation_root, stem
 from ..model import Project
 from . import internals
@@ -457,6 +458,7 @@ def _documents(projects, lexicon: Lexicon):
         if number and number % _RENEW_EVERY == 0:
             stem.cache_clear()
             derivation_root.cache_clear()
+            fold.cache_clear()
             analyzer = forms.analyzer = fresh()
         yield document(project, analyzer, forms)
 

@@ -22,7 +22,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from collections.abc import Mapping, Set
+from collections.abc import Mapping, Sequence, Set
 from typing import Callable, Iterable, Iterator
 
 from ..memo import BoundedCache
@@ -144,7 +144,7 @@ class Lexicon:
             yield text[start:end]
             position = text.find(piece, end)
 
-    def beginning_with(self, letter: str) -> list[tuple[str, int]]:
+    def beginning_with(self, letter: str) -> Sequence[tuple[str, int]]:
         """The words (with their counts) whose first letter, without å/ä/ö, is ``letter``."""
         buckets = self._by_initial
         if buckets is None:

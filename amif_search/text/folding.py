@@ -8,7 +8,7 @@ from functools import lru_cache
 __all__ = ["fold"]
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=None)   # bounded by words.forget_words
 def fold(word: str) -> str:
     """The word as typed without diacritics: å ä ö -> a a o, é -> e."""
     if word.isascii():   # nothing to fold (NFKD leaves ASCII as it is)
