@@ -225,3 +225,17 @@ def test_the_lexicon_counts_words_as_before_in_the_same_order(projects):
         for match in analysis._WORD.finditer(word.lower()):
             reference[match.group(0)] = reference.get(match.group(0), 0) + 1
     assert list(Lexicon.from_texts(texts, extra_words=extra).counts.items()) == list(reference.items())
+
+
+def test_the_word_memories_are_emptied_past_their_bound():
+    from amif_search.text.folding import fold
+    from amif_search.text.words import derivation_root, forget_words, stem
+
+    forget_words(limit=0)
+    for i in range(50):
+        stem(f"ordet{i}x"), derivation_root(f"ordet{i}x"), fold(f"ördet{i}x")
+    forget_words(limit=10_000)
+    assert min(f.cache_info().currsize for f in (stem, derivation_root, fold)) >= 50   # within the bound: kept
+    forget_words(limit=20)
+    assert max(f.cache_info().currsize for f in (stem, derivation_root, fold)) == 0
+    assert stem("kommunerna") == "kommun"   # and they still answer
