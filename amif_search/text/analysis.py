@@ -88,7 +88,7 @@ class Lexicon:
                                                                         if len(s) >= 5}
         self._total = sum(self.counts.values()) or 1
         self._compounds: CompoundSplitter | None = None
-        self._by_initial: dict[str, list[tuple[str, int]]] | None = None
+        self._by_initial: dict[str, tuple[tuple[str, int], ...]] | None = None
         self._joined_words: str | None = None
 
     @classmethod
@@ -148,15 +148,15 @@ class Lexicon:
         """The words (with their counts) whose first letter, without å/ä/ö, is ``letter``."""
         buckets = self._by_initial
         if buckets is None:
-            buckets = {}
+            found: dict[str, list[tuple[str, int]]] = {}
             initials: dict[str, str] = {}
             for word, count in self.counts.items():
                 first = initials.get(word[0])
                 if first is None:
                     first = initials[word[0]] = fold(word[0])[:1]
-                buckets.setdefault(first, []).append((word, count))
-            self._by_initial = buckets
-        return buckets.get(letter, [])
+                found.setdefault(first, []).append((word, count))
+            buckets = self._by_initial = {first: tuple(words) for first, words in found.items()}
+        return buckets.get(letter, ())
 
     def __len__(self) -> int:
         return len(self.counts)
