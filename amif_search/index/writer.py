@@ -28,7 +28,7 @@ from .. import fields as F
 from ..memo import BoundedCache
 from ..text.analysis import Lexicon, SwedishAnalyzer, Token
 from ..text.folding import fold
-from ..text.words import derivation_root, stem
+from ..text.words import derivation_root, forget_words, stem
 from ..model import Project
 from . import internals
 from .schema import FORM_SEPARATOR, FORMS, GROUP_SEPARATOR, PositionedTokenizer, build_schema
@@ -460,6 +460,8 @@ def _documents(projects, lexicon: Lexicon):
             derivation_root.cache_clear()
             fold.cache_clear()
             analyzer = forms.analyzer = fresh()
+        else:
+            forget_words()   # the stems of the pieces the splitter tries are many
         yield document(project, analyzer, forms)
 
 

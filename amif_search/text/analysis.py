@@ -28,7 +28,7 @@ from typing import Callable, Iterable, Iterator
 from ..memo import BoundedCache
 from .compounds import CompoundSplitter
 from .folding import fold
-from .words import STOPWORDS, derivation_root, is_stopword, stem
+from .words import STOPWORDS, derivation_root, forget_words, is_stopword, stem
 
 __all__ = [
     "is_stopword", "Part", "Token", "Lexicon", "SwedishAnalyzer", "WordTokenizer", "LowercaseFilter",
@@ -399,6 +399,7 @@ def compound_splits(texts: Iterable[str], lexicon: Lexicon) -> dict[str, list[li
     """The compounds among the words of ``texts``: each (lower-case) with the spans of its
     members, as :class:`CompoundSplitFilter` finds them. Kept with a project when the index
     is built, so that its highlights need no splitting."""
+    forget_words()   # splitting stems thousands of pieces: a build calls this for every project
     found: dict[str, list[list[int]]] = {}
     seen: set[str] = set()
     words = WordTokenizer().words
