@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 import warnings
@@ -233,7 +234,7 @@ class Collection:
             store.check_files(generation, manifest, rehash=self._rehash)
         lexicon = store.open_lexicon(generation)
         records = store.open_records(generation)
-        kept = _Kept(records.documents)
+        kept = functools.cache(records.documents)   # the facts table the build kept, read on first use
         engine = engine_class(store.whoosh_folder(generation), lexicon, store.whoosh_identities(manifest),
                               document_ids=lambda: None if kept() is None else kept().document_ids)
         # Swapped in together, once everything opened: a thread mid-search keeps what it had.
@@ -518,19 +519,6 @@ class Collection:
         snippet = make_snippet(project.description, spans)
         title_spans = match_spans(project.title, self._analyzer, forms, splits)
         return Hit(project, engine_hit.score, engine_hit.coverage, snippet.text, snippet.spans, title_spans)
-
-
-class _Kept:
-    """What ``read()`` gives, read on first use and kept (the facts table a build kept)."""
-
-    def __init__(self, read: Callable[[], FactsTable | None]) -> None:
-        self._read = read
-        self._value: list[FactsTable | None] = []
-
-    def __call__(self) -> FactsTable | None:
-        if not self._value:
-            self._value.append(self._read())
-        return self._value[0]
 
 
 def concepts_in_text(glossary, text: str):

@@ -208,7 +208,7 @@ class StoredLexicon(Lexicon):
         self._compounds = None
         self._words: tuple[str, ...] | None = None
         self._joined_words: str | None = None
-        self._initials: dict[str, list[tuple[str, int]]] = {}
+        self._initials: dict[str, tuple[tuple[str, int], ...]] = {}
 
     def joined(self) -> str:
         text = self._joined_words
